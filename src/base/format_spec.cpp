@@ -1,0 +1,82 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "base/format_spec.h"
+
+#include <cctype>
+#include <cstring>
+
+namespace sonde {
+
+bool Conversion::is_integer() const {
+  return std::strchr("diouxXcp", specifier) != nullptr;
+}
+
+size_t FormatSpec::argument_count() const {
+  size_t count = 0;
+  for (const auto& piece : pieces) {
+    if (const auto* conversion = std::get_if<Conversion>(&piece)) {
+      count += conversion->takes_argument() ? 1 : 0;
+    }
+  }
+  return count;
+}
+
+bool parse_format(const std::string& format,
+                  FormatSpec& spec,
+                  std::string& error_text,
+                  size_t& error_offset) {
+  std::string literal;
+  size_t i = 0;
+  while (i < format.size()) {
+    if (format[i] != '%') {
+      literal += format[i++];
+      continue;
+    }
+    Conversion conversion;
+    conversion.offset = i++;
+    while (i < format.size() && std::strchr("-+ #0", format[i]) != nullptr) {
+      conversion.flags += format[i++];
+    }
+    while (i < format.size() && std::isdigit(format[i])) {
+      conversion.width += format[i++];
+    }
+    if (i < format.size() && format[i] == '.') {
+      conversion.has_precision = true;
+      ++i;
+      while (i < format.size() && std::isdigit(format[i])) {
+        conversion.precision += format[i++];
+      }
+    }
+    for (const char* length : {"hh", "ll", "h", "l", "z", "j", "t"}) {
+      if (format.compare(i, std::strlen(length), length) == 0) {
+        conversion.length = length;
+        i += std::strlen(length);
+        break;
+      }
+    }
+    char specifier = i < format.size() ? format[i] : 0;
+    if (specifier == 0 || std::strchr("diouxXcsp%", specifier) == nullptr) {
+      error_offset = conversion.offset;
+      error_text = format.substr(conversion.offset,
+                                 i - conversion.offset + (specifier ? 1 : 0));
+      return false;
+    }
+    ++i;
+    conversion.specifier = specifier;
+    conversion.size = i - conversion.offset;
+    if (specifier == '%') {
+      literal += '%';
+      continue;
+    }
+    if (!literal.empty()) {
+      spec.pieces.emplace_back(std::move(literal));
+      literal.clear();
+    }
+    spec.pieces.emplace_back(std::move(conversion));
+  }
+  if (!literal.empty()) {
+    spec.pieces.emplace_back(std::move(literal));
+  }
+  return true;
+}
+
+} // namespace sonde

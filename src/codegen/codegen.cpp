@@ -1,0 +1,117 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "codegen/codegen.h"
+
+#include "codegen/emit.h"
+#include "codegen/module_builder.h"
+#include "codegen/probe_lowering.h"
+
+#include <cctype>
+#include <linux/bpf.h>
+
+namespace sonde::codegen {
+
+namespace {
+
+// The map's name in the ELF object: "@bytes" becomes "AT_bytes".
+std::string bpf_map_name(const std::string& name) {
+  std::string out = "AT_";
+  for (char c : name.substr(1)) {
+    out += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
+  }
+  return out;
+}
+
+MapMeta describe_map(const sema::MapInfo& map) {
+  MapMeta meta;
+  meta.name = map.name;
+  meta.bpf_name = bpf_map_name(map.name);
+  switch (map.kind) {
+  case sema::MapKind::Plain:
+    meta.value_kind = MapValueKind::Plain;
+    break;
+  case sema::MapKind::Count:
+    meta.value_kind = MapValueKind::Count;
+    break;
+  case sema::MapKind::Sum:
+    meta.value_kind = MapValueKind::Sum;
+    break;
+  }
+  meta.per_cpu = meta.value_kind != MapValueKind::Plain;
+  uint32_t offset = 0;
+  for (const types::Type& key : map.key_types) {
+    meta.key_fields.push_back({key, offset});
+    offset += slot_size(key);
+  }
+  // A map without keys has the single key 0.
+  meta.key_size = offset == 0 ? 8 : offset;
+  meta.value_type = map.value_type;
+  meta.value_size = slot_size(map.value_type);
+  return meta;
+}
+
+PrintfMeta describe_printf(const sema::PrintfInfo& info) {
+  PrintfMeta meta{info.format, {}, sizeof(EventHeader)};
+  for (const types::Type& type : info.arg_types) {
+    meta.args.push_back({type, meta.record_size});
+    meta.record_size += slot_size(type);
+  }
+  return meta;
+}
+
+RuntimeMetadata describe(const sema::CheckedProgram& program) {
+  RuntimeMetadata metadata;
+  for (const sema::MapInfo& map : program.maps) {
+    metadata.maps.push_back(describe_map(map));
+  }
+  for (const sema::PrintfInfo& info : program.printfs) {
+    metadata.printfs.push_back(describe_printf(info));
+  }
+  for (const sema::ProbeInstance& instance : program.instances) {
+    metadata.programs.push_back({instance.function_name, instance.program_type,
+                                 instance.targets,
+                                 instance.probe->range().begin});
+  }
+  return metadata;
+}
+
+} // namespace
+
+Result<Artifact> generate(const sema::CheckedProgram& program,
+                          const Options& options) {
+  Artifact artifact;
+  artifact.metadata = describe(program);
+  const RuntimeMetadata& metadata = artifact.metadata;
+
+  llvm::LLVMContext context;
+  ModuleBuilder builder(context, options.source_name, options.source_text);
+  SourceBuffer source(options.source_name, options.source_text);
+  ModuleResources resources{program, metadata, {},
+                            nullptr, nullptr,  options.bpf_cpu == "v4",
+                            &source};
+
+  for (const MapMeta& map : metadata.maps) {
+    uint32_t type = map.per_cpu ? BPF_MAP_TYPE_PERCPU_HASH : BPF_MAP_TYPE_HASH;
+    resources.maps.push_back(builder.add_map(map.bpf_name, type,
+                                             options.max_map_keys, map.key_size,
+                                             map.value_size));
+  }
+  resources.events = builder.add_map(metadata.events_map, BPF_MAP_TYPE_RINGBUF,
+                                     options.ringbuf_size, 0, 0);
+  resources.lost =
+      builder.add_map(metadata.lost_map, BPF_MAP_TYPE_PERCPU_ARRAY, 1, 4, 8);
+
+  for (const sema::ProbeInstance& instance : program.instances) {
+    lower_probe(builder, resources, instance);
+  }
+  builder.finalize();
+
+  Result<std::vector<char>> elf =
+      emit_object(builder.module(), options.bpf_cpu, options.ir_dump);
+  if (!elf) {
+    return elf.takeError();
+  }
+  artifact.elf = std::move(*elf);
+  return artifact;
+}
+
+} // namespace sonde::codegen

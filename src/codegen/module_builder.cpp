@@ -1,0 +1,126 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "codegen/module_builder.h"
+
+#include "llvm/BinaryFormat/Dwarf.h"
+#include "llvm/IR/Constants.h"
+
+namespace sonde::codegen {
+
+ModuleBuilder::ModuleBuilder(llvm::LLVMContext& context,
+                             const std::string& source_name,
+                             const std::string& source_text)
+    : context_(context),
+      module_(std::make_unique<llvm::Module>("sonde", context)), di_(*module_) {
+  file_ = di_.createFile(source_name, ".", std::nullopt, source_text);
+  unit_ = di_.createCompileUnit(llvm::dwarf::DW_LANG_C, file_, "sonde",
+                                /*isOptimized=*/true, "", 0);
+  int_type_ = di_.createBasicType("int", 32, llvm::dwarf::DW_ATE_signed);
+  module_->addModuleFlag(llvm::Module::Warning, "Dwarf Version", 4);
+  module_->addModuleFlag(llvm::Module::Warning, "Debug Info Version",
+                         llvm::DEBUG_METADATA_VERSION);
+
+  // GPL, so that GPL-only helpers (probe_read_*) may be called.
+  auto* license_text = llvm::ConstantDataArray::getString(context_, "GPL");
+  auto* license = new llvm::GlobalVariable(
+      *module_, license_text->getType(), /*isConstant=*/true,
+      llvm::GlobalValue::ExternalLinkage, license_text, "LICENSE");
+  license->setSection("license");
+}
+
+std::unique_ptr<llvm::Module> ModuleBuilder::take_module() {
+  return std::move(module_);
+}
+
+// libbpf reads integer map attributes from BTF as `int (*name)[value]`.
+llvm::DIType* ModuleBuilder::int_array_pointer(uint32_t count) {
+  llvm::DINodeArray subscripts =
+      di_.getOrCreateArray({di_.getOrCreateSubrange(0, count)});
+  llvm::DIType* array =
+      di_.createArrayType(uint64_t(count) * 32, 32, int_type_, subscripts);
+  return di_.createPointerType(array, 64);
+}
+
+llvm::GlobalVariable* ModuleBuilder::add_map(const std::string& name,
+                                             uint32_t map_type,
+                                             uint32_t max_entries,
+                                             uint32_t key_size,
+                                             uint32_t value_size) {
+  std::vector<std::pair<const char*, uint32_t>> attributes = {
+      {"type", map_type}, {"max_entries", max_entries}};
+  if (key_size != 0) {
+    attributes.push_back({"key_size", key_size});
+  }
+  if (value_size != 0) {
+    attributes.push_back({"value_size", value_size});
+  }
+
+  std::vector<llvm::Metadata*> members;
+  std::vector<llvm::Type*> fields;
+  for (size_t i = 0; i < attributes.size(); ++i) {
+    members.push_back(di_.createMemberType(
+        unit_, attributes[i].first, file_, 0, 64, 64, i * 64,
+        llvm::DINode::FlagZero, int_array_pointer(attributes[i].second)));
+    fields.push_back(llvm::PointerType::get(context_, 0));
+  }
+  llvm::DICompositeType* struct_type = di_.createStructType(
+      unit_, "", file_, 0, members.size() * 64, 64, llvm::DINode::FlagZero,
+      nullptr, di_.getOrCreateArray(members));
+
+  auto* ir_type = llvm::StructType::get(context_, fields);
+  auto* global =
+      new llvm::GlobalVariable(*module_, ir_type, /*isConstant=*/false,
+                               llvm::GlobalValue::ExternalLinkage,
+                               llvm::ConstantAggregateZero::get(ir_type), name);
+  global->setSection(".maps");
+  global->setAlignment(llvm::Align(8));
+  global->addDebugInfo(di_.createGlobalVariableExpression(
+      unit_, name, "", file_, 0, struct_type, /*IsLocalToUnit=*/false));
+  return global;
+}
+
+llvm::Function* ModuleBuilder::add_probe_function(const std::string& name,
+                                                  const std::string& section,
+                                                  uint32_t line) {
+  auto* type = llvm::FunctionType::get(llvm::Type::getInt32Ty(context_),
+                                       {llvm::PointerType::get(context_, 0)},
+                                       /*isVarArg=*/false);
+  auto* function = llvm::Function::Create(
+      type, llvm::GlobalValue::ExternalLinkage, name, *module_);
+  function->setSection(section);
+  function->getArg(0)->setName("ctx");
+
+  llvm::DIType* pointer = di_.createPointerType(nullptr, 64);
+  llvm::DISubroutineType* di_type =
+      di_.createSubroutineType(di_.getOrCreateTypeArray({int_type_, pointer}));
+  llvm::DISubprogram* subprogram = di_.createFunction(
+      unit_, name, name, file_, line, di_type, line,
+      llvm::DINode::FlagPrototyped, llvm::DISubprogram::SPFlagDefinition);
+  function->setSubprogram(subprogram);
+  return function;
+}
+
+llvm::DebugLoc ModuleBuilder::location(llvm::Function* function,
+                                       uint32_t line,
+                                       uint32_t column) {
+  return llvm::DILocation::get(context_, line, column,
+                               function->getSubprogram());
+}
+
+llvm::CallInst* ModuleBuilder::call_helper(llvm::IRBuilder<>& ir,
+                                           uint32_t id,
+                                           llvm::ArrayRef<llvm::Value*> args,
+                                           const llvm::Twine& name) {
+  std::vector<llvm::Type*> arg_types;
+  for (llvm::Value* arg : args) {
+    arg_types.push_back(arg->getType());
+  }
+  auto* type = llvm::FunctionType::get(ir.getInt64Ty(), arg_types, false);
+  // BPF helpers are called by number: the callee is the helper id cast to
+  // a function pointer, which the BPF backend turns into `call id`.
+  llvm::Value* callee = ir.CreateIntToPtr(ir.getInt64(id), ir.getPtrTy());
+  return ir.CreateCall(type, callee, args, name);
+}
+
+void ModuleBuilder::finalize() { di_.finalize(); }
+
+} // namespace sonde::codegen

@@ -1,0 +1,68 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "codegen/artifact.h"
+
+#include "llvm/IR/DIBuilder.h"
+#include "llvm/IR/IRBuilder.h"
+#include "llvm/IR/LLVMContext.h"
+#include "llvm/IR/Module.h"
+
+#include <memory>
+#include <string>
+
+namespace sonde::codegen {
+
+// Owns the LLVM module being built and the pieces every function needs:
+// BTF-described map globals in ".maps", the license, debug info, and calls
+// to BPF helpers by number.
+class ModuleBuilder {
+public:
+  ModuleBuilder(llvm::LLVMContext& context,
+                const std::string& source_name,
+                const std::string& source_text);
+
+  llvm::Module& module() { return *module_; }
+  std::unique_ptr<llvm::Module> take_module();
+  llvm::LLVMContext& context() { return context_; }
+
+  // Declares a map `name` in ".maps" with its BTF description, as libbpf
+  // expects of BTF-defined maps. A zero key or value size leaves that
+  // attribute out (ring buffers have neither).
+  llvm::GlobalVariable* add_map(const std::string& name,
+                                uint32_t map_type,
+                                uint32_t max_entries,
+                                uint32_t key_size,
+                                uint32_t value_size);
+
+  // Starts a probe function `int name(void *ctx)` in `section`.
+  llvm::Function* add_probe_function(const std::string& name,
+                                     const std::string& section,
+                                     uint32_t line);
+
+  // The debug location of a script position inside `function`.
+  llvm::DebugLoc
+  location(llvm::Function* function, uint32_t line, uint32_t column);
+
+  // Emits a call to BPF helper `id` with the given arguments, returning its
+  // 64-bit result.
+  llvm::CallInst* call_helper(llvm::IRBuilder<>& ir,
+                              uint32_t id,
+                              llvm::ArrayRef<llvm::Value*> args,
+                              const llvm::Twine& name = "");
+
+  // Completes debug info; call once before emitting.
+  void finalize();
+
+private:
+  llvm::DIType* int_array_pointer(uint32_t count);
+
+  llvm::LLVMContext& context_;
+  std::unique_ptr<llvm::Module> module_;
+  llvm::DIBuilder di_;
+  llvm::DIFile* file_;
+  llvm::DICompileUnit* unit_;
+  llvm::DIBasicType* int_type_;
+};
+
+} // namespace sonde::codegen

@@ -1,0 +1,679 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "codegen/probe_lowering.h"
+
+#include "base/check.h"
+#include "sema/builtins.h"
+
+#include <linux/bpf.h>
+
+namespace sonde::codegen {
+
+namespace {
+
+using types::Type;
+
+class ProbeLowering {
+public:
+  ProbeLowering(ModuleBuilder& builder,
+                const ModuleResources& resources,
+                const sema::ProbeInstance& instance)
+      : builder_(builder), resources_(resources), program_(resources.program),
+        instance_(instance), ir_(builder.context()),
+        entry_ir_(builder.context()) {}
+
+  void lower() {
+    const ast::Probe& probe = *instance_.probe;
+    uint32_t line = line_of(probe.range());
+    function_ = builder_.add_probe_function(instance_.function_name,
+                                            instance_.section_name, line);
+    ctx_ = function_->getArg(0);
+    llvm::BasicBlock* entry =
+        llvm::BasicBlock::Create(builder_.context(), "entry", function_);
+    entry_ir_.SetInsertPoint(entry);
+    llvm::BasicBlock* body =
+        llvm::BasicBlock::Create(builder_.context(), "body", function_);
+    ir_.SetInsertPoint(body);
+    set_location(probe.range());
+
+    if (probe.predicate != nullptr) {
+      set_location(probe.predicate->range());
+      llvm::Value* pass = truth(expr(probe.predicate));
+      llvm::BasicBlock* run = block("run");
+      llvm::BasicBlock* skip = block("skip");
+      ir_.CreateCondBr(pass, run, skip);
+      ir_.SetInsertPoint(skip);
+      ir_.CreateRet(ir_.getInt32(0));
+      ir_.SetInsertPoint(run);
+    }
+    lower_block(*probe.body);
+    if (ir_.GetInsertBlock()->getTerminator() == nullptr) {
+      ir_.CreateRet(ir_.getInt32(0));
+    }
+    // Stack slots are created in the entry block, which then falls through
+    // to the body.
+    entry_ir_.SetCurrentDebugLocation(ir_.getCurrentDebugLocation());
+    entry_ir_.CreateBr(body);
+  }
+
+private:
+  // ---- Statements ---------------------------------------------------------
+
+  void lower_block(const ast::Block& block) {
+    for (const ast::Stmt* stmt : block.stmts) {
+      if (ir_.GetInsertBlock()->getTerminator() != nullptr) {
+        // Code after exit() never runs.
+        return;
+      }
+      set_location(stmt->range());
+      lower_stmt(*stmt);
+    }
+  }
+
+  void lower_stmt(const ast::Stmt& stmt) {
+    switch (stmt.kind()) {
+    case ast::NodeKind::ExprStmt:
+      expr(static_cast<const ast::ExprStmt&>(stmt).expr);
+      return;
+    case ast::NodeKind::AssignVar:
+      assign_var(static_cast<const ast::AssignVar&>(stmt));
+      return;
+    case ast::NodeKind::AssignMap:
+      assign_map(static_cast<const ast::AssignMap&>(stmt));
+      return;
+    case ast::NodeKind::If:
+      lower_if(static_cast<const ast::If&>(stmt));
+      return;
+    default:
+      SONDE_CHECK(false, "unexpected statement kind");
+    }
+  }
+
+  void lower_if(const ast::If& stmt) {
+    llvm::Value* cond = truth(expr(stmt.cond));
+    llvm::BasicBlock* then_block = block("then");
+    llvm::BasicBlock* else_block =
+        stmt.else_block != nullptr ? block("else") : nullptr;
+    llvm::BasicBlock* done = block("endif");
+    ir_.CreateCondBr(cond, then_block, else_block ? else_block : done);
+    ir_.SetInsertPoint(then_block);
+    lower_block(*stmt.then_block);
+    branch_to(done);
+    if (else_block != nullptr) {
+      ir_.SetInsertPoint(else_block);
+      lower_block(*stmt.else_block);
+      branch_to(done);
+    }
+    ir_.SetInsertPoint(done);
+  }
+
+  void assign_var(const ast::AssignVar& assign) {
+    const Type& type = program_.type_of(assign.target);
+    llvm::Value* value = expr(assign.value);
+    llvm::Value* slot = variable_slot(assign.target->name, type);
+    store_value(slot, type, value, program_.type_of(assign.value));
+  }
+
+  void assign_map(const ast::AssignMap& assign) {
+    const ast::MapAccess& target = *assign.target;
+    uint32_t index = program_.map_index(target.name);
+    const MapMeta& map = resources_.metadata.maps[index];
+    llvm::GlobalVariable* global = resources_.maps[index];
+
+    if (map.value_kind == MapValueKind::Plain) {
+      llvm::Value* value = expr(assign.value);
+      llvm::Value* key = map_key(target, map);
+      llvm::Value* slot = stack_slot(map.value_size, "value");
+      store_value(slot, map.value_type, value, program_.type_of(assign.value));
+      builder_.call_helper(ir_, BPF_FUNC_map_update_elem,
+                           {global, key, slot, ir_.getInt64(BPF_ANY)});
+      return;
+    }
+
+    // count() and sum(): per-CPU values, so a plain add is race-free.
+    llvm::Value* increment = ir_.getInt64(1);
+    if (map.value_kind == MapValueKind::Sum) {
+      const auto& call = static_cast<const ast::Call&>(*assign.value);
+      increment = expr(call.args[0]);
+    }
+    llvm::Value* key = map_key(target, map);
+    llvm::Value* found = builder_.call_helper(ir_, BPF_FUNC_map_lookup_elem,
+                                              {global, key}, "found");
+    llvm::Value* pointer = ir_.CreateIntToPtr(found, ir_.getPtrTy());
+    llvm::BasicBlock* update = block("agg.update");
+    llvm::BasicBlock* insert = block("agg.insert");
+    llvm::BasicBlock* done = block("agg.done");
+    ir_.CreateCondBr(ir_.CreateICmpNE(found, ir_.getInt64(0)), update, insert);
+
+    ir_.SetInsertPoint(update);
+    llvm::Value* old = ir_.CreateLoad(ir_.getInt64Ty(), pointer);
+    ir_.CreateStore(ir_.CreateAdd(old, increment), pointer);
+    ir_.CreateBr(done);
+
+    // A new key on this CPU: the update creates it with this CPU's value
+    // set and the other CPUs' values zero.
+    ir_.SetInsertPoint(insert);
+    llvm::Value* initial = stack_slot(8, "initial");
+    ir_.CreateStore(increment, initial);
+    builder_.call_helper(ir_, BPF_FUNC_map_update_elem,
+                         {global, key, initial, ir_.getInt64(BPF_ANY)});
+    ir_.CreateBr(done);
+    ir_.SetInsertPoint(done);
+  }
+
+  // Builds a zeroed key buffer for `access`; maps without keys use the
+  // single key 0.
+  llvm::Value* map_key(const ast::MapAccess& access, const MapMeta& map) {
+    llvm::Value* key = stack_slot(map.key_size, "key");
+    zero(key, map.key_size);
+    for (size_t i = 0; i < access.keys.size(); ++i) {
+      const ValueLayout& field = map.key_fields[i];
+      llvm::Value* value = expr(access.keys[i]);
+      llvm::Value* at =
+          ir_.CreateConstInBoundsGEP1_32(ir_.getInt8Ty(), key, field.offset);
+      store_value(at, field.type, value, program_.type_of(access.keys[i]));
+    }
+    return key;
+  }
+
+  // Stores `value` (of type `from`) into memory laid out as `to`.
+  void store_value(llvm::Value* slot,
+                   const Type& to,
+                   llvm::Value* value,
+                   const Type& from) {
+    if (to.is_string()) {
+      zero(slot, to.size());
+      ir_.CreateMemCpy(slot, llvm::MaybeAlign(1), value, llvm::MaybeAlign(1),
+                       std::min(to.size(), from.size()));
+      return;
+    }
+    ir_.CreateStore(value, slot);
+  }
+
+  // ---- Expressions --------------------------------------------------------
+
+  llvm::Value* expr(const ast::Expr* node) {
+    switch (node->kind()) {
+    case ast::NodeKind::IntLiteral:
+      return ir_.getInt64(static_cast<const ast::IntLiteral*>(node)->value);
+    case ast::NodeKind::StringLiteral:
+      return string_literal(
+          static_cast<const ast::StringLiteral*>(node)->value);
+    case ast::NodeKind::Builtin:
+      return builtin(*static_cast<const ast::Builtin*>(node));
+    case ast::NodeKind::Variable: {
+      const auto* var = static_cast<const ast::Variable*>(node);
+      const Type& type = program_.type_of(node);
+      llvm::Value* slot = variable_slot(var->name, type);
+      return type.is_string() ? slot : ir_.CreateLoad(ir_.getInt64Ty(), slot);
+    }
+    case ast::NodeKind::MapAccess:
+      return map_read(*static_cast<const ast::MapAccess*>(node));
+    case ast::NodeKind::Binary:
+      return binary(*static_cast<const ast::Binary*>(node));
+    case ast::NodeKind::Unary:
+      return unary(*static_cast<const ast::Unary*>(node));
+    case ast::NodeKind::Call:
+      return call(*static_cast<const ast::Call*>(node));
+    case ast::NodeKind::FieldAccess:
+      return field(*static_cast<const ast::FieldAccess*>(node));
+    default:
+      SONDE_CHECK(false, "unexpected expression kind");
+    }
+  }
+
+  llvm::Value* string_literal(const std::string& text) {
+    uint32_t size = text.size() + 1;
+    llvm::Value* slot = stack_slot(size, "str");
+    for (uint32_t i = 0; i < size; ++i) {
+      char c = i < text.size() ? text[i] : 0;
+      ir_.CreateStore(ir_.getInt8(c),
+                      ir_.CreateConstInBoundsGEP1_32(ir_.getInt8Ty(), slot, i));
+    }
+    return slot;
+  }
+
+  llvm::Value* builtin(const ast::Builtin& node) {
+    std::optional<sema::BuiltinVariable> variable =
+        sema::find_variable(node.name);
+    SONDE_CHECK(variable.has_value(), "unknown builtin after sema");
+    switch (*variable) {
+    case sema::BuiltinVariable::Pid:
+      return ir_.CreateLShr(helper(BPF_FUNC_get_current_pid_tgid), 32);
+    case sema::BuiltinVariable::Tid:
+      return ir_.CreateAnd(helper(BPF_FUNC_get_current_pid_tgid), 0xffffffff);
+    case sema::BuiltinVariable::Uid:
+      return ir_.CreateAnd(helper(BPF_FUNC_get_current_uid_gid), 0xffffffff);
+    case sema::BuiltinVariable::Gid:
+      return ir_.CreateLShr(helper(BPF_FUNC_get_current_uid_gid), 32);
+    case sema::BuiltinVariable::Nsecs:
+      return helper(BPF_FUNC_ktime_get_boot_ns);
+    case sema::BuiltinVariable::Cpu:
+      return helper(BPF_FUNC_get_smp_processor_id);
+    case sema::BuiltinVariable::Comm: {
+      llvm::Value* slot = stack_slot(16, "comm");
+      zero(slot, 16);
+      builder_.call_helper(ir_, BPF_FUNC_get_current_comm,
+                           {slot, ir_.getInt64(16)});
+      return slot;
+    }
+    case sema::BuiltinVariable::Args:
+      return ctx_;
+    }
+    return nullptr;
+  }
+
+  llvm::Value* field(const ast::FieldAccess& node) {
+    // The only records so far are tracepoint `args`: the probe context.
+    // The field's offset comes from this instance's own tracepoint.
+    llvm::Value* base = expr(node.base);
+    const types::Field* field = instance_.args_type.field(node.field);
+    SONDE_CHECK(field != nullptr, "args field missing in instance");
+    const Type& type = *field->type;
+    llvm::Value* at =
+        ir_.CreateConstInBoundsGEP1_32(ir_.getInt8Ty(), base, field->offset);
+    if (field->data_loc) {
+      // (length << 16 | offset) of the string within the record.
+      llvm::Value* loc = ir_.CreateLoad(ir_.getInt32Ty(), at);
+      llvm::Value* offset =
+          ir_.CreateZExt(ir_.CreateAnd(loc, 0xffff), ir_.getInt64Ty());
+      llvm::Value* data = ir_.CreateInBoundsGEP(ir_.getInt8Ty(), base, offset);
+      llvm::Value* slot = stack_slot(type.size(), "data_loc");
+      zero(slot, type.size());
+      builder_.call_helper(ir_, BPF_FUNC_probe_read_kernel_str,
+                           {slot, ir_.getInt64(type.size()), data});
+      return slot;
+    }
+    if (type.is_string()) {
+      llvm::Value* slot = stack_slot(type.size(), "field");
+      zero(slot, type.size());
+      builder_.call_helper(ir_, BPF_FUNC_probe_read_kernel,
+                           {slot, ir_.getInt64(type.size() - 1), at});
+      return slot;
+    }
+    uint32_t bits = type.is_pointer() ? 64 : type.size() * 8;
+    llvm::Value* raw = ir_.CreateLoad(ir_.getIntNTy(bits), at);
+    return type.is_signed() ? ir_.CreateSExt(raw, ir_.getInt64Ty())
+                            : ir_.CreateZExt(raw, ir_.getInt64Ty());
+  }
+
+  llvm::Value* map_read(const ast::MapAccess& access) {
+    uint32_t index = program_.map_index(access.name);
+    const MapMeta& map = resources_.metadata.maps[index];
+    llvm::Value* key = map_key(access, map);
+    llvm::Value* found = builder_.call_helper(
+        ir_, BPF_FUNC_map_lookup_elem, {resources_.maps[index], key}, "found");
+    llvm::Value* pointer = ir_.CreateIntToPtr(found, ir_.getPtrTy());
+    llvm::BasicBlock* hit = block("map.hit");
+    llvm::BasicBlock* done = block("map.done");
+    llvm::BasicBlock* miss = ir_.GetInsertBlock();
+    if (map.value_type.is_string()) {
+      // A missing key reads as the empty string.
+      llvm::Value* slot = stack_slot(map.value_size, "map.value");
+      zero(slot, map.value_size);
+      ir_.CreateCondBr(ir_.CreateICmpNE(found, ir_.getInt64(0)), hit, done);
+      ir_.SetInsertPoint(hit);
+      ir_.CreateMemCpy(slot, llvm::MaybeAlign(1), pointer, llvm::MaybeAlign(1),
+                       map.value_type.size());
+      ir_.CreateBr(done);
+      ir_.SetInsertPoint(done);
+      return slot;
+    }
+    // A missing key reads as zero.
+    ir_.CreateCondBr(ir_.CreateICmpNE(found, ir_.getInt64(0)), hit, done);
+    ir_.SetInsertPoint(hit);
+    llvm::Value* loaded = ir_.CreateLoad(ir_.getInt64Ty(), pointer);
+    ir_.CreateBr(done);
+    ir_.SetInsertPoint(done);
+    llvm::PHINode* value = ir_.CreatePHI(ir_.getInt64Ty(), 2);
+    value->addIncoming(loaded, hit);
+    value->addIncoming(ir_.getInt64(0), miss);
+    return value;
+  }
+
+  llvm::Value* unary(const ast::Unary& node) {
+    llvm::Value* operand = expr(node.operand);
+    switch (node.op) {
+    case ast::UnaryOp::Neg:
+      return ir_.CreateNeg(operand);
+    case ast::UnaryOp::LogicalNot:
+      return ir_.CreateZExt(ir_.CreateICmpEQ(operand, ir_.getInt64(0)),
+                            ir_.getInt64Ty());
+    case ast::UnaryOp::BitNot:
+      return ir_.CreateNot(operand);
+    }
+    return nullptr;
+  }
+
+  llvm::Value* binary(const ast::Binary& node) {
+    if (node.op == ast::BinaryOp::LogicalAnd ||
+        node.op == ast::BinaryOp::LogicalOr) {
+      return short_circuit(node);
+    }
+    const Type& lhs_type = program_.type_of(node.lhs);
+    const Type& rhs_type = program_.type_of(node.rhs);
+    llvm::Value* lhs = expr(node.lhs);
+    llvm::Value* rhs = expr(node.rhs);
+    if (lhs_type.is_string()) {
+      llvm::Value* equal =
+          strings_equal(lhs, lhs_type.size(), rhs, rhs_type.size());
+      if (node.op == ast::BinaryOp::Ne) {
+        equal = ir_.CreateNot(equal);
+      }
+      return ir_.CreateZExt(equal, ir_.getInt64Ty());
+    }
+    bool is_signed = lhs_type.is_signed() && rhs_type.is_signed();
+    auto compare = [&](llvm::CmpInst::Predicate predicate) {
+      return ir_.CreateZExt(ir_.CreateICmp(predicate, lhs, rhs),
+                            ir_.getInt64Ty());
+    };
+    using P = llvm::CmpInst::Predicate;
+    switch (node.op) {
+    case ast::BinaryOp::Add:
+      return ir_.CreateAdd(lhs, rhs);
+    case ast::BinaryOp::Sub:
+      return ir_.CreateSub(lhs, rhs);
+    case ast::BinaryOp::Mul:
+      return ir_.CreateMul(lhs, rhs);
+    case ast::BinaryOp::Div:
+    case ast::BinaryOp::Mod:
+      return divide(node.op, lhs, rhs, is_signed);
+    case ast::BinaryOp::BitAnd:
+      return ir_.CreateAnd(lhs, rhs);
+    case ast::BinaryOp::BitOr:
+      return ir_.CreateOr(lhs, rhs);
+    case ast::BinaryOp::BitXor:
+      return ir_.CreateXor(lhs, rhs);
+    case ast::BinaryOp::Shl:
+      return ir_.CreateShl(lhs, rhs);
+    case ast::BinaryOp::Shr:
+      return lhs_type.is_signed() ? ir_.CreateAShr(lhs, rhs)
+                                  : ir_.CreateLShr(lhs, rhs);
+    case ast::BinaryOp::Eq:
+      return compare(P::ICMP_EQ);
+    case ast::BinaryOp::Ne:
+      return compare(P::ICMP_NE);
+    case ast::BinaryOp::Lt:
+      return compare(is_signed ? P::ICMP_SLT : P::ICMP_ULT);
+    case ast::BinaryOp::Le:
+      return compare(is_signed ? P::ICMP_SLE : P::ICMP_ULE);
+    case ast::BinaryOp::Gt:
+      return compare(is_signed ? P::ICMP_SGT : P::ICMP_UGT);
+    case ast::BinaryOp::Ge:
+      return compare(is_signed ? P::ICMP_SGE : P::ICMP_UGE);
+    case ast::BinaryOp::LogicalAnd:
+    case ast::BinaryOp::LogicalOr:
+      break;
+    }
+    SONDE_CHECK(false, "unhandled binary operator");
+  }
+
+  // Division by zero gives zero, as in bpftrace (BPF itself defines it so).
+  // Signed division uses `sdiv`/`smod` on BPF v4 and is built from
+  // unsigned division of magnitudes before that.
+  llvm::Value*
+  divide(ast::BinaryOp op, llvm::Value* lhs, llvm::Value* rhs, bool is_signed) {
+    bool div = op == ast::BinaryOp::Div;
+    if (!is_signed) {
+      return div ? ir_.CreateUDiv(lhs, rhs) : ir_.CreateURem(lhs, rhs);
+    }
+    if (resources_.has_signed_division) {
+      return div ? ir_.CreateSDiv(lhs, rhs) : ir_.CreateSRem(lhs, rhs);
+    }
+    llvm::Value* zero_value = ir_.getInt64(0);
+    llvm::Value* lhs_negative = ir_.CreateICmpSLT(lhs, zero_value);
+    llvm::Value* rhs_negative = ir_.CreateICmpSLT(rhs, zero_value);
+    llvm::Value* lhs_abs =
+        ir_.CreateSelect(lhs_negative, ir_.CreateNeg(lhs), lhs);
+    llvm::Value* rhs_abs =
+        ir_.CreateSelect(rhs_negative, ir_.CreateNeg(rhs), rhs);
+    llvm::Value* magnitude = div ? ir_.CreateUDiv(lhs_abs, rhs_abs)
+                                 : ir_.CreateURem(lhs_abs, rhs_abs);
+    // C semantics: the quotient is negative when the signs differ; the
+    // remainder takes the sign of the dividend.
+    llvm::Value* negate =
+        div ? ir_.CreateXor(lhs_negative, rhs_negative) : lhs_negative;
+    return ir_.CreateSelect(negate, ir_.CreateNeg(magnitude), magnitude);
+  }
+
+  llvm::Value* short_circuit(const ast::Binary& node) {
+    bool is_and = node.op == ast::BinaryOp::LogicalAnd;
+    llvm::Value* lhs = truth(expr(node.lhs));
+    llvm::BasicBlock* lhs_end = ir_.GetInsertBlock();
+    llvm::BasicBlock* rhs_block = block(is_and ? "and.rhs" : "or.rhs");
+    llvm::BasicBlock* done = block(is_and ? "and.done" : "or.done");
+    if (is_and) {
+      ir_.CreateCondBr(lhs, rhs_block, done);
+    } else {
+      ir_.CreateCondBr(lhs, done, rhs_block);
+    }
+    ir_.SetInsertPoint(rhs_block);
+    llvm::Value* rhs = truth(expr(node.rhs));
+    llvm::BasicBlock* rhs_end = ir_.GetInsertBlock();
+    ir_.CreateBr(done);
+    ir_.SetInsertPoint(done);
+    llvm::PHINode* result = ir_.CreatePHI(ir_.getInt1Ty(), 2);
+    result->addIncoming(ir_.getInt1(!is_and), lhs_end);
+    result->addIncoming(rhs, rhs_end);
+    return ir_.CreateZExt(result, ir_.getInt64Ty());
+  }
+
+  // C-string equality over buffers of the given sizes: equal up to and
+  // including the first NUL, with the shorter buffer's end acting as NUL.
+  llvm::Value* strings_equal(llvm::Value* lhs,
+                             uint32_t lhs_size,
+                             llvm::Value* rhs,
+                             uint32_t rhs_size) {
+    uint32_t size = std::min(lhs_size, rhs_size);
+    llvm::BasicBlock* done = block("streq.done");
+    llvm::BasicBlock* not_equal = block("streq.ne");
+    llvm::BasicBlock* equal = block("streq.eq");
+    for (uint32_t i = 0; i < size; ++i) {
+      llvm::Value* a = ir_.CreateLoad(
+          ir_.getInt8Ty(),
+          ir_.CreateConstInBoundsGEP1_32(ir_.getInt8Ty(), lhs, i));
+      llvm::Value* b = ir_.CreateLoad(
+          ir_.getInt8Ty(),
+          ir_.CreateConstInBoundsGEP1_32(ir_.getInt8Ty(), rhs, i));
+      llvm::BasicBlock* same = block("streq.same");
+      ir_.CreateCondBr(ir_.CreateICmpEQ(a, b), same, not_equal);
+      ir_.SetInsertPoint(same);
+      llvm::BasicBlock* next = block("streq.next");
+      ir_.CreateCondBr(ir_.CreateICmpEQ(a, ir_.getInt8(0)), equal, next);
+      ir_.SetInsertPoint(next);
+    }
+    // All compared bytes matched without a NUL: equal only if the longer
+    // buffer ends here too.
+    llvm::Value* tail_equal = ir_.getTrue();
+    if (lhs_size != rhs_size) {
+      llvm::Value* longer = lhs_size > rhs_size ? lhs : rhs;
+      llvm::Value* next_byte = ir_.CreateLoad(
+          ir_.getInt8Ty(),
+          ir_.CreateConstInBoundsGEP1_32(ir_.getInt8Ty(), longer, size));
+      tail_equal = ir_.CreateICmpEQ(next_byte, ir_.getInt8(0));
+    }
+    llvm::BasicBlock* tail = ir_.GetInsertBlock();
+    ir_.CreateBr(done);
+    ir_.SetInsertPoint(not_equal);
+    ir_.CreateBr(done);
+    ir_.SetInsertPoint(equal);
+    ir_.CreateBr(done);
+    ir_.SetInsertPoint(done);
+    llvm::PHINode* result = ir_.CreatePHI(ir_.getInt1Ty(), 3);
+    result->addIncoming(tail_equal, tail);
+    result->addIncoming(ir_.getFalse(), not_equal);
+    result->addIncoming(ir_.getTrue(), equal);
+    return result;
+  }
+
+  llvm::Value* call(const ast::Call& node) {
+    std::optional<sema::FunctionSignature> signature =
+        sema::find_function(node.callee);
+    SONDE_CHECK(signature.has_value(), "unknown function after sema");
+    switch (signature->function) {
+    case sema::BuiltinFunction::Printf:
+      emit_printf(node);
+      return nullptr;
+    case sema::BuiltinFunction::Str:
+      return read_string(node);
+    case sema::BuiltinFunction::Exit: {
+      llvm::Value* code =
+          node.args.empty() ? ir_.getInt64(0) : expr(node.args[0]);
+      emit_exit(code);
+      return nullptr;
+    }
+    case sema::BuiltinFunction::Count:
+    case sema::BuiltinFunction::Sum:
+      // Lowered by assign_map; a bare call was rejected by sema.
+      SONDE_CHECK(false, "aggregation outside a map assignment");
+    }
+    return nullptr;
+  }
+
+  llvm::Value* read_string(const ast::Call& node) {
+    const Type& type = program_.type_of(&node);
+    const Type& source_type = program_.type_of(node.args[0]);
+    llvm::Value* address = expr(node.args[0]);
+    llvm::Value* slot = stack_slot(type.size(), "str");
+    zero(slot, type.size());
+    llvm::Value* size = ir_.getInt64(type.size());
+    if (node.args.size() > 1) {
+      // str(p, n) reads at most n bytes, NUL included, within the bound.
+      llvm::Value* limit = expr(node.args[1]);
+      llvm::Value* too_big = ir_.CreateICmpUGT(limit, size);
+      size = ir_.CreateSelect(too_big, size, limit);
+    }
+    uint32_t helper_id =
+        source_type.address_space() == types::AddressSpace::User
+            ? BPF_FUNC_probe_read_user_str
+            : BPF_FUNC_probe_read_kernel_str;
+    builder_.call_helper(
+        ir_, helper_id,
+        {slot, size, ir_.CreateIntToPtr(address, ir_.getPtrTy())});
+    return slot;
+  }
+
+  void emit_printf(const ast::Call& node) {
+    uint32_t id = program_.printf_ids.at(&node);
+    const PrintfMeta& meta = resources_.metadata.printfs[id];
+    llvm::Value* record = stack_slot(meta.record_size, "printf");
+    store_header(record, EventKind::Printf, ir_.getInt32(id));
+    for (size_t i = 0; i < meta.args.size(); ++i) {
+      const ast::Expr* arg = node.args[i + 1];
+      llvm::Value* value = expr(arg);
+      llvm::Value* at = ir_.CreateConstInBoundsGEP1_32(ir_.getInt8Ty(), record,
+                                                       meta.args[i].offset);
+      store_value(at, meta.args[i].type, value, program_.type_of(arg));
+    }
+    output(record, meta.record_size, 0);
+  }
+
+  void emit_exit(llvm::Value* code) {
+    llvm::Value* record = stack_slot(sizeof(EventHeader), "exit");
+    store_header(record, EventKind::Exit,
+                 ir_.CreateTrunc(code, ir_.getInt32Ty()));
+    // The runtime must see exit() at once, not at the next batch wakeup.
+    output(record, sizeof(EventHeader), BPF_RB_FORCE_WAKEUP);
+    ir_.CreateRet(ir_.getInt32(0));
+  }
+
+  void store_header(llvm::Value* record, EventKind kind, llvm::Value* id) {
+    ir_.CreateStore(ir_.getInt32(static_cast<uint32_t>(kind)), record);
+    ir_.CreateStore(id,
+                    ir_.CreateConstInBoundsGEP1_32(ir_.getInt8Ty(), record, 4));
+  }
+
+  // Sends a record to user space; a full ring buffer counts a lost event.
+  void output(llvm::Value* record, uint32_t size, uint64_t flags) {
+    llvm::Value* result = builder_.call_helper(
+        ir_, BPF_FUNC_ringbuf_output,
+        {resources_.events, record, ir_.getInt64(size), ir_.getInt64(flags)});
+    llvm::BasicBlock* lost = block("output.lost");
+    llvm::BasicBlock* done = block("output.done");
+    ir_.CreateCondBr(ir_.CreateICmpNE(result, ir_.getInt64(0)), lost, done);
+    ir_.SetInsertPoint(lost);
+    llvm::Value* key = stack_slot(4, "lost.key");
+    ir_.CreateStore(ir_.getInt32(0), key);
+    llvm::Value* counter = builder_.call_helper(ir_, BPF_FUNC_map_lookup_elem,
+                                                {resources_.lost, key});
+    llvm::BasicBlock* count = block("output.count");
+    ir_.CreateCondBr(ir_.CreateICmpNE(counter, ir_.getInt64(0)), count, done);
+    ir_.SetInsertPoint(count);
+    llvm::Value* pointer = ir_.CreateIntToPtr(counter, ir_.getPtrTy());
+    ir_.CreateStore(ir_.CreateAdd(ir_.CreateLoad(ir_.getInt64Ty(), pointer),
+                                  ir_.getInt64(1)),
+                    pointer);
+    ir_.CreateBr(done);
+    ir_.SetInsertPoint(done);
+  }
+
+  // ---- Helpers ------------------------------------------------------------
+
+  llvm::Value* helper(uint32_t id) { return builder_.call_helper(ir_, id, {}); }
+
+  llvm::Value* truth(llvm::Value* value) {
+    return ir_.CreateICmpNE(value, ir_.getInt64(0));
+  }
+
+  llvm::BasicBlock* block(const char* name) {
+    return llvm::BasicBlock::Create(builder_.context(), name, function_);
+  }
+
+  void branch_to(llvm::BasicBlock* target) {
+    if (ir_.GetInsertBlock()->getTerminator() == nullptr) {
+      ir_.CreateBr(target);
+    }
+  }
+
+  // An 8-byte aligned stack buffer, allocated in the entry block.
+  llvm::Value* stack_slot(uint32_t size, const char* name) {
+    auto* type = llvm::ArrayType::get(ir_.getInt8Ty(), (size + 7) & ~7u);
+    llvm::AllocaInst* slot = entry_ir_.CreateAlloca(type, nullptr, name);
+    slot->setAlignment(llvm::Align(8));
+    return slot;
+  }
+
+  void zero(llvm::Value* slot, uint32_t size) {
+    ir_.CreateMemSet(slot, ir_.getInt8(0), size, llvm::MaybeAlign(1));
+  }
+
+  llvm::Value* variable_slot(const std::string& name, const Type& type) {
+    auto found = variables_.find(name);
+    if (found != variables_.end()) {
+      return found->second;
+    }
+    llvm::Value* slot =
+        stack_slot(type.is_string() ? type.size() : 8, ("var." + name).c_str());
+    variables_[name] = slot;
+    return slot;
+  }
+
+  uint32_t line_of(SourceRange range) const {
+    return resources_.source->line_column(range.begin).line;
+  }
+
+  void set_location(SourceRange range) {
+    LineColumn at = resources_.source->line_column(range.begin);
+    ir_.SetCurrentDebugLocation(
+        builder_.location(function_, at.line, at.column));
+  }
+
+  ModuleBuilder& builder_;
+  const ModuleResources& resources_;
+  const sema::CheckedProgram& program_;
+  const sema::ProbeInstance& instance_;
+  llvm::IRBuilder<> ir_;
+  llvm::IRBuilder<> entry_ir_;
+  llvm::Function* function_ = nullptr;
+  llvm::Value* ctx_ = nullptr;
+  std::map<std::string, llvm::Value*> variables_;
+};
+
+} // namespace
+
+void lower_probe(ModuleBuilder& builder,
+                 const ModuleResources& resources,
+                 const sema::ProbeInstance& instance) {
+  ProbeLowering(builder, resources, instance).lower();
+}
+
+} // namespace sonde::codegen

@@ -1,0 +1,32 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "codegen/artifact.h"
+#include "codegen/module_builder.h"
+#include "sema/checked_program.h"
+
+#include <map>
+
+namespace sonde::codegen {
+
+// The module-wide objects a probe function refers to.
+struct ModuleResources {
+  const sema::CheckedProgram& program;
+  const RuntimeMetadata& metadata;
+  // Map globals, parallel to metadata.maps.
+  std::vector<llvm::GlobalVariable*> maps;
+  llvm::GlobalVariable* events = nullptr;
+  llvm::GlobalVariable* lost = nullptr;
+  // Whether signed division may be emitted as BPF v4 `sdiv`.
+  bool has_signed_division = false;
+  const SourceBuffer* source = nullptr;
+};
+
+// Lowers one probe instance (a probe body for a group of targets) into one
+// BPF function. Values are i64 for integers and pointers, a pointer to a
+// zero-padded stack buffer for strings, and the context pointer for `args`.
+void lower_probe(ModuleBuilder& builder,
+                 const ModuleResources& resources,
+                 const sema::ProbeInstance& instance);
+
+} // namespace sonde::codegen

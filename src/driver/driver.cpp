@@ -1,0 +1,150 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "driver/driver.h"
+
+#include "ast/printer.h"
+#include "base/strings.h"
+#include "codegen/codegen.h"
+#include "diag/terminal_consumer.h"
+#include "driver/options.h"
+#include "driver/type_dump.h"
+#include "parse/parse.h"
+#include "runtime/features.h"
+#include "runtime/runtime.h"
+#include "sema/pipeline.h"
+
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Process.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <cstdlib>
+#include <iostream>
+#include <iterator>
+#include <unistd.h>
+
+namespace sonde::driver {
+
+namespace {
+
+constexpr const char* kVersion = "sonde v0.1.0";
+
+// Reads the script: -e text, a file, or stdin for "-".
+std::optional<SourceBuffer> load_source(const Options& options,
+                                        llvm::raw_ostream& err) {
+  if (options.program_file.empty()) {
+    return SourceBuffer("stdin", options.program_text);
+  }
+  if (options.program_file == "-") {
+    std::string text((std::istreambuf_iterator<char>(std::cin)),
+                     std::istreambuf_iterator<char>());
+    return SourceBuffer("stdin", std::move(text));
+  }
+  std::optional<std::string> text = read_file(options.program_file);
+  if (!text) {
+    err << "sonde: error: cannot read '" << options.program_file << "'\n";
+    return std::nullopt;
+  }
+  return SourceBuffer(options.program_file, std::move(*text));
+}
+
+bool write_file(const std::string& path,
+                const std::vector<char>& bytes,
+                llvm::raw_ostream& err) {
+  std::error_code error;
+  llvm::raw_fd_ostream file(path, error);
+  if (error) {
+    err << "sonde: error: cannot write '" << path << "': " << error.message()
+        << "\n";
+    return false;
+  }
+  file.write(bytes.data(), bytes.size());
+  return true;
+}
+
+int compile_and_run(const Options& options) {
+  llvm::raw_fd_ostream& out = llvm::outs();
+  llvm::raw_fd_ostream& err = llvm::errs();
+
+  std::optional<SourceBuffer> source = load_source(options, err);
+  if (!source) {
+    return 1;
+  }
+  bool color = options.color && llvm::sys::Process::StandardErrHasColors();
+  diag::TerminalConsumer consumer(*source, err, color);
+  diag::DiagnosticEngine diag(consumer);
+  diag.set_warnings_enabled(options.warnings);
+
+  ast::Context context;
+  ast::Program* program = parse::parse(*source, context, diag);
+  if (program == nullptr || diag.has_errors()) {
+    return 1;
+  }
+  if (options.dump == Dump::Ast) {
+    ast::print(program, *source, out);
+  }
+  if (options.stop_after == Phase::Parse) {
+    return 0;
+  }
+
+  std::unique_ptr<sema::CheckedProgram> checked =
+      sema::analyze(*program, probes::ProbeCatalog::system(), diag);
+  if (checked == nullptr) {
+    return 1;
+  }
+  if (options.dump == Dump::Types) {
+    print_types(*checked, *source, out);
+  }
+  if (options.stop_after == Phase::Sema) {
+    return 0;
+  }
+
+  codegen::Options codegen_options;
+  // Golden IR dumps and --stop-after=codegen must not depend on the kernel.
+  bool runs = options.stop_after == Phase::Run && options.emit_elf.empty();
+  codegen_options.bpf_cpu = runs && runtime::kernel_has_bpf_v4() ? "v4" : "v3";
+  codegen_options.source_name = source->name();
+  codegen_options.source_text = std::string(source->text());
+  codegen_options.ir_dump = options.dump == Dump::Ir ? &out : nullptr;
+  Result<codegen::Artifact> artifact =
+      codegen::generate(*checked, codegen_options);
+  if (!artifact) {
+    err << "sonde: error: " << error_text(artifact.takeError()) << "\n";
+    return 1;
+  }
+  if (!options.emit_elf.empty()) {
+    return write_file(options.emit_elf, artifact->elf, err) ? 0 : 1;
+  }
+  if (options.stop_after == Phase::Codegen) {
+    return 0;
+  }
+
+  runtime::RunOptions run_options;
+  run_options.quiet = options.quiet;
+  run_options.verbose = options.verbose;
+  run_options.dry_run = options.dry_run;
+  const char* notify = std::getenv("SONDE_NOTIFY_ATTACHED");
+  run_options.notify_attached = notify != nullptr && notify[0] == '1';
+  return runtime::run(*artifact, run_options, out, err);
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+  std::string error;
+  std::optional<Options> options = parse_options(argc, argv, error);
+  if (!options) {
+    llvm::errs() << "sonde: error: " << error << "\n"
+                 << "Try 'sonde --help'.\n";
+    return 1;
+  }
+  if (options->help) {
+    llvm::outs() << usage();
+    return 0;
+  }
+  if (options->version) {
+    llvm::outs() << kVersion << "\n";
+    return 0;
+  }
+  return compile_and_run(*options);
+}
+
+} // namespace sonde::driver

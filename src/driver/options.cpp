@@ -1,0 +1,145 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "driver/options.h"
+
+#include <cctype>
+#include <cstring>
+
+namespace sonde::driver {
+
+const char* usage() {
+  return R"(USAGE:
+    sonde [options] FILE [ARGS...]
+    sonde [options] -e 'PROGRAM' [ARGS...]
+
+OPTIONS:
+    -e PROGRAM             the program text
+    -q, --quiet            do not print "Attached N probes"
+    -v, --verbose          show libbpf messages and verifier logs
+    --dry-run              compile, load and attach, then stop
+    --no-warnings          do not print warnings
+    --no-color             never colour diagnostics
+    -d, --dump=STAGE       print a stage to stdout: ast, types, ir
+    --stop-after=PHASE     stop after parse, sema or codegen
+    --emit-elf FILE        write the compiled BPF object to FILE and stop
+    -h, --help             show this help
+    -V, --version          show the version
+
+ENVIRONMENT:
+    SONDE_NOTIFY_ATTACHED=1  print __SONDE_ATTACHED__ on stdout once every
+                             probe is attached (for tests)
+)";
+}
+
+namespace {
+
+// Matches "--name=value", or "--name value" / "-x value" consuming the next
+// argument.
+bool take_value(const char* flag,
+                const char* long_name,
+                const char* short_name,
+                int& i,
+                int argc,
+                char** argv,
+                std::string& value,
+                std::string& error) {
+  size_t long_size = std::strlen(long_name);
+  if (std::strncmp(flag, long_name, long_size) == 0 && flag[long_size] == '=') {
+    value = flag + long_size + 1;
+    return true;
+  }
+  if (std::strcmp(flag, long_name) == 0 ||
+      (short_name != nullptr && std::strcmp(flag, short_name) == 0)) {
+    if (i + 1 >= argc) {
+      error = std::string("option '") + flag + "' needs a value";
+      return true;
+    }
+    value = argv[++i];
+    return true;
+  }
+  return false;
+}
+
+} // namespace
+
+std::optional<Options>
+parse_options(int argc, char** argv, std::string& error) {
+  Options options;
+  bool have_program = false;
+  for (int i = 1; i < argc; ++i) {
+    const char* arg = argv[i];
+    std::string value;
+    // After the program, arguments that are not options (including negative
+    // numbers) are positional parameters.
+    bool positional = arg[0] != '-' || std::strcmp(arg, "-") == 0 ||
+                      (have_program && std::isdigit(arg[1]));
+    if (positional) {
+      if (!have_program) {
+        options.program_file = arg;
+        have_program = true;
+      } else {
+        options.positional_params.push_back(arg);
+      }
+      continue;
+    }
+    if (std::strcmp(arg, "--") == 0) {
+      for (++i; i < argc; ++i) {
+        options.positional_params.push_back(argv[i]);
+      }
+      break;
+    }
+    if (take_value(arg, "--program", "-e", i, argc, argv, value, error)) {
+      options.program_text = value;
+      have_program = true;
+    } else if (take_value(arg, "--dump", "-d", i, argc, argv, value, error)) {
+      if (value == "ast") {
+        options.dump = Dump::Ast;
+      } else if (value == "types") {
+        options.dump = Dump::Types;
+      } else if (value == "ir" || value == "codegen") {
+        options.dump = Dump::Ir;
+      } else if (error.empty()) {
+        error = "unknown dump stage '" + value + "' (ast, types, ir)";
+      }
+    } else if (take_value(arg, "--stop-after", nullptr, i, argc, argv, value,
+                          error)) {
+      if (value == "parse") {
+        options.stop_after = Phase::Parse;
+      } else if (value == "sema") {
+        options.stop_after = Phase::Sema;
+      } else if (value == "codegen") {
+        options.stop_after = Phase::Codegen;
+      } else if (error.empty()) {
+        error = "unknown phase '" + value + "' (parse, sema, codegen)";
+      }
+    } else if (take_value(arg, "--emit-elf", nullptr, i, argc, argv, value,
+                          error)) {
+      options.emit_elf = value;
+    } else if (!std::strcmp(arg, "-q") || !std::strcmp(arg, "--quiet")) {
+      options.quiet = true;
+    } else if (!std::strcmp(arg, "-v") || !std::strcmp(arg, "--verbose")) {
+      options.verbose = true;
+    } else if (!std::strcmp(arg, "--dry-run")) {
+      options.dry_run = true;
+    } else if (!std::strcmp(arg, "--no-warnings")) {
+      options.warnings = false;
+    } else if (!std::strcmp(arg, "--no-color")) {
+      options.color = false;
+    } else if (!std::strcmp(arg, "-h") || !std::strcmp(arg, "--help")) {
+      options.help = true;
+    } else if (!std::strcmp(arg, "-V") || !std::strcmp(arg, "--version")) {
+      options.version = true;
+    } else {
+      error = std::string("unknown option '") + arg + "'";
+    }
+    if (!error.empty()) {
+      return std::nullopt;
+    }
+  }
+  if (!options.help && !options.version && !have_program) {
+    error = "no program given: pass a script file or -e 'PROGRAM'";
+    return std::nullopt;
+  }
+  return options;
+}
+
+} // namespace sonde::driver

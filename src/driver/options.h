@@ -1,0 +1,36 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace sonde::driver {
+
+enum class Phase { Parse, Sema, Codegen, Run };
+enum class Dump { None, Ast, Types, Ir };
+
+// The command line, parsed.
+struct Options {
+  std::string program_text; // From -e.
+  std::string program_file; // A script path, or "-" for stdin.
+  std::vector<std::string> positional_params;
+  Phase stop_after = Phase::Run;
+  Dump dump = Dump::None;
+  std::string emit_elf; // --emit-elf FILE: write the BPF object there.
+  bool quiet = false;
+  bool verbose = false;
+  bool dry_run = false;
+  bool warnings = true;
+  bool color = true;
+  bool help = false;
+  bool version = false;
+};
+
+// Parses argv; on a usage error returns nullopt after setting `error`.
+std::optional<Options> parse_options(int argc, char** argv, std::string& error);
+
+// The text of `sonde --help`.
+const char* usage();
+
+} // namespace sonde::driver

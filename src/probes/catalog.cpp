@@ -1,0 +1,122 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "base/check.h"
+#include "probes/probe_type.h"
+#include "probes/providers.h"
+#include "probes/tracefs.h"
+
+#include <bpf/libbpf.h>
+#include <cerrno>
+#include <cstring>
+
+namespace sonde::probes {
+
+const char* kind_spelling(ProbeKind kind) {
+  switch (kind) {
+#define PROBE_KIND(Name, Spelling)                                             \
+  case ProbeKind::Name:                                                        \
+    return Spelling;
+#include "probes/probe_kinds.def"
+#undef PROBE_KIND
+  }
+  return "?";
+}
+
+Attachment::Attachment(Attachment&& other) noexcept : link_(other.link_) {
+  other.link_ = nullptr;
+}
+
+Attachment& Attachment::operator=(Attachment&& other) noexcept {
+  if (this != &other) {
+    if (link_ != nullptr) {
+      bpf_link__destroy(link_);
+    }
+    link_ = other.link_;
+    other.link_ = nullptr;
+  }
+  return *this;
+}
+
+Attachment::~Attachment() {
+  if (link_ != nullptr) {
+    bpf_link__destroy(link_);
+  }
+}
+
+Result<types::Type> ProbeType::args_type(const AttachTarget&) const {
+  return types::Type::none();
+}
+
+Result<std::vector<std::string>> ProbeType::list() const {
+  return std::vector<std::string>{};
+}
+
+Result<std::vector<std::string>>
+ProbeType::arg_declarations(const AttachTarget&) const {
+  return std::vector<std::string>{};
+}
+
+std::string attach_error_text(int error) {
+  std::string text = std::strerror(error);
+  if (error == EPERM || error == EACCES) {
+    text += " (tracing needs root, or CAP_BPF and CAP_PERFMON)";
+  }
+  return text;
+}
+
+std::unique_ptr<ProbeCatalog>
+ProbeCatalog::create(std::shared_ptr<const Tracefs> tracefs) {
+  auto catalog = std::make_unique<ProbeCatalog>();
+  // The registry: one line per provider, canonical name first. bpftrace
+  // HEAD spells BEGIN/END in lower case; both are accepted.
+  catalog->add(make_begin_end_probe(ProbeKind::Begin), {"BEGIN", "begin"});
+  catalog->add(make_begin_end_probe(ProbeKind::End), {"END", "end"});
+  catalog->add(make_tracepoint_probe(std::move(tracefs)), {"tracepoint", "t"});
+  catalog->add(make_interval_probe(), {"interval", "i"});
+  return catalog;
+}
+
+const ProbeCatalog& ProbeCatalog::system() {
+  // Built on first use and never destroyed before exit; tracefs itself is
+  // found only when the tracepoint provider first needs it.
+  static const std::unique_ptr<ProbeCatalog> catalog = create(nullptr);
+  return *catalog;
+}
+
+const ProbeType* ProbeCatalog::find(const std::string& provider) const {
+  for (const auto& [name, type] : names_) {
+    if (name == provider) {
+      return type;
+    }
+  }
+  return nullptr;
+}
+
+const ProbeType& ProbeCatalog::get(ProbeKind kind) const {
+  for (const std::unique_ptr<ProbeType>& type : types_) {
+    if (type->kind() == kind) {
+      return *type;
+    }
+  }
+  SONDE_CHECK(false, "probe kind without a registered provider");
+}
+
+std::vector<std::string> ProbeCatalog::provider_names() const {
+  std::vector<std::string> names;
+  names.reserve(names_.size());
+  for (const auto& entry : names_) {
+    names.push_back(entry.first);
+  }
+  return names;
+}
+
+void ProbeCatalog::add(std::unique_ptr<ProbeType> type,
+                       std::vector<std::string> names) {
+  SONDE_CHECK(type != nullptr);
+  for (std::string& name : names) {
+    SONDE_CHECK(find(name) == nullptr, "provider name registered twice");
+    names_.emplace_back(std::move(name), type.get());
+  }
+  types_.push_back(std::move(type));
+}
+
+} // namespace sonde::probes

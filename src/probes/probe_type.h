@@ -1,0 +1,152 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "base/result.h"
+#include "btf/types.h"
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+struct bpf_program;
+struct bpf_link;
+
+namespace sonde::probes {
+class Tracefs;
+}
+
+// Probe providers. Each probe type lives in one file and answers the same
+// questions: how its attach points are written, what they expand to, what
+// arguments a probe sees, which BPF program type runs it and how it is
+// attached. Nothing here knows about the AST: sema and the runtime both use
+// providers through ProbeCatalog.
+namespace sonde::probes {
+
+enum class ProbeKind : uint8_t {
+#define PROBE_KIND(Name, Spelling) Name,
+#include "probes/probe_kinds.def"
+#undef PROBE_KIND
+};
+
+const char* kind_spelling(ProbeKind kind);
+
+// The BPF program type a probe's function is built for.
+enum class ProgramType : uint8_t {
+  RawTracepoint, // BEGIN/END, run with BPF_PROG_TEST_RUN.
+  Tracepoint,
+  PerfEvent,
+};
+
+// One concrete attach point after expansion, e.g.
+// tracepoint:syscalls:sys_enter_openat. `target` holds the provider's
+// parsed parts (for a tracepoint: {category, event}); `period_ns` is set for
+// timers.
+struct AttachTarget {
+  ProbeKind kind;
+  std::string full_name;
+  std::vector<std::string> target;
+  uint64_t period_ns = 0;
+};
+
+// Why an attach point could not be expanded. `detail` depends on the
+// reason:
+//  - Invalid: why the attach point is malformed, as a clause ("unit 'mss'
+//    is not one of s, ms, us, hz");
+//  - NotFound: the name that does not exist, without the provider
+//    ("syscalls:sys_enter_opennat");
+//  - NoMatch: the wildcard pattern, without the provider;
+//  - Unavailable: why the facility is missing ("it is not mounted on ...").
+// `suggestion` is the closest existing attach point when the failure looks
+// like a typo, also without the provider ("syscalls:sys_enter_openat"), so
+// it can be shown after whichever alias the user wrote.
+struct ExpandError {
+  enum class Reason : uint8_t {
+    UnknownProvider,
+    Invalid,
+    NotFound,
+    NoMatch,
+    Unavailable
+  };
+  Reason reason;
+  std::string detail;
+  std::optional<std::string> suggestion;
+};
+
+using ExpandResult = std::variant<std::vector<AttachTarget>, ExpandError>;
+
+// A live attachment; detaching happens when it is destroyed.
+class Attachment {
+public:
+  Attachment() = default;
+  explicit Attachment(bpf_link* link) : link_(link) {}
+  Attachment(const Attachment&) = delete;
+  Attachment& operator=(const Attachment&) = delete;
+  Attachment(Attachment&& other) noexcept;
+  Attachment& operator=(Attachment&& other) noexcept;
+  ~Attachment();
+
+  // The libbpf link, or null for an empty Attachment. Still owned here.
+  bpf_link* link() const { return link_; }
+
+private:
+  bpf_link* link_ = nullptr;
+};
+
+class ProbeType {
+public:
+  virtual ~ProbeType() = default;
+
+  virtual ProbeKind kind() const = 0;
+  // Expands an attach point; `parts` are its ':'-separated pieces with the
+  // provider (parts[0]) included.
+  virtual ExpandResult expand(const std::vector<std::string>& parts) const = 0;
+  // The `args` record a probe of this target sees, or none.
+  virtual Result<types::Type> args_type(const AttachTarget& target) const;
+  // Every attach point this provider can list for `-l`, as full names
+  // ("tracepoint:sched:sched_switch"); the caller filters by pattern.
+  // Empty by default.
+  virtual Result<std::vector<std::string>> list() const;
+  // The arguments for `-lv`, one C declaration per line as bpftrace prints
+  // them ("const char * filename"). Empty by default.
+  virtual Result<std::vector<std::string>>
+  arg_declarations(const AttachTarget& target) const;
+  virtual ProgramType program_type() const = 0;
+  // The ELF section codegen puts the probe's function in.
+  virtual std::string section_name(const AttachTarget& target) const = 0;
+  // Attaches a loaded program. BEGIN/END are never attached.
+  virtual Result<std::vector<Attachment>>
+  attach(bpf_program* program, const AttachTarget& target) const = 0;
+};
+
+// The registry of providers, looked up by name or alias ("tracepoint",
+// "t", "BEGIN", ...).
+class ProbeCatalog {
+public:
+  // The production catalog: tracefs and the running kernel. Built on first
+  // use; tracefs is only located (or mounted) when a tracepoint is first
+  // expanded, so BEGIN-only scripts never touch it.
+  static const ProbeCatalog& system();
+  // A catalog with every provider whose tracepoints come from `tracefs`
+  // (tests pass a fixture); null means the system tracefs, found lazily.
+  static std::unique_ptr<ProbeCatalog>
+  create(std::shared_ptr<const Tracefs> tracefs);
+
+  // The provider for a name or alias (exact, case-sensitive), or null.
+  const ProbeType* find(const std::string& provider) const;
+  // The provider of a kind; every kind in probe_kinds.def is registered.
+  const ProbeType& get(ProbeKind kind) const;
+  // Every provider name and alias, for "did you mean" hints.
+  std::vector<std::string> provider_names() const;
+
+  // Registers a provider under its names; the first is its canonical name.
+  void add(std::unique_ptr<ProbeType> type, std::vector<std::string> names);
+
+private:
+  std::vector<std::unique_ptr<ProbeType>> types_;
+  std::vector<std::pair<std::string, const ProbeType*>> names_;
+};
+
+} // namespace sonde::probes

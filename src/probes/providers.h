@@ -1,0 +1,33 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "probes/probe_type.h"
+
+#include <memory>
+#include <string>
+
+// Constructors of the providers, one per file; catalog.cpp registers them.
+// Tests build providers directly to check one at a time.
+namespace sonde::probes {
+
+class Tracefs;
+
+// BEGIN and END (kind Begin or End): `BEGIN`, `begin`, optionally followed
+// by `:*`. Built as raw tracepoint programs that the runtime runs with
+// BPF_PROG_TEST_RUN, so attach() returns no attachments.
+std::unique_ptr<ProbeType> make_begin_end_probe(ProbeKind kind);
+
+// `tracepoint:category:event` with `*`/`?` wildcards in both parts. Events
+// come from `tracefs`; null means the system tracefs, located on first use.
+std::unique_ptr<ProbeType>
+make_tracepoint_probe(std::shared_ptr<const Tracefs> tracefs);
+
+// `interval:UNIT:N` (UNIT s, ms, us or hz) and `interval:N[SUFFIX]` (ns by
+// default; suffixes ns, us, ms, s, m, h, d). Fires on the first online CPU.
+std::unique_ptr<ProbeType> make_interval_probe();
+
+// The text for a failed attach: strerror, plus what usually fixes it for
+// permission errors. Used by every provider's attach().
+std::string attach_error_text(int error);
+
+} // namespace sonde::probes

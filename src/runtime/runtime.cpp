@@ -1,0 +1,370 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "runtime/runtime.h"
+
+#include "base/format_spec.h"
+#include "output/printf.h"
+#include "runtime/libbpf_log.h"
+#include "runtime/map_reader.h"
+
+#include <algorithm>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+#include <sys/epoll.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+namespace sonde::runtime {
+
+namespace {
+
+using codegen::EventHeader;
+using codegen::EventKind;
+
+// Closes a file descriptor when it goes out of scope.
+class FileDescriptor {
+public:
+  explicit FileDescriptor(int fd = -1) : fd_(fd) {}
+  FileDescriptor(const FileDescriptor&) = delete;
+  FileDescriptor& operator=(const FileDescriptor&) = delete;
+  ~FileDescriptor() {
+    if (fd_ >= 0) {
+      close(fd_);
+    }
+  }
+  int get() const { return fd_; }
+
+private:
+  int fd_;
+};
+
+// One run of an artifact: the loaded object, its attachments and the event
+// stream. Destruction detaches and unloads everything, whatever path the
+// run took.
+class Session {
+public:
+  Session(const codegen::Artifact& artifact,
+          const RunOptions& options,
+          llvm::raw_ostream& out,
+          llvm::raw_ostream& err)
+      : artifact_(artifact), metadata_(artifact.metadata), options_(options),
+        out_(out), err_(err) {}
+
+  ~Session() {
+    attachments_.clear();
+    ring_buffer__free(ring_);
+    bpf_object__close(object_);
+  }
+
+  int run() {
+    if (!load()) {
+      return 1;
+    }
+    if (!open_events()) {
+      return 1;
+    }
+    run_special(probes::ProbeKind::Begin);
+    drain();
+    if (!exit_requested_) {
+      if (!attach_all()) {
+        drain();
+        return 1;
+      }
+      announce_attached();
+      if (!options_.dry_run) {
+        loop();
+      }
+      attachments_.clear();
+    } else {
+      announce_attached();
+    }
+    finish_events();
+    // END runs even after exit(), as in bpftrace.
+    exit_requested_ = false;
+    run_special(probes::ProbeKind::End);
+    drain();
+    report_lost();
+    print_maps();
+    out_.flush();
+    return exit_code_;
+  }
+
+private:
+  bool load() {
+    LIBBPF_OPTS(bpf_object_open_opts, open_options, .object_name = "sonde");
+    object_ = bpf_object__open_mem(artifact_.elf.data(), artifact_.elf.size(),
+                                   &open_options);
+    if (object_ == nullptr) {
+      err_ << "sonde: error: cannot open the BPF object: "
+           << std::strerror(errno) << "\n"
+           << take_libbpf_messages();
+      return false;
+    }
+    if (bpf_object__load(object_) != 0) {
+      int error = errno;
+      std::string log = take_libbpf_messages();
+      err_ << "sonde: error: the kernel refused to load the BPF programs: "
+           << std::strerror(error) << "\n";
+      if (!log.empty() && !options_.verbose) {
+        err_ << log;
+      }
+      return false;
+    }
+    take_libbpf_messages();
+    return true;
+  }
+
+  bool open_events() {
+    bpf_map* events =
+        bpf_object__find_map_by_name(object_, metadata_.events_map.c_str());
+    ring_ = ring_buffer__new(bpf_map__fd(events), &Session::on_event, this,
+                             nullptr);
+    if (ring_ == nullptr) {
+      err_ << "sonde: error: cannot open the event ring buffer: "
+           << std::strerror(errno) << "\n";
+      return false;
+    }
+    for (const codegen::PrintfMeta& meta : metadata_.printfs) {
+      FormatSpec spec;
+      std::string bad;
+      size_t offset = 0;
+      parse_format(meta.format, spec, bad, offset);
+      printf_specs_.push_back(std::move(spec));
+    }
+    return true;
+  }
+
+  bpf_program* program(const codegen::ProgramMeta& meta) {
+    return bpf_object__find_program_by_name(object_,
+                                            meta.function_name.c_str());
+  }
+
+  // BEGIN and END run once, in the order they were written, through
+  // BPF_PROG_TEST_RUN: no attachment, and done before the other probes
+  // attach (BEGIN) or after they detach (END).
+  void run_special(probes::ProbeKind kind) {
+    for (const codegen::ProgramMeta& meta : metadata_.programs) {
+      if (meta.targets.empty() || meta.targets[0].kind != kind ||
+          exit_requested_) {
+        continue;
+      }
+      LIBBPF_OPTS(bpf_test_run_opts, run_options);
+      if (bpf_prog_test_run_opts(bpf_program__fd(program(meta)),
+                                 &run_options) != 0) {
+        err_ << "sonde: error: running " << probes::kind_spelling(kind)
+             << " failed: " << std::strerror(errno) << "\n";
+      }
+      drain();
+    }
+  }
+
+  bool attach_all() {
+    const probes::ProbeCatalog& catalog = probes::ProbeCatalog::system();
+    for (const codegen::ProgramMeta& meta : metadata_.programs) {
+      for (const probes::AttachTarget& target : meta.targets) {
+        if (target.kind == probes::ProbeKind::Begin ||
+            target.kind == probes::ProbeKind::End) {
+          continue;
+        }
+        Result<std::vector<probes::Attachment>> attached =
+            catalog.get(target.kind).attach(program(meta), target);
+        if (!attached) {
+          err_ << "sonde: error: attaching '" << target.full_name
+               << "' failed: " << error_text(attached.takeError()) << "\n";
+          return false;
+        }
+        for (probes::Attachment& attachment : *attached) {
+          attachments_.push_back(std::move(attachment));
+        }
+      }
+    }
+    return true;
+  }
+
+  void announce_attached() {
+    size_t count = 0;
+    for (const codegen::ProgramMeta& meta : metadata_.programs) {
+      count += meta.targets.size();
+    }
+    if (!options_.quiet) {
+      err_ << "Attached " << count << (count == 1 ? " probe" : " probes")
+           << "\n";
+      err_.flush();
+    }
+    if (options_.notify_attached) {
+      out_ << "__SONDE_ATTACHED__\n";
+      out_.flush();
+    }
+  }
+
+  // Waits for events and signals. The ring buffer wakes the loop when data
+  // arrives, and exit() forces a wakeup, so nothing here polls on a timer.
+  void loop() {
+    sigset_t signals;
+    sigemptyset(&signals);
+    sigaddset(&signals, SIGINT);
+    sigaddset(&signals, SIGTERM);
+    FileDescriptor signal_fd(signalfd(-1, &signals, SFD_CLOEXEC));
+    FileDescriptor epoll_fd(epoll_create1(EPOLL_CLOEXEC));
+    epoll_event signal_event{};
+    signal_event.events = EPOLLIN;
+    signal_event.data.fd = signal_fd.get();
+    epoll_ctl(epoll_fd.get(), EPOLL_CTL_ADD, signal_fd.get(), &signal_event);
+    epoll_event ring_event{};
+    ring_event.events = EPOLLIN;
+    ring_event.data.fd = ring_buffer__epoll_fd(ring_);
+    epoll_ctl(epoll_fd.get(), EPOLL_CTL_ADD, ring_event.data.fd, &ring_event);
+
+    while (!exit_requested_ && !interrupted_) {
+      epoll_event ready[2];
+      int count = epoll_wait(epoll_fd.get(), ready, 2, -1);
+      if (count < 0 && errno == EINTR) {
+        continue;
+      }
+      if (count < 0) {
+        err_ << "sonde: error: waiting for events failed: "
+             << std::strerror(errno) << "\n";
+        return;
+      }
+      for (int i = 0; i < count; ++i) {
+        if (ready[i].data.fd == signal_fd.get()) {
+          signalfd_siginfo info;
+          (void)!::read(signal_fd.get(), &info, sizeof(info));
+          interrupted_ = true;
+        } else {
+          drain();
+        }
+      }
+    }
+  }
+
+  // Prints every event waiting in the ring buffer, up to an exit().
+  void drain() {
+    if (!exit_requested_) {
+      ring_buffer__consume(ring_);
+    }
+    out_.flush();
+  }
+
+  // After the probes are detached: events still queued are printed when
+  // the run ended by a signal, and dropped when it ended by exit().
+  void finish_events() {
+    discarding_ = exit_requested_;
+    exit_requested_ = false;
+    ring_buffer__consume(ring_);
+    discarding_ = false;
+    out_.flush();
+  }
+
+  static int on_event(void* context, void* data, size_t size) {
+    return static_cast<Session*>(context)->handle_event(
+        static_cast<const char*>(data), size);
+  }
+
+  int handle_event(const char* data, size_t size) {
+    if (size < sizeof(EventHeader) || discarding_) {
+      return 0;
+    }
+    EventHeader header;
+    std::memcpy(&header, data, sizeof(header));
+    switch (static_cast<EventKind>(header.kind)) {
+    case EventKind::Printf:
+      print_event(header.id, data, size);
+      return 0;
+    case EventKind::Exit:
+      exit_requested_ = true;
+      exit_code_ = static_cast<int>(header.id);
+      // Events queued after exit() are not printed.
+      return -ECANCELED;
+    }
+    return 0;
+  }
+
+  void print_event(uint32_t id, const char* data, size_t size) {
+    if (id >= metadata_.printfs.size()) {
+      return;
+    }
+    const codegen::PrintfMeta& meta = metadata_.printfs[id];
+    if (size < meta.record_size) {
+      return;
+    }
+    std::vector<output::RawValue> args;
+    for (const codegen::ValueLayout& arg : meta.args) {
+      args.push_back({&arg.type, data + arg.offset});
+    }
+    out_ << output::format_printf(printf_specs_[id], args);
+  }
+
+  void report_lost() {
+    bpf_map* lost =
+        bpf_object__find_map_by_name(object_, metadata_.lost_map.c_str());
+    uint64_t count = read_percpu_counter(bpf_map__fd(lost));
+    if (count != 0) {
+      err_ << "Lost " << count << " events\n";
+    }
+  }
+
+  // At exit, every non-empty map is printed, in name order, after a blank
+  // line pair, as bpftrace does.
+  void print_maps() {
+    std::vector<const codegen::MapMeta*> maps;
+    for (const codegen::MapMeta& meta : metadata_.maps) {
+      maps.push_back(&meta);
+    }
+    std::sort(maps.begin(), maps.end(),
+              [](const codegen::MapMeta* a, const codegen::MapMeta* b) {
+                return a->name < b->name;
+              });
+    bool first = true;
+    for (const codegen::MapMeta* meta : maps) {
+      bpf_map* map =
+          bpf_object__find_map_by_name(object_, meta->bpf_name.c_str());
+      output::MapSnapshot snapshot = read_map(bpf_map__fd(map), *meta);
+      if (snapshot.entries.empty()) {
+        continue;
+      }
+      if (first) {
+        out_ << "\n\n";
+        first = false;
+      }
+      output::print_map_text(snapshot, out_);
+    }
+  }
+
+  const codegen::Artifact& artifact_;
+  const codegen::RuntimeMetadata& metadata_;
+  const RunOptions& options_;
+  llvm::raw_ostream& out_;
+  llvm::raw_ostream& err_;
+
+  bpf_object* object_ = nullptr;
+  ring_buffer* ring_ = nullptr;
+  std::vector<probes::Attachment> attachments_;
+  std::vector<FormatSpec> printf_specs_;
+  bool exit_requested_ = false;
+  bool discarding_ = false;
+  // SIGINT or SIGTERM arrived.
+  bool interrupted_ = false;
+  int exit_code_ = 0;
+};
+
+} // namespace
+
+int run(const codegen::Artifact& artifact,
+        const RunOptions& options,
+        llvm::raw_ostream& out,
+        llvm::raw_ostream& err) {
+  capture_libbpf_messages(options.verbose);
+  // SIGINT and SIGTERM are taken through a signalfd in the event loop; they
+  // are blocked from here on so none is lost between loading and waiting.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  sigprocmask(SIG_BLOCK, &signals, nullptr);
+  return Session(artifact, options, out, err).run();
+}
+
+} // namespace sonde::runtime

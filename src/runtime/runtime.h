@@ -1,0 +1,34 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "codegen/artifact.h"
+
+#include "llvm/Support/raw_ostream.h"
+
+#include <string>
+
+namespace sonde::runtime {
+
+struct RunOptions {
+  // Suppress "Attached N probes" and similar messages.
+  bool quiet = false;
+  // Show libbpf's messages and verifier logs.
+  bool verbose = false;
+  // Stop right after attaching (and running BEGIN).
+  bool dry_run = false;
+  // Print a marker line on stdout once every probe is attached, for tests
+  // (SONDE_NOTIFY_ATTACHED=1).
+  bool notify_attached = false;
+};
+
+// Loads an artifact into the kernel, runs BEGIN, attaches every probe,
+// prints events until exit() or SIGINT/SIGTERM, then detaches, runs END and
+// prints the maps. Program output goes to `out`; messages and errors go to
+// `err`. Returns the process exit status: exit()'s code, or 1 when loading
+// or attaching failed (every probe already attached is detached first).
+int run(const codegen::Artifact& artifact,
+        const RunOptions& options,
+        llvm::raw_ostream& out,
+        llvm::raw_ostream& err);
+
+} // namespace sonde::runtime

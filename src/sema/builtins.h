@@ -1,0 +1,40 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "btf/types.h"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace sonde::sema {
+
+enum class BuiltinVariable : uint8_t {
+#define VARIABLE(Enum, Name, Type) Enum,
+#include "sema/builtins.def"
+};
+
+enum class BuiltinFunction : uint8_t {
+#define FUNCTION(Enum, Name, MinArgs, MaxArgs) Enum,
+#include "sema/builtins.def"
+};
+
+struct FunctionSignature {
+  BuiltinFunction function;
+  const char* name;
+  unsigned min_args;
+  unsigned max_args;
+};
+
+std::optional<BuiltinVariable> find_variable(const std::string& name);
+types::Type variable_type(BuiltinVariable variable);
+std::optional<FunctionSignature> find_function(const std::string& name);
+
+// Names for "did you mean" hints.
+std::vector<std::string> variable_names();
+std::vector<std::string> function_names();
+
+// The default bound of strings read with str() and stored in maps.
+inline constexpr uint32_t kDefaultStringSize = 64;
+
+} // namespace sonde::sema

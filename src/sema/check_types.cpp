@@ -1,0 +1,630 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "base/format_spec.h"
+#include "base/strings.h"
+#include "sema/builtins.h"
+#include "sema/pipeline.h"
+
+#include <limits>
+
+namespace sonde::sema {
+
+namespace {
+
+using types::Type;
+
+// Values stored in variables and maps are widened to 64 bits, as bpftrace
+// does, so later assignments of narrower integers always fit.
+Type storage_type(const Type& type) {
+  if (type.is_integer()) {
+    return Type::integer(8, type.is_signed());
+  }
+  return type;
+}
+
+bool is_scalar(const Type& type) {
+  return type.is_integer() || type.is_pointer();
+}
+
+// Types every expression of a program. It runs twice: the first run (with
+// diagnostics discarded) learns the type of every map from its
+// assignments, so that a probe may read a map that a later probe assigns;
+// the second run reports.
+class TypeChecker {
+public:
+  TypeChecker(const probes::ProbeCatalog& catalog,
+              const ExpandedProbes& expanded,
+              diag::DiagnosticEngine& diag,
+              CheckedProgram& checked,
+              bool reporting)
+      : catalog_(catalog), expanded_(expanded), diag_(diag), checked_(checked),
+        reporting_(reporting) {}
+
+  void check_program(const ast::Program& program) {
+    for (const ast::Probe* probe : program.probes) {
+      check_probe(*probe);
+    }
+  }
+
+private:
+  void check_probe(const ast::Probe& probe) {
+    variables_ = &checked_.variables[&probe];
+    variables_->clear();
+    args_records_.clear();
+    auto found = expanded_.find(&probe);
+    if (found != expanded_.end()) {
+      for (const probes::AttachTarget& target : found->second) {
+        if (target.kind != probes::ProbeKind::Tracepoint) {
+          continue;
+        }
+        auto record = catalog_.get(target.kind).args_type(target);
+        if (record) {
+          args_records_.push_back({target.full_name, std::move(*record)});
+        } else {
+          llvm::consumeError(record.takeError());
+        }
+      }
+    }
+    if (probe.predicate != nullptr) {
+      check_condition(probe.predicate);
+    }
+    check_block(*probe.body);
+  }
+
+  void check_block(const ast::Block& block) {
+    for (const ast::Stmt* stmt : block.stmts) {
+      check_stmt(*stmt);
+    }
+  }
+
+  void check_condition(const ast::Expr* cond) {
+    Type type = check_expr(cond);
+    if (!type.is_none() && !is_scalar(type)) {
+      error(diag::Kind::ConditionNotInteger, cond->range(), {type.name()});
+    }
+  }
+
+  void check_stmt(const ast::Stmt& stmt) {
+    switch (stmt.kind()) {
+    case ast::NodeKind::ExprStmt: {
+      const ast::Expr* expr = static_cast<const ast::ExprStmt&>(stmt).expr;
+      Type type = check_expr(expr);
+      bool is_call = expr->kind() == ast::NodeKind::Call;
+      if (!type.is_none() && !type.is_aggregation()) {
+        warning(diag::Kind::ValueDiscarded, expr->range());
+      } else if (!is_call && type.is_none()) {
+        // An erroneous expression was already reported.
+      }
+      return;
+    }
+    case ast::NodeKind::AssignVar:
+      check_assign_var(static_cast<const ast::AssignVar&>(stmt));
+      return;
+    case ast::NodeKind::AssignMap:
+      check_assign_map(static_cast<const ast::AssignMap&>(stmt));
+      return;
+    case ast::NodeKind::If: {
+      const auto& branch = static_cast<const ast::If&>(stmt);
+      check_condition(branch.cond);
+      check_block(*branch.then_block);
+      if (branch.else_block != nullptr) {
+        check_block(*branch.else_block);
+      }
+      return;
+    }
+    default:
+      return;
+    }
+  }
+
+  void check_assign_var(const ast::AssignVar& assign) {
+    Type value = check_expr(assign.value);
+    if (value.is_none()) {
+      return;
+    }
+    const std::string& name = assign.target->name;
+    if (value.is_aggregation()) {
+      error(diag::Kind::AggregationNotAssigned, assign.value->range(),
+            {static_cast<const ast::Call*>(assign.value)->callee});
+      return;
+    }
+    if (value.is_record()) {
+      error(diag::Kind::CannotStore, assign.value->range(),
+            {value.name(), "a variable"});
+      return;
+    }
+    Type stored = storage_type(value);
+    auto [it, inserted] = variables_->emplace(name, stored);
+    if (!inserted) {
+      const Type& existing = it->second;
+      bool compatible = (existing.is_integer() && stored.is_integer()) ||
+                        (existing.is_string() && stored.is_string() &&
+                         stored.size() <= existing.size());
+      if (!compatible) {
+        error(diag::Kind::ScratchTypeMismatch, assign.value->range(),
+              {"$" + name, existing.name(), value.name()});
+        return;
+      }
+      stored = existing;
+    }
+    checked_.expr_types[assign.target] = stored;
+  }
+
+  void check_assign_map(const ast::AssignMap& assign) {
+    const ast::MapAccess& target = *assign.target;
+    Type value;
+    MapKind kind = MapKind::Plain;
+    if (const auto* call = ast::dyn_cast<ast::Call>(assign.value);
+        call != nullptr && (call->callee == "count" || call->callee == "sum")) {
+      value = check_call(*call, /*assigned_to_map=*/true);
+      kind = call->callee == "count" ? MapKind::Count : MapKind::Sum;
+    } else {
+      value = check_expr(assign.value);
+      if (value.is_record()) {
+        error(diag::Kind::CannotStore, assign.value->range(),
+              {value.name(), "a map"});
+        return;
+      }
+      value = storage_type(value);
+    }
+    std::vector<Type> keys = check_keys(target);
+    if (value.is_none()) {
+      return;
+    }
+    checked_.expr_types[&target] = value;
+    record_map(target, kind, value, keys, assign.value->range());
+  }
+
+  std::vector<Type> check_keys(const ast::MapAccess& target) {
+    std::vector<Type> keys;
+    for (const ast::Expr* key : target.keys) {
+      Type type = check_expr(key);
+      if (!type.is_none() && !is_scalar(type) && !type.is_string()) {
+        error(diag::Kind::CannotStore, key->range(),
+              {type.name(), "a map key"});
+      }
+      keys.push_back(storage_type(type));
+    }
+    return keys;
+  }
+
+  void record_map(const ast::MapAccess& target,
+                  MapKind kind,
+                  const Type& value,
+                  const std::vector<Type>& keys,
+                  SourceRange value_range) {
+    for (MapInfo& map : checked_.maps) {
+      if (map.name != target.name) {
+        continue;
+      }
+      bool same_value = map.kind == kind &&
+                        (map.value_type == value ||
+                         (map.value_type.is_string() && value.is_string() &&
+                          value.size() <= map.value_type.size()) ||
+                         (map.value_type.is_integer() && value.is_integer()));
+      if (!same_value) {
+        diagnostic(diag::Kind::MapTypeMismatch, value_range,
+                   {target.name, map.value_type.name(), value.name()})
+            .note(map.first_use->range(), diag::Kind::PreviousUse)
+            .emit();
+        return;
+      }
+      if (!same_keys(map.key_types, keys)) {
+        diagnostic(diag::Kind::MapKeyMismatch, target.range(),
+                   {target.name, keys_name(map.key_types), keys_name(keys)})
+            .note(map.first_use->range(), diag::Kind::PreviousUse)
+            .emit();
+      }
+      return;
+    }
+    checked_.maps.push_back({target.name, kind, keys, value, &target});
+  }
+
+  static bool same_keys(const std::vector<Type>& a,
+                        const std::vector<Type>& b) {
+    if (a.size() != b.size()) {
+      return false;
+    }
+    for (size_t i = 0; i < a.size(); ++i) {
+      bool ok = a[i] == b[i] || (a[i].is_string() && b[i].is_string()) ||
+                a[i].is_none() || b[i].is_none();
+      if (!ok) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  static std::string keys_name(const std::vector<Type>& keys) {
+    if (keys.empty()) {
+      return "nothing";
+    }
+    std::string name = "(";
+    for (size_t i = 0; i < keys.size(); ++i) {
+      name += (i ? ", " : "") + keys[i].name();
+    }
+    return name + ")";
+  }
+
+  Type check_expr(const ast::Expr* expr) {
+    Type type = compute_type(*expr);
+    checked_.expr_types[expr] = type;
+    return type;
+  }
+
+  Type compute_type(const ast::Expr& expr) {
+    switch (expr.kind()) {
+    case ast::NodeKind::IntLiteral: {
+      uint64_t value = static_cast<const ast::IntLiteral&>(expr).value;
+      return value > uint64_t(std::numeric_limits<int64_t>::max())
+                 ? Type::u64()
+                 : Type::s64();
+    }
+    case ast::NodeKind::StringLiteral:
+      return Type::string(
+          static_cast<const ast::StringLiteral&>(expr).value.size() + 1);
+    case ast::NodeKind::Builtin:
+      return check_builtin(static_cast<const ast::Builtin&>(expr));
+    case ast::NodeKind::Variable: {
+      const auto& var = static_cast<const ast::Variable&>(expr);
+      auto found = variables_->find(var.name);
+      if (found == variables_->end()) {
+        error(diag::Kind::UndefinedVariable, expr.range(), {"$" + var.name});
+        return Type::none();
+      }
+      return found->second;
+    }
+    case ast::NodeKind::MapAccess:
+      return check_map_read(static_cast<const ast::MapAccess&>(expr));
+    case ast::NodeKind::Binary:
+      return check_binary(static_cast<const ast::Binary&>(expr));
+    case ast::NodeKind::Unary: {
+      const auto& unary = static_cast<const ast::Unary&>(expr);
+      Type operand = check_expr(unary.operand);
+      if (operand.is_none()) {
+        return operand;
+      }
+      if (!is_scalar(operand)) {
+        error(diag::Kind::UnsupportedOperand, expr.range(),
+              {ast::spelling(unary.op), operand.name()});
+        return Type::none();
+      }
+      switch (unary.op) {
+      case ast::UnaryOp::Neg:
+        return Type::s64();
+      case ast::UnaryOp::LogicalNot:
+        return Type::u64();
+      case ast::UnaryOp::BitNot:
+        return storage_type(operand);
+      }
+      return Type::none();
+    }
+    case ast::NodeKind::Call:
+      return check_call(static_cast<const ast::Call&>(expr),
+                        /*assigned_to_map=*/false);
+    case ast::NodeKind::FieldAccess:
+      return check_field(static_cast<const ast::FieldAccess&>(expr));
+    default:
+      return Type::none();
+    }
+  }
+
+  Type check_builtin(const ast::Builtin& builtin) {
+    std::optional<BuiltinVariable> variable = find_variable(builtin.name);
+    if (!variable) {
+      auto report = diagnostic(diag::Kind::UnknownBuiltin, builtin.range(),
+                               {builtin.name});
+      if (auto close = closest_match(builtin.name, variable_names())) {
+        report.hint(diag::Kind::DidYouMean, {*close});
+      }
+      report.emit();
+      return Type::none();
+    }
+    if (*variable != BuiltinVariable::Args) {
+      return variable_type(*variable);
+    }
+    if (args_records_.empty()) {
+      error(diag::Kind::ArgsOutsideTracepoint, builtin.range());
+      return Type::none();
+    }
+    return args_records_.front().second;
+  }
+
+  Type check_map_read(const ast::MapAccess& access) {
+    check_keys(access);
+    for (const MapInfo& map : checked_.maps) {
+      if (map.name != access.name) {
+        continue;
+      }
+      if (map.kind != MapKind::Plain) {
+        error(diag::Kind::AggregationRead, access.range(), {access.name});
+        return Type::none();
+      }
+      return map.value_type;
+    }
+    if (!reporting_) {
+      // The map may be assigned from this very read (`@x = @x + 1`): assume
+      // an integer until its assignment is seen.
+      return Type::s64();
+    }
+    error(diag::Kind::UndefinedMap, access.range(), {access.name});
+    return Type::none();
+  }
+
+  Type check_binary(const ast::Binary& binary) {
+    Type lhs = check_expr(binary.lhs);
+    Type rhs = check_expr(binary.rhs);
+    if (lhs.is_none() || rhs.is_none()) {
+      return Type::none();
+    }
+    bool equality =
+        binary.op == ast::BinaryOp::Eq || binary.op == ast::BinaryOp::Ne;
+    if (lhs.is_string() || rhs.is_string()) {
+      if (!lhs.is_string() || !rhs.is_string()) {
+        error(diag::Kind::TypeMismatch, binary.range(),
+              {ast::spelling(binary.op), lhs.name(), rhs.name()});
+        return Type::none();
+      }
+      if (!equality) {
+        error(diag::Kind::StringCompareOnly, binary.range());
+        return Type::none();
+      }
+      return Type::u64();
+    }
+    if (!is_scalar(lhs) || !is_scalar(rhs)) {
+      const Type& bad = is_scalar(lhs) ? rhs : lhs;
+      error(diag::Kind::UnsupportedOperand, binary.range(),
+            {ast::spelling(binary.op), bad.name()});
+      return Type::none();
+    }
+    switch (binary.op) {
+    case ast::BinaryOp::Div:
+    case ast::BinaryOp::Mod:
+      if (const auto* literal = ast::dyn_cast<ast::IntLiteral>(binary.rhs);
+          literal != nullptr && literal->value == 0) {
+        error(diag::Kind::DivisionByZero, binary.rhs->range());
+      }
+      break;
+    default:
+      break;
+    }
+    switch (binary.op) {
+    case ast::BinaryOp::Eq:
+    case ast::BinaryOp::Ne:
+    case ast::BinaryOp::Lt:
+    case ast::BinaryOp::Le:
+    case ast::BinaryOp::Gt:
+    case ast::BinaryOp::Ge:
+    case ast::BinaryOp::LogicalAnd:
+    case ast::BinaryOp::LogicalOr:
+      return Type::u64();
+    default:
+      return Type::integer(8, lhs.is_signed() && rhs.is_signed());
+    }
+  }
+
+  Type check_call(const ast::Call& call, bool assigned_to_map) {
+    std::optional<FunctionSignature> signature = find_function(call.callee);
+    if (!signature) {
+      auto report = diagnostic(diag::Kind::UnknownFunction, call.callee_range,
+                               {call.callee});
+      if (auto close = closest_match(call.callee, function_names())) {
+        report.hint(diag::Kind::DidYouMean, {*close});
+      }
+      report.emit();
+      for (const ast::Expr* arg : call.args) {
+        check_expr(arg);
+      }
+      return Type::none();
+    }
+    std::vector<Type> args;
+    for (const ast::Expr* arg : call.args) {
+      args.push_back(check_expr(arg));
+    }
+    if (call.args.size() < signature->min_args ||
+        call.args.size() > signature->max_args) {
+      std::string expected = std::to_string(signature->min_args);
+      if (signature->max_args != signature->min_args) {
+        expected += signature->max_args == 128
+                        ? " or more"
+                        : " to " + std::to_string(signature->max_args);
+      }
+      error(diag::Kind::WrongArgumentCount, call.range(),
+            {call.callee, expected, std::to_string(call.args.size())});
+      return Type::none();
+    }
+    switch (signature->function) {
+    case BuiltinFunction::Printf:
+      check_printf(call, args);
+      return Type::none();
+    case BuiltinFunction::Str:
+      if (!args[0].is_none() && !is_scalar(args[0])) {
+        error(diag::Kind::WrongArgumentType, call.args[0]->range(),
+              {"1", "str", "a pointer or an integer", args[0].name()});
+      }
+      if (args.size() > 1) {
+        require_integer(call, 1, args[1]);
+      }
+      return Type::string(kDefaultStringSize);
+    case BuiltinFunction::Exit:
+      if (!args.empty()) {
+        require_integer(call, 0, args[0]);
+      }
+      return Type::none();
+    case BuiltinFunction::Count:
+    case BuiltinFunction::Sum:
+      if (!assigned_to_map) {
+        error(diag::Kind::AggregationNotAssigned, call.range(), {call.callee});
+        return Type::none();
+      }
+      if (signature->function == BuiltinFunction::Count) {
+        return Type::count();
+      }
+      require_integer(call, 0, args[0]);
+      return Type::sum(args[0].is_signed());
+    }
+    return Type::none();
+  }
+
+  void require_integer(const ast::Call& call, size_t index, const Type& type) {
+    if (!type.is_none() && !is_scalar(type)) {
+      error(
+          diag::Kind::WrongArgumentType, call.args[index]->range(),
+          {std::to_string(index + 1), call.callee, "an integer", type.name()});
+    }
+  }
+
+  void check_printf(const ast::Call& call, const std::vector<Type>& args) {
+    const auto* literal = ast::dyn_cast<ast::StringLiteral>(call.args[0]);
+    if (literal == nullptr) {
+      error(diag::Kind::FormatNotLiteral, call.args[0]->range(), {call.callee});
+      return;
+    }
+    FormatSpec spec;
+    std::string bad;
+    size_t bad_offset = 0;
+    if (!parse_format(literal->value, spec, bad, bad_offset)) {
+      error(diag::Kind::FormatUnknownConversion, literal->range(), {bad});
+      return;
+    }
+    size_t given = call.args.size() - 1;
+    if (spec.argument_count() != given) {
+      error(diag::Kind::FormatArgumentCount, call.range(),
+            {literal->value, std::to_string(spec.argument_count()),
+             std::to_string(given)});
+      return;
+    }
+    PrintfInfo info{literal->value, {}};
+    size_t index = 1;
+    for (const auto& piece : spec.pieces) {
+      const auto* conversion = std::get_if<Conversion>(&piece);
+      if (conversion == nullptr) {
+        continue;
+      }
+      const Type& type = args[index];
+      const ast::Expr* arg = call.args[index];
+      ++index;
+      if (type.is_none()) {
+        continue;
+      }
+      std::string text =
+          literal->value.substr(conversion->offset, conversion->size);
+      if (conversion->is_integer() && !is_scalar(type)) {
+        error(diag::Kind::FormatArgumentType, arg->range(),
+              {text, "an integer", type.name()});
+      } else if (conversion->is_string() && !type.is_string() &&
+                 !is_scalar(type)) {
+        error(diag::Kind::FormatArgumentType, arg->range(),
+              {text, "a string", type.name()});
+      }
+      info.arg_types.push_back(storage_type(type));
+    }
+    if (!reporting_) {
+      return;
+    }
+    checked_.printf_ids[&call] = checked_.printfs.size();
+    checked_.printfs.push_back(std::move(info));
+  }
+
+  Type check_field(const ast::FieldAccess& access) {
+    Type base = check_expr(access.base);
+    if (base.is_none()) {
+      return base;
+    }
+    if (!base.is_record()) {
+      error(diag::Kind::FieldOfNonRecord, access.base->range(),
+            {base.name(), access.field});
+      return Type::none();
+    }
+    const types::Field* field = base.field(access.field);
+    if (field == nullptr) {
+      report_unknown_field(access, base);
+      return Type::none();
+    }
+    // With several tracepoints sharing a body, `args.f` must mean the same
+    // type in each (its offset may differ: each gets its own program).
+    bool from_args = access.base->kind() == ast::NodeKind::Builtin &&
+                     args_records_.size() > 1;
+    if (from_args) {
+      const auto& [first_name, first] = args_records_.front();
+      for (const auto& [name, record] : args_records_) {
+        const types::Field* other = record.field(access.field);
+        if (other == nullptr) {
+          report_unknown_field(access, record);
+          return Type::none();
+        }
+        if (!(*other->type == *field->type)) {
+          error(diag::Kind::FieldDiffers, access.field_range,
+                {access.field, field->type->name(), first_name,
+                 other->type->name(), name});
+          return Type::none();
+        }
+      }
+    }
+    return *field->type;
+  }
+
+  void report_unknown_field(const ast::FieldAccess& access,
+                            const Type& record) {
+    std::vector<std::string> names;
+    for (const types::Field& field : record.fields()) {
+      names.push_back(field.name);
+    }
+    auto report = diagnostic(diag::Kind::UnknownField, access.field_range,
+                             {record.name(), access.field});
+    if (auto close = closest_match(access.field, names)) {
+      report.hint(diag::Kind::DidYouMean, {*close});
+    } else {
+      std::string list;
+      for (const std::string& name : names) {
+        list += (list.empty() ? "" : ", ") + name;
+      }
+      report.hint(diag::Kind::ValidFields, {record.name(), list});
+    }
+    report.emit();
+  }
+
+  diag::DiagnosticBuilder diagnostic(diag::Kind kind,
+                                     SourceRange range,
+                                     std::vector<std::string> args) {
+    return diag_.build(kind, range, std::move(args));
+  }
+  void error(diag::Kind kind,
+             SourceRange range,
+             std::vector<std::string> args = {}) {
+    diag_.build(kind, range, std::move(args)).emit();
+  }
+  void warning(diag::Kind kind, SourceRange range) {
+    diag_.build(kind, range).emit();
+  }
+
+  const probes::ProbeCatalog& catalog_;
+  const ExpandedProbes& expanded_;
+  diag::DiagnosticEngine& diag_;
+  CheckedProgram& checked_;
+  bool reporting_;
+
+  std::map<std::string, Type>* variables_ = nullptr;
+  // The `args` record of each tracepoint target of the current probe.
+  std::vector<std::pair<std::string, Type>> args_records_;
+};
+
+} // namespace
+
+bool check_types(const ast::Program& program,
+                 const probes::ProbeCatalog& catalog,
+                 const ExpandedProbes& expanded,
+                 diag::DiagnosticEngine& diag,
+                 CheckedProgram& checked) {
+  {
+    diag::NullConsumer silent;
+    diag::DiagnosticEngine discard(silent);
+    TypeChecker(catalog, expanded, discard, checked, /*reporting=*/false)
+        .check_program(program);
+  }
+  unsigned errors = diag.error_count();
+  TypeChecker(catalog, expanded, diag, checked, /*reporting=*/true)
+      .check_program(program);
+  return diag.error_count() == errors;
+}
+
+} // namespace sonde::sema

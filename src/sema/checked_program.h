@@ -1,0 +1,71 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "ast/ast.h"
+#include "btf/types.h"
+#include "probes/probe_type.h"
+
+#include <map>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+// What sema hands to codegen: the AST plus side tables. Nodes are never
+// annotated in place; every fact a pass learns is keyed by node here.
+namespace sonde::sema {
+
+// How a map stores its values: plain maps hold the last value written;
+// aggregation maps are per-CPU and merged in user space.
+enum class MapKind : uint8_t { Plain, Count, Sum };
+
+struct MapInfo {
+  std::string name; // "@bytes", "@"
+  MapKind kind = MapKind::Plain;
+  std::vector<types::Type> key_types; // Empty: a map without keys.
+  types::Type value_type;
+  const ast::MapAccess* first_use = nullptr;
+};
+
+// One BPF program: a probe's body compiled for a group of attach targets
+// that can share code (same program type and, if the body reads `args`,
+// the same tracepoint).
+struct ProbeInstance {
+  const ast::Probe* probe;
+  probes::ProgramType program_type;
+  std::vector<probes::AttachTarget> targets;
+  // The `args` record when the body reads it; none otherwise.
+  types::Type args_type;
+  // The function and section names in the BPF object.
+  std::string function_name;
+  std::string section_name;
+};
+
+// A printf call's format, checked at compile time. Arguments are copied
+// into the event record in order, each 8-byte aligned.
+struct PrintfInfo {
+  std::string format;
+  std::vector<types::Type> arg_types;
+};
+
+struct CheckedProgram {
+  const ast::Program* program = nullptr;
+  std::vector<ProbeInstance> instances;
+  // Maps in order of first appearance; MapAccess nodes refer to them by
+  // name.
+  std::vector<MapInfo> maps;
+  std::vector<PrintfInfo> printfs;
+
+  // Side tables.
+  std::unordered_map<const ast::Expr*, types::Type> expr_types;
+  // printf calls → index into `printfs`.
+  std::unordered_map<const ast::Call*, uint32_t> printf_ids;
+  // Scratch variable types per probe: probe → name → type.
+  std::unordered_map<const ast::Probe*, std::map<std::string, types::Type>>
+      variables;
+
+  const types::Type& type_of(const ast::Expr* expr) const;
+  const MapInfo& map(const std::string& name) const;
+  uint32_t map_index(const std::string& name) const;
+};
+
+} // namespace sonde::sema

@@ -1,0 +1,76 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "base/strings.h"
+#include "sema/pipeline.h"
+
+namespace sonde::sema {
+
+namespace {
+
+// Reports why one attach point could not be expanded.
+void report(const ast::AttachPoint& ap,
+            const probes::ExpandError& error,
+            diag::DiagnosticEngine& diag) {
+  using Reason = probes::ExpandError::Reason;
+  diag::Kind kind = diag::Kind::InvalidAttachPoint;
+  std::vector<std::string> args = {ap.raw, error.detail};
+  switch (error.reason) {
+  case Reason::UnknownProvider:
+    kind = diag::Kind::UnknownProbeType;
+    args = {ap.parts.empty() ? ap.raw : ap.parts[0]};
+    break;
+  case Reason::Invalid:
+    break;
+  case Reason::NotFound:
+    kind = diag::Kind::UnknownTracepoint;
+    args = {error.detail.empty() ? ap.raw : error.detail};
+    break;
+  case Reason::NoMatch:
+    kind = diag::Kind::ProbeMatchesNothing;
+    args = {ap.raw};
+    break;
+  case Reason::Unavailable:
+    kind = diag::Kind::TracefsUnavailable;
+    args = {error.detail};
+    break;
+  }
+  auto builder = diag.build(kind, ap.range(), args);
+  if (error.suggestion) {
+    builder.hint(diag::Kind::DidYouMean, {*error.suggestion});
+  }
+  builder.emit();
+}
+
+} // namespace
+
+bool expand_probes(const ast::Program& program,
+                   const probes::ProbeCatalog& catalog,
+                   diag::DiagnosticEngine& diag,
+                   ExpandedProbes& expanded) {
+  unsigned errors = diag.error_count();
+  for (const ast::Probe* probe : program.probes) {
+    std::vector<probes::AttachTarget>& targets = expanded[probe];
+    for (const ast::AttachPoint* ap : probe->attach_points) {
+      const std::string provider = ap->parts.empty() ? "" : ap->parts[0];
+      const probes::ProbeType* type = catalog.find(provider);
+      if (type == nullptr) {
+        probes::ExpandError error{
+            probes::ExpandError::Reason::UnknownProvider, "",
+            closest_match(provider, catalog.provider_names())};
+        report(*ap, error, diag);
+        continue;
+      }
+      probes::ExpandResult result = type->expand(ap->parts);
+      if (auto* error = std::get_if<probes::ExpandError>(&result)) {
+        report(*ap, *error, diag);
+        continue;
+      }
+      for (probes::AttachTarget& target :
+           std::get<std::vector<probes::AttachTarget>>(result)) {
+        targets.push_back(std::move(target));
+      }
+    }
+  }
+  return diag.error_count() == errors;
+}
+
+} // namespace sonde::sema
