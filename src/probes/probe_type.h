@@ -8,22 +8,22 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <variant>
 #include <vector>
 
 struct bpf_program;
 struct bpf_link;
 
-namespace sonde::probes {
-class Tracefs;
-}
-
 // Probe providers. Each probe type lives in one file and answers the same
 // questions: how its attach points are written, what they expand to, what
 // arguments a probe sees, which BPF program type runs it and how it is
 // attached. Nothing here knows about the AST: sema and the runtime both use
-// providers through ProbeCatalog.
+// providers through ProbeCatalog. The classes declared here are implemented
+// in catalog.cpp; the providers are in one file each (see providers.h).
 namespace sonde::probes {
+
+class Tracefs;
 
 enum class ProbeKind : uint8_t {
 #define PROBE_KIND(Name, Spelling) Name,
@@ -53,8 +53,8 @@ struct AttachTarget {
 
 // Why an attach point could not be expanded. `detail` depends on the
 // reason:
-//  - Invalid: why the attach point is malformed, as a clause ("unit 'mss'
-//    is not one of s, ms, us, hz");
+//  - Invalid: why the attach point is malformed, as a clause ("unknown unit
+//    'mss': expected s, ms, us or hz");
 //  - NotFound: the name that does not exist, without the provider
 //    ("syscalls:sys_enter_opennat");
 //  - NoMatch: the wildcard pattern, without the provider;
@@ -77,7 +77,9 @@ struct ExpandError {
 
 using ExpandResult = std::variant<std::vector<AttachTarget>, ExpandError>;
 
-// A live attachment; detaching happens when it is destroyed.
+// A live attachment; detaching happens when it is destroyed
+// (bpf_link__destroy, which also closes a perf event the link was made
+// from).
 class Attachment {
 public:
   Attachment() = default;
@@ -116,7 +118,9 @@ public:
   virtual ProgramType program_type() const = 0;
   // The ELF section codegen puts the probe's function in.
   virtual std::string section_name(const AttachTarget& target) const = 0;
-  // Attaches a loaded program. BEGIN/END are never attached.
+  // Attaches a loaded program. BEGIN/END are never attached and return no
+  // attachments. Failures are readable errors ("Permission denied (...)"),
+  // never raw libbpf numbers; nothing stays attached after a failure.
   virtual Result<std::vector<Attachment>>
   attach(bpf_program* program, const AttachTarget& target) const = 0;
 };

@@ -333,7 +333,7 @@ field_of(const Declaration& decl, const FormatField& raw, bool user_pointers) {
       return field;
     }
     // The type model has no arrays yet: a script reads element 0.
-    // TODO(#arrays): give args fields an array type and allow indexing.
+    // TODO(#4): give args fields an array type and allow indexing.
     uint32_t element = base.size;
     if (auto count = parse_number<uint32_t>(decl.array_length);
         count && *count != 0 && raw.size % *count == 0) {
@@ -350,8 +350,15 @@ field_of(const Declaration& decl, const FormatField& raw, bool user_pointers) {
     return std::to_string(raw.size) + "-byte " + decl.base +
            " values are not supported yet";
   }
+  // Syscall records widen every argument to 8 bytes; the C type says how
+  // many of them hold the value (`int dfd` is the low 4, so AT_FDCWD reads
+  // as -100). x86 is little-endian: those bytes come first.
+  uint32_t size = raw.size;
+  if (base.size != 0 && base.size < raw.size) {
+    size = base.size;
+  }
   field.type = std::make_shared<const types::Type>(
-      types::Type::integer(raw.size, is_signed));
+      types::Type::integer(size, is_signed));
   return field;
 }
 

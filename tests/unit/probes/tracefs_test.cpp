@@ -51,15 +51,15 @@ TEST(TracefsFormat, SyscallEnterHasArgumentsWithoutCommonFields) {
   EXPECT_EQ(args.size(), 48u);
 }
 
-TEST(TracefsFormat, SyscallIntegersUseFieldSizeAndCSignedness) {
+TEST(TracefsFormat, SyscallIntegersUseTheirCTypes) {
   Tracefs fs(fixture_root());
   const Type& args = format_of(fs, "syscalls", "sys_enter_openat").args;
   EXPECT_EQ(field_of(args, "__syscall_nr").offset, 8u);
   EXPECT_EQ(*field_of(args, "__syscall_nr").type, Type::integer(4, true));
-  // `int dfd` is stored in 8 bytes with signed:0; it still reads as a
-  // signed int64 so AT_FDCWD is -100, as in bpftrace.
+  // `int dfd` is stored in 8 bytes with signed:0, but only its low 4 bytes
+  // hold the value: it reads as int32, so AT_FDCWD is -100, as in bpftrace.
   EXPECT_EQ(field_of(args, "dfd").offset, 16u);
-  EXPECT_EQ(*field_of(args, "dfd").type, Type::integer(8, true));
+  EXPECT_EQ(*field_of(args, "dfd").type, Type::integer(4, true));
   EXPECT_EQ(field_of(args, "mode").offset, 40u);
   EXPECT_EQ(*field_of(args, "mode").type, Type::integer(8, false));
 }
