@@ -14,7 +14,8 @@ std::optional<std::string> read_file(const std::string& path);
 // Splits on every occurrence of `sep`, keeping empty pieces.
 std::vector<std::string> split(std::string_view text, char sep);
 
-// Levenshtein distance, for "did you mean" hints.
+// Edit distance counting insertions, deletions, substitutions and
+// transpositions, for "did you mean" hints.
 unsigned edit_distance(std::string_view a, std::string_view b);
 
 // The candidate closest to `word`, if one is close enough to be a likely

@@ -73,7 +73,8 @@ public:
         return 1;
       }
       announce_attached();
-      if (!options_.dry_run) {
+      // A script with only BEGIN and END probes has nothing to wait for.
+      if (!options_.dry_run && has_attached_probes()) {
         loop();
       }
       attachments_.clear();
@@ -181,6 +182,18 @@ private:
       }
     }
     return true;
+  }
+
+  bool has_attached_probes() const {
+    for (const codegen::ProgramMeta& meta : metadata_.programs) {
+      for (const probes::AttachTarget& target : meta.targets) {
+        if (target.kind != probes::ProbeKind::Begin &&
+            target.kind != probes::ProbeKind::End) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   void announce_attached() {

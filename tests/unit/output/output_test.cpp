@@ -1,0 +1,129 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "output/map_printer.h"
+#include "output/printf.h"
+
+#include <gtest/gtest.h>
+
+#include <cstring>
+
+namespace sonde::output {
+namespace {
+
+using types::Type;
+
+std::string bytes_of(uint64_t value) {
+  std::string bytes(8, '\0');
+  std::memcpy(bytes.data(), &value, 8);
+  return bytes;
+}
+
+std::string padded(const std::string& text, size_t size) {
+  std::string bytes = text;
+  bytes.resize(size, '\0');
+  return bytes;
+}
+
+std::string printf_of(const std::string& format,
+                      const std::vector<std::pair<Type, std::string>>& args) {
+  FormatSpec spec;
+  std::string bad;
+  size_t offset = 0;
+  EXPECT_TRUE(parse_format(format, spec, bad, offset));
+  std::vector<RawValue> raw;
+  for (const auto& [type, bytes] : args) {
+    raw.push_back({&type, bytes.data()});
+  }
+  return format_printf(spec, raw);
+}
+
+TEST(Printf, IntegersWithFlagsAndWidths) {
+  Type s64 = Type::s64();
+  Type u64 = Type::u64();
+  EXPECT_EQ(printf_of("%d|%5d|%-5d|%05d", {{s64, bytes_of(42)},
+                                           {s64, bytes_of(7)},
+                                           {s64, bytes_of(7)},
+                                           {s64, bytes_of(7)}}),
+            "42|    7|7    |00007");
+  EXPECT_EQ(printf_of("%x %X %o", {{u64, bytes_of(255)},
+                                   {u64, bytes_of(255)},
+                                   {u64, bytes_of(8)}}),
+            "ff FF 10");
+  EXPECT_EQ(printf_of("%d", {{s64, bytes_of(uint64_t(-5))}}), "-5");
+  EXPECT_EQ(printf_of("%u", {{u64, bytes_of(~uint64_t(0))}}),
+            "18446744073709551615");
+}
+
+TEST(Printf, IntegersPrintAtFullWidthUnlessNarrowed) {
+  Type u64 = Type::u64();
+  EXPECT_EQ(printf_of("%d", {{u64, bytes_of(5000000000)}}), "5000000000");
+  EXPECT_EQ(printf_of("%hhd", {{u64, bytes_of(300)}}), "44");
+  EXPECT_EQ(printf_of("%hu", {{u64, bytes_of(70000)}}), "4464");
+}
+
+TEST(Printf, StringsCharactersAndPercent) {
+  Type str16 = Type::string(16);
+  Type s64 = Type::s64();
+  EXPECT_EQ(printf_of("[%s] [%-6s] [%6s] [%.2s] %c %%",
+                      {{str16, padded("bash", 16)},
+                       {str16, padded("ab", 16)},
+                       {str16, padded("ab", 16)},
+                       {str16, padded("abcdef", 16)},
+                       {s64, bytes_of('A')}}),
+            "[bash] [ab    ] [    ab] [ab] A %");
+}
+
+TEST(Printf, StringWithoutTerminatorStopsAtItsSize) {
+  Type str4 = Type::string(4);
+  EXPECT_EQ(printf_of("%s", {{str4, "abcdEXTRA"}}), "abcd");
+}
+
+TEST(Printf, PercentSOfAnIntegerPrintsDecimal) {
+  Type s64 = Type::s64();
+  EXPECT_EQ(printf_of("%s", {{s64, bytes_of(-12)}}), "-12");
+}
+
+std::string print_map(const MapSnapshot& map) {
+  std::string text;
+  llvm::raw_string_ostream out(text);
+  print_map_text(map, out);
+  return text;
+}
+
+TEST(MapPrinter, MapWithoutKeys) {
+  MapSnapshot map{"@x", {}, {}, Type::s64(), {{bytes_of(0), bytes_of(5)}}};
+  EXPECT_EQ(print_map(map), "@x: 5\n");
+}
+
+TEST(MapPrinter, SortsByValueAscendingThenKey) {
+  MapSnapshot map{"@", {Type::string(16)}, {0}, Type::count(), {}};
+  map.entries.push_back({padded("ninja", 16), bytes_of(30)});
+  map.entries.push_back({padded("bash", 16), bytes_of(3)});
+  map.entries.push_back({padded("zsh", 16), bytes_of(3)});
+  map.entries.push_back({padded("cat", 16), bytes_of(12)});
+  EXPECT_EQ(print_map(map),
+            "@[bash]: 3\n@[zsh]: 3\n@[cat]: 12\n@[ninja]: 30\n");
+}
+
+TEST(MapPrinter, SignedValuesSortNumerically) {
+  MapSnapshot map{"@v", {Type::s64()}, {0}, Type::s64(), {}};
+  map.entries.push_back({bytes_of(1), bytes_of(4)});
+  map.entries.push_back({bytes_of(2), bytes_of(uint64_t(-3))});
+  EXPECT_EQ(print_map(map), "@v[2]: -3\n@v[1]: 4\n");
+}
+
+TEST(MapPrinter, TupleKeysPrintWithoutParens) {
+  MapSnapshot map{"@t", {Type::s64(), Type::string(8)}, {0, 8},
+                  Type::u64(), {}};
+  map.entries.push_back({bytes_of(2) + padded("two", 8), bytes_of(9)});
+  EXPECT_EQ(print_map(map), "@t[2, two]: 9\n");
+}
+
+TEST(MapPrinter, StringValuesSortByKey) {
+  MapSnapshot map{"@name", {Type::s64()}, {0}, Type::string(8), {}};
+  map.entries.push_back({bytes_of(20), padded("a", 8)});
+  map.entries.push_back({bytes_of(10), padded("b", 8)});
+  EXPECT_EQ(print_map(map), "@name[10]: b\n@name[20]: a\n");
+}
+
+} // namespace
+} // namespace sonde::output
