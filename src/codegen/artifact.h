@@ -58,6 +58,9 @@ struct ProgramMeta {
 };
 
 struct RuntimeMetadata {
+  // The script, so load-time errors can quote the line they come from.
+  std::string source_name;
+  std::string source_text;
   std::vector<ProgramMeta> programs;
   std::vector<MapMeta> maps;
   std::vector<PrintfMeta> printfs;

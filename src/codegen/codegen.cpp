@@ -77,9 +77,12 @@ RuntimeMetadata describe(const sema::CheckedProgram& program) {
 } // namespace
 
 Result<Artifact> generate(const sema::CheckedProgram& program,
-                          const Options& options) {
+                          const Options& options,
+                          std::vector<BackendDiagnostic>& diagnostics) {
   Artifact artifact;
   artifact.metadata = describe(program);
+  artifact.metadata.source_name = options.source_name;
+  artifact.metadata.source_text = options.source_text;
   const RuntimeMetadata& metadata = artifact.metadata;
 
   llvm::LLVMContext context;
@@ -106,7 +109,8 @@ Result<Artifact> generate(const sema::CheckedProgram& program,
   builder.finalize();
 
   Result<std::vector<char>> elf =
-      emit_object(builder.module(), options.bpf_cpu, options.ir_dump);
+      emit_object(builder.module(), options.bpf_cpu, options.ir_dump,
+                  diagnostics);
   if (!elf) {
     return elf.takeError();
   }

@@ -11,6 +11,15 @@
 
 namespace sonde::codegen {
 
+// An error LLVM's BPF backend reported at a script location.
+struct BackendDiagnostic {
+  uint32_t line = 0;
+  uint32_t column = 0;
+  std::string message;
+  // The probe's stack frame is larger than BPF allows.
+  bool stack_limit = false;
+};
+
 struct Options {
   // The BPF instruction set to target ("v3", or "v4" when the kernel has
   // signed division and the other v4 instructions).
@@ -28,9 +37,11 @@ struct Options {
 };
 
 // Compiles a checked program into a BPF ELF object and its runtime
-// metadata, entirely in memory. Fails only on internal errors: every user
-// error was reported by sema.
+// metadata, entirely in memory. Fails when the BPF backend rejects the
+// program (the reasons, with script locations, go to `diagnostics`) or on
+// internal errors.
 Result<Artifact> generate(const sema::CheckedProgram& program,
-                          const Options& options);
+                          const Options& options,
+                          std::vector<BackendDiagnostic>& diagnostics);
 
 } // namespace sonde::codegen

@@ -2,6 +2,8 @@
 #include "codegen/emit.h"
 
 #include "llvm/Analysis/TargetTransformInfo.h"
+#include "llvm/IR/DiagnosticInfo.h"
+#include "llvm/IR/DiagnosticPrinter.h"
 #include "llvm/IR/LegacyPassManager.h"
 #include "llvm/IR/Verifier.h"
 #include "llvm/MC/TargetRegistry.h"
@@ -14,6 +16,7 @@
 #include "llvm/Transforms/Utils.h"
 
 #include <mutex>
+#include <set>
 
 extern "C" {
 void LLVMInitializeBPFTargetInfo();
@@ -58,12 +61,65 @@ void optimize(llvm::Module& module, llvm::TargetMachine& machine) {
   passes.doFinalization();
 }
 
+// Collects the backend's errors instead of letting LLVM print them and
+// exit.
+class CollectDiagnostics : public llvm::DiagnosticHandler {
+public:
+  explicit CollectDiagnostics(std::vector<BackendDiagnostic>& out)
+      : out_(out) {}
+
+  bool handleDiagnostics(const llvm::DiagnosticInfo& info) override {
+    if (info.getSeverity() != llvm::DS_Error) {
+      return true;
+    }
+    BackendDiagnostic diagnostic;
+    std::string text;
+    llvm::raw_string_ostream stream(text);
+    llvm::DiagnosticPrinterRawOStream printer(stream);
+    if (info.getKind() == llvm::DK_Unsupported) {
+      const auto& unsupported =
+          static_cast<const llvm::DiagnosticInfoUnsupported&>(info);
+      unsupported.getMessage().print(stream);
+      const llvm::DiagnosticLocation& at = unsupported.getLocation();
+      if (at.isValid()) {
+        diagnostic.line = at.getLine();
+        diagnostic.column = at.getColumn();
+      }
+    } else {
+      info.print(printer);
+    }
+    diagnostic.message = stream.str();
+    diagnostic.stack_limit =
+        diagnostic.message.find("stack limit") != std::string::npos;
+    // The backend repeats an oversized stack for every access to it; one
+    // report per probe is enough.
+    if (diagnostic.stack_limit && info.getKind() == llvm::DK_Unsupported) {
+      const llvm::Function& function =
+          static_cast<const llvm::DiagnosticInfoUnsupported&>(info)
+              .getFunction();
+      if (!stack_reported_.insert(function.getName().str()).second) {
+        return true;
+      }
+    }
+    out_.push_back(std::move(diagnostic));
+    return true;
+  }
+
+private:
+  std::vector<BackendDiagnostic>& out_;
+  std::set<std::string> stack_reported_;
+};
+
 } // namespace
 
-Result<std::vector<char>> emit_object(llvm::Module& module,
-                                      const std::string& bpf_cpu,
-                                      llvm::raw_ostream* ir_dump) {
+Result<std::vector<char>>
+emit_object(llvm::Module& module,
+            const std::string& bpf_cpu,
+            llvm::raw_ostream* ir_dump,
+            std::vector<BackendDiagnostic>& diagnostics) {
   initialize_bpf_target();
+  module.getContext().setDiagnosticHandler(
+      std::make_unique<CollectDiagnostics>(diagnostics));
   const std::string triple = "bpfel";
   std::string error;
   const llvm::Target* target =
@@ -95,6 +151,9 @@ Result<std::vector<char>> emit_object(llvm::Module& module,
     return make_error("internal error: the BPF backend cannot emit objects");
   }
   codegen.run(module);
+  if (!diagnostics.empty()) {
+    return make_error("the BPF backend rejected the program");
+  }
   return std::vector<char>(buffer.begin(), buffer.end());
 }
 

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "base/result.h"
+#include "codegen/codegen.h"
 
 #include "llvm/IR/Module.h"
 #include "llvm/Support/raw_ostream.h"
@@ -13,10 +14,13 @@ namespace sonde::codegen {
 
 // Verifies and optimizes `module`, then compiles it with LLVM's BPF backend
 // into an ELF object in memory (BTF included). When `ir_dump` is set the
-// optimized IR is printed to it. All LLVM version-specific calls live in
-// this file's implementation.
-Result<std::vector<char>> emit_object(llvm::Module& module,
-                                      const std::string& bpf_cpu,
-                                      llvm::raw_ostream* ir_dump);
+// optimized IR is printed to it. Errors the backend reports (such as an
+// oversized stack) are collected in `diagnostics` and fail the call. All
+// LLVM version-specific calls live in this file's implementation.
+Result<std::vector<char>>
+emit_object(llvm::Module& module,
+            const std::string& bpf_cpu,
+            llvm::raw_ostream* ir_dump,
+            std::vector<BackendDiagnostic>& diagnostics);
 
 } // namespace sonde::codegen

@@ -60,6 +60,25 @@ bool write_file(const std::string& path,
   return true;
 }
 
+// Backend errors carry the script line and column of the code that caused
+// them (codegen attaches debug locations to every statement).
+void report_backend_errors(
+    const std::vector<codegen::BackendDiagnostic>& errors,
+    const SourceBuffer& source,
+    diag::DiagnosticEngine& diag) {
+  for (const codegen::BackendDiagnostic& error : errors) {
+    uint32_t offset = source.offset_of({error.line, error.column});
+    SourceRange range{offset, offset + 1};
+    if (error.stack_limit) {
+      diag.build(diag::Kind::StackLimitExceeded, range)
+          .hint(diag::Kind::StackLimitHint)
+          .emit();
+    } else {
+      diag.build(diag::Kind::BackendError, range, {error.message}).emit();
+    }
+  }
+}
+
 int compile_and_run(const Options& options) {
   llvm::raw_fd_ostream& out = llvm::outs();
   llvm::raw_fd_ostream& err = llvm::errs();
@@ -104,10 +123,15 @@ int compile_and_run(const Options& options) {
   codegen_options.source_name = source->name();
   codegen_options.source_text = std::string(source->text());
   codegen_options.ir_dump = options.dump == Dump::Ir ? &out : nullptr;
+  std::vector<codegen::BackendDiagnostic> backend_errors;
   Result<codegen::Artifact> artifact =
-      codegen::generate(*checked, codegen_options);
+      codegen::generate(*checked, codegen_options, backend_errors);
   if (!artifact) {
-    err << "sonde: error: " << error_text(artifact.takeError()) << "\n";
+    std::string internal = error_text(artifact.takeError());
+    if (backend_errors.empty()) {
+      err << "sonde: error: " << internal << "\n";
+    }
+    report_backend_errors(backend_errors, *source, diag);
     return 1;
   }
   if (!options.emit_elf.empty()) {
@@ -121,6 +145,7 @@ int compile_and_run(const Options& options) {
   run_options.quiet = options.quiet;
   run_options.verbose = options.verbose;
   run_options.dry_run = options.dry_run;
+  run_options.color = color;
   const char* notify = std::getenv("SONDE_NOTIFY_ATTACHED");
   run_options.notify_attached = notify != nullptr && notify[0] == '1';
   return runtime::run(*artifact, run_options, out, err);

@@ -7,6 +7,7 @@
 #include "parse/parse_state.h"
 #include "parser.h"
 
+#include <algorithm>
 #include <string>
 #include <utility>
 #include <vector>
@@ -71,10 +72,9 @@ void Parser::report_syntax_error(const context& ctx) const {
 
   symbol_kind_type expected[symbol_kind::YYNTOKENS];
   int count = ctx.expected_tokens(expected, symbol_kind::YYNTOKENS);
-  bool semicolon_expected = false;
-  for (int i = 0; i < count; ++i) {
-    semicolon_expected |= expected[i] == symbol_kind::S_SEMI;
-  }
+  auto is_expected = [&](symbol_kind_type kind) {
+    return std::find(expected, expected + count, kind) != expected + count;
+  };
 
   constexpr int kMaxListed = 4;
   std::string unexpected = symbol_name(token);
@@ -93,12 +93,21 @@ void Parser::report_syntax_error(const context& ctx) const {
                             {unexpected, list});
   }();
 
-  if (token == symbol_kind::S_ASSIGN && state.in_predicate) {
+  // `=` where `==` would do, inside a predicate or parentheses
+  // (`if ($x = 1)`), is most likely a comparison.
+  if (token == symbol_kind::S_ASSIGN && is_expected(symbol_kind::S_EQ) &&
+      (state.in_predicate || is_expected(symbol_kind::S_RPAREN))) {
     builder.hint(diag::Kind::AssignInPredicate);
   }
   // A statement that starts on a new line right where a ';' would have been
-  // accepted most likely follows one whose ';' was forgotten.
-  if (semicolon_expected && token != symbol_kind::S_YYEOF &&
+  // accepted most likely follows one whose ';' was forgotten (unless the
+  // line before ended with a token that needs no ';' after it).
+  auto previous = static_cast<symbol_kind_type>(state.prev_kind);
+  bool previous_ends_statement = previous == symbol_kind::S_SEMI ||
+                                 previous == symbol_kind::S_LBRACE ||
+                                 previous == symbol_kind::S_RBRACE;
+  if (is_expected(symbol_kind::S_SEMI) && !previous_ends_statement &&
+      token != symbol_kind::S_YYEOF &&
       state.source.line_column(range.begin).line >
           state.source.line_column(state.prev_end).line) {
     builder.hint_at({state.prev_end, state.prev_end},

@@ -67,10 +67,13 @@ struct ParseState {
   bool in_predicate = false;
   bool stopped = false;
 
-  // End offsets of the last token handed to the parser and of the one
-  // before it (for "missing ';'" hints).
+  // End offsets and kinds (Parser::symbol_kind_type values) of the last
+  // token handed to the parser and of the one before it, for "missing ';'"
+  // hints. A kind of -1 means no token.
   uint32_t last_end = 0;
   uint32_t prev_end = 0;
+  int last_kind = -1;
+  int prev_kind = -1;
 
   // Probes are collected as they are reduced, so a parse that gives up
   // early still returns the probes before the error.

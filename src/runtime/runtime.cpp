@@ -5,6 +5,8 @@
 #include "output/printf.h"
 #include "runtime/libbpf_log.h"
 #include "runtime/map_reader.h"
+#include "runtime/verifier_log.h"
+#include "diag/terminal_consumer.h"
 
 #include <algorithm>
 #include <bpf/bpf.h>
@@ -105,16 +107,49 @@ private:
     }
     if (bpf_object__load(object_) != 0) {
       int error = errno;
-      std::string log = take_libbpf_messages();
-      err_ << "sonde: error: the kernel refused to load the BPF programs: "
-           << std::strerror(error) << "\n";
-      if (!log.empty() && !options_.verbose) {
-        err_ << log;
-      }
+      report_load_failure(take_libbpf_messages(), error);
       return false;
     }
     take_libbpf_messages();
     return true;
+  }
+
+  // Reports a refused load at the script line the verifier was checking,
+  // or at the probe when its log names no line.
+  void report_load_failure(const std::string& log, int error) {
+    std::optional<LoadFailure> failure = parse_load_failure(log);
+    const codegen::ProgramMeta* meta = nullptr;
+    for (const codegen::ProgramMeta& program : metadata_.programs) {
+      if (failure && program.function_name == failure->program) {
+        meta = &program;
+      }
+    }
+    if (meta == nullptr) {
+      err_ << "sonde: error: the kernel refused to load the BPF programs: "
+           << std::strerror(error) << "\n";
+      if (!options_.verbose) {
+        err_ << log;
+      }
+      return;
+    }
+    SourceBuffer source(metadata_.source_name, metadata_.source_text);
+    uint32_t offset = meta->source_offset;
+    if (failure->line != 0) {
+      std::string_view text = source.line_text(failure->line);
+      uint32_t indent = text.find_first_not_of(" \t");
+      offset = source.offset_of(
+          {failure->line, indent == std::string_view::npos ? 1 : indent + 1});
+    }
+    diag::TerminalConsumer consumer(source, err_, options_.color);
+    diag::DiagnosticEngine engine(consumer);
+    auto report = engine.build(diag::Kind::VerifierRejected,
+                               {offset, offset + 1},
+                               {meta->targets.at(0).full_name,
+                                failure->reason});
+    if (!options_.verbose) {
+      report.hint(diag::Kind::VerifierLogHint);
+    }
+    report.emit();
   }
 
   bool open_events() {

@@ -19,6 +19,8 @@ struct RunOptions {
   // Print a marker line on stdout once every probe is attached, for tests
   // (SONDE_NOTIFY_ATTACHED=1).
   bool notify_attached = false;
+  // Colour diagnostics (load and verifier errors).
+  bool color = false;
 };
 
 // Loads an artifact into the kernel, runs BEGIN, attaches every probe,

@@ -29,6 +29,15 @@ LineColumn SourceBuffer::line_column(uint32_t offset) const {
   return {line, offset - line_starts_[line - 1] + 1};
 }
 
+uint32_t SourceBuffer::offset_of(LineColumn at) const {
+  if (at.line == 0 || at.line > line_starts_.size()) {
+    return text_.size();
+  }
+  uint32_t line_start = line_starts_[at.line - 1];
+  uint32_t column = at.column == 0 ? 0 : at.column - 1;
+  return std::min<uint32_t>(line_start + column, text_.size());
+}
+
 std::string_view SourceBuffer::line_text(uint32_t line) const {
   if (line == 0 || line > line_starts_.size()) {
     return {};

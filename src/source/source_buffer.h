@@ -36,6 +36,8 @@ public:
   std::string_view slice(SourceRange range) const;
 
   LineColumn line_column(uint32_t offset) const;
+  // The offset of a 1-based line and column, clamped to the text.
+  uint32_t offset_of(LineColumn at) const;
   // The text of a 1-based line, without its newline.
   std::string_view line_text(uint32_t line) const;
 
