@@ -1,42 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "ast/printer.h"
 
+#include "base/strings.h"
+
 namespace sonde::ast {
 
 namespace {
-
-// Escapes a decoded string literal back into source form for printing.
-std::string quoted(const std::string& value) {
-  std::string out = "\"";
-  for (char c : value) {
-    switch (c) {
-    case '\n':
-      out += "\\n";
-      break;
-    case '\t':
-      out += "\\t";
-      break;
-    case '\r':
-      out += "\\r";
-      break;
-    case '"':
-      out += "\\\"";
-      break;
-    case '\\':
-      out += "\\\\";
-      break;
-    default:
-      if (static_cast<unsigned char>(c) < 0x20) {
-        char buf[8];
-        snprintf(buf, sizeof(buf), "\\x%02x", static_cast<unsigned char>(c));
-        out += buf;
-      } else {
-        out += c;
-      }
-    }
-  }
-  return out + "\"";
-}
 
 class Printer {
 public:
@@ -65,7 +34,7 @@ private:
       out_ << " " << static_cast<const IntLiteral*>(node)->value;
       return;
     case NodeKind::StringLiteral:
-      out_ << " " << quoted(static_cast<const StringLiteral*>(node)->value);
+      out_ << " " << "\"" + c_escape(static_cast<const StringLiteral*>(node)->value) + "\"";
       return;
     case NodeKind::Builtin:
       out_ << " " << static_cast<const Builtin*>(node)->name;

@@ -2,6 +2,7 @@
 #include "base/strings.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <fstream>
 #include <sstream>
 
@@ -75,6 +76,38 @@ closest_match(std::string_view word,
     return std::nullopt;
   }
   return *found;
+}
+
+std::string c_escape(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    switch (c) {
+    case '\n':
+      out += "\\n";
+      break;
+    case '\t':
+      out += "\\t";
+      break;
+    case '\r':
+      out += "\\r";
+      break;
+    case '"':
+      out += "\\\"";
+      break;
+    case '\\':
+      out += "\\\\";
+      break;
+    default:
+      if (static_cast<unsigned char>(c) < 0x20) {
+        char hex[8];
+        snprintf(hex, sizeof(hex), "\\x%02x", static_cast<unsigned char>(c));
+        out += hex;
+      } else {
+        out += c;
+      }
+    }
+  }
+  return out;
 }
 
 bool glob_match(std::string_view pattern, std::string_view text) {

@@ -24,6 +24,10 @@ std::optional<std::string>
 closest_match(std::string_view word,
               const std::vector<std::string>& candidates);
 
+// Writes `text` with C escapes (\n, \t, \", \\, \xNN) so it reads as it
+// would in source; used to quote string literals in dumps and messages.
+std::string c_escape(std::string_view text);
+
 // Shell-style glob with '*' and '?' only, as probe wildcards use.
 bool glob_match(std::string_view pattern, std::string_view text);
 

@@ -533,12 +533,16 @@ private:
     const Type& type = program_.type_of(&node);
     const Type& source_type = program_.type_of(node.args[0]);
     llvm::Value* address = expr(node.args[0]);
+    if (source_type.is_string()) {
+      return address;
+    }
     llvm::Value* slot = stack_slot(type.size(), "str");
     zero(slot, type.size());
     llvm::Value* size = ir_.getInt64(type.size());
     if (node.args.size() > 1) {
-      // str(p, n) reads at most n bytes, NUL included, within the bound.
-      llvm::Value* limit = expr(node.args[1]);
+      // str(p, n) keeps at most n characters (n + 1 bytes with the NUL,
+      // as bpftrace reads), within the string bound.
+      llvm::Value* limit = ir_.CreateAdd(expr(node.args[1]), ir_.getInt64(1));
       llvm::Value* too_big = ir_.CreateICmpUGT(limit, size);
       size = ir_.CreateSelect(too_big, size, limit);
     }

@@ -8,6 +8,7 @@
 #include "driver/options.h"
 #include "driver/type_dump.h"
 #include "parse/parse.h"
+#include "probes/tracefs.h"
 #include "runtime/features.h"
 #include "runtime/runtime.h"
 #include "sema/pipeline.h"
@@ -60,6 +61,18 @@ bool write_file(const std::string& path,
   return true;
 }
 
+// The probe catalog over the system's tracefs, or over the directory named
+// by SONDE_TRACEFS (golden tests use a checked-in fixture).
+const probes::ProbeCatalog& probe_catalog() {
+  const char* root = std::getenv("SONDE_TRACEFS");
+  if (root == nullptr || root[0] == '\0') {
+    return probes::ProbeCatalog::system();
+  }
+  static std::unique_ptr<probes::ProbeCatalog> fixture =
+      probes::ProbeCatalog::create(std::make_shared<probes::Tracefs>(root));
+  return *fixture;
+}
+
 // Backend errors carry the script line and column of the code that caused
 // them (codegen attaches debug locations to every statement).
 void report_backend_errors(
@@ -105,7 +118,7 @@ int compile_and_run(const Options& options) {
   }
 
   std::unique_ptr<sema::CheckedProgram> checked =
-      sema::analyze(*program, probes::ProbeCatalog::system(), diag);
+      sema::analyze(*program, probe_catalog(), diag);
   if (checked == nullptr) {
     return 1;
   }

@@ -354,8 +354,7 @@ private:
     }
   }
 
-  // At exit, every non-empty map is printed, in name order, after a blank
-  // line pair, as bpftrace does.
+  // At exit, every non-empty map is printed, in name order.
   void print_maps() {
     std::vector<const codegen::MapMeta*> maps;
     for (const codegen::MapMeta& meta : metadata_.maps) {
@@ -365,17 +364,15 @@ private:
               [](const codegen::MapMeta* a, const codegen::MapMeta* b) {
                 return a->name < b->name;
               });
-    bool first = true;
+    // bpftrace ends its output with two newlines before the maps, whether
+    // or not any map has entries.
+    out_ << "\n\n";
     for (const codegen::MapMeta* meta : maps) {
       bpf_map* map =
           bpf_object__find_map_by_name(object_, meta->bpf_name.c_str());
       output::MapSnapshot snapshot = read_map(bpf_map__fd(map), *meta);
       if (snapshot.entries.empty()) {
         continue;
-      }
-      if (first) {
-        out_ << "\n\n";
-        first = false;
       }
       output::print_map_text(snapshot, out_);
     }

@@ -437,6 +437,14 @@ private:
       check_printf(call, args);
       return Type::none();
     case BuiltinFunction::Str:
+      // str() of a value that already is a string (a __data_loc field,
+      // comm) is that string, as in bpftrace.
+      if (args[0].is_string()) {
+        if (args.size() > 1) {
+          require_integer(call, 1, args[1]);
+        }
+        return args[0];
+      }
       if (!args[0].is_none() && !is_scalar(args[0])) {
         error(diag::Kind::WrongArgumentType, call.args[0]->range(),
               {"1", "str", "a pointer or an integer", args[0].name()});
@@ -489,7 +497,7 @@ private:
     size_t given = call.args.size() - 1;
     if (spec.argument_count() != given) {
       error(diag::Kind::FormatArgumentCount, call.range(),
-            {literal->value, std::to_string(spec.argument_count()),
+            {c_escape(literal->value), std::to_string(spec.argument_count()),
              std::to_string(given)});
       return;
     }

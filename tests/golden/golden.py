@@ -27,6 +27,9 @@ import subprocess
 import sys
 import tempfile
 
+TRACEFS_FIXTURE = os.path.normpath(os.path.join(
+    os.path.dirname(os.path.abspath(__file__)), "..", "data", "tracefs"))
+
 PHASE_DUMPS = {"parse": "ast", "sema": "types", "codegen": "ir"}
 TIMEOUT_SECONDS = 10
 RUN_PREFIX = "// RUN:"
@@ -115,6 +118,9 @@ def run_case(path: str, sonde: str, update: bool) -> Result:
     cmd = [sonde] + args
     env = dict(os.environ)
     env.pop("SONDE_NOTIFY_ATTACHED", None)
+    # Tracepoints come from the checked-in tracefs fixture, so sema and
+    # codegen goldens do not depend on the machine's kernel.
+    env["SONDE_TRACEFS"] = TRACEFS_FIXTURE
     with tempfile.TemporaryDirectory(prefix="sonde-golden-") as tmp:
         with open(os.path.join(tmp, basename), "w", encoding="utf-8",
                   errors="surrogateescape") as f:
