@@ -34,7 +34,8 @@ private:
       out_ << " " << static_cast<const IntLiteral*>(node)->value;
       return;
     case NodeKind::StringLiteral:
-      out_ << " " << "\"" + c_escape(static_cast<const StringLiteral*>(node)->value) + "\"";
+      out_ << " \""
+           << c_escape(static_cast<const StringLiteral*>(node)->value) << "\"";
       return;
     case NodeKind::Builtin:
       out_ << " " << static_cast<const Builtin*>(node)->name;
