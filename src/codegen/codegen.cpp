@@ -85,8 +85,14 @@ Result<Artifact> generate(const sema::CheckedProgram& program,
   artifact.metadata.source_text = options.source_text;
   const RuntimeMetadata& metadata = artifact.metadata;
 
+  Result<std::unique_ptr<llvm::TargetMachine>> machine =
+      create_bpf_target(options.bpf_cpu);
+  if (!machine) {
+    return machine.takeError();
+  }
   llvm::LLVMContext context;
-  ModuleBuilder builder(context, options.source_name, options.source_text);
+  ModuleBuilder builder(context, **machine, options.source_name,
+                        options.source_text);
   SourceBuffer source(options.source_name, options.source_text);
   ModuleResources resources{program, metadata, {},
                             nullptr, nullptr,  options.bpf_cpu == "v4",
@@ -109,8 +115,7 @@ Result<Artifact> generate(const sema::CheckedProgram& program,
   builder.finalize();
 
   Result<std::vector<char>> elf =
-      emit_object(builder.module(), options.bpf_cpu, options.ir_dump,
-                  diagnostics);
+      emit_object(builder.module(), **machine, options.ir_dump, diagnostics);
   if (!elf) {
     return elf.takeError();
   }

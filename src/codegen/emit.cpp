@@ -112,14 +112,9 @@ private:
 
 } // namespace
 
-Result<std::vector<char>>
-emit_object(llvm::Module& module,
-            const std::string& bpf_cpu,
-            llvm::raw_ostream* ir_dump,
-            std::vector<BackendDiagnostic>& diagnostics) {
+Result<std::unique_ptr<llvm::TargetMachine>>
+create_bpf_target(const std::string& bpf_cpu) {
   initialize_bpf_target();
-  module.getContext().setDiagnosticHandler(
-      std::make_unique<CollectDiagnostics>(diagnostics));
   const std::string triple = "bpfel";
   std::string error;
   const llvm::Target* target =
@@ -127,18 +122,25 @@ emit_object(llvm::Module& module,
   if (target == nullptr) {
     return make_error("the BPF target is unavailable: " + error);
   }
-  std::unique_ptr<llvm::TargetMachine> machine(target->createTargetMachine(
+  return std::unique_ptr<llvm::TargetMachine>(target->createTargetMachine(
       triple, bpf_cpu, "", llvm::TargetOptions(), std::nullopt, std::nullopt,
       llvm::CodeGenOptLevel::Aggressive));
-  module.setTargetTriple(triple);
-  module.setDataLayout(machine->createDataLayout());
+}
+
+Result<std::vector<char>>
+emit_object(llvm::Module& module,
+            llvm::TargetMachine& machine,
+            llvm::raw_ostream* ir_dump,
+            std::vector<BackendDiagnostic>& diagnostics) {
+  module.getContext().setDiagnosticHandler(
+      std::make_unique<CollectDiagnostics>(diagnostics));
 
   std::string verify_errors;
   llvm::raw_string_ostream verify_stream(verify_errors);
   if (llvm::verifyModule(module, &verify_stream)) {
     return make_error("internal error: invalid IR: " + verify_errors);
   }
-  optimize(module, *machine);
+  optimize(module, machine);
   if (ir_dump != nullptr) {
     module.print(*ir_dump, nullptr);
   }
@@ -146,7 +148,7 @@ emit_object(llvm::Module& module,
   llvm::SmallVector<char, 0> buffer;
   llvm::raw_svector_ostream stream(buffer);
   llvm::legacy::PassManager codegen;
-  if (machine->addPassesToEmitFile(codegen, stream, nullptr,
+  if (machine.addPassesToEmitFile(codegen, stream, nullptr,
                                    llvm::CodeGenFileType::ObjectFile)) {
     return make_error("internal error: the BPF backend cannot emit objects");
   }

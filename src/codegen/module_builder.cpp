@@ -7,10 +7,13 @@
 namespace sonde::codegen {
 
 ModuleBuilder::ModuleBuilder(llvm::LLVMContext& context,
+                             const llvm::TargetMachine& machine,
                              const std::string& source_name,
                              const std::string& source_text)
     : context_(context),
       module_(std::make_unique<llvm::Module>("sonde", context)), di_(*module_) {
+  module_->setTargetTriple(machine.getTargetTriple().str());
+  module_->setDataLayout(machine.createDataLayout());
   file_ = di_.createFile(source_name, ".", std::nullopt, source_text);
   unit_ = di_.createCompileUnit(llvm::dwarf::DW_LANG_C, file_, "sonde",
                                 /*isOptimized=*/true, "", 0);

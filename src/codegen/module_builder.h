@@ -7,6 +7,7 @@
 #include "llvm/IR/IRBuilder.h"
 #include "llvm/IR/LLVMContext.h"
 #include "llvm/IR/Module.h"
+#include "llvm/Target/TargetMachine.h"
 
 #include <memory>
 #include <string>
@@ -19,6 +20,7 @@ namespace sonde::codegen {
 class ModuleBuilder {
 public:
   ModuleBuilder(llvm::LLVMContext& context,
+                const llvm::TargetMachine& machine,
                 const std::string& source_name,
                 const std::string& source_text);
 

@@ -164,15 +164,52 @@ private:
   // single key 0.
   llvm::Value* map_key(const ast::MapAccess& access, const MapMeta& map) {
     llvm::Value* key = stack_slot(map.key_size, "key");
+    // `@[comm]`: the helper fills the whole key, padding included.
+    if (access.keys.size() == 1 &&
+        fill_string(access.keys[0], key, map.key_size)) {
+      return key;
+    }
     zero(key, map.key_size);
     for (size_t i = 0; i < access.keys.size(); ++i) {
-      const ValueLayout& field = map.key_fields[i];
-      llvm::Value* value = expr(access.keys[i]);
-      llvm::Value* at =
-          ir_.CreateConstInBoundsGEP1_32(ir_.getInt8Ty(), key, field.offset);
-      store_value(at, field.type, value, program_.type_of(access.keys[i]));
+      store_expr(access.keys[i], key, map.key_fields[i]);
     }
     return key;
+  }
+
+  // Evaluates `node` straight into `base + field.offset`; strings are
+  // written in place when they can be, saving a copy.
+  void store_expr(const ast::Expr* node,
+                  llvm::Value* base,
+                  const ValueLayout& field) {
+    llvm::Value* at =
+        ir_.CreateConstInBoundsGEP1_32(ir_.getInt8Ty(), base, field.offset);
+    if (field.type.is_string() &&
+        fill_string(node, at, slot_size(field.type))) {
+      return;
+    }
+    store_value(at, field.type, expr(node), program_.type_of(node));
+  }
+
+  // Writes the string `node` (comm, or str() of a pointer) directly into
+  // `dest` of `size` bytes, NUL-padded. Returns false for other strings,
+  // which are built in their own buffer and copied.
+  bool fill_string(const ast::Expr* node, llvm::Value* dest, uint32_t size) {
+    if (const auto* builtin = ast::dyn_cast<ast::Builtin>(node);
+        builtin != nullptr && builtin->name == "comm" && size == 16) {
+      // The kernel pads the rest of the buffer with NULs.
+      builder_.call_helper(ir_, BPF_FUNC_get_current_comm,
+                           {dest, ir_.getInt64(16)});
+      return true;
+    }
+    const auto* call = ast::dyn_cast<ast::Call>(node);
+    if (call == nullptr || call->callee != "str" ||
+        program_.type_of(call->args[0]).is_string() ||
+        program_.type_of(call).size() > size) {
+      return false;
+    }
+    zero(dest, size);
+    read_string_into(*call, dest, program_.type_of(call).size());
+    return true;
   }
 
   // Stores `value` (of type `from`) into memory laid out as `to`.
@@ -250,8 +287,8 @@ private:
     case sema::BuiltinVariable::Cpu:
       return helper(BPF_FUNC_get_smp_processor_id);
     case sema::BuiltinVariable::Comm: {
+      // The kernel pads the buffer with NULs: no zeroing needed.
       llvm::Value* slot = stack_slot(16, "comm");
-      zero(slot, 16);
       builder_.call_helper(ir_, BPF_FUNC_get_current_comm,
                            {slot, ir_.getInt64(16)});
       return slot;
@@ -531,18 +568,27 @@ private:
 
   llvm::Value* read_string(const ast::Call& node) {
     const Type& type = program_.type_of(&node);
-    const Type& source_type = program_.type_of(node.args[0]);
-    llvm::Value* address = expr(node.args[0]);
-    if (source_type.is_string()) {
-      return address;
+    if (program_.type_of(node.args[0]).is_string()) {
+      return expr(node.args[0]);
     }
     llvm::Value* slot = stack_slot(type.size(), "str");
     zero(slot, type.size());
-    llvm::Value* size = ir_.getInt64(type.size());
+    read_string_into(node, slot, type.size());
+    return slot;
+  }
+
+  // str(p[, n]) into a zeroed buffer of `bound` bytes.
+  void read_string_into(const ast::Call& node,
+                        llvm::Value* dest,
+                        uint32_t bound) {
+    const Type& source_type = program_.type_of(node.args[0]);
+    llvm::Value* address = expr(node.args[0]);
+    llvm::Value* size = ir_.getInt64(bound);
     if (node.args.size() > 1) {
       // str(p, n) keeps at most n characters (n + 1 bytes with the NUL,
       // as bpftrace reads), within the string bound.
-      llvm::Value* limit = ir_.CreateAdd(expr(node.args[1]), ir_.getInt64(1));
+      llvm::Value* limit =
+          ir_.CreateAdd(expr(node.args[1]), ir_.getInt64(1));
       llvm::Value* too_big = ir_.CreateICmpUGT(limit, size);
       size = ir_.CreateSelect(too_big, size, limit);
     }
@@ -552,8 +598,7 @@ private:
             : BPF_FUNC_probe_read_kernel_str;
     builder_.call_helper(
         ir_, helper_id,
-        {slot, size, ir_.CreateIntToPtr(address, ir_.getPtrTy())});
-    return slot;
+        {dest, size, ir_.CreateIntToPtr(address, ir_.getPtrTy())});
   }
 
   void emit_printf(const ast::Call& node) {

@@ -1,86 +1,152 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "output/map_printer.h"
 
-#include "output/values.h"
-
-#include <algorithm>
+#include "output/histogram.h"
+#include "output/json.h"
 
 namespace sonde::output {
 
 namespace {
 
-std::string key_text(const MapSnapshot& map, const std::string& key) {
-  std::string text;
-  for (size_t i = 0; i < map.key_types.size(); ++i) {
-    if (i != 0) {
-      text += ", ";
-    }
-    text += format_value({&map.key_types[i], key.data() + map.key_offsets[i]});
+// Runs `fn` on the value bytes padded to value_type's size, so a short
+// buffer from the runtime is never read past its end.
+template <typename Fn>
+std::string
+with_value(const MapSnapshot& map, const MapSnapshot::Entry& entry, Fn fn) {
+  if (entry.value.size() >= map.value_type.size()) {
+    return fn(RawValue{&map.value_type, entry.value.data()});
   }
-  return text;
+  std::string padded = entry.value;
+  padded.resize(map.value_type.size(), '\0');
+  return fn(RawValue{&map.value_type, padded.data()});
 }
 
-// Orders keys field by field: integers numerically, strings bytewise.
-bool key_less(const MapSnapshot& map,
-              const std::string& a,
-              const std::string& b) {
-  for (size_t i = 0; i < map.key_types.size(); ++i) {
-    const types::Type& type = map.key_types[i];
-    const char* left = a.data() + map.key_offsets[i];
-    const char* right = b.data() + map.key_offsets[i];
-    if (type.is_string()) {
-      int order = read_string(left, type.size())
-                      .compare(read_string(right, type.size()));
-      if (order != 0) {
-        return order < 0;
-      }
-    } else if (type.is_signed()) {
-      if (read_signed(left) != read_signed(right)) {
-        return read_signed(left) < read_signed(right);
-      }
-    } else if (read_unsigned(left) != read_unsigned(right)) {
-      return read_unsigned(left) < read_unsigned(right);
-    }
+std::vector<HistRow>
+rows_of(const MapSnapshot& map, const MapSnapshot::Entry& entry, uint64_t div) {
+  if (map.kind == MapValueKind::Hist) {
+    return hist_rows(entry.buckets, map.hist_bits, div);
   }
-  return false;
+  // div has no effect on linear histograms.
+  return lhist_rows(entry.buckets, map.lhist_min, map.lhist_max,
+                    map.lhist_step);
+}
+
+const char* json_type(const MapSnapshot& map) {
+  if (map.is_histogram()) {
+    return "hist";
+  }
+  if (map.is_stats()) {
+    return "stats";
+  }
+  return "map";
 }
 
 } // namespace
 
-void print_map_text(const MapSnapshot& map, llvm::raw_ostream& out) {
-  std::vector<const MapSnapshot::Entry*> entries;
-  for (const MapSnapshot::Entry& entry : map.entries) {
-    entries.push_back(&entry);
-  }
-  const types::Type& value_type = map.value_type;
-  bool by_value = !value_type.is_string();
-  std::stable_sort(
-      entries.begin(), entries.end(),
-      [&](const MapSnapshot::Entry* a, const MapSnapshot::Entry* b) {
-        if (by_value) {
-          if (value_type.is_signed()) {
-            int64_t x = read_signed(a->value.data());
-            int64_t y = read_signed(b->value.data());
-            if (x != y) {
-              return x < y;
-            }
-          } else {
-            uint64_t x = read_unsigned(a->value.data());
-            uint64_t y = read_unsigned(b->value.data());
-            if (x != y) {
-              return x < y;
-            }
-          }
-        }
-        return key_less(map, a->key, b->key);
-      });
-  for (const MapSnapshot::Entry* entry : entries) {
-    out << map.name;
-    if (!map.key_types.empty()) {
-      out << "[" << key_text(map, entry->key) << "]";
+std::string value_text(const MapSnapshot& map,
+                       const MapSnapshot::Entry& entry,
+                       uint64_t div) {
+  switch (map.kind) {
+  case MapValueKind::Plain:
+    if (has_integer_values(map)) {
+      return integer_text(entry_integer(map, entry, div));
     }
-    out << ": " << format_value({&value_type, entry->value.data()}) << "\n";
+    return with_value(map, entry, format_value);
+  case MapValueKind::Count:
+  case MapValueKind::Sum:
+  case MapValueKind::Min:
+  case MapValueKind::Max:
+    return integer_text(entry_integer(map, entry, div));
+  case MapValueKind::Avg:
+    return integer_text(integer_divide(entry_average(map, entry), div));
+  case MapValueKind::Stats:
+    // Only the average is divided, as upstream does.
+    return "{ .count = " + std::to_string(entry.count) + ", .average = " +
+           integer_text(integer_divide(entry_average(map, entry), div)) +
+           ", .total = " + integer_text(entry_total(map, entry)) + " }";
+  case MapValueKind::Hist:
+  case MapValueKind::Lhist:
+    break;
   }
+  return "";
+}
+
+std::string value_json(const MapSnapshot& map,
+                       const MapSnapshot::Entry& entry,
+                       uint64_t div) {
+  switch (map.kind) {
+  case MapValueKind::Plain:
+    if (has_integer_values(map)) {
+      return json_integer(entry_integer(map, entry, div));
+    }
+    return with_value(map, entry, format_value_json);
+  case MapValueKind::Count:
+  case MapValueKind::Sum:
+  case MapValueKind::Min:
+  case MapValueKind::Max:
+    return json_integer(entry_integer(map, entry, div));
+  case MapValueKind::Avg:
+    return json_integer(integer_divide(entry_average(map, entry), div));
+  case MapValueKind::Stats:
+    return "{\"count\": " + json_integer(Integer::of_unsigned(entry.count)) +
+           ", \"average\": " +
+           json_integer(integer_divide(entry_average(map, entry), div)) +
+           ", \"total\": " + json_integer(entry_total(map, entry)) + "}";
+  case MapValueKind::Hist:
+  case MapValueKind::Lhist:
+    return hist_rows_json(rows_of(map, entry, div));
+  }
+  return "null";
+}
+
+void print_map_text(const MapSnapshot& map,
+                    llvm::raw_ostream& out,
+                    const PrintOptions& options) {
+  MapSnapshot::Entry zero = zero_entry(map);
+  for (const MapSnapshot::Entry* entry : entries_to_print(map, options, zero)) {
+    out << map.name;
+    if (!map.is_scalar()) {
+      out << "[" << key_text(map, *entry) << "]";
+    }
+    if (map.is_histogram()) {
+      out << ":\n";
+      print_hist_rows(rows_of(map, *entry, options.div), out);
+      out << "\n";
+    } else {
+      out << ": " << value_text(map, *entry, options.div) << "\n";
+    }
+  }
+}
+
+void print_map_json(const MapSnapshot& map,
+                    llvm::raw_ostream& out,
+                    const PrintOptions& options) {
+  MapSnapshot::Entry zero = zero_entry(map);
+  std::vector<const MapSnapshot::Entry*> entries =
+      entries_to_print(map, options, zero);
+  // Upstream still prints `{}` for an empty keyed avg/stats map (and nothing
+  // for other maps); SPEC has every empty keyed map print nothing.
+  if (entries.empty()) {
+    return;
+  }
+  out << "{\"type\": \"" << json_type(map) << "\", \"data\": {"
+      << json_string(map.name) << ": ";
+  if (map.is_scalar()) {
+    out << value_json(map, *entries.front(), options.div);
+  } else {
+    out << "{";
+    bool first = true;
+    for (const MapSnapshot::Entry* entry : entries) {
+      if (!first) {
+        out << ", ";
+      }
+      first = false;
+      out << json_string(json_key_text(map, *entry)) << ": "
+          << value_json(map, *entry, options.div);
+    }
+    out << "}";
+  }
+  out << "}}\n";
 }
 
 } // namespace sonde::output

@@ -10,7 +10,9 @@
 namespace sonde::output {
 
 // A value of a known type in a buffer written by a BPF program (an event
-// record, a map key or a map value). Integers are stored 8 bytes wide.
+// record, a map key or a map value). Top-level integers are stored 8 bytes
+// wide, sign- or zero-extended; fields of a record keep their own size and
+// offset. Neither pointer is owned.
 struct RawValue {
   const types::Type* type;
   const char* data;
@@ -20,9 +22,37 @@ int64_t read_signed(const char* data);
 uint64_t read_unsigned(const char* data);
 // A NUL-padded string of at most `size` bytes.
 std::string_view read_string(const char* data, uint32_t size);
+// An integer of `size` bytes (1, 2, 4 or 8), sign-extended when `is_signed`;
+// returned as the bits of a 64-bit integer.
+uint64_t read_sized(const char* data, uint32_t size, bool is_signed);
 
-// The default text of a value, as bpftrace prints map keys and values:
-// integers in decimal, strings raw, pointers in hex.
+// A 64-bit integer of either signedness: map values, averages and histogram
+// bounds. `bits` holds the two's complement bits; `is_signed` says how to
+// read them.
+struct Integer {
+  uint64_t bits = 0;
+  bool is_signed = false;
+
+  static Integer of_signed(int64_t value) {
+    return {static_cast<uint64_t>(value), true};
+  }
+  static Integer of_unsigned(uint64_t value) { return {value, false}; }
+  bool is_negative() const {
+    return is_signed && static_cast<int64_t>(bits) < 0;
+  }
+};
+
+// Decimal text of `value`.
+std::string integer_text(Integer value);
+// Numeric order, correct across signedness (-1 < 2^64-1).
+bool integer_less(Integer a, Integer b);
+// `value / divisor`, truncating toward zero as C does; a divisor of 0 counts
+// as 1, as bpftrace's print(@m, top, 0) does.
+Integer integer_divide(Integer value, uint64_t divisor);
+
+// The default text of a value, as bpftrace prints map keys, map values and
+// print() arguments: integers in decimal, strings raw, pointers in hex
+// (`0x1f`), records as `{ .a = 1, .b = str }` (`{}` when empty).
 std::string format_value(const RawValue& value);
 
 } // namespace sonde::output

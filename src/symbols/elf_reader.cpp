@@ -67,6 +67,21 @@ Result<uint64_t> AddressLayout::file_offset(uint64_t vaddr) const {
                     " is not in any loadable segment of " + path_);
 }
 
+Result<uint64_t> AddressLayout::mapped_offset(uint64_t vaddr) const {
+  for (const LoadSegment& segment : segments_) {
+    if (vaddr >= segment.vaddr && vaddr - segment.vaddr < segment.memsz) {
+      return segment.offset + (vaddr - segment.vaddr);
+    }
+  }
+  if (segments_.empty()) {
+    if (const SectionRange* section = section_containing(vaddr)) {
+      return section->offset + (vaddr - section->addr);
+    }
+  }
+  return make_error("address " + hex(vaddr) +
+                    " is not in any loadable segment of " + path_);
+}
+
 std::optional<uint64_t> AddressLayout::vaddr_of_offset(uint64_t offset) const {
   for (const LoadSegment& segment : segments_) {
     if (offset >= segment.offset && offset - segment.offset < segment.filesz) {
@@ -362,6 +377,18 @@ std::optional<std::string> ElfReader::soname() const {
     return std::nullopt;
   }
   return std::string(*name);
+}
+
+std::optional<FileStamp> FileStamp::of(const std::string& path) {
+  struct stat st;
+  if (::stat(path.c_str(), &st) != 0) {
+    return std::nullopt;
+  }
+  return FileStamp{static_cast<uint64_t>(st.st_dev),
+                   static_cast<uint64_t>(st.st_ino),
+                   static_cast<int64_t>(st.st_size),
+                   static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 +
+                       st.st_mtim.tv_nsec};
 }
 
 bool has_elf_magic(const std::string& path) {

@@ -55,6 +55,13 @@ public:
   // when no segment (or section) holds the address in its file-backed part.
   Result<uint64_t> file_offset(uint64_t vaddr) const;
 
+  // The offset the kernel's address arithmetic gives `vaddr`
+  // (vaddr - p_vaddr + p_offset of the PT_LOAD segment whose memory range
+  // holds it), even in the zero-filled tail of a segment. This is how a
+  // uprobe reference counter in .bss is expressed. Falls back to allocated
+  // sections when there are no segments.
+  Result<uint64_t> mapped_offset(uint64_t vaddr) const;
+
   // The reverse: the link-time address where file offset `offset` is mapped,
   // or nullopt when no PT_LOAD segment maps it.
   std::optional<uint64_t> vaddr_of_offset(uint64_t offset) const;
@@ -147,6 +154,19 @@ private:
   GElf_Ehdr header_{};
   std::vector<GElf_Phdr> phdrs_;
   std::vector<Section> sections_;
+};
+
+// What identifies one version of a file on disk, for caches keyed by path:
+// a rebuilt or replaced binary differs in inode, size or mtime.
+struct FileStamp {
+  uint64_t device = 0;
+  uint64_t inode = 0;
+  int64_t size = 0;
+  int64_t mtime_ns = 0;
+
+  // The stamp of `path` (following symlinks), or nullopt if stat fails.
+  static std::optional<FileStamp> of(const std::string& path);
+  bool operator==(const FileStamp&) const = default;
 };
 
 // Whether the file starts with the ELF magic; reads four bytes.

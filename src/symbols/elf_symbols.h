@@ -80,7 +80,9 @@ inline bool is_function(const ElfSymbol& symbol) {
 
 // A demangled symbol name in two forms.
 struct DemangledName {
-  // Everything the mangling encodes: "ns::f(int, char const*)".
+  // The name with its parameter list and qualifiers:
+  // "ns::f(int, char const*)", "ns::Widget::poke(int) const". The return
+  // type that template functions encode is left out, as gdb does.
   std::string signature;
   // Without the parameter list: "ns::f". This is what `cpp:` attach points
   // name. Equal to `signature` for Rust and for data symbols.
@@ -97,9 +99,9 @@ std::optional<DemangledName> demangle(std::string_view symbol);
 enum class NameForm {
   // The stored name (`_ZN2ns4funcEv`, `malloc`).
   Raw,
-  // The demangled name (`ns::func`); a pattern that contains '(' compares
-  // with the full signature instead (`ns::func(int)`). Unmangled names
-  // compare as themselves.
+  // The demangled name (`ns::func`, `ns::Foo::operator()`); a pattern that
+  // contains '(' may also match the signature (`ns::func(int)`), which
+  // selects one overload. Unmangled names compare as themselves.
   Demangled,
 };
 
