@@ -166,6 +166,8 @@ std::vector<HistRow> lhist_rows(const std::vector<uint64_t>& buckets,
       row.label = step == 1 ? "[" + lhist_label(lower, step) + "]"
                             : "[" + lhist_label(lower, step) + ", " +
                                   lhist_label(upper, step) + ")";
+      // Upstream stores K/M-suffixed bounds as unsigned, so a negative one
+      // comes out in JSON as a wrapped 64-bit number; we keep the sign.
       row.min = Integer::of_signed(lower);
       row.max = Integer::of_signed(upper - 1);
     } else {

@@ -34,7 +34,8 @@ std::string json_string(std::string_view text) {
       } else if (byte >= 0x80) {
         // bpftrace compares a signed char with 0x1f, so every byte from 0x80
         // up counts as a control character and prints as a sign-extended
-        // int in hex.
+        // int in hex. (Upstream also leaves its stream in hex afterwards,
+        // which garbles later numbers; that is not copied.)
         char escape[16];
         snprintf(escape, sizeof(escape), "\\uffffff%02x", byte);
         out += escape;

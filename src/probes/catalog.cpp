@@ -72,6 +72,9 @@ ProbeCatalog::create(std::shared_ptr<const Tracefs> tracefs) {
   catalog->add(make_begin_end_probe(ProbeKind::End), {"END", "end"});
   catalog->add(make_tracepoint_probe(std::move(tracefs)), {"tracepoint", "t"});
   catalog->add(make_interval_probe(), {"interval", "i"});
+  catalog->add(make_profile_probe(), {"profile", "p"});
+  catalog->add(make_software_probe(), {"software", "s"});
+  catalog->add(make_hardware_probe(), {"hardware", "h"});
   return catalog;
 }
 

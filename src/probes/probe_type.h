@@ -49,6 +49,8 @@ struct AttachTarget {
   std::string full_name;
   std::vector<std::string> target;
   uint64_t period_ns = 0;
+  // Profilers given `hz:N` sample at this frequency instead of a period.
+  uint64_t frequency_hz = 0;
 };
 
 // Why an attach point could not be expanded. `detail` depends on the

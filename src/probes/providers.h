@@ -26,6 +26,15 @@ make_tracepoint_probe(std::shared_ptr<const Tracefs> tracefs);
 // default; suffixes ns, us, ms, s, m, h, d). Fires on the first online CPU.
 std::unique_ptr<ProbeType> make_interval_probe();
 
+// `profile:UNIT:N` / `profile:DURATION`, same forms as interval; samples on
+// every online CPU (hz:N as a frequency).
+std::unique_ptr<ProbeType> make_profile_probe();
+
+// `software:EVENT[:COUNT]` and `hardware:EVENT[:COUNT]` (events and
+// aliases as in bpftrace), a sample every COUNT events on every CPU.
+std::unique_ptr<ProbeType> make_software_probe();
+std::unique_ptr<ProbeType> make_hardware_probe();
+
 // The text for a failed attach: strerror, plus what usually fixes it for
 // permission errors. Used by every provider's attach().
 std::string attach_error_text(int error);

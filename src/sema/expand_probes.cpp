@@ -8,6 +8,7 @@ namespace {
 
 // Reports why one attach point could not be expanded.
 void report(const ast::AttachPoint& ap,
+            probes::ProbeKind provider_kind,
             const probes::ExpandError& error,
             diag::DiagnosticEngine& diag) {
   using Reason = probes::ExpandError::Reason;
@@ -21,8 +22,12 @@ void report(const ast::AttachPoint& ap,
   case Reason::Invalid:
     break;
   case Reason::NotFound:
-    kind = diag::Kind::UnknownTracepoint;
-    args = {error.detail.empty() ? ap.raw : error.detail};
+    // Tracepoint providers name the missing event in `detail`; the others
+    // explain what is missing.
+    if (provider_kind == probes::ProbeKind::Tracepoint) {
+      kind = diag::Kind::UnknownTracepoint;
+      args = {error.detail.empty() ? ap.raw : error.detail};
+    }
     break;
   case Reason::NoMatch:
     kind = diag::Kind::ProbeMatchesNothing;
@@ -56,12 +61,12 @@ bool expand_probes(const ast::Program& program,
         probes::ExpandError error{
             probes::ExpandError::Reason::UnknownProvider, "",
             closest_match(provider, catalog.provider_names())};
-        report(*ap, error, diag);
+        report(*ap, probes::ProbeKind::Begin, error, diag);
         continue;
       }
       probes::ExpandResult result = type->expand(ap->parts);
       if (auto* error = std::get_if<probes::ExpandError>(&result)) {
-        report(*ap, *error, diag);
+        report(*ap, type->kind(), *error, diag);
         continue;
       }
       for (probes::AttachTarget& target :

@@ -46,9 +46,9 @@ ElfKind classify(const ElfReader& reader) {
 }
 
 // Symbol versions defined by the object (.gnu.version_d), by version index.
-std::unordered_map<uint16_t, std::string> read_version_definitions(
+std::unordered_map<uint16_t, std::string_view> read_version_definitions(
     const ElfReader& reader) {
-  std::unordered_map<uint16_t, std::string> names;
+  std::unordered_map<uint16_t, std::string_view> names;
   const ElfReader::Section* verdef = reader.section_of_type(SHT_GNU_verdef);
   if (verdef == nullptr) {
     return names;
@@ -72,7 +72,7 @@ std::unordered_map<uint16_t, std::string> read_version_definitions(
         gelf_getverdaux(*data, static_cast<int>(offset + def.vd_aux), &aux) !=
             nullptr) {
       if (auto name = reader.string_at(verdef->header.sh_link, aux.vda_name)) {
-        names[def.vd_ndx] = std::string(*name);
+        names[def.vd_ndx] = *name;
       }
     }
     if (def.vd_next == 0) {
@@ -94,9 +94,10 @@ SymbolBinding binding_of(unsigned char bind) {
   }
 }
 
-// Appends the defined functions and data objects of one symbol table.
-// Malformed entries (bad name offsets) are skipped rather than failing the
-// whole file: a partly readable table is still useful for tracing.
+// Appends the defined functions and data objects of one symbol table. The
+// names are views into the reader's mapping until ElfFile::load copies
+// them. Malformed entries (bad name offsets) are skipped rather than
+// failing the whole file: a partly readable table is still useful.
 void read_symbol_table(const ElfReader& reader,
                        const ElfReader::Section& table,
                        std::vector<ElfSymbol>& out) {
@@ -113,7 +114,7 @@ void read_symbol_table(const ElfReader& reader,
 
   // Versions apply to .dynsym only: .gnu.version runs parallel to it.
   Elf_Data* versym = nullptr;
-  std::unordered_map<uint16_t, std::string> versions;
+  std::unordered_map<uint16_t, std::string_view> versions;
   if (table.header.sh_type == SHT_DYNSYM) {
     for (const ElfReader::Section& section : reader.sections()) {
       if (section.header.sh_type == SHT_GNU_versym &&
@@ -167,12 +168,12 @@ void read_symbol_table(const ElfReader& reader,
     // .symtab spells versioned symbols "name@VER" or "name@@VER".
     size_t at = name->find('@');
     if (at != std::string_view::npos && at > 0) {
-      symbol.name = std::string(name->substr(0, at));
+      symbol.name = name->substr(0, at);
       bool is_default = name->substr(at).starts_with("@@");
-      symbol.version = std::string(name->substr(at + (is_default ? 2 : 1)));
+      symbol.version = name->substr(at + (is_default ? 2 : 1));
       symbol.hidden_version = !is_default;
     } else {
-      symbol.name = std::string(*name);
+      symbol.name = *name;
     }
     if (versym != nullptr) {
       GElf_Versym version;
@@ -184,7 +185,7 @@ void read_symbol_table(const ElfReader& reader,
         }
       }
     }
-    out.push_back(std::move(symbol));
+    out.push_back(symbol);
   }
 }
 
@@ -348,6 +349,35 @@ std::string clean_rust_legacy(std::string_view text) {
   return out;
 }
 
+// An index from names to symbol indices: (hash, index) pairs sorted by
+// hash. Sorting integers is much cheaper than sorting long mangled names,
+// and a lookup compares the few entries with a matching hash.
+template <typename Key>
+std::vector<std::pair<uint64_t, uint32_t>> hash_index(size_t count, Key key) {
+  std::vector<std::pair<uint64_t, uint32_t>> index(count);
+  for (uint32_t i = 0; i < count; ++i) {
+    index[i] = {std::hash<std::string_view>()(key(i)), i};
+  }
+  std::sort(index.begin(), index.end());
+  return index;
+}
+
+// Calls `found(i)` for each index whose key equals `name`, in index order.
+template <typename Key, typename Found>
+void find_in_index(const std::vector<std::pair<uint64_t, uint32_t>>& index,
+                   std::string_view name,
+                   Key key,
+                   Found found) {
+  uint64_t hash = std::hash<std::string_view>()(name);
+  auto it = std::lower_bound(index.begin(), index.end(),
+                             std::make_pair(hash, uint32_t{0}));
+  for (; it != index.end() && it->first == hash; ++it) {
+    if (key(it->second) == name) {
+      found(it->second);
+    }
+  }
+}
+
 // Takes ownership of a malloc'ed string from the LLVM demangler.
 std::optional<std::string> take(char* text) {
   if (text == nullptr) {
@@ -487,11 +517,13 @@ Result<std::shared_ptr<const ElfFile>> ElfFile::load(const std::string& path) {
       read_symbol_table(*reader, section, symbols);
     }
   }
+  // Kept open until the names are copied: the symbols point into it.
+  std::optional<ElfReader> debug_reader;
   if (!has_symtab) {
     std::string debug = find_debug_file(*reader, file->build_id_);
     if (!debug.empty()) {
-      Result<ElfReader> debug_reader = ElfReader::open(debug);
-      if (debug_reader) {
+      if (Result<ElfReader> opened = ElfReader::open(debug)) {
+        debug_reader.emplace(std::move(*opened));
         for (const ElfReader::Section& section : debug_reader->sections()) {
           if (section.header.sh_type == SHT_SYMTAB) {
             read_symbol_table(*debug_reader, section, symbols);
@@ -499,7 +531,7 @@ Result<std::shared_ptr<const ElfFile>> ElfFile::load(const std::string& path) {
         }
         file->debug_file_ = debug;
       } else {
-        llvm::consumeError(debug_reader.takeError());
+        llvm::consumeError(opened.takeError());
       }
     }
   }
@@ -519,7 +551,8 @@ Result<std::shared_ptr<const ElfFile>> ElfFile::load(const std::string& path) {
             });
   std::vector<ElfSymbol>& merged = file->symbols_;
   merged.reserve(symbols.size());
-  for (ElfSymbol& symbol : symbols) {
+  size_t string_bytes = 0;
+  for (const ElfSymbol& symbol : symbols) {
     if (!merged.empty()) {
       ElfSymbol& last = merged.back();
       if (last.address == symbol.address && last.name == symbol.name &&
@@ -527,7 +560,8 @@ Result<std::shared_ptr<const ElfFile>> ElfFile::load(const std::string& path) {
           (last.version.empty() || symbol.version.empty() ||
            last.version == symbol.version)) {
         if (last.version.empty()) {
-          last.version = std::move(symbol.version);
+          string_bytes += symbol.version.size();
+          last.version = symbol.version;
           last.hidden_version = symbol.hidden_version;
         }
         last.size = std::max(last.size, symbol.size);
@@ -537,18 +571,28 @@ Result<std::shared_ptr<const ElfFile>> ElfFile::load(const std::string& path) {
         continue;
       }
     }
-    merged.push_back(std::move(symbol));
+    string_bytes += symbol.name.size() + symbol.version.size();
+    merged.push_back(symbol);
   }
   merged.shrink_to_fit();
 
-  file->by_name_.resize(merged.size());
-  for (uint32_t i = 0; i < merged.size(); ++i) {
-    file->by_name_[i] = i;
+  // One allocation holds every name; the reserve guarantees the views
+  // taken into it stay valid.
+  std::string& strings = file->strings_;
+  strings.reserve(string_bytes);
+  auto intern = [&strings](std::string_view text) {
+    size_t at = strings.size();
+    strings.append(text);
+    return std::string_view(strings).substr(at, text.size());
+  };
+  for (ElfSymbol& symbol : merged) {
+    symbol.name = intern(symbol.name);
+    symbol.version = intern(symbol.version);
   }
-  std::stable_sort(file->by_name_.begin(), file->by_name_.end(),
-                   [&](uint32_t a, uint32_t b) {
-                     return merged[a].name < merged[b].name;
-                   });
+
+  file->by_name_ = hash_index(merged.size(), [&](uint32_t index) {
+    return merged[index].name;
+  });
 
   for (uint32_t i = 0; i < merged.size(); ++i) {
     if (!is_function(merged[i])) {
@@ -577,16 +621,21 @@ Result<std::shared_ptr<const ElfFile>> ElfFile::load(const std::string& path) {
 void ElfFile::demangle_all() const {
   std::call_once(demangle_once_, [this] {
     demangled_.resize(symbols_.size());
+    std::vector<uint32_t> mangled;
     for (uint32_t i = 0; i < symbols_.size(); ++i) {
       if (std::optional<DemangledName> name = demangle(symbols_[i].name)) {
         demangled_[i] = std::move(*name);
-        by_demangled_name_.push_back(i);
+        mangled.push_back(i);
       }
     }
-    std::stable_sort(by_demangled_name_.begin(), by_demangled_name_.end(),
-                     [this](uint32_t a, uint32_t b) {
-                       return demangled_[a].name < demangled_[b].name;
-                     });
+    by_demangled_name_ = hash_index(mangled.size(), [&](uint32_t i) {
+      return std::string_view(demangled_[mangled[i]].name);
+    });
+    // The index holds positions in `mangled`; store symbol indices.
+    for (auto& entry : by_demangled_name_) {
+      entry.second = mangled[entry.second];
+    }
+    std::sort(by_demangled_name_.begin(), by_demangled_name_.end());
   });
 }
 
@@ -616,46 +665,26 @@ std::vector<const ElfSymbol*> ElfFile::lookup(std::string_view name,
       found.push_back(&symbol);
     }
   };
-  auto raw_range = std::equal_range(
-      by_name_.begin(), by_name_.end(), name,
-      [this](const auto& a, const auto& b) {
-        auto text = [this](const auto& value) -> std::string_view {
-          if constexpr (std::is_same_v<std::decay_t<decltype(value)>,
-                                       uint32_t>) {
-            return symbols_[value].name;
-          } else {
-            return value;
-          }
-        };
-        return text(a) < text(b);
-      });
+  auto raw_name = [this](uint32_t index) { return symbols_[index].name; };
   if (form == NameForm::Raw) {
-    std::for_each(raw_range.first, raw_range.second, keep);
+    find_in_index(by_name_, name, raw_name, keep);
   } else {
     demangle_all();
     // An unmangled name is its own demangled form.
-    for (auto it = raw_range.first; it != raw_range.second; ++it) {
-      if (demangled_[*it].signature.empty()) {
-        keep(*it);
+    find_in_index(by_name_, name, raw_name, [&](uint32_t index) {
+      if (demangled_[index].signature.empty()) {
+        keep(index);
       }
-    }
-    auto range = std::equal_range(
-        by_demangled_name_.begin(), by_demangled_name_.end(), name,
-        [this](const auto& a, const auto& b) {
-          auto text = [this](const auto& value) -> std::string_view {
-            if constexpr (std::is_same_v<std::decay_t<decltype(value)>,
-                                         uint32_t>) {
-              return demangled_[value].name;
-            } else {
-              return value;
-            }
-          };
-          return text(a) < text(b);
-        });
-    std::for_each(range.first, range.second, keep);
+    });
+    find_in_index(
+        by_demangled_name_, name,
+        [this](uint32_t index) {
+          return std::string_view(demangled_[index].name);
+        },
+        keep);
     // A parameter list selects one overload by its signature.
     if (name.find('(') != std::string_view::npos) {
-      for (uint32_t index : by_demangled_name_) {
+      for (uint32_t index = 0; index < demangled_.size(); ++index) {
         if (demangled_[index].signature == name &&
             demangled_[index].name != name) {
           keep(index);
@@ -714,7 +743,7 @@ std::vector<std::string> ElfFile::function_names() const {
   std::vector<std::string> names;
   for (const ElfSymbol& symbol : symbols_) {
     if (is_function(symbol)) {
-      names.push_back(symbol.name);
+      names.emplace_back(symbol.name);
     }
   }
   std::sort(names.begin(), names.end());
@@ -743,7 +772,7 @@ Result<uint64_t> ElfFile::file_offset(const ElfSymbol& symbol,
                                       uint64_t offset) const {
   if (symbol.size != 0 && offset >= symbol.size) {
     return make_error("offset " + hex(offset) + " is beyond the end of " +
-                      symbol.name + " (size " + std::to_string(symbol.size) +
+                      std::string(symbol.name) + " (size " + std::to_string(symbol.size) +
                       ") in " + path_);
   }
   if (kind_ == ElfKind::Relocatable) {

@@ -56,12 +56,13 @@ enum class SymbolType : uint8_t {
 
 enum class SymbolBinding : uint8_t { Local, Global, Weak };
 
-// One defined symbol. Passive data; the owning ElfFile keeps it alive.
+// One defined symbol. Passive data; the names point into the owning
+// ElfFile, which must outlive them.
 struct ElfSymbol {
   // The name as stored (mangled for C++ and Rust), without any version.
-  std::string name;
+  std::string_view name;
   // The symbol version ("GLIBC_2.2.5"), empty when unversioned.
-  std::string version;
+  std::string_view version;
   // True for `name@version` (an old version kept for compatibility), false
   // for the default `name@@version` that new links bind to.
   bool hidden_version = false;
@@ -199,17 +200,20 @@ private:
   std::optional<std::string> soname_;
   std::string debug_file_;
   AddressLayout layout_;
+  // Every symbol name and version, back to back; symbols_ points into it.
+  std::string strings_;
   std::vector<ElfSymbol> symbols_;
-  // Indices into symbols_ sorted by name, for exact lookups.
-  std::vector<uint32_t> by_name_;
+  // (hash of name, index into symbols_), sorted, for exact lookups.
+  std::vector<std::pair<uint64_t, uint32_t>> by_name_;
   // One function index per distinct address, sorted by address.
   std::vector<uint32_t> functions_by_address_;
 
   mutable std::once_flag demangle_once_;
   // Parallel to symbols_; empty names for symbols that are not mangled.
   mutable std::vector<DemangledName> demangled_;
-  // Indices of mangled symbols sorted by DemangledName::name.
-  mutable std::vector<uint32_t> by_demangled_name_;
+  // (hash of DemangledName::name, index into symbols_) for mangled
+  // symbols, sorted.
+  mutable std::vector<std::pair<uint64_t, uint32_t>> by_demangled_name_;
 };
 
 } // namespace sonde::symbols

@@ -91,16 +91,18 @@ Result<std::unique_ptr<Kallsyms>> Kallsyms::parse(std::string text) {
                    [](const KernelSymbol& a, const KernelSymbol& b) {
                      return a.address < b.address;
                    });
-  std::vector<uint32_t>& index = table->by_address_;
   const std::vector<KernelSymbol>& symbols = table->symbols_;
+  std::vector<uint64_t>& addresses = table->addresses_;
+  std::vector<uint32_t>& chosen = table->address_symbols_;
   for (uint32_t i = 0; i < symbols.size(); ++i) {
-    if (!index.empty() && symbols[index.back()].address == symbols[i].address) {
-      if (preference(symbols[i]) < preference(symbols[index.back()])) {
-        index.back() = i;
+    if (!addresses.empty() && addresses.back() == symbols[i].address) {
+      if (preference(symbols[i]) < preference(symbols[chosen.back()])) {
+        chosen.back() = i;
       }
       continue;
     }
-    index.push_back(i);
+    addresses.push_back(symbols[i].address);
+    chosen.push_back(i);
   }
   return table;
 }
@@ -137,14 +139,13 @@ std::optional<KernelSymbolHit> Kallsyms::lookup(uint64_t address) const {
   if (!has_addresses_) {
     return std::nullopt;
   }
-  auto it = std::upper_bound(by_address_.begin(), by_address_.end(), address,
-                             [this](uint64_t value, uint32_t index) {
-                               return value < symbols_[index].address;
-                             });
-  if (it == by_address_.begin()) {
+  auto it = std::upper_bound(addresses_.begin(), addresses_.end(), address);
+  if (it == addresses_.begin()) {
     return std::nullopt;
   }
-  const KernelSymbol& symbol = symbols_[*(it - 1)];
+  const KernelSymbol& symbol =
+      symbols_[address_symbols_[static_cast<size_t>(it - addresses_.begin()) -
+                                1]];
   return KernelSymbolHit{&symbol, address - symbol.address};
 }
 
@@ -173,31 +174,28 @@ std::string Kallsyms::symbolize(uint64_t address,
 }
 
 void Kallsyms::build_name_index() const {
+  // Hashes sort much faster than 100k+ names with long shared prefixes.
   std::call_once(name_index_once_, [this] {
     by_name_.resize(symbols_.size());
     for (uint32_t i = 0; i < symbols_.size(); ++i) {
-      by_name_[i] = i;
+      by_name_[i] = {std::hash<std::string_view>()(symbols_[i].name), i};
     }
-    std::stable_sort(by_name_.begin(), by_name_.end(),
-                     [this](uint32_t a, uint32_t b) {
-                       return symbols_[a].name < symbols_[b].name;
-                     });
+    std::sort(by_name_.begin(), by_name_.end());
   });
 }
 
 std::vector<const KernelSymbol*> Kallsyms::find(std::string_view name,
                                                 std::string_view module) const {
   build_name_index();
-  auto first = std::lower_bound(by_name_.begin(), by_name_.end(), name,
-                                [this](uint32_t index, std::string_view value) {
-                                  return symbols_[index].name < value;
-                                });
+  uint64_t hash = std::hash<std::string_view>()(name);
   std::vector<const KernelSymbol*> found;
-  for (auto it = first; it != by_name_.end() && symbols_[*it].name == name;
-       ++it) {
-    const KernelSymbol& symbol = symbols_[*it];
-    if (module.empty() || symbol.module == module ||
-        (module == "vmlinux" && symbol.module.empty())) {
+  for (auto it = std::lower_bound(by_name_.begin(), by_name_.end(),
+                                  std::make_pair(hash, uint32_t{0}));
+       it != by_name_.end() && it->first == hash; ++it) {
+    const KernelSymbol& symbol = symbols_[it->second];
+    if (symbol.name == name &&
+        (module.empty() || symbol.module == module ||
+         (module == "vmlinux" && symbol.module.empty()))) {
       found.push_back(&symbol);
     }
   }

@@ -93,11 +93,15 @@ private:
 
   std::string text_;
   std::vector<KernelSymbol> symbols_;
-  // One symbol index per distinct address, the preferred one, sorted.
-  std::vector<uint32_t> by_address_;
+  // The distinct addresses, sorted, and for each the index of its
+  // preferred symbol. Searching a plain array of addresses touches one
+  // cache line per step, which is what keeps lookups fast.
+  std::vector<uint64_t> addresses_;
+  std::vector<uint32_t> address_symbols_;
   bool has_addresses_ = false;
   mutable std::once_flag name_index_once_;
-  mutable std::vector<uint32_t> by_name_;
+  // (hash of name, symbol index), sorted; built on first use.
+  mutable std::vector<std::pair<uint64_t, uint32_t>> by_name_;
 };
 
 } // namespace sonde::symbols

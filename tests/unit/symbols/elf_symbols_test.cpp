@@ -36,8 +36,9 @@ std::vector<std::string> names_of(const ElfFile& file,
   std::vector<std::string> names;
   for (const ElfSymbol* symbol : list) {
     const DemangledName* demangled = file.demangled(*symbol);
-    names.push_back(demangled != nullptr ? demangled->signature
-                                         : symbol->name);
+    names.emplace_back(demangled != nullptr
+                           ? std::string_view(demangled->signature)
+                           : symbol->name);
   }
   std::sort(names.begin(), names.end());
   return names;

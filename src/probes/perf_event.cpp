@@ -1,0 +1,54 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "probes/perf_event.h"
+
+#include "probes/cpus.h"
+#include "probes/providers.h"
+
+#include <bpf/libbpf.h>
+
+#include <cerrno>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+namespace sonde::probes {
+
+Result<Attachment> attach_perf_event(bpf_program* program,
+                                     perf_event_attr attr,
+                                     uint32_t cpu) {
+  attr.size = sizeof(attr);
+  int fd = static_cast<int>(::syscall(__NR_perf_event_open, &attr,
+                                      /*pid=*/-1, cpu, /*group_fd=*/-1,
+                                      PERF_FLAG_FD_CLOEXEC));
+  if (fd < 0) {
+    return make_error("perf_event_open: " + attach_error_text(errno));
+  }
+  bpf_link* link = bpf_program__attach_perf_event(program, fd);
+  if (link == nullptr) {
+    int error = errno;
+    // Until the link exists the perf event is ours to close; afterwards
+    // the link owns it and bpf_link__destroy closes it.
+    ::close(fd);
+    return make_error(attach_error_text(error));
+  }
+  return Attachment(link);
+}
+
+Result<std::vector<Attachment>>
+attach_perf_event_on_each_cpu(bpf_program* program,
+                              const perf_event_attr& attr) {
+  Result<std::vector<uint32_t>> cpus = online_cpus();
+  if (!cpus) {
+    return cpus.takeError();
+  }
+  std::vector<Attachment> attachments;
+  for (uint32_t cpu : *cpus) {
+    Result<Attachment> attached = attach_perf_event(program, attr, cpu);
+    if (!attached) {
+      return attached.takeError();
+    }
+    attachments.push_back(std::move(*attached));
+  }
+  return attachments;
+}
+
+} // namespace sonde::probes

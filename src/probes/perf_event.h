@@ -1,0 +1,26 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "probes/probe_type.h"
+
+#include <linux/perf_event.h>
+
+#include <cstdint>
+#include <vector>
+
+// Attaching BPF programs to perf events, shared by the timer and counter
+// providers (interval, profile, software, hardware).
+namespace sonde::probes {
+
+// Opens the perf event `attr` for every process on `cpu` and attaches
+// `program` to it. The returned attachment owns the event.
+Result<Attachment> attach_perf_event(bpf_program* program,
+                                     perf_event_attr attr,
+                                     uint32_t cpu);
+
+// The same on every online CPU.
+Result<std::vector<Attachment>>
+attach_perf_event_on_each_cpu(bpf_program* program,
+                              const perf_event_attr& attr);
+
+} // namespace sonde::probes

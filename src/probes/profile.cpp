@@ -1,0 +1,67 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "probes/perf_event.h"
+#include "probes/providers.h"
+#include "probes/timer_period.h"
+
+namespace sonde::probes {
+
+namespace {
+
+// `profile:hz:99`, `profile:ms:10`, `profile:10ms`: a timer sample on
+// every CPU, for sampling what each CPU is running.
+class ProfileProbe : public ProbeType {
+public:
+  ProbeKind kind() const override { return ProbeKind::Profile; }
+
+  ExpandResult expand(const std::vector<std::string>& parts) const override {
+    std::vector<std::string> rest(parts.begin() + (parts.empty() ? 0 : 1),
+                                  parts.end());
+    std::variant<TimerPeriod, ExpandError> period =
+        parse_timer_period("profile", rest);
+    if (auto* error = std::get_if<ExpandError>(&period)) {
+      return std::move(*error);
+    }
+    std::string full = "profile";
+    for (const std::string& part : rest) {
+      full += ":" + part;
+    }
+    AttachTarget target{ProbeKind::Profile, std::move(full), rest,
+                        std::get<TimerPeriod>(period).period_ns};
+    target.frequency_hz = std::get<TimerPeriod>(period).frequency_hz;
+    return std::vector<AttachTarget>{std::move(target)};
+  }
+
+  Result<std::vector<std::string>> list() const override {
+    return std::vector<std::string>{"profile:hz:", "profile:ms:", "profile:s:",
+                                    "profile:us:"};
+  }
+
+  ProgramType program_type() const override { return ProgramType::PerfEvent; }
+
+  std::string section_name(const AttachTarget&) const override {
+    return "perf_event";
+  }
+
+  Result<std::vector<Attachment>>
+  attach(bpf_program* program, const AttachTarget& target) const override {
+    perf_event_attr attr{};
+    attr.type = PERF_TYPE_SOFTWARE;
+    attr.config = PERF_COUNT_SW_CPU_CLOCK;
+    if (target.frequency_hz != 0) {
+      // The kernel adjusts the period to keep this rate per CPU.
+      attr.freq = 1;
+      attr.sample_freq = target.frequency_hz;
+    } else {
+      attr.sample_period = target.period_ns;
+    }
+    return attach_perf_event_on_each_cpu(program, attr);
+  }
+};
+
+} // namespace
+
+std::unique_ptr<ProbeType> make_profile_probe() {
+  return std::make_unique<ProfileProbe>();
+}
+
+} // namespace sonde::probes
