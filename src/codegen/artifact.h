@@ -2,6 +2,7 @@
 #pragma once
 
 #include "btf/types.h"
+#include "output/map_snapshot.h"
 #include "probes/probe_type.h"
 
 #include <cstdint>
@@ -35,7 +36,8 @@ struct PrintfMeta {
   uint32_t record_size = 0;
 };
 
-enum class MapValueKind : uint8_t { Plain, Count, Sum };
+// How a map's values aggregate, shared with the output formatters.
+using MapValueKind = output::MapValueKind;
 
 struct MapMeta {
   std::string name;     // As written in the script: "@bytes", "@".

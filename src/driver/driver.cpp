@@ -159,9 +159,21 @@ int compile_and_run(const Options& options) {
   run_options.verbose = options.verbose;
   run_options.dry_run = options.dry_run;
   run_options.color = color;
+  run_options.format =
+      options.json ? output::OutputFormat::Json : output::OutputFormat::Text;
   const char* notify = std::getenv("SONDE_NOTIFY_ATTACHED");
   run_options.notify_attached = notify != nullptr && notify[0] == '1';
-  return runtime::run(*artifact, run_options, out, err);
+  if (options.output_file.empty()) {
+    return runtime::run(*artifact, run_options, out, err);
+  }
+  std::error_code error;
+  llvm::raw_fd_ostream file(options.output_file, error);
+  if (error) {
+    err << "sonde: error: cannot write '" << options.output_file
+        << "': " << error.message() << "\n";
+    return 1;
+  }
+  return runtime::run(*artifact, run_options, file, err);
 }
 
 } // namespace

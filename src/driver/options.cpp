@@ -13,6 +13,9 @@ const char* usage() {
 
 OPTIONS:
     -e PROGRAM             the program text
+    -f, --format=FORMAT    output format: text (default) or json
+    -o, --output=FILE      write program output to FILE (errors stay on
+                           stderr)
     -q, --quiet            do not print "Attached N probes"
     -v, --verbose          show libbpf messages and verifier logs
     --dry-run              compile, load and attach, then stop
@@ -114,6 +117,16 @@ parse_options(int argc, char** argv, std::string& error) {
     } else if (take_value(arg, "--emit-elf", nullptr, i, argc, argv, value,
                           error)) {
       options.emit_elf = value;
+    } else if (take_value(arg, "--output", "-o", i, argc, argv, value,
+                          error)) {
+      options.output_file = value;
+    } else if (take_value(arg, "--format", "-f", i, argc, argv, value,
+                          error)) {
+      if (value == "json") {
+        options.json = true;
+      } else if (value != "text" && error.empty()) {
+        error = "unknown output format '" + value + "' (text, json)";
+      }
     } else if (!std::strcmp(arg, "-q") || !std::strcmp(arg, "--quiet")) {
       options.quiet = true;
     } else if (!std::strcmp(arg, "-v") || !std::strcmp(arg, "--verbose")) {

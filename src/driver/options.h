@@ -18,6 +18,8 @@ struct Options {
   Phase stop_after = Phase::Run;
   Dump dump = Dump::None;
   std::string emit_elf; // --emit-elf FILE: write the BPF object there.
+  std::string output_file; // -o FILE: program output goes there.
+  bool json = false;        // -f json.
   bool quiet = false;
   bool verbose = false;
   bool dry_run = false;

@@ -22,6 +22,7 @@ output::MapSnapshot read_map(int map_fd, const codegen::MapMeta& meta) {
     snapshot.key_offsets.push_back(field.offset);
   }
   snapshot.value_type = meta.value_type;
+  snapshot.kind = meta.value_kind;
 
   // Per-CPU maps return one 8-byte aligned value per possible CPU.
   size_t value_stride = (meta.value_size + 7) & ~size_t(7);

@@ -2,6 +2,7 @@
 #include "runtime/runtime.h"
 
 #include "base/format_spec.h"
+#include "output/formatter.h"
 #include "output/printf.h"
 #include "runtime/libbpf_log.h"
 #include "runtime/map_reader.h"
@@ -52,7 +53,8 @@ public:
           llvm::raw_ostream& out,
           llvm::raw_ostream& err)
       : artifact_(artifact), metadata_(artifact.metadata), options_(options),
-        out_(out), err_(err) {}
+        out_(out), err_(err),
+        formatter_(output::make_formatter(options.format, out, err)) {}
 
   ~Session() {
     attachments_.clear();
@@ -67,14 +69,19 @@ public:
     if (!open_events()) {
       return 1;
     }
+    // BEGIN's output is held until "Attached N probes" is out, so that
+    // record comes first in JSON output, as in bpftrace.
+    holding_ = true;
     run_special(probes::ProbeKind::Begin);
     drain();
+    holding_ = false;
     if (!exit_requested_) {
       if (!attach_all()) {
-        drain();
+        replay_held_events();
         return 1;
       }
       announce_attached();
+      replay_held_events();
       // A script with only BEGIN and END probes has nothing to wait for.
       if (!options_.dry_run && has_attached_probes()) {
         loop();
@@ -82,6 +89,7 @@ public:
       attachments_.clear();
     } else {
       announce_attached();
+      replay_held_events();
     }
     finish_events();
     // END runs even after exit(), as in bpftrace.
@@ -237,9 +245,9 @@ private:
       count += meta.targets.size();
     }
     if (!options_.quiet) {
-      err_ << "Attached " << count << (count == 1 ? " probe" : " probes")
-           << "\n";
+      formatter_->attached_probes(count);
       err_.flush();
+      out_.flush();
     }
     if (options_.notify_attached) {
       out_ << "__SONDE_ATTACHED__\n";
@@ -296,6 +304,14 @@ private:
     out_.flush();
   }
 
+  void replay_held_events() {
+    for (const std::string& event : held_events_) {
+      handle_event(event.data(), event.size());
+    }
+    held_events_.clear();
+    out_.flush();
+  }
+
   // After the probes are detached: events still queued are printed when
   // the run ended by a signal, and dropped when it ended by exit().
   void finish_events() {
@@ -317,6 +333,10 @@ private:
     }
     EventHeader header;
     std::memcpy(&header, data, sizeof(header));
+    if (holding_ && header.kind != static_cast<uint32_t>(EventKind::Exit)) {
+      held_events_.emplace_back(data, size);
+      return 0;
+    }
     switch (static_cast<EventKind>(header.kind)) {
     case EventKind::Printf:
       print_event(header.id, data, size);
@@ -342,7 +362,7 @@ private:
     for (const codegen::ValueLayout& arg : meta.args) {
       args.push_back({&arg.type, data + arg.offset});
     }
-    out_ << output::format_printf(printf_specs_[id], args);
+    formatter_->printf(output::format_printf(printf_specs_[id], args));
   }
 
   void report_lost() {
@@ -350,7 +370,7 @@ private:
         bpf_object__find_map_by_name(object_, metadata_.lost_map.c_str());
     uint64_t count = read_percpu_counter(bpf_map__fd(lost));
     if (count != 0) {
-      err_ << "Lost " << count << " events\n";
+      formatter_->lost_events(count);
     }
   }
 
@@ -364,17 +384,11 @@ private:
               [](const codegen::MapMeta* a, const codegen::MapMeta* b) {
                 return a->name < b->name;
               });
-    // bpftrace ends its output with two newlines before the maps, whether
-    // or not any map has entries.
-    out_ << "\n\n";
+    formatter_->end();
     for (const codegen::MapMeta* meta : maps) {
       bpf_map* map =
           bpf_object__find_map_by_name(object_, meta->bpf_name.c_str());
-      output::MapSnapshot snapshot = read_map(bpf_map__fd(map), *meta);
-      if (snapshot.entries.empty()) {
-        continue;
-      }
-      output::print_map_text(snapshot, out_);
+      formatter_->map(read_map(bpf_map__fd(map), *meta), {});
     }
   }
 
@@ -387,9 +401,13 @@ private:
   bpf_object* object_ = nullptr;
   ring_buffer* ring_ = nullptr;
   std::vector<probes::Attachment> attachments_;
+  std::unique_ptr<output::Formatter> formatter_;
   std::vector<FormatSpec> printf_specs_;
   bool exit_requested_ = false;
   bool discarding_ = false;
+  // Events from BEGIN, kept until the attach message is printed.
+  bool holding_ = false;
+  std::vector<std::string> held_events_;
   // SIGINT or SIGTERM arrived.
   bool interrupted_ = false;
   int exit_code_ = 0;

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "codegen/artifact.h"
+#include "output/formatter.h"
 
 #include "llvm/Support/raw_ostream.h"
 
@@ -21,6 +22,8 @@ struct RunOptions {
   bool notify_attached = false;
   // Colour diagnostics (load and verifier errors).
   bool color = false;
+  // Text as bpftrace prints it, or one JSON object per line (-f json).
+  output::OutputFormat format = output::OutputFormat::Text;
 };
 
 // Loads an artifact into the kernel, runs BEGIN, attaches every probe,

@@ -135,17 +135,19 @@ Result<ElfReader> ElfReader::open(const std::string& path) {
     return make_error(path + " has a malformed ELF header: " + libelf_error());
   }
 
+  // Headers are copied out once: every later question (layout, kind,
+  // notes) needs them, and copies cannot dangle when libelf is closed.
   size_t phnum = 0;
   if (elf_getphdrnum(reader.elf_, &phnum) != 0) {
-    return make_error(path + " has malformed program headers: " +
-                      libelf_error());
+    return make_error(path +
+                      " has malformed program headers: " + libelf_error());
   }
   reader.phdrs_.reserve(phnum);
   for (size_t i = 0; i < phnum; ++i) {
     GElf_Phdr phdr;
     if (gelf_getphdr(reader.elf_, static_cast<int>(i), &phdr) == nullptr) {
-      return make_error(path + " has a malformed program header: " +
-                        libelf_error());
+      return make_error(path +
+                        " has a malformed program header: " + libelf_error());
     }
     reader.phdrs_.push_back(phdr);
   }
@@ -160,8 +162,8 @@ Result<ElfReader> ElfReader::open(const std::string& path) {
     section.scn = scn;
     section.index = elf_ndxscn(scn);
     if (gelf_getshdr(scn, &section.header) == nullptr) {
-      return make_error(path + " has a malformed section header: " +
-                        libelf_error());
+      return make_error(path +
+                        " has a malformed section header: " + libelf_error());
     }
     if (have_names) {
       if (const char* name =
@@ -233,6 +235,8 @@ Result<Elf_Data*> ElfReader::data(const Section& section) const {
     return make_error("section " + section.name + " of " + path_ +
                       " has no bytes in the file");
   }
+  // libelf checks the section's range against the file size here, which
+  // is what makes truncated files fail cleanly rather than fault.
   Elf_Data* data = elf_getdata(section.scn, nullptr);
   if (data == nullptr) {
     return make_error("cannot read section " + section.name + " of " + path_ +
@@ -267,6 +271,8 @@ AddressLayout ElfReader::layout() const {
         {phdr.p_vaddr, phdr.p_memsz, phdr.p_offset, filesz, phdr.p_flags});
   }
   std::vector<SectionRange> sections;
+  // Sections are a fallback map for files without program headers, and
+  // name the place of an address (.probes, .bss) in messages.
   for (const Section& section : sections_) {
     if ((section.header.sh_flags & SHF_ALLOC) == 0 ||
         section.header.sh_size == 0) {
@@ -325,9 +331,9 @@ std::optional<std::string> ElfReader::build_id() const {
     if (phdr.p_type != PT_NOTE) {
       continue;
     }
-    Elf_Data* data = elf_getdata_rawchunk(
-        elf_, phdr.p_offset, phdr.p_filesz,
-        phdr.p_align == 8 ? ELF_T_NHDR8 : ELF_T_NHDR);
+    Elf_Data* data =
+        elf_getdata_rawchunk(elf_, phdr.p_offset, phdr.p_filesz,
+                             phdr.p_align == 8 ? ELF_T_NHDR8 : ELF_T_NHDR);
     if (data == nullptr || data->d_buf == nullptr) {
       continue;
     }

@@ -46,8 +46,8 @@ ElfKind classify(const ElfReader& reader) {
 }
 
 // Symbol versions defined by the object (.gnu.version_d), by version index.
-std::unordered_map<uint16_t, std::string_view> read_version_definitions(
-    const ElfReader& reader) {
+std::unordered_map<uint16_t, std::string_view>
+read_version_definitions(const ElfReader& reader) {
   std::unordered_map<uint16_t, std::string_view> names;
   const ElfReader::Section* verdef = reader.section_of_type(SHT_GNU_verdef);
   if (verdef == nullptr) {
@@ -215,8 +215,8 @@ std::string find_debug_file(const ElfReader& reader,
   };
   if (build_id && build_id->size() > 2) {
     std::string candidate = "/usr/lib/debug/.build-id/" +
-                            build_id->substr(0, 2) + "/" +
-                            build_id->substr(2) + ".debug";
+                            build_id->substr(0, 2) + "/" + build_id->substr(2) +
+                            ".debug";
     if (is_regular_elf(candidate) && same_build(candidate)) {
       return candidate;
     }
@@ -244,8 +244,7 @@ std::string find_debug_file(const ElfReader& reader,
   std::filesystem::path dir = self.parent_path();
   for (const std::filesystem::path& candidate :
        {dir / name, dir / ".debug" / name,
-        std::filesystem::path("/usr/lib/debug") / dir.relative_path() /
-            name}) {
+        std::filesystem::path("/usr/lib/debug") / dir.relative_path() / name}) {
     if (candidate == self) {
       continue;
     }
@@ -590,9 +589,8 @@ Result<std::shared_ptr<const ElfFile>> ElfFile::load(const std::string& path) {
     symbol.version = intern(symbol.version);
   }
 
-  file->by_name_ = hash_index(merged.size(), [&](uint32_t index) {
-    return merged[index].name;
-  });
+  file->by_name_ = hash_index(
+      merged.size(), [&](uint32_t index) { return merged[index].name; });
 
   for (uint32_t i = 0; i < merged.size(); ++i) {
     if (!is_function(merged[i])) {
@@ -752,11 +750,11 @@ std::vector<std::string> ElfFile::function_names() const {
 }
 
 std::optional<SymbolHit> ElfFile::function_at(uint64_t vaddr) const {
-  auto it = std::upper_bound(
-      functions_by_address_.begin(), functions_by_address_.end(), vaddr,
-      [this](uint64_t value, uint32_t index) {
-        return value < symbols_[index].address;
-      });
+  auto it = std::upper_bound(functions_by_address_.begin(),
+                             functions_by_address_.end(), vaddr,
+                             [this](uint64_t value, uint32_t index) {
+                               return value < symbols_[index].address;
+                             });
   if (it == functions_by_address_.begin()) {
     return std::nullopt;
   }
@@ -772,8 +770,8 @@ Result<uint64_t> ElfFile::file_offset(const ElfSymbol& symbol,
                                       uint64_t offset) const {
   if (symbol.size != 0 && offset >= symbol.size) {
     return make_error("offset " + hex(offset) + " is beyond the end of " +
-                      std::string(symbol.name) + " (size " + std::to_string(symbol.size) +
-                      ") in " + path_);
+                      std::string(symbol.name) + " (size " +
+                      std::to_string(symbol.size) + ") in " + path_);
   }
   if (kind_ == ElfKind::Relocatable) {
     return make_error(path_ +

@@ -31,10 +31,9 @@ std::optional<KernelSymbol> parse_line(std::string_view line) {
   std::string_view name = next_field(line);
   std::string_view module = next_field(line);
   KernelSymbol symbol;
-  auto [end, error] =
-      std::from_chars(address_text.data(),
-                      address_text.data() + address_text.size(),
-                      symbol.address, 16);
+  auto [end, error] = std::from_chars(address_text.data(),
+                                      address_text.data() + address_text.size(),
+                                      symbol.address, 16);
   if (address_text.empty() || error != std::errc() ||
       end != address_text.data() + address_text.size() || type.size() != 1 ||
       name.empty()) {
@@ -136,6 +135,8 @@ Result<const Kallsyms*> Kallsyms::system() {
 }
 
 std::optional<KernelSymbolHit> Kallsyms::lookup(uint64_t address) const {
+  // With hidden addresses every symbol sits at 0 and any answer would be
+  // a confident lie.
   if (!has_addresses_) {
     return std::nullopt;
   }
@@ -211,8 +212,8 @@ std::optional<uint64_t> Kallsyms::address_of(std::string_view name,
   return found.front()->address;
 }
 
-std::vector<const KernelSymbol*> Kallsyms::match(
-    std::string_view pattern) const {
+std::vector<const KernelSymbol*>
+Kallsyms::match(std::string_view pattern) const {
   std::vector<const KernelSymbol*> found;
   for (const KernelSymbol& symbol : symbols_) {
     if (glob_match(pattern, symbol.name)) {

@@ -219,9 +219,8 @@ std::vector<const LdCacheEntry*> LdCache::find(std::string_view name,
   return found;
 }
 
-Result<std::string> resolve_library(std::string_view name,
-                                    int pid,
-                                    const LdCache* cache) {
+Result<std::string>
+resolve_library(std::string_view name, int pid, const LdCache* cache) {
   if (name.empty()) {
     return make_error("empty library name");
   }

@@ -84,9 +84,9 @@ Result<std::string> resolve_library(std::string_view name,
 // ("/usr/local/bin:/usr/bin:/bin" when unset). A name containing '/' is
 // returned as is if it exists. Returns the first executable regular file,
 // as an absolute path.
-Result<std::string> resolve_program(
-    std::string_view name,
-    std::optional<std::string_view> path_list = std::nullopt);
+Result<std::string>
+resolve_program(std::string_view name,
+                std::optional<std::string_view> path_list = std::nullopt);
 
 // What a uprobe/usdt target names: a path as is; else a program in $PATH
 // (`bash`); else a library (`libc`). With `pid` > 0, a library the

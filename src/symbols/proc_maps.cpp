@@ -71,6 +71,9 @@ std::string proc_dir(int pid) {
   return pid == 0 ? std::string("/proc/self") : "/proc/" + std::to_string(pid);
 }
 
+// A path is only trusted for a mapping when it leads to the mapped inode:
+// the file may have been replaced since, or the process may live in another
+// mount namespace where the same path names something else.
 bool same_inode(const std::string& path, uint64_t inode) {
   struct stat st;
   return ::stat(path.c_str(), &st) == 0 && st.st_ino == inode;
@@ -134,16 +137,16 @@ ProcessMaps::ProcessMaps(int pid, std::vector<MapEntry> entries)
     : pid_(pid), entries_(std::move(entries)) {
   // The kernel lists entries in address order; sorting keeps find()
   // correct for entries built by hand.
-  std::sort(entries_.begin(), entries_.end(),
-            [](const MapEntry& a, const MapEntry& b) {
-              return a.start < b.start;
-            });
+  std::sort(
+      entries_.begin(), entries_.end(),
+      [](const MapEntry& a, const MapEntry& b) { return a.start < b.start; });
 }
 
 const MapEntry* ProcessMaps::find(uint64_t address) const {
-  auto it = std::upper_bound(
-      entries_.begin(), entries_.end(), address,
-      [](uint64_t value, const MapEntry& entry) { return value < entry.start; });
+  auto it = std::upper_bound(entries_.begin(), entries_.end(), address,
+                             [](uint64_t value, const MapEntry& entry) {
+                               return value < entry.start;
+                             });
   if (it == entries_.begin()) {
     return nullptr;
   }
@@ -188,8 +191,8 @@ std::vector<MappedObject> ProcessMaps::objects() const {
       }
       continue;
     }
-    objects.push_back({entry.path, open_path(entry), entry.inode,
-                       entry.deleted, entry.executable});
+    objects.push_back({entry.path, open_path(entry), entry.inode, entry.deleted,
+                       entry.executable});
   }
   return objects;
 }
@@ -201,6 +204,8 @@ Result<AddressInfo> ProcessMaps::resolve(uint64_t address) const {
                       (pid_ == 0 ? std::string("this process")
                                  : "process " + std::to_string(pid_)));
   }
+  // Everything past the mapping is best effort: a stack frame in an
+  // unreadable or stripped object still reports its object and offset.
   AddressInfo info;
   info.map = *entry;
   if (!is_file_backed(*entry)) {
@@ -252,7 +257,8 @@ std::optional<uint64_t> ProcessMaps::runtime_address(const std::string& path,
   }
   for (const MapEntry& entry : entries_) {
     if (entry.path == path && entry.inode == first->inode &&
-        *offset >= entry.offset && *offset - entry.offset < entry.end - entry.start) {
+        *offset >= entry.offset &&
+        *offset - entry.offset < entry.end - entry.start) {
       return entry.start + (*offset - entry.offset);
     }
   }

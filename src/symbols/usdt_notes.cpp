@@ -94,8 +94,8 @@ bool is_number_start(char c) {
 
 // Splits a displacement into symbol and addend: "counter+8" -> ("counter",
 // 8), "-16" -> ("", -16).
-Result<std::pair<std::string, int64_t>> parse_displacement(
-    std::string_view text, std::string_view spec) {
+Result<std::pair<std::string, int64_t>>
+parse_displacement(std::string_view text, std::string_view spec) {
   if (text.empty()) {
     return std::make_pair(std::string(), int64_t{0});
   }
@@ -318,7 +318,8 @@ Result<std::vector<UsdtArg>> parse_usdt_args_x86_64(std::string_view specs) {
     if (end == std::string_view::npos) {
       end = specs.size();
     }
-    Result<UsdtArg> arg = parse_usdt_arg_x86_64(specs.substr(start, end - start));
+    Result<UsdtArg> arg =
+        parse_usdt_arg_x86_64(specs.substr(start, end - start));
     if (!arg) {
       return arg.takeError();
     }
@@ -341,8 +342,7 @@ Result<std::vector<UsdtProbe>> read_usdt_probes(const std::string& path) {
   const ElfReader::Section* base_section = reader->section(".stapsdt.base");
 
   for (const ElfReader::Section& section : reader->sections()) {
-    if (section.header.sh_type != SHT_NOTE ||
-        section.name != ".note.stapsdt") {
+    if (section.header.sh_type != SHT_NOTE || section.name != ".note.stapsdt") {
       continue;
     }
     Result<Elf_Data*> data = reader->data(section);
@@ -412,7 +412,8 @@ Result<std::vector<UsdtProbe>> read_usdt_probes(const std::string& path) {
         problems.push_back(error_text(pc.takeError()));
       }
       if (probe.semaphore_address != 0) {
-        if (Result<uint64_t> sem = layout.mapped_offset(probe.semaphore_address)) {
+        if (Result<uint64_t> sem =
+                layout.mapped_offset(probe.semaphore_address)) {
           probe.semaphore_offset = *sem;
         } else {
           problems.push_back("semaphore: " + error_text(sem.takeError()));
@@ -457,8 +458,8 @@ usdt_probes(const std::string& path) {
   if (!probes) {
     return probes.takeError();
   }
-  auto shared = std::make_shared<const std::vector<UsdtProbe>>(
-      std::move(*probes));
+  auto shared =
+      std::make_shared<const std::vector<UsdtProbe>>(std::move(*probes));
   std::lock_guard<std::mutex> lock(mutex);
   cache[path] = {*stamp, shared};
   return shared;

@@ -7,8 +7,8 @@
 
 // The conventional semaphore: an unsigned short in .probes, which the
 // kernel's uprobe reference counter increments while the probe is traced.
-__extension__ unsigned short sonde_lib_guarded_semaphore
-    __attribute__((unused)) __attribute__((section(".probes")));
+__extension__ unsigned short sonde_lib_guarded_semaphore __attribute__((unused))
+__attribute__((section(".probes")));
 
 __attribute__((noinline)) long sonde_lib_guarded(long value) {
   if (sonde_lib_guarded_semaphore) {

@@ -19,9 +19,7 @@ extern unsigned short sonde_guarded_semaphore;
 
 // The tests compare sonde's file offset for this function with where the
 // kernel mapped it in this process.
-__attribute__((noinline)) int sonde_prog_target(int x) {
-  return x * 7 + 1;
-}
+__attribute__((noinline)) int sonde_prog_target(int x) { return x * 7 + 1; }
 
 __attribute__((noinline)) void sonde_prog_fire(int8_t tiny,
                                                uint16_t word,
@@ -93,6 +91,6 @@ int main(int argc, char** argv) {
   }
   sonde_prog_fire(-3, 60000, -100000, 1ull << 40, "hello", -5);
   return sonde_prog_target(argc) + sonde_lib_add(1, 2) +
-                 sonde_prog_guarded(argc, 4) ==
-             0;
+             sonde_prog_guarded(argc, 4) ==
+         0;
 }

@@ -1,14 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "base/strings.h"
 #include "symbols/elf_symbols.h"
-
 #include "symbols/library_path.h"
 #include "symbols/usdt_notes.h"
 #include "unit/symbols/testprogs.h"
 
 #include <algorithm>
-#include <cstring>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <gtest/gtest.h>
@@ -58,8 +57,7 @@ ReportedOffsets run_offsets(const std::string& program) {
   std::string name;
   while (output >> kind >> name) {
     if (kind == "function") {
-      output >> std::hex >> reported.function_offset >>
-          reported.function_bytes;
+      output >> std::hex >> reported.function_offset >> reported.function_bytes;
     } else if (kind == "semaphore") {
       output >> std::hex >> reported.semaphore_offset;
     }
@@ -89,8 +87,8 @@ void check_library_offsets(const char* path) {
   ASSERT_NE(handle, nullptr);
   std::shared_ptr<const ElfFile> file = open_or_fail(path);
   ASSERT_NE(file, nullptr);
-  for (const char* name : {"sonde_lib_add", "sonde_lib_mix",
-                           "sonde_lib_guarded"}) {
+  for (const char* name :
+       {"sonde_lib_add", "sonde_lib_mix", "sonde_lib_guarded"}) {
     SCOPED_TRACE(name);
     const ElfSymbol* symbol = file->find_function(name);
     ASSERT_NE(symbol, nullptr);
@@ -262,7 +260,8 @@ TEST(ElfSymbols, AddressLayoutTranslatesBothWays) {
 }
 
 TEST(Demangle, ItaniumRustAndPlainNames) {
-  std::optional<DemangledName> cpp = demangle("_ZN10sonde_test5inner7computeEi");
+  std::optional<DemangledName> cpp =
+      demangle("_ZN10sonde_test5inner7computeEi");
   ASSERT_TRUE(cpp.has_value());
   EXPECT_EQ(cpp->signature, "sonde_test::inner::compute(int)");
   EXPECT_EQ(cpp->name, "sonde_test::inner::compute");
@@ -370,9 +369,9 @@ TEST(ElfSymbols, StrippedBinaryUsesDebugFile) {
   ASSERT_NE(in_stripped, nullptr);
   ASSERT_NE(in_full, nullptr);
   EXPECT_EQ(in_stripped->address, in_full->address);
-  EXPECT_EQ(stripped->lookup("sonde_test::Widget::poke", NameForm::Demangled)
-                .size(),
-            1u);
+  EXPECT_EQ(
+      stripped->lookup("sonde_test::Widget::poke", NameForm::Demangled).size(),
+      1u);
 #else
   GTEST_SKIP() << "objcopy was not found when configuring";
 #endif
@@ -407,7 +406,8 @@ TEST(ElfSymbols, SurvivesMalformedFiles) {
     }
   };
   check("");
-  check("\x7f" "ELF");
+  check("\x7f"
+        "ELF");
   for (size_t size : {size_t{16}, size_t{64}, size_t{100}, size_t{1000},
                       original->size() / 2, original->size() - 1}) {
     check(original->substr(0, size));

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "symbols/library_path.h"
-
 #include "symbols/elf_reader.h"
+#include "symbols/library_path.h"
 #include "unit/symbols/testprogs.h"
 
 #include <cstring>
@@ -101,9 +100,9 @@ TEST(LdCache, ParsesOldFormatAndOldWithNew) {
   std::memcpy(old_part.data(), "ld.so-1.7.0", 11);
   put_u32(old_part, 12, 1);
   old_part.resize((old_part.size() + 7) & ~size_t{7}, '\0');
-  LdCache both = parse_or_fail(old_part +
-                               new_format({{kX8664Libc6, "libnew.so.3",
-                                            "/opt/new/libnew.so.3"}}));
+  LdCache both = parse_or_fail(
+      old_part +
+      new_format({{kX8664Libc6, "libnew.so.3", "/opt/new/libnew.so.3"}}));
   ASSERT_EQ(both.entries().size(), 1u);
   EXPECT_EQ(both.entries()[0].name, "libnew.so.3");
 }
@@ -192,7 +191,8 @@ TEST(ResolveProgram, SearchesPathInOrder) {
   Result<std::string> found = resolve_program("sonde_tool", path_list);
   ASSERT_TRUE(bool(found)) << error_text(found.takeError());
   EXPECT_EQ(*found, (dir / "second" / "sonde_tool").string());
-  Result<std::string> missing = resolve_program("sonde_no_such_tool", path_list);
+  Result<std::string> missing =
+      resolve_program("sonde_no_such_tool", path_list);
   ASSERT_FALSE(bool(missing));
   EXPECT_NE(error_text(missing.takeError()).find("not found in PATH"),
             std::string::npos);

@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "symbols/proc_maps.h"
-
 #include "unit/symbols/testprogs.h"
 
 #include <filesystem>
@@ -105,7 +104,9 @@ TEST(ProcMaps, ResolvesOwnFunction) {
   Result<AddressInfo> info = maps->resolve(address + 1);
   ASSERT_TRUE(bool(info)) << error_text(info.takeError());
   EXPECT_EQ(info->file_offset,
-            *testing::self_file_offset(reinterpret_cast<const void*>(&sonde_symbols_test_marker)) + 1);
+            *testing::self_file_offset(
+                reinterpret_cast<const void*>(&sonde_symbols_test_marker)) +
+                1);
   ASSERT_TRUE(info->symbol.has_value());
   EXPECT_EQ(info->symbol->symbol->name, "sonde_symbols_test_marker");
   EXPECT_EQ(info->symbol->offset, 1u);
@@ -129,8 +130,7 @@ TEST(ProcMaps, ResolvesLibraryFunctionAndBack) {
   // And from the link-time address back to where it runs.
   EXPECT_EQ(maps->runtime_address(info->map.path, *info->elf_address),
             reinterpret_cast<uint64_t>(add));
-  EXPECT_EQ(maps->runtime_address("/no/such/object.so", 0x1000),
-            std::nullopt);
+  EXPECT_EQ(maps->runtime_address("/no/such/object.so", 0x1000), std::nullopt);
 }
 
 TEST(ProcMaps, UnmappedAndAnonymousAddresses) {

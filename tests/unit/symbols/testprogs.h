@@ -18,9 +18,8 @@
 namespace sonde::symbols::testing {
 
 // `count` bytes of `path` at `offset`; fewer when the file is shorter.
-inline std::string file_bytes(const std::string& path,
-                              uint64_t offset,
-                              size_t count) {
+inline std::string
+file_bytes(const std::string& path, uint64_t offset, size_t count) {
   std::ifstream in(path, std::ios::binary);
   in.seekg(static_cast<std::streamoff>(offset));
   std::string bytes(count, '\0');

@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "base/strings.h"
-#include "symbols/usdt_notes.h"
-
 #include "symbols/elf_reader.h"
+#include "symbols/usdt_notes.h"
 #include "unit/symbols/testprogs.h"
 
 #include <algorithm>
@@ -142,9 +141,9 @@ TEST(UsdtArgs, ConstantsAndMemory) {
 }
 
 TEST(UsdtArgs, RejectsMalformedSpecs) {
-  for (const char* spec : {"3@%eax", "4@%xyz", "4@$abc", "4@(%rbp",
-                           "4@16(%rip)", "4@", "x@%eax", "4@(%rax,%rbx,3)",
-                           "4@sym(%rax)", "4@()"}) {
+  for (const char* spec :
+       {"3@%eax", "4@%xyz", "4@$abc", "4@(%rbp", "4@16(%rip)", "4@", "x@%eax",
+        "4@(%rax,%rbx,3)", "4@sym(%rax)", "4@()"}) {
     Result<UsdtArg> arg = parse_usdt_arg_x86_64(spec);
     ASSERT_FALSE(bool(arg)) << spec;
     EXPECT_NE(error_text(arg.takeError()).find(spec), std::string::npos)
@@ -185,8 +184,7 @@ TEST(UsdtNotes, ProgramProbesAndArguments) {
     EXPECT_NE(arg.kind, UsdtArgKind::Constant);
   }
   EXPECT_EQ(sizes, (std::vector<int>{1, 2, 4, 8, 8, 8}));
-  EXPECT_EQ(signs,
-            (std::vector<bool>{true, false, true, false, false, true}));
+  EXPECT_EQ(signs, (std::vector<bool>{true, false, true, false, false, true}));
 
   const UsdtProbe* constant = find_probe(probes, "sonde", "constant");
   ASSERT_NE(constant, nullptr);
