@@ -2,7 +2,6 @@
 #pragma once
 
 #include "btf/types.h"
-#include "output/map_snapshot.h"
 #include "probes/probe_type.h"
 
 #include <cstdint>
@@ -16,7 +15,17 @@
 namespace sonde::codegen {
 
 // The header of every record a program writes to the event ring buffer.
-enum class EventKind : uint32_t { Printf = 1, Exit = 2 };
+enum class EventKind : uint32_t {
+  Printf = 1,
+  Exit = 2,
+  // clear(@m), zero(@m), print(@m[, top[, div]]): `id` is the map's index;
+  // MapOperation follows the header.
+  MapClear = 3,
+  MapZero = 4,
+  MapPrint = 5,
+  // print(value): `id` indexes print_values; the value follows the header.
+  PrintValue = 6,
+};
 
 struct EventHeader {
   uint32_t kind; // EventKind
@@ -29,6 +38,25 @@ struct ValueLayout {
   uint32_t offset = 0;
 };
 
+// The arguments of a map operation event, after its header.
+struct MapOperation {
+  uint64_t top;
+  uint64_t div;
+};
+
+// Per-CPU values of min() and max(): `set` tells a CPU that never saw a
+// value from one that saw 0.
+struct MinMaxValue {
+  int64_t value;
+  uint64_t set;
+};
+
+// Per-CPU values of avg() and stats().
+struct AvgValue {
+  uint64_t count;
+  int64_t total;
+};
+
 struct PrintfMeta {
   std::string format;
   // Arguments follow the EventHeader, each 8-byte aligned.
@@ -36,8 +64,7 @@ struct PrintfMeta {
   uint32_t record_size = 0;
 };
 
-// How a map's values aggregate, shared with the output formatters.
-using MapValueKind = output::MapValueKind;
+using types::MapValueKind;
 
 struct MapMeta {
   std::string name;     // As written in the script: "@bytes", "@".
@@ -49,6 +76,20 @@ struct MapMeta {
   uint32_t key_size = 0;
   types::Type value_type;
   uint32_t value_size = 0;
+  // hist() and lhist() maps store one entry per (key, bucket): the bucket
+  // index is a u64 at the end of the key.
+  unsigned hist_bits = 0;
+  int64_t lhist_min = 0;
+  int64_t lhist_max = 0;
+  int64_t lhist_step = 1;
+  bool has_bucket() const {
+    return value_kind == MapValueKind::Hist ||
+           value_kind == MapValueKind::Lhist;
+  }
+};
+
+struct PrintValueMeta {
+  types::Type type;
 };
 
 struct ProgramMeta {
@@ -66,6 +107,7 @@ struct RuntimeMetadata {
   std::vector<ProgramMeta> programs;
   std::vector<MapMeta> maps;
   std::vector<PrintfMeta> printfs;
+  std::vector<PrintValueMeta> print_values;
   // The event ring buffer, and a per-CPU counter of records it dropped.
   std::string events_map = "events";
   std::string lost_map = "lost_events";

@@ -25,27 +25,42 @@ MapMeta describe_map(const sema::MapInfo& map) {
   MapMeta meta;
   meta.name = map.name;
   meta.bpf_name = bpf_map_name(map.name);
-  switch (map.kind) {
-  case sema::MapKind::Plain:
-    meta.value_kind = MapValueKind::Plain;
-    break;
-  case sema::MapKind::Count:
-    meta.value_kind = MapValueKind::Count;
-    break;
-  case sema::MapKind::Sum:
-    meta.value_kind = MapValueKind::Sum;
-    break;
-  }
+  meta.value_kind = map.kind;
+  meta.hist_bits = map.hist_bits;
+  meta.lhist_min = map.lhist_min;
+  meta.lhist_max = map.lhist_max;
+  meta.lhist_step = map.lhist_step;
+  // Aggregations are per-CPU: each CPU updates its own value without
+  // atomics, and user space merges them.
   meta.per_cpu = meta.value_kind != MapValueKind::Plain;
   uint32_t offset = 0;
   for (const types::Type& key : map.key_types) {
     meta.key_fields.push_back({key, offset});
     offset += slot_size(key);
   }
+  if (meta.has_bucket()) {
+    offset += 8;
+  }
   // A map without keys has the single key 0.
   meta.key_size = offset == 0 ? 8 : offset;
   meta.value_type = map.value_type;
-  meta.value_size = slot_size(map.value_type);
+  switch (meta.value_kind) {
+  case MapValueKind::Min:
+  case MapValueKind::Max:
+    meta.value_size = sizeof(MinMaxValue);
+    break;
+  case MapValueKind::Avg:
+  case MapValueKind::Stats:
+    meta.value_size = sizeof(AvgValue);
+    break;
+  case MapValueKind::Plain:
+  case MapValueKind::Count:
+  case MapValueKind::Sum:
+  case MapValueKind::Hist:
+  case MapValueKind::Lhist:
+    meta.value_size = slot_size(map.value_type);
+    break;
+  }
   return meta;
 }
 
@@ -65,6 +80,9 @@ RuntimeMetadata describe(const sema::CheckedProgram& program) {
   }
   for (const sema::PrintfInfo& info : program.printfs) {
     metadata.printfs.push_back(describe_printf(info));
+  }
+  for (const sema::PrintValueInfo& info : program.print_values) {
+    metadata.print_values.push_back({info.type});
   }
   for (const sema::ProbeInstance& instance : program.instances) {
     metadata.programs.push_back({instance.function_name, instance.program_type,

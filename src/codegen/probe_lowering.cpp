@@ -129,35 +129,181 @@ private:
       return;
     }
 
-    // count() and sum(): per-CPU values, so a plain add is race-free.
-    llvm::Value* increment = ir_.getInt64(1);
-    if (map.value_kind == MapValueKind::Sum) {
-      const auto& call = static_cast<const ast::Call&>(*assign.value);
-      increment = expr(call.args[0]);
-    }
+    const auto& call = static_cast<const ast::Call&>(*assign.value);
+    llvm::Value* argument =
+        call.args.empty() ? ir_.getInt64(1) : expr(call.args[0]);
+    bool is_signed = map.value_type.is_signed();
     llvm::Value* key = map_key(target, map);
+    switch (map.value_kind) {
+    case MapValueKind::Count:
+    case MapValueKind::Sum:
+      add_to_aggregate(global, key, argument);
+      return;
+    case MapValueKind::Hist:
+    case MapValueKind::Lhist: {
+      llvm::Value* bucket = map.value_kind == MapValueKind::Hist
+                                ? hist_bucket(argument, map.hist_bits)
+                                : lhist_bucket(argument, map);
+      ir_.CreateStore(bucket, ir_.CreateConstInBoundsGEP1_32(
+                                  ir_.getInt8Ty(), key, map.key_size - 8));
+      add_to_aggregate(global, key, ir_.getInt64(1));
+      return;
+    }
+    case MapValueKind::Min:
+    case MapValueKind::Max: {
+      bool is_min = map.value_kind == MapValueKind::Min;
+      update_aggregate(
+          global, key, sizeof(MinMaxValue),
+          [&](llvm::Value* value) {
+            llvm::Value* set_at = field_at(value, offsetof(MinMaxValue, set));
+            llvm::Value* current = ir_.CreateLoad(ir_.getInt64Ty(), value);
+            llvm::Value* unset = ir_.CreateICmpEQ(
+                ir_.CreateLoad(ir_.getInt64Ty(), set_at), ir_.getInt64(0));
+            using P = llvm::CmpInst::Predicate;
+            P predicate = is_min ? (is_signed ? P::ICMP_SLT : P::ICMP_ULT)
+                                 : (is_signed ? P::ICMP_SGT : P::ICMP_UGT);
+            llvm::Value* better = ir_.CreateOr(
+                unset, ir_.CreateICmp(predicate, argument, current));
+            ir_.CreateStore(ir_.CreateSelect(better, argument, current), value);
+            ir_.CreateStore(ir_.getInt64(1), set_at);
+          },
+          [&](llvm::Value* value) {
+            ir_.CreateStore(argument, value);
+            ir_.CreateStore(ir_.getInt64(1),
+                            field_at(value, offsetof(MinMaxValue, set)));
+          });
+      return;
+    }
+    case MapValueKind::Avg:
+    case MapValueKind::Stats:
+      update_aggregate(
+          global, key, sizeof(AvgValue),
+          [&](llvm::Value* value) {
+            llvm::Value* total = field_at(value, offsetof(AvgValue, total));
+            ir_.CreateStore(
+                ir_.CreateAdd(ir_.CreateLoad(ir_.getInt64Ty(), value),
+                              ir_.getInt64(1)),
+                value);
+            ir_.CreateStore(
+                ir_.CreateAdd(ir_.CreateLoad(ir_.getInt64Ty(), total),
+                              argument),
+                total);
+          },
+          [&](llvm::Value* value) {
+            ir_.CreateStore(ir_.getInt64(1), value);
+            ir_.CreateStore(argument,
+                            field_at(value, offsetof(AvgValue, total)));
+          });
+      return;
+    case MapValueKind::Plain:
+      break;
+    }
+    SONDE_CHECK(false, "unhandled aggregation");
+  }
+
+  llvm::Value* field_at(llvm::Value* base, uint32_t offset) {
+    return ir_.CreateConstInBoundsGEP1_32(ir_.getInt8Ty(), base, offset);
+  }
+
+  // count(), sum() and histogram buckets: this CPU's u64 grows by `amount`.
+  void add_to_aggregate(llvm::GlobalVariable* global,
+                        llvm::Value* key,
+                        llvm::Value* amount) {
+    update_aggregate(
+        global, key, 8,
+        [&](llvm::Value* value) {
+          llvm::Value* old = ir_.CreateLoad(ir_.getInt64Ty(), value);
+          ir_.CreateStore(ir_.CreateAdd(old, amount), value);
+        },
+        [&](llvm::Value* value) { ir_.CreateStore(amount, value); });
+  }
+
+  // Aggregation values are per-CPU, so updating this CPU's value in place
+  // needs no atomics. A key this CPU has not seen is created with
+  // `initial`; the update sets this CPU's value and zeroes the others.
+  void update_aggregate(llvm::GlobalVariable* global,
+                        llvm::Value* key,
+                        uint32_t value_size,
+                        llvm::function_ref<void(llvm::Value*)> update,
+                        llvm::function_ref<void(llvm::Value*)> initial) {
     llvm::Value* found = builder_.call_helper(ir_, BPF_FUNC_map_lookup_elem,
                                               {global, key}, "found");
     llvm::Value* pointer = ir_.CreateIntToPtr(found, ir_.getPtrTy());
-    llvm::BasicBlock* update = block("agg.update");
-    llvm::BasicBlock* insert = block("agg.insert");
+    llvm::BasicBlock* update_block = block("agg.update");
+    llvm::BasicBlock* insert_block = block("agg.insert");
     llvm::BasicBlock* done = block("agg.done");
-    ir_.CreateCondBr(ir_.CreateICmpNE(found, ir_.getInt64(0)), update, insert);
+    ir_.CreateCondBr(ir_.CreateICmpNE(found, ir_.getInt64(0)), update_block,
+                     insert_block);
 
-    ir_.SetInsertPoint(update);
-    llvm::Value* old = ir_.CreateLoad(ir_.getInt64Ty(), pointer);
-    ir_.CreateStore(ir_.CreateAdd(old, increment), pointer);
+    ir_.SetInsertPoint(update_block);
+    update(pointer);
     ir_.CreateBr(done);
 
-    // A new key on this CPU: the update creates it with this CPU's value
-    // set and the other CPUs' values zero.
-    ir_.SetInsertPoint(insert);
-    llvm::Value* initial = stack_slot(8, "initial");
-    ir_.CreateStore(increment, initial);
+    ir_.SetInsertPoint(insert_block);
+    llvm::Value* first = stack_slot(value_size, "initial");
+    zero(first, value_size);
+    initial(first);
     builder_.call_helper(ir_, BPF_FUNC_map_update_elem,
-                         {global, key, initial, ir_.getInt64(BPF_ANY)});
+                         {global, key, first, ir_.getInt64(BPF_ANY)});
     ir_.CreateBr(done);
     ir_.SetInsertPoint(done);
+  }
+
+  // The log2 histogram bucket of `value` with 2^bits sub-buckets per power
+  // of two: negative values go to bucket 0, values below 2^bits to
+  // value + 1, and others to 1 + ((msb - bits + 1) << bits) plus the `bits`
+  // bits after the most significant one.
+  llvm::Value* hist_bucket(llvm::Value* value, unsigned bits) {
+    llvm::Value* msb = most_significant_bit(value);
+    llvm::Value* k = ir_.getInt64(bits);
+    llvm::Value* shift = ir_.CreateSelect(ir_.CreateICmpUGE(msb, k),
+                                          ir_.CreateSub(msb, k),
+                                          ir_.getInt64(0));
+    llvm::Value* sub_bucket = ir_.CreateAnd(ir_.CreateLShr(value, shift),
+                                            ir_.getInt64((1u << bits) - 1));
+    llvm::Value* large = ir_.CreateAdd(
+        ir_.getInt64(1),
+        ir_.CreateAdd(
+            ir_.CreateShl(ir_.CreateAdd(ir_.CreateSub(msb, k), ir_.getInt64(1)),
+                          k),
+            sub_bucket));
+    llvm::Value* small = ir_.CreateAdd(value, ir_.getInt64(1));
+    llvm::Value* bucket = ir_.CreateSelect(
+        ir_.CreateICmpSLT(value, ir_.getInt64(int64_t(1) << bits)), small,
+        large);
+    return ir_.CreateSelect(ir_.CreateICmpSLT(value, ir_.getInt64(0)),
+                            ir_.getInt64(0), bucket);
+  }
+
+  // The index of the highest set bit (0 for 0 and 1), by binary search:
+  // BPF has no count-leading-zeros instruction.
+  llvm::Value* most_significant_bit(llvm::Value* value) {
+    llvm::Value* msb = ir_.getInt64(0);
+    for (unsigned width : {32u, 16u, 8u, 4u, 2u, 1u}) {
+      llvm::Value* high =
+          ir_.CreateICmpUGE(value, ir_.getInt64(uint64_t(1) << width));
+      value = ir_.CreateSelect(high, ir_.CreateLShr(value, width), value);
+      msb = ir_.CreateSelect(high, ir_.CreateAdd(msb, ir_.getInt64(width)),
+                             msb);
+    }
+    return msb;
+  }
+
+  // The lhist bucket: 0 below min, 1 + (max - min) / step at or above max,
+  // else 1 + (value - min) / step.
+  llvm::Value* lhist_bucket(llvm::Value* value, const MapMeta& map) {
+    int64_t overflow = 1 + (map.lhist_max - map.lhist_min) / map.lhist_step;
+    llvm::Value* offset =
+        ir_.CreateSub(value, ir_.getInt64(map.lhist_min));
+    // Only reached when value >= min, so unsigned division is exact.
+    llvm::Value* inside = ir_.CreateAdd(
+        ir_.getInt64(1), ir_.CreateUDiv(offset, ir_.getInt64(map.lhist_step)));
+    llvm::Value* bucket = ir_.CreateSelect(
+        ir_.CreateICmpSGE(value, ir_.getInt64(map.lhist_max)),
+        ir_.getInt64(overflow), inside);
+    return ir_.CreateSelect(
+        ir_.CreateICmpSLT(value, ir_.getInt64(map.lhist_min)),
+        ir_.getInt64(0), bucket);
   }
 
   // Builds a zeroed key buffer for `access`; maps without keys use the
@@ -558,12 +704,81 @@ private:
       emit_exit(code);
       return nullptr;
     }
+    case sema::BuiltinFunction::Delete:
+      return delete_key(node);
+    case sema::BuiltinFunction::Clear:
+      map_operation(node, EventKind::MapClear);
+      return nullptr;
+    case sema::BuiltinFunction::Zero:
+      map_operation(node, EventKind::MapZero);
+      return nullptr;
+    case sema::BuiltinFunction::Print:
+      if (program_.print_value_ids.count(&node) != 0) {
+        print_value(node);
+      } else {
+        map_operation(node, EventKind::MapPrint);
+      }
+      return nullptr;
     case sema::BuiltinFunction::Count:
     case sema::BuiltinFunction::Sum:
+    case sema::BuiltinFunction::Min:
+    case sema::BuiltinFunction::Max:
+    case sema::BuiltinFunction::Avg:
+    case sema::BuiltinFunction::Stats:
+    case sema::BuiltinFunction::Hist:
+    case sema::BuiltinFunction::Lhist:
       // Lowered by assign_map; a bare call was rejected by sema.
       SONDE_CHECK(false, "aggregation outside a map assignment");
     }
     return nullptr;
+  }
+
+  // delete(@m[k]) or delete(@m, k): 1 when the key was there, else 0.
+  llvm::Value* delete_key(const ast::Call& node) {
+    const auto& access = static_cast<const ast::MapAccess&>(*node.args[0]);
+    uint32_t index = program_.map_index(access.name);
+    const MapMeta& map = resources_.metadata.maps[index];
+    llvm::Value* key = nullptr;
+    if (node.args.size() == 2) {
+      key = stack_slot(map.key_size, "key");
+      zero(key, map.key_size);
+      store_expr(node.args[1], key, map.key_fields.at(0));
+    } else {
+      key = map_key(access, map);
+    }
+    llvm::Value* result = builder_.call_helper(
+        ir_, BPF_FUNC_map_delete_elem, {resources_.maps[index], key});
+    return ir_.CreateZExt(ir_.CreateICmpEQ(result, ir_.getInt64(0)),
+                          ir_.getInt64Ty());
+  }
+
+  // clear(), zero() and print() of a map happen in user space when the
+  // event is read, in order with the probe's other output.
+  void map_operation(const ast::Call& node, EventKind kind) {
+    const auto& access = static_cast<const ast::MapAccess&>(*node.args[0]);
+    uint32_t index = program_.map_index(access.name);
+    uint32_t size = sizeof(EventHeader) + sizeof(MapOperation);
+    llvm::Value* record = stack_slot(size, "map.op");
+    store_header(record, kind, ir_.getInt32(index));
+    llvm::Value* top = node.args.size() > 1 ? expr(node.args[1])
+                                            : ir_.getInt64(0);
+    llvm::Value* div = node.args.size() > 2 ? expr(node.args[2])
+                                            : ir_.getInt64(1);
+    ir_.CreateStore(top, field_at(record, sizeof(EventHeader) +
+                                              offsetof(MapOperation, top)));
+    ir_.CreateStore(div, field_at(record, sizeof(EventHeader) +
+                                              offsetof(MapOperation, div)));
+    output(record, size, 0);
+  }
+
+  void print_value(const ast::Call& node) {
+    uint32_t id = program_.print_value_ids.at(&node);
+    const PrintValueMeta& meta = resources_.metadata.print_values[id];
+    uint32_t size = sizeof(EventHeader) + slot_size(meta.type);
+    llvm::Value* record = stack_slot(size, "print");
+    store_header(record, EventKind::PrintValue, ir_.getInt32(id));
+    store_expr(node.args[0], record, {meta.type, sizeof(EventHeader)});
+    output(record, size, 0);
   }
 
   llvm::Value* read_string(const ast::Call& node) {

@@ -1,20 +1,116 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "runtime/map_reader.h"
 
+#include "output/histogram.h"
+
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+
+#include <algorithm>
 #include <cstring>
+#include <map>
 
 namespace sonde::runtime {
 
 namespace {
+
+using codegen::MapMeta;
+using types::MapValueKind;
+
 int possible_cpus() {
   static int cpus = libbpf_num_possible_cpus();
   return cpus > 0 ? cpus : 1;
 }
+
+// Every key of a map, read before any is changed.
+std::vector<std::string> all_keys(int map_fd, uint32_t key_size) {
+  std::vector<std::string> keys;
+  std::string key(key_size, '\0');
+  std::string next(key_size, '\0');
+  const void* previous = nullptr;
+  while (bpf_map_get_next_key(map_fd, previous, next.data()) == 0) {
+    keys.push_back(next);
+    key = next;
+    previous = key.data();
+  }
+  return keys;
+}
+
+template <typename T> T read_at(const char* data) {
+  T value;
+  std::memcpy(&value, data, sizeof(value));
+  return value;
+}
+
+// Merges one entry's per-CPU values into the snapshot entry.
+void merge_cpu_values(const MapMeta& meta,
+                      const std::string& values,
+                      size_t stride,
+                      output::MapSnapshot::Entry& entry) {
+  size_t cpus = meta.per_cpu ? possible_cpus() : 1;
+  if (!meta.per_cpu) {
+    entry.value.assign(values.data(), meta.value_size);
+    return;
+  }
+  uint64_t sum = 0;
+  bool any = false;
+  int64_t extreme = 0;
+  for (size_t cpu = 0; cpu < cpus; ++cpu) {
+    const char* value = values.data() + cpu * stride;
+    switch (meta.value_kind) {
+    case MapValueKind::Min:
+    case MapValueKind::Max: {
+      auto slot = read_at<codegen::MinMaxValue>(value);
+      if (slot.set == 0) {
+        break;
+      }
+      bool is_signed = meta.value_type.is_signed();
+      bool better =
+          meta.value_kind == MapValueKind::Min
+              ? (is_signed ? slot.value < extreme
+                           : uint64_t(slot.value) < uint64_t(extreme))
+              : (is_signed ? slot.value > extreme
+                           : uint64_t(slot.value) > uint64_t(extreme));
+      if (!any || better) {
+        extreme = slot.value;
+      }
+      any = true;
+      break;
+    }
+    case MapValueKind::Avg:
+    case MapValueKind::Stats: {
+      auto slot = read_at<codegen::AvgValue>(value);
+      entry.count += slot.count;
+      entry.total += static_cast<uint64_t>(slot.total);
+      break;
+    }
+    case MapValueKind::Plain:
+    case MapValueKind::Count:
+    case MapValueKind::Sum:
+    case MapValueKind::Hist:
+    case MapValueKind::Lhist:
+      sum += read_at<uint64_t>(value);
+      break;
+    }
+  }
+  entry.value.assign(8, '\0');
+  uint64_t merged = meta.value_kind == MapValueKind::Min ||
+                            meta.value_kind == MapValueKind::Max
+                        ? static_cast<uint64_t>(extreme)
+                        : sum;
+  std::memcpy(entry.value.data(), &merged, sizeof(merged));
+}
+
+uint32_t bucket_count(const MapMeta& meta) {
+  return meta.value_kind == MapValueKind::Hist
+             ? output::hist_bucket_count(meta.hist_bits)
+             : output::lhist_bucket_count(meta.lhist_min, meta.lhist_max,
+                                          meta.lhist_step);
+}
+
 } // namespace
 
-output::MapSnapshot read_map(int map_fd, const codegen::MapMeta& meta) {
+output::MapSnapshot read_map(int map_fd, const MapMeta& meta) {
   output::MapSnapshot snapshot;
   snapshot.name = meta.name;
   for (const codegen::ValueLayout& field : meta.key_fields) {
@@ -23,36 +119,58 @@ output::MapSnapshot read_map(int map_fd, const codegen::MapMeta& meta) {
   }
   snapshot.value_type = meta.value_type;
   snapshot.kind = meta.value_kind;
+  snapshot.hist_bits = meta.hist_bits;
+  snapshot.lhist_min = meta.lhist_min;
+  snapshot.lhist_max = meta.lhist_max;
+  snapshot.lhist_step = meta.lhist_step;
 
   // Per-CPU maps return one 8-byte aligned value per possible CPU.
-  size_t value_stride = (meta.value_size + 7) & ~size_t(7);
-  size_t cpus = meta.per_cpu ? possible_cpus() : 1;
-  std::string key(meta.key_size, '\0');
-  std::string next(meta.key_size, '\0');
-  std::string values(value_stride * cpus, '\0');
-  const void* previous = nullptr;
-  while (bpf_map_get_next_key(map_fd, previous, next.data()) == 0) {
-    key = next;
-    previous = key.data();
+  size_t stride = (meta.value_size + 7) & ~size_t(7);
+  std::string values(stride * (meta.per_cpu ? possible_cpus() : 1), '\0');
+  // Histogram entries are (key, bucket) pairs, gathered per key.
+  std::map<std::string, size_t> histogram_rows;
+  uint32_t user_key_size = meta.has_bucket() ? meta.key_size - 8 : 0;
+  for (const std::string& key : all_keys(map_fd, meta.key_size)) {
     if (bpf_map_lookup_elem(map_fd, key.data(), values.data()) != 0) {
-      // Deleted between the two calls.
+      continue; // Deleted since the keys were read.
+    }
+    output::MapSnapshot::Entry entry;
+    merge_cpu_values(meta, values, stride, entry);
+    if (!meta.has_bucket()) {
+      entry.key = key;
+      snapshot.entries.push_back(std::move(entry));
       continue;
     }
-    std::string value(meta.value_size, '\0');
-    if (meta.per_cpu) {
-      uint64_t total = 0;
-      for (size_t cpu = 0; cpu < cpus; ++cpu) {
-        uint64_t part;
-        std::memcpy(&part, values.data() + cpu * value_stride, sizeof(part));
-        total += part;
-      }
-      std::memcpy(value.data(), &total, sizeof(total));
-    } else {
-      value.assign(values.data(), meta.value_size);
+    std::string user_key = key.substr(0, user_key_size);
+    uint64_t bucket = read_at<uint64_t>(key.data() + user_key_size);
+    auto [row, added] =
+        histogram_rows.emplace(user_key, snapshot.entries.size());
+    if (added) {
+      output::MapSnapshot::Entry fresh;
+      fresh.key = user_key;
+      fresh.buckets.assign(bucket_count(meta), 0);
+      snapshot.entries.push_back(std::move(fresh));
     }
-    snapshot.entries.push_back({key, std::move(value)});
+    std::vector<uint64_t>& buckets = snapshot.entries[row->second].buckets;
+    if (bucket < buckets.size()) {
+      buckets[bucket] += read_at<uint64_t>(entry.value.data());
+    }
   }
   return snapshot;
+}
+
+void clear_map(int map_fd, const MapMeta& meta) {
+  for (const std::string& key : all_keys(map_fd, meta.key_size)) {
+    bpf_map_delete_elem(map_fd, key.data());
+  }
+}
+
+void zero_map(int map_fd, const MapMeta& meta) {
+  size_t stride = (meta.value_size + 7) & ~size_t(7);
+  std::string zeros(stride * (meta.per_cpu ? possible_cpus() : 1), '\0');
+  for (const std::string& key : all_keys(map_fd, meta.key_size)) {
+    bpf_map_update_elem(map_fd, key.data(), zeros.data(), BPF_EXIST);
+  }
 }
 
 uint64_t read_percpu_counter(int map_fd) {

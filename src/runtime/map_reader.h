@@ -10,6 +10,12 @@ namespace sonde::runtime {
 // snapshot the output formatters print.
 output::MapSnapshot read_map(int map_fd, const codegen::MapMeta& meta);
 
+// clear(@m): removes every entry.
+void clear_map(int map_fd, const codegen::MapMeta& meta);
+
+// zero(@m): keeps the keys and sets every value (on every CPU) to zero.
+void zero_map(int map_fd, const codegen::MapMeta& meta);
+
 // Sums a per-CPU u64 array's slot 0 over all CPUs (the lost-event count).
 uint64_t read_percpu_counter(int map_fd);
 

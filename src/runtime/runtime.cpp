@@ -341,6 +341,19 @@ private:
     case EventKind::Printf:
       print_event(header.id, data, size);
       return 0;
+    case EventKind::MapClear:
+    case EventKind::MapZero:
+    case EventKind::MapPrint:
+      map_event(static_cast<EventKind>(header.kind), header.id, data, size);
+      return 0;
+    case EventKind::PrintValue:
+      if (header.id < metadata_.print_values.size() &&
+          size >= sizeof(EventHeader) +
+                      codegen::slot_size(metadata_.print_values[header.id].type)) {
+        formatter_->value(
+            {&metadata_.print_values[header.id].type, data + sizeof(header)});
+      }
+      return 0;
     case EventKind::Exit:
       exit_requested_ = true;
       exit_code_ = static_cast<int>(header.id);
@@ -363,6 +376,34 @@ private:
       args.push_back({&arg.type, data + arg.offset});
     }
     formatter_->printf(output::format_printf(printf_specs_[id], args));
+  }
+
+  void map_event(EventKind kind, uint32_t index, const char* data,
+                 size_t size) {
+    if (index >= metadata_.maps.size() ||
+        size < sizeof(EventHeader) + sizeof(codegen::MapOperation)) {
+      return;
+    }
+    codegen::MapOperation operation;
+    std::memcpy(&operation, data + sizeof(EventHeader), sizeof(operation));
+    const codegen::MapMeta& meta = metadata_.maps[index];
+    int fd = bpf_map__fd(
+        bpf_object__find_map_by_name(object_, meta.bpf_name.c_str()));
+    switch (kind) {
+    case EventKind::MapClear:
+      clear_map(fd, meta);
+      return;
+    case EventKind::MapZero:
+      zero_map(fd, meta);
+      return;
+    case EventKind::MapPrint:
+      formatter_->map(read_map(fd, meta),
+                      {operation.top,
+                       operation.div == 0 ? uint64_t(1) : operation.div});
+      return;
+    default:
+      return;
+    }
   }
 
   void report_lost() {

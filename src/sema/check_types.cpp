@@ -88,11 +88,10 @@ private:
     case ast::NodeKind::ExprStmt: {
       const ast::Expr* expr = static_cast<const ast::ExprStmt&>(stmt).expr;
       Type type = check_expr(expr);
-      bool is_call = expr->kind() == ast::NodeKind::Call;
-      if (!type.is_none() && !type.is_aggregation()) {
+      // Calls are made for what they do (delete() returns whether the key
+      // existed, and dropping that is fine).
+      if (!type.is_none() && expr->kind() != ast::NodeKind::Call) {
         warning(diag::Kind::ValueDiscarded, expr->range());
-      } else if (!is_call && type.is_none()) {
-        // An erroneous expression was already reported.
       }
       return;
     }
@@ -151,12 +150,12 @@ private:
 
   void check_assign_map(const ast::AssignMap& assign) {
     const ast::MapAccess& target = *assign.target;
+    MapInfo shape;
+    shape.name = target.name;
     Type value;
-    MapKind kind = MapKind::Plain;
-    if (const auto* call = ast::dyn_cast<ast::Call>(assign.value);
-        call != nullptr && (call->callee == "count" || call->callee == "sum")) {
-      value = check_call(*call, /*assigned_to_map=*/true);
-      kind = call->callee == "count" ? MapKind::Count : MapKind::Sum;
+    const auto* call = ast::dyn_cast<ast::Call>(assign.value);
+    if (call != nullptr && aggregation_kind(call->callee)) {
+      value = check_aggregation(*call, shape);
     } else {
       value = check_expr(assign.value);
       if (value.is_record()) {
@@ -171,7 +170,105 @@ private:
       return;
     }
     checked_.expr_types[&target] = value;
-    record_map(target, kind, value, keys, assign.value->range());
+    shape.value_type = value;
+    shape.key_types = keys;
+    record_map(target, shape, assign.value->range());
+  }
+
+  // The aggregation a function call assigned to a map performs.
+  static std::optional<MapKind> aggregation_kind(const std::string& callee) {
+    static const std::pair<const char*, MapKind> kKinds[] = {
+        {"count", MapKind::Count}, {"sum", MapKind::Sum},
+        {"min", MapKind::Min},     {"max", MapKind::Max},
+        {"avg", MapKind::Avg},     {"stats", MapKind::Stats},
+        {"hist", MapKind::Hist},   {"lhist", MapKind::Lhist}};
+    for (const auto& [name, kind] : kKinds) {
+      if (callee == name) {
+        return kind;
+      }
+    }
+    return std::nullopt;
+  }
+
+  // Checks `@m = count()`, `@m = hist(n, 2)`, ...: fills the map's kind and
+  // parameters into `shape` and returns its value type.
+  Type check_aggregation(const ast::Call& call, MapInfo& shape) {
+    shape.kind = *aggregation_kind(call.callee);
+    std::optional<FunctionSignature> signature = find_function(call.callee);
+    std::vector<Type> args;
+    for (const ast::Expr* arg : call.args) {
+      args.push_back(check_expr(arg));
+    }
+    if (!check_argument_count(call, *signature)) {
+      return Type::none();
+    }
+    if (shape.kind == MapKind::Count) {
+      return Type::count();
+    }
+    if (!require_integer(call, 0, args[0])) {
+      return Type::none();
+    }
+    bool is_signed = args[0].is_signed();
+    if (shape.kind == MapKind::Sum) {
+      return Type::sum(is_signed);
+    }
+    if (shape.kind == MapKind::Hist && call.args.size() == 2) {
+      std::optional<int64_t> bits = constant_value(call.args[1]);
+      if (!bits || *bits < 0 || *bits > 5) {
+        error(diag::Kind::HistBitsInvalid, call.args[1]->range());
+        return Type::none();
+      }
+      shape.hist_bits = *bits;
+    }
+    if (shape.kind == MapKind::Lhist && !check_lhist(call, shape)) {
+      return Type::none();
+    }
+    return Type::integer(8, is_signed);
+  }
+
+  // lhist(n, min, max, step): constant bounds, at most 1000 buckets.
+  bool check_lhist(const ast::Call& call, MapInfo& shape) {
+    int64_t values[3] = {};
+    for (size_t i = 1; i < 4; ++i) {
+      std::optional<int64_t> value = constant_value(call.args[i]);
+      if (!value) {
+        error(diag::Kind::LhistArgumentNotConstant, call.args[i]->range(),
+              {std::to_string(i + 1)});
+        return false;
+      }
+      values[i - 1] = *value;
+    }
+    auto [min, max, step] = values;
+    std::string problem;
+    if (step <= 0) {
+      problem = "step must be positive";
+    } else if (max <= min) {
+      problem = "max must be greater than min";
+    } else if ((max - min) / step > 1000) {
+      problem = "more than 1000 buckets";
+    }
+    if (!problem.empty()) {
+      error(diag::Kind::LhistRangeInvalid, call.range(), {problem});
+      return false;
+    }
+    shape.lhist_min = min;
+    shape.lhist_max = max;
+    shape.lhist_step = step;
+    return true;
+  }
+
+  // An integer literal, possibly negated.
+  static std::optional<int64_t> constant_value(const ast::Expr* expr) {
+    if (const auto* literal = ast::dyn_cast<ast::IntLiteral>(expr)) {
+      return static_cast<int64_t>(literal->value);
+    }
+    const auto* unary = ast::dyn_cast<ast::Unary>(expr);
+    if (unary != nullptr && unary->op == ast::UnaryOp::Neg) {
+      if (std::optional<int64_t> inner = constant_value(unary->operand)) {
+        return -*inner;
+      }
+    }
+    return std::nullopt;
   }
 
   std::vector<Type> check_keys(const ast::MapAccess& target) {
@@ -188,15 +285,14 @@ private:
   }
 
   void record_map(const ast::MapAccess& target,
-                  MapKind kind,
-                  const Type& value,
-                  const std::vector<Type>& keys,
+                  const MapInfo& shape,
                   SourceRange value_range) {
+    const Type& value = shape.value_type;
     for (MapInfo& map : checked_.maps) {
       if (map.name != target.name) {
         continue;
       }
-      bool same_value = map.kind == kind &&
+      bool same_value = map.kind == shape.kind &&
                         (map.value_type == value ||
                          (map.value_type.is_string() && value.is_string() &&
                           value.size() <= map.value_type.size()) ||
@@ -208,15 +304,53 @@ private:
             .emit();
         return;
       }
-      if (!same_keys(map.key_types, keys)) {
+      bool same_parameters = map.hist_bits == shape.hist_bits &&
+                             map.lhist_min == shape.lhist_min &&
+                             map.lhist_max == shape.lhist_max &&
+                             map.lhist_step == shape.lhist_step;
+      if (!same_parameters) {
+        diagnostic(diag::Kind::AggregationParametersDiffer, value_range,
+                   {target.name, kind_name(map.kind)})
+            .note(map.first_use->range(), diag::Kind::PreviousUse)
+            .emit();
+        return;
+      }
+      if (!same_keys(map.key_types, shape.key_types)) {
         diagnostic(diag::Kind::MapKeyMismatch, target.range(),
-                   {target.name, keys_name(map.key_types), keys_name(keys)})
+                   {target.name, keys_name(map.key_types),
+                    keys_name(shape.key_types)})
             .note(map.first_use->range(), diag::Kind::PreviousUse)
             .emit();
       }
       return;
     }
-    checked_.maps.push_back({target.name, kind, keys, value, &target});
+    MapInfo added = shape;
+    added.first_use = &target;
+    checked_.maps.push_back(std::move(added));
+  }
+
+  static const char* kind_name(MapKind kind) {
+    switch (kind) {
+    case MapKind::Plain:
+      return "plain";
+    case MapKind::Count:
+      return "count";
+    case MapKind::Sum:
+      return "sum";
+    case MapKind::Min:
+      return "min";
+    case MapKind::Max:
+      return "max";
+    case MapKind::Avg:
+      return "avg";
+    case MapKind::Stats:
+      return "stats";
+    case MapKind::Hist:
+      return "hist";
+    case MapKind::Lhist:
+      return "lhist";
+    }
+    return "?";
   }
 
   static bool same_keys(const std::vector<Type>& a,
@@ -299,8 +433,7 @@ private:
       return Type::none();
     }
     case ast::NodeKind::Call:
-      return check_call(static_cast<const ast::Call&>(expr),
-                        /*assigned_to_map=*/false);
+      return check_call(static_cast<const ast::Call&>(expr));
     case ast::NodeKind::FieldAccess:
       return check_field(static_cast<const ast::FieldAccess&>(expr));
     default:
@@ -402,7 +535,7 @@ private:
     }
   }
 
-  Type check_call(const ast::Call& call, bool assigned_to_map) {
+  Type check_call(const ast::Call& call) {
     std::optional<FunctionSignature> signature = find_function(call.callee);
     if (!signature) {
       auto report = diagnostic(diag::Kind::UnknownFunction, call.callee_range,
@@ -416,20 +549,25 @@ private:
       }
       return Type::none();
     }
+    switch (signature->function) {
+    case BuiltinFunction::Delete:
+    case BuiltinFunction::Clear:
+    case BuiltinFunction::Zero:
+      return check_map_function(call, *signature);
+    case BuiltinFunction::Print:
+      if (const auto* map = ast::dyn_cast<ast::MapAccess>(call.args.at(0));
+          map != nullptr && map->keys.empty()) {
+        return check_map_function(call, *signature);
+      }
+      break;
+    default:
+      break;
+    }
     std::vector<Type> args;
     for (const ast::Expr* arg : call.args) {
       args.push_back(check_expr(arg));
     }
-    if (call.args.size() < signature->min_args ||
-        call.args.size() > signature->max_args) {
-      std::string expected = std::to_string(signature->min_args);
-      if (signature->max_args != signature->min_args) {
-        expected += signature->max_args == 128
-                        ? " or more"
-                        : " to " + std::to_string(signature->max_args);
-      }
-      error(diag::Kind::WrongArgumentCount, call.range(),
-            {call.callee, expected, std::to_string(call.args.size())});
+    if (!check_argument_count(call, *signature)) {
       return Type::none();
     }
     switch (signature->function) {
@@ -458,27 +596,145 @@ private:
         require_integer(call, 0, args[0]);
       }
       return Type::none();
+    case BuiltinFunction::Print:
+      check_print_value(call, args);
+      return Type::none();
     case BuiltinFunction::Count:
     case BuiltinFunction::Sum:
-      if (!assigned_to_map) {
-        error(diag::Kind::AggregationNotAssigned, call.range(), {call.callee});
-        return Type::none();
-      }
-      if (signature->function == BuiltinFunction::Count) {
-        return Type::count();
-      }
-      require_integer(call, 0, args[0]);
-      return Type::sum(args[0].is_signed());
+    case BuiltinFunction::Min:
+    case BuiltinFunction::Max:
+    case BuiltinFunction::Avg:
+    case BuiltinFunction::Stats:
+    case BuiltinFunction::Hist:
+    case BuiltinFunction::Lhist:
+      error(diag::Kind::AggregationNotAssigned, call.range(), {call.callee});
+      return Type::none();
+    case BuiltinFunction::Delete:
+    case BuiltinFunction::Clear:
+    case BuiltinFunction::Zero:
+      break;
     }
     return Type::none();
   }
 
-  void require_integer(const ast::Call& call, size_t index, const Type& type) {
+  bool check_argument_count(const ast::Call& call,
+                            const FunctionSignature& signature) {
+    if (call.args.size() >= signature.min_args &&
+        call.args.size() <= signature.max_args) {
+      return true;
+    }
+    std::string expected = std::to_string(signature.min_args);
+    if (signature.max_args != signature.min_args) {
+      expected += signature.max_args == 128
+                      ? " or more"
+                      : " to " + std::to_string(signature.max_args);
+    }
+    error(diag::Kind::WrongArgumentCount, call.range(),
+          {call.callee, expected, std::to_string(call.args.size())});
+    return false;
+  }
+
+  // delete(@m[k]), delete(@m, k), clear(@m), zero(@m), print(@m[, top[,
+  // div]]): the map is named, not read.
+  Type check_map_function(const ast::Call& call,
+                          const FunctionSignature& signature) {
+    if (!check_argument_count(call, signature)) {
+      return Type::none();
+    }
+    const auto* access = ast::dyn_cast<ast::MapAccess>(call.args[0]);
+    if (access == nullptr) {
+      error(diag::Kind::MapArgumentExpected, call.args[0]->range(),
+            {call.callee});
+      for (const ast::Expr* arg : call.args) {
+        check_expr(arg);
+      }
+      return Type::none();
+    }
+    const MapInfo* map = find_map(access->name);
+    if (map == nullptr) {
+      if (reporting_) {
+        error(diag::Kind::UndefinedMap, access->range(), {access->name});
+      }
+      return Type::none();
+    }
+    if (signature.function != BuiltinFunction::Delete) {
+      if (!access->keys.empty()) {
+        error(diag::Kind::MapArgumentHasKeys, access->range(),
+              {call.callee, access->name});
+        return Type::none();
+      }
+      for (size_t i = 1; i < call.args.size(); ++i) {
+        require_integer(call, i, check_expr(call.args[i]));
+      }
+      return Type::none();
+    }
+    // delete: the key is either inside the access or the second argument.
+    std::vector<Type> keys = check_keys(*access);
+    if (call.args.size() == 2) {
+      if (!access->keys.empty()) {
+        error(diag::Kind::WrongArgumentCount, call.range(),
+              {call.callee, "1", "2"});
+        return Type::none();
+      }
+      keys.push_back(storage_type(check_expr(call.args[1])));
+    }
+    if (keys.empty() && !map->key_types.empty()) {
+      error(diag::Kind::DeleteNeedsKey, call.range(), {access->name});
+      return Type::none();
+    }
+    if (map->kind == MapKind::Hist || map->kind == MapKind::Lhist) {
+      error(diag::Kind::DeleteHistogramKey, call.range(), {access->name});
+      return Type::none();
+    }
+    if (!keys.empty() && !same_keys(map->key_types, keys)) {
+      error(diag::Kind::MapKeyMismatch, call.range(),
+            {access->name, keys_name(map->key_types), keys_name(keys)});
+      return Type::none();
+    }
+    // delete() reports whether the key was there, as in bpftrace.
+    return Type::u64();
+  }
+
+  void check_print_value(const ast::Call& call, const std::vector<Type>& args) {
+    if (call.args.size() > 1) {
+      error(diag::Kind::WrongArgumentCount, call.range(),
+            {call.callee, "1", std::to_string(call.args.size())});
+      return;
+    }
+    const Type& type = args[0];
+    if (type.is_none()) {
+      return;
+    }
+    if (!is_scalar(type) && !type.is_string()) {
+      error(diag::Kind::CannotStore, call.args[0]->range(),
+            {type.name(), "print()"});
+      return;
+    }
+    if (!reporting_) {
+      return;
+    }
+    checked_.print_value_ids[&call] = checked_.print_values.size();
+    checked_.print_values.push_back({storage_type(type)});
+  }
+
+  const MapInfo* find_map(const std::string& name) const {
+    for (const MapInfo& map : checked_.maps) {
+      if (map.name == name) {
+        return &map;
+      }
+    }
+    return nullptr;
+  }
+
+  // Reports an argument that is not an integer; true when it is one.
+  bool require_integer(const ast::Call& call, size_t index, const Type& type) {
     if (!type.is_none() && !is_scalar(type)) {
       error(
           diag::Kind::WrongArgumentType, call.args[index]->range(),
           {std::to_string(index + 1), call.callee, "an integer", type.name()});
+      return false;
     }
+    return !type.is_none();
   }
 
   void check_printf(const ast::Call& call, const std::vector<Type>& args) {

@@ -16,11 +16,16 @@ namespace sonde::sema {
 
 // How a map stores its values: plain maps hold the last value written;
 // aggregation maps are per-CPU and merged in user space.
-enum class MapKind : uint8_t { Plain, Count, Sum };
+using MapKind = types::MapValueKind;
 
 struct MapInfo {
   std::string name; // "@bytes", "@"
   MapKind kind = MapKind::Plain;
+  // hist(n, bits) and lhist(n, min, max, step) parameters.
+  unsigned hist_bits = 0;
+  int64_t lhist_min = 0;
+  int64_t lhist_max = 0;
+  int64_t lhist_step = 1;
   std::vector<types::Type> key_types; // Empty: a map without keys.
   types::Type value_type;
   const ast::MapAccess* first_use = nullptr;
@@ -47,6 +52,12 @@ struct PrintfInfo {
   std::vector<types::Type> arg_types;
 };
 
+// A print(value) call: the value's type, copied into the event after the
+// header.
+struct PrintValueInfo {
+  types::Type type;
+};
+
 struct CheckedProgram {
   const ast::Program* program = nullptr;
   std::vector<ProbeInstance> instances;
@@ -54,11 +65,14 @@ struct CheckedProgram {
   // name.
   std::vector<MapInfo> maps;
   std::vector<PrintfInfo> printfs;
+  std::vector<PrintValueInfo> print_values;
 
   // Side tables.
   std::unordered_map<const ast::Expr*, types::Type> expr_types;
-  // printf calls → index into `printfs`.
+  // printf calls → index into `printfs`; print(value) calls → index into
+  // `print_values`.
   std::unordered_map<const ast::Call*, uint32_t> printf_ids;
+  std::unordered_map<const ast::Call*, uint32_t> print_value_ids;
   // Scratch variable types per probe: probe → name → type.
   std::unordered_map<const ast::Probe*, std::map<std::string, types::Type>>
       variables;

@@ -70,7 +70,8 @@ bool ld_cache_flags_match(int32_t flags);
 //  - with `pid` > 0, a matching object mapped by that process wins (the
 //    one actually loaded), returned as a path this process can open;
 //  - then /etc/ld.so.cache (`cache`, for tests), preferring entries without
-//    hardware-capability requirements;
+//    hardware-capability requirements and skipping stale entries whose
+//    file is gone;
 //  - then the standard directories (/lib/<triplet>, /usr/lib/<triplet>,
 //    /lib64, /usr/lib64, /lib, /usr/lib, /usr/local/lib), where only ELF
 //    files count (libc.so there is a linker script).

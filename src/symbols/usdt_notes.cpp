@@ -5,7 +5,9 @@
 #include "symbols/elf_symbols.h"
 #include "symbols/proc_maps.h"
 
+#include <algorithm>
 #include <array>
+#include <cctype>
 #include <charconv>
 #include <cstring>
 #include <map>
@@ -106,15 +108,27 @@ parse_displacement(std::string_view text, std::string_view spec) {
     }
     return std::make_pair(std::string(), *value);
   }
+  int64_t addend = 0;
   size_t sign = text.find_last_of("+-");
   if (sign != std::string_view::npos && sign > 0) {
-    Result<int64_t> addend = parse_integer(text.substr(sign), spec);
-    if (!addend) {
-      return addend.takeError();
+    Result<int64_t> value = parse_integer(text.substr(sign), spec);
+    if (!value) {
+      return value.takeError();
     }
-    return std::make_pair(std::string(text.substr(0, sign)), *addend);
+    addend = *value;
+    text = text.substr(0, sign);
   }
-  return std::make_pair(std::string(text), int64_t{0});
+  // Assembler symbol characters; anything else means a malformed operand.
+  auto is_symbol_char = [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_' ||
+           c == '.' || c == '$' || c == '@';
+  };
+  if (std::isdigit(static_cast<unsigned char>(text.front())) ||
+      !std::all_of(text.begin(), text.end(), is_symbol_char)) {
+    return make_error("invalid operand '" + std::string(text) +
+                      "' in USDT argument '" + std::string(spec) + "'");
+  }
+  return std::make_pair(std::string(text), addend);
 }
 
 // Reads an address-sized field of a note in the file's byte order.

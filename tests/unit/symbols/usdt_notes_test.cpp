@@ -143,7 +143,8 @@ TEST(UsdtArgs, ConstantsAndMemory) {
 TEST(UsdtArgs, RejectsMalformedSpecs) {
   for (const char* spec :
        {"3@%eax", "4@%xyz", "4@$abc", "4@(%rbp", "4@16(%rip)", "4@", "x@%eax",
-        "4@(%rax,%rbx,3)", "4@sym(%rax)", "4@()"}) {
+        "4@(%rax,%rbx,3)", "4@sym(%rax)", "4@()", "4@)", "4@a b",
+        "8@%fs:0x28"}) {
     Result<UsdtArg> arg = parse_usdt_arg_x86_64(spec);
     ASSERT_FALSE(bool(arg)) << spec;
     EXPECT_NE(error_text(arg.takeError()).find(spec), std::string::npos)
