@@ -349,8 +349,8 @@ public:
               Expr* base,
               uint64_t index,
               SourceRange index_range)
-      : Expr(kKind, range), base(base), index(index),
-        index_range(index_range) {}
+      : Expr(kKind, range), base(base), index(index), index_range(index_range) {
+  }
   Expr* base;
   uint64_t index;
   SourceRange index_range;
@@ -489,8 +489,7 @@ public:
             Variable* target,
             Expr* value,
             std::optional<BinaryOp> compound = std::nullopt)
-      : Stmt(kKind, range), target(target), value(value), compound(compound) {
-  }
+      : Stmt(kKind, range), target(target), value(value), compound(compound) {}
   Variable* target;
   Expr* value;
   std::optional<BinaryOp> compound;
@@ -505,8 +504,7 @@ public:
             MapAccess* target,
             Expr* value,
             std::optional<BinaryOp> compound = std::nullopt)
-      : Stmt(kKind, range), target(target), value(value), compound(compound) {
-  }
+      : Stmt(kKind, range), target(target), value(value), compound(compound) {}
   MapAccess* target;
   Expr* value;
   std::optional<BinaryOp> compound;
@@ -571,11 +569,8 @@ public:
 class ForRange : public Stmt {
 public:
   SONDE_AST_KIND(ForRange, Stmt)
-  ForRange(SourceRange range,
-           Variable* var,
-           Expr* start,
-           Expr* end,
-           Block* body)
+  ForRange(
+      SourceRange range, Variable* var, Expr* start, Expr* end, Block* body)
       : Stmt(kKind, range), var(var), start(start), end(end), body(body) {}
   Variable* var;
   Expr* start;

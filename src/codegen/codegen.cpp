@@ -112,8 +112,13 @@ Result<Artifact> generate(const sema::CheckedProgram& program,
   ModuleBuilder builder(context, **machine, options.source_name,
                         options.source_text);
   SourceBuffer source(options.source_name, options.source_text);
-  ModuleResources resources{program, metadata, {},
-                            nullptr, nullptr,  options.bpf_cpu == "v4",
+  ModuleResources resources{program,
+                            metadata,
+                            {},
+                            nullptr,
+                            nullptr,
+                            options.bpf_cpu == "v4",
+                            options.possible_cpus,
                             &source};
 
   for (const MapMeta& map : metadata.maps) {

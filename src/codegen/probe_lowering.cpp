@@ -12,6 +12,12 @@ namespace {
 
 using types::Type;
 
+// x86_64 struct pt_regs offsets: the System V argument registers (rdi, rsi,
+// rdx, rcx, r8, r9) and the return register (rax).
+constexpr uint32_t kArgumentRegisters[sema::kRegisterArguments] = {
+    112, 104, 96, 88, 72, 64};
+constexpr uint32_t kReturnRegister = 80;
+
 class ProbeLowering {
 public:
   ProbeLowering(ModuleBuilder& builder,
@@ -256,9 +262,8 @@ private:
   llvm::Value* hist_bucket(llvm::Value* value, unsigned bits) {
     llvm::Value* msb = most_significant_bit(value);
     llvm::Value* k = ir_.getInt64(bits);
-    llvm::Value* shift = ir_.CreateSelect(ir_.CreateICmpUGE(msb, k),
-                                          ir_.CreateSub(msb, k),
-                                          ir_.getInt64(0));
+    llvm::Value* shift = ir_.CreateSelect(
+        ir_.CreateICmpUGE(msb, k), ir_.CreateSub(msb, k), ir_.getInt64(0));
     llvm::Value* sub_bucket = ir_.CreateAnd(ir_.CreateLShr(value, shift),
                                             ir_.getInt64((1u << bits) - 1));
     llvm::Value* large = ir_.CreateAdd(
@@ -283,8 +288,8 @@ private:
       llvm::Value* high =
           ir_.CreateICmpUGE(value, ir_.getInt64(uint64_t(1) << width));
       value = ir_.CreateSelect(high, ir_.CreateLShr(value, width), value);
-      msb = ir_.CreateSelect(high, ir_.CreateAdd(msb, ir_.getInt64(width)),
-                             msb);
+      msb =
+          ir_.CreateSelect(high, ir_.CreateAdd(msb, ir_.getInt64(width)), msb);
     }
     return msb;
   }
@@ -293,17 +298,16 @@ private:
   // else 1 + (value - min) / step.
   llvm::Value* lhist_bucket(llvm::Value* value, const MapMeta& map) {
     int64_t overflow = 1 + (map.lhist_max - map.lhist_min) / map.lhist_step;
-    llvm::Value* offset =
-        ir_.CreateSub(value, ir_.getInt64(map.lhist_min));
+    llvm::Value* offset = ir_.CreateSub(value, ir_.getInt64(map.lhist_min));
     // Only reached when value >= min, so unsigned division is exact.
     llvm::Value* inside = ir_.CreateAdd(
         ir_.getInt64(1), ir_.CreateUDiv(offset, ir_.getInt64(map.lhist_step)));
-    llvm::Value* bucket = ir_.CreateSelect(
-        ir_.CreateICmpSGE(value, ir_.getInt64(map.lhist_max)),
-        ir_.getInt64(overflow), inside);
+    llvm::Value* bucket =
+        ir_.CreateSelect(ir_.CreateICmpSGE(value, ir_.getInt64(map.lhist_max)),
+                         ir_.getInt64(overflow), inside);
     return ir_.CreateSelect(
-        ir_.CreateICmpSLT(value, ir_.getInt64(map.lhist_min)),
-        ir_.getInt64(0), bucket);
+        ir_.CreateICmpSLT(value, ir_.getInt64(map.lhist_min)), ir_.getInt64(0),
+        bucket);
   }
 
   // Builds a zeroed key buffer for `access`; maps without keys use the
@@ -416,6 +420,13 @@ private:
   }
 
   llvm::Value* builtin(const ast::Builtin& node) {
+    if (std::optional<unsigned> index = sema::register_argument(node.name)) {
+      const probes::AttachTarget& target = instance_.targets.front();
+      if (target.kind == probes::ProbeKind::Usdt) {
+        return usdt_argument(target.usdt_arguments.at(*index));
+      }
+      return register_value(kArgumentRegisters[*index]);
+    }
     std::optional<sema::BuiltinVariable> variable =
         sema::find_variable(node.name);
     SONDE_CHECK(variable.has_value(), "unknown builtin after sema");
@@ -441,8 +452,56 @@ private:
     }
     case sema::BuiltinVariable::Args:
       return ctx_;
+    case sema::BuiltinVariable::Retval:
+      return register_value(kReturnRegister);
     }
     return nullptr;
+  }
+
+  // A register of the probed task, from the pt_regs context of kprobe and
+  // uprobe programs.
+  llvm::Value* register_value(uint32_t offset) {
+    return ir_.CreateLoad(ir_.getInt64Ty(), field_at(ctx_, offset));
+  }
+
+  // A USDT argument where the probe site's note says it is, widened to 64
+  // bits by its size and signedness.
+  llvm::Value* usdt_argument(const probes::UsdtArgument& argument) {
+    using Kind = probes::UsdtArgument::Kind;
+    llvm::Value* raw = nullptr;
+    switch (argument.kind) {
+    case Kind::Constant:
+      return ir_.getInt64(argument.value);
+    case Kind::Register:
+      raw =
+          ir_.CreateLShr(register_value(argument.base_offset), argument.shift);
+      break;
+    case Kind::Memory: {
+      llvm::Value* address = ir_.CreateAdd(register_value(argument.base_offset),
+                                           ir_.getInt64(argument.value));
+      if (argument.has_index) {
+        address = ir_.CreateAdd(
+            address, ir_.CreateMul(register_value(argument.index_offset),
+                                   ir_.getInt64(argument.scale)));
+      }
+      llvm::Value* slot = stack_slot(8, "usdt.arg");
+      ir_.CreateStore(ir_.getInt64(0), slot);
+      builder_.call_helper(ir_, BPF_FUNC_probe_read_user,
+                           {slot, ir_.getInt64(argument.size),
+                            ir_.CreateIntToPtr(address, ir_.getPtrTy())});
+      raw = ir_.CreateLoad(ir_.getInt64Ty(), slot);
+      break;
+    }
+    case Kind::Unsupported:
+      SONDE_CHECK(false, "sema rejects unsupported USDT arguments");
+    }
+    if (argument.size >= 8) {
+      return raw;
+    }
+    llvm::Value* narrow =
+        ir_.CreateTrunc(raw, ir_.getIntNTy(argument.size * 8));
+    return argument.is_signed ? ir_.CreateSExt(narrow, ir_.getInt64Ty())
+                              : ir_.CreateZExt(narrow, ir_.getInt64Ty());
   }
 
   llvm::Value* field(const ast::FieldAccess& node) {
@@ -483,6 +542,9 @@ private:
     uint32_t index = program_.map_index(access.name);
     const MapMeta& map = resources_.metadata.maps[index];
     llvm::Value* key = map_key(access, map);
+    if (map.per_cpu) {
+      return read_aggregate(resources_.maps[index], key, map);
+    }
     llvm::Value* found = builder_.call_helper(
         ir_, BPF_FUNC_map_lookup_elem, {resources_.maps[index], key}, "found");
     llvm::Value* pointer = ir_.CreateIntToPtr(found, ir_.getPtrTy());
@@ -513,6 +575,90 @@ private:
     return value;
   }
 
+  // An aggregation's value, merged over every CPU the way user space
+  // merges it: summed, the least or greatest set value, or the average.
+  llvm::Value* read_aggregate(llvm::GlobalVariable* global,
+                              llvm::Value* key,
+                              const MapMeta& map) {
+    bool is_signed = map.value_type.is_signed();
+    llvm::Value* first = stack_slot(8, "agg.first");
+    llvm::Value* second = stack_slot(8, "agg.second");
+    llvm::Value* any = stack_slot(8, "agg.any");
+    llvm::Value* cpu_slot = stack_slot(8, "agg.cpu");
+    for (llvm::Value* slot : {first, second, any, cpu_slot}) {
+      ir_.CreateStore(ir_.getInt64(0), slot);
+    }
+    llvm::BasicBlock* loop = block("agg.loop");
+    llvm::BasicBlock* found_block = block("agg.found");
+    llvm::BasicBlock* next = block("agg.next");
+    llvm::BasicBlock* done = block("agg.read");
+    ir_.CreateBr(loop);
+
+    // The loop's bound is a constant, so the verifier accepts it.
+    ir_.SetInsertPoint(loop);
+    llvm::Value* cpu = ir_.CreateLoad(ir_.getInt64Ty(), cpu_slot);
+    llvm::Value* found = builder_.call_helper(
+        ir_, BPF_FUNC_map_lookup_percpu_elem, {global, key, cpu});
+    ir_.CreateCondBr(ir_.CreateICmpNE(found, ir_.getInt64(0)), found_block,
+                     next);
+
+    ir_.SetInsertPoint(found_block);
+    llvm::Value* value = ir_.CreateIntToPtr(found, ir_.getPtrTy());
+    llvm::Value* head = ir_.CreateLoad(ir_.getInt64Ty(), value);
+    llvm::Value* tail = ir_.CreateLoad(ir_.getInt64Ty(), field_at(value, 8));
+    llvm::Value* old_first = ir_.CreateLoad(ir_.getInt64Ty(), first);
+    llvm::Value* old_second = ir_.CreateLoad(ir_.getInt64Ty(), second);
+    switch (map.value_kind) {
+    case MapValueKind::Min:
+    case MapValueKind::Max: {
+      // {value, set}: take set values only.
+      using P = llvm::CmpInst::Predicate;
+      bool is_min = map.value_kind == MapValueKind::Min;
+      P predicate = is_min ? (is_signed ? P::ICMP_SLT : P::ICMP_ULT)
+                           : (is_signed ? P::ICMP_SGT : P::ICMP_UGT);
+      llvm::Value* had = ir_.CreateICmpNE(ir_.CreateLoad(ir_.getInt64Ty(), any),
+                                          ir_.getInt64(0));
+      llvm::Value* set = ir_.CreateICmpNE(tail, ir_.getInt64(0));
+      llvm::Value* better = ir_.CreateOr(
+          ir_.CreateNot(had), ir_.CreateICmp(predicate, head, old_first));
+      ir_.CreateStore(
+          ir_.CreateSelect(ir_.CreateAnd(set, better), head, old_first), first);
+      ir_.CreateStore(ir_.CreateSelect(set, ir_.getInt64(1),
+                                       ir_.CreateLoad(ir_.getInt64Ty(), any)),
+                      any);
+      break;
+    }
+    case MapValueKind::Avg:
+    case MapValueKind::Stats:
+      // {count, total}.
+      ir_.CreateStore(ir_.CreateAdd(old_first, head), first);
+      ir_.CreateStore(ir_.CreateAdd(old_second, tail), second);
+      break;
+    default:
+      ir_.CreateStore(ir_.CreateAdd(old_first, head), first);
+      break;
+    }
+    ir_.CreateBr(next);
+
+    ir_.SetInsertPoint(next);
+    llvm::Value* following = ir_.CreateAdd(cpu, ir_.getInt64(1));
+    ir_.CreateStore(following, cpu_slot);
+    ir_.CreateCondBr(
+        ir_.CreateICmpULT(following, ir_.getInt64(resources_.possible_cpus)),
+        loop, done);
+
+    ir_.SetInsertPoint(done);
+    llvm::Value* result = ir_.CreateLoad(ir_.getInt64Ty(), first);
+    if (map.value_kind == MapValueKind::Avg ||
+        map.value_kind == MapValueKind::Stats) {
+      llvm::Value* count = result;
+      llvm::Value* total = ir_.CreateLoad(ir_.getInt64Ty(), second);
+      // No calls yet reads as 0 (BPF division by zero gives 0 as well).
+      result = divide(ast::BinaryOp::Div, total, count, is_signed);
+    }
+    return result;
+  }
+
   llvm::Value* unary(const ast::Unary& node) {
     llvm::Value* operand = expr(node.operand);
     switch (node.op) {
@@ -523,6 +669,9 @@ private:
                             ir_.getInt64Ty());
     case ast::UnaryOp::BitNot:
       return ir_.CreateNot(operand);
+    case ast::UnaryOp::Deref:
+    case ast::UnaryOp::AddressOf:
+      SONDE_CHECK(false, "sema rejects '*' and '&'");
     }
     return nullptr;
   }
@@ -746,8 +895,8 @@ private:
     } else {
       key = map_key(access, map);
     }
-    llvm::Value* result = builder_.call_helper(
-        ir_, BPF_FUNC_map_delete_elem, {resources_.maps[index], key});
+    llvm::Value* result = builder_.call_helper(ir_, BPF_FUNC_map_delete_elem,
+                                               {resources_.maps[index], key});
     return ir_.CreateZExt(ir_.CreateICmpEQ(result, ir_.getInt64(0)),
                           ir_.getInt64Ty());
   }
@@ -760,10 +909,10 @@ private:
     uint32_t size = sizeof(EventHeader) + sizeof(MapOperation);
     llvm::Value* record = stack_slot(size, "map.op");
     store_header(record, kind, ir_.getInt32(index));
-    llvm::Value* top = node.args.size() > 1 ? expr(node.args[1])
-                                            : ir_.getInt64(0);
-    llvm::Value* div = node.args.size() > 2 ? expr(node.args[2])
-                                            : ir_.getInt64(1);
+    llvm::Value* top =
+        node.args.size() > 1 ? expr(node.args[1]) : ir_.getInt64(0);
+    llvm::Value* div =
+        node.args.size() > 2 ? expr(node.args[2]) : ir_.getInt64(1);
     ir_.CreateStore(top, field_at(record, sizeof(EventHeader) +
                                               offsetof(MapOperation, top)));
     ir_.CreateStore(div, field_at(record, sizeof(EventHeader) +
@@ -793,24 +942,26 @@ private:
   }
 
   // str(p[, n]) into a zeroed buffer of `bound` bytes.
-  void read_string_into(const ast::Call& node,
-                        llvm::Value* dest,
-                        uint32_t bound) {
+  void
+  read_string_into(const ast::Call& node, llvm::Value* dest, uint32_t bound) {
     const Type& source_type = program_.type_of(node.args[0]);
     llvm::Value* address = expr(node.args[0]);
     llvm::Value* size = ir_.getInt64(bound);
     if (node.args.size() > 1) {
       // str(p, n) keeps at most n characters (n + 1 bytes with the NUL,
       // as bpftrace reads), within the string bound.
-      llvm::Value* limit =
-          ir_.CreateAdd(expr(node.args[1]), ir_.getInt64(1));
+      llvm::Value* limit = ir_.CreateAdd(expr(node.args[1]), ir_.getInt64(1));
       llvm::Value* too_big = ir_.CreateICmpUGT(limit, size);
       size = ir_.CreateSelect(too_big, size, limit);
     }
-    uint32_t helper_id =
-        source_type.address_space() == types::AddressSpace::User
-            ? BPF_FUNC_probe_read_user_str
-            : BPF_FUNC_probe_read_kernel_str;
+    // A pointer knows its address space; a plain integer (arg0 in a
+    // uprobe) points where the probe runs.
+    types::AddressSpace space = source_type.is_pointer()
+                                    ? source_type.address_space()
+                                    : default_address_space();
+    uint32_t helper_id = space == types::AddressSpace::User
+                             ? BPF_FUNC_probe_read_user_str
+                             : BPF_FUNC_probe_read_kernel_str;
     builder_.call_helper(
         ir_, helper_id,
         {dest, size, ir_.CreateIntToPtr(address, ir_.getPtrTy())});
@@ -873,6 +1024,16 @@ private:
   // ---- Helpers ------------------------------------------------------------
 
   llvm::Value* helper(uint32_t id) { return builder_.call_helper(ir_, id, {}); }
+
+  // User-space probes read user memory by default, the rest kernel memory.
+  types::AddressSpace default_address_space() const {
+    probes::ProbeKind kind = instance_.targets.front().kind;
+    return kind == probes::ProbeKind::Uprobe ||
+                   kind == probes::ProbeKind::Uretprobe ||
+                   kind == probes::ProbeKind::Usdt
+               ? types::AddressSpace::User
+               : types::AddressSpace::Kernel;
+  }
 
   llvm::Value* truth(llvm::Value* value) {
     return ir_.CreateICmpNE(value, ir_.getInt64(0));

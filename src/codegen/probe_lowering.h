@@ -19,6 +19,7 @@ struct ModuleResources {
   llvm::GlobalVariable* lost = nullptr;
   // Whether signed division may be emitted as BPF v4 `sdiv`.
   bool has_signed_division = false;
+  uint32_t possible_cpus = 1;
   const SourceBuffer* source = nullptr;
 };
 

@@ -5,6 +5,7 @@
 #include "base/strings.h"
 #include "codegen/codegen.h"
 #include "diag/terminal_consumer.h"
+#include "driver/list_probes.h"
 #include "driver/options.h"
 #include "driver/type_dump.h"
 #include "parse/parse.h"
@@ -133,6 +134,7 @@ int compile_and_run(const Options& options) {
   // Golden IR dumps and --stop-after=codegen must not depend on the kernel.
   bool runs = options.stop_after == Phase::Run && options.emit_elf.empty();
   codegen_options.bpf_cpu = runs && runtime::kernel_has_bpf_v4() ? "v4" : "v3";
+  codegen_options.possible_cpus = runtime::possible_cpus();
   codegen_options.source_name = source->name();
   codegen_options.source_text = std::string(source->text());
   codegen_options.ir_dump = options.dump == Dump::Ir ? &out : nullptr;
@@ -193,6 +195,10 @@ int main(int argc, char** argv) {
   if (options->version) {
     llvm::outs() << kVersion << "\n";
     return 0;
+  }
+  if (options->list) {
+    return list_probes(probe_catalog(), options->list_pattern, llvm::outs(),
+                       llvm::errs());
   }
   return compile_and_run(*options);
 }

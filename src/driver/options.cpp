@@ -13,6 +13,8 @@ const char* usage() {
 
 OPTIONS:
     -e PROGRAM             the program text
+    -l, --list [PATTERN]   list probes matching the glob PATTERN
+                           (usdt:BIN:* and uprobe:BIN:* look into BIN)
     -f, --format=FORMAT    output format: text (default) or json
     -o, --output=FILE      write program output to FILE (errors stay on
                            stderr)
@@ -117,11 +119,9 @@ parse_options(int argc, char** argv, std::string& error) {
     } else if (take_value(arg, "--emit-elf", nullptr, i, argc, argv, value,
                           error)) {
       options.emit_elf = value;
-    } else if (take_value(arg, "--output", "-o", i, argc, argv, value,
-                          error)) {
+    } else if (take_value(arg, "--output", "-o", i, argc, argv, value, error)) {
       options.output_file = value;
-    } else if (take_value(arg, "--format", "-f", i, argc, argv, value,
-                          error)) {
+    } else if (take_value(arg, "--format", "-f", i, argc, argv, value, error)) {
       if (value == "json") {
         options.json = true;
       } else if (value != "text" && error.empty()) {
@@ -137,6 +137,13 @@ parse_options(int argc, char** argv, std::string& error) {
       options.warnings = false;
     } else if (!std::strcmp(arg, "--no-color")) {
       options.color = false;
+    } else if (!std::strcmp(arg, "-l") || !std::strcmp(arg, "--list")) {
+      options.list = true;
+      // The pattern is optional: the next argument, unless it is an option.
+      if (i + 1 < argc && argv[i + 1][0] != '-') {
+        options.list_pattern = argv[++i];
+      }
+      have_program = true;
     } else if (!std::strcmp(arg, "-h") || !std::strcmp(arg, "--help")) {
       options.help = true;
     } else if (!std::strcmp(arg, "-V") || !std::strcmp(arg, "--version")) {

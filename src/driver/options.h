@@ -17,15 +17,18 @@ struct Options {
   std::vector<std::string> positional_params;
   Phase stop_after = Phase::Run;
   Dump dump = Dump::None;
-  std::string emit_elf; // --emit-elf FILE: write the BPF object there.
+  std::string emit_elf;    // --emit-elf FILE: write the BPF object there.
   std::string output_file; // -o FILE: program output goes there.
-  bool json = false;        // -f json.
+  bool json = false;       // -f json.
   bool quiet = false;
   bool verbose = false;
   bool dry_run = false;
   bool warnings = true;
   bool color = true;
   bool help = false;
+  // -l [PATTERN]: list probes instead of running a program.
+  bool list = false;
+  std::string list_pattern;
   bool version = false;
 };
 

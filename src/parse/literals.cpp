@@ -165,6 +165,12 @@ IntegerLiteral decode_integer(std::string_view text) {
   return result;
 }
 
+bool decode_decimal(std::string_view digits, uint64_t& value) {
+  value = 0;
+  return !digits.empty() && count_digits(digits, 0, 10) == digits.size() &&
+         accumulate(digits, 10, value);
+}
+
 StringLiteralValue decode_string(std::string_view token) {
   StringLiteralValue result;
   size_t end = token.size();
@@ -271,6 +277,115 @@ std::vector<std::string> split_attach_point(std::string_view raw) {
     }
   }
   return parts;
+}
+
+LabelledAttachPoint split_attach_point_label(std::string_view raw) {
+  size_t end = 0;
+  while (
+      end < raw.size() &&
+      (raw[end] == '_' || std::isalnum(static_cast<unsigned char>(raw[end])))) {
+    ++end;
+  }
+  bool identifier =
+      end > 0 && !std::isdigit(static_cast<unsigned char>(raw[0]));
+  if (!identifier || end >= raw.size() || raw[end] != '=') {
+    return {{}, raw};
+  }
+  return {raw.substr(0, end), raw.substr(end + 1)};
+}
+
+namespace {
+
+bool is_ident_char(char c) {
+  return c == '_' || std::isalnum(static_cast<unsigned char>(c));
+}
+
+// Skips whitespace, comments and `__attribute__((...))` from `i`.
+size_t skip_c_noise(std::string_view text, size_t i) {
+  while (i < text.size()) {
+    char c = text[i];
+    if (std::isspace(static_cast<unsigned char>(c))) {
+      ++i;
+    } else if (text.substr(i, 2) == "//") {
+      size_t newline = text.find('\n', i);
+      i = newline == std::string_view::npos ? text.size() : newline;
+    } else if (text.substr(i, 2) == "/*") {
+      size_t close = text.find("*/", i + 2);
+      i = close == std::string_view::npos ? text.size() : close + 2;
+    } else if (text.substr(i, 13) == "__attribute__" &&
+               (i + 13 >= text.size() || !is_ident_char(text[i + 13]))) {
+      i += 13;
+      while (i < text.size() &&
+             std::isspace(static_cast<unsigned char>(text[i]))) {
+        ++i;
+      }
+      int depth = 0;
+      while (i < text.size()) {
+        if (text[i] == '(') {
+          ++depth;
+        } else if (text[i] == ')' && --depth <= 0) {
+          ++i;
+          break;
+        } else if (depth == 0) {
+          break;
+        }
+        ++i;
+      }
+    } else {
+      break;
+    }
+  }
+  return i;
+}
+
+} // namespace
+
+CDefinitionHead parse_c_definition_head(std::string_view text) {
+  using Kind = ast::CDefinition::Kind;
+  CDefinitionHead head;
+  size_t i = 0;
+  auto keyword = [&](std::string_view word, Kind kind) {
+    if (text.substr(0, word.size()) == word &&
+        (word.size() == text.size() || !is_ident_char(text[word.size()]))) {
+      head.kind = kind;
+      i = word.size();
+      return true;
+    }
+    return false;
+  };
+  if (!keyword("struct", Kind::Struct) && !keyword("union", Kind::Union) &&
+      !keyword("enum", Kind::Enum)) {
+    return head;
+  }
+  i = skip_c_noise(text, i);
+  size_t start = i;
+  while (i < text.size() && is_ident_char(text[i])) {
+    ++i;
+  }
+  head.name = std::string(text.substr(start, i - start));
+  return head;
+}
+
+std::string describe_c_definition(std::string_view text) {
+  CDefinitionHead head = parse_c_definition_head(text);
+  std::string out;
+  switch (head.kind) {
+  case ast::CDefinition::Kind::Struct:
+    out = "struct";
+    break;
+  case ast::CDefinition::Kind::Union:
+    out = "union";
+    break;
+  case ast::CDefinition::Kind::Enum:
+    out = "enum";
+    break;
+  case ast::CDefinition::Kind::Preprocessor:
+    return std::string(text.substr(0, text.find('\n')));
+  }
+  if (!head.name.empty()) {
+    out += " " + head.name;
+  }
+  return out;
 }
 
 std::string printable(std::string_view text) {

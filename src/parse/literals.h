@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include "ast/ast.h"
+
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -28,6 +30,10 @@ struct IntegerLiteral {
 // the status is Ok.
 IntegerLiteral decode_integer(std::string_view text);
 
+// Decodes the digits of a positional parameter (`$N`) as decimal; false
+// when the value does not fit in 64 bits.
+bool decode_decimal(std::string_view digits, uint64_t& value);
+
 // An escape sequence in a string literal that is not valid; offsets are
 // relative to the start of the token.
 struct BadEscape {
@@ -51,6 +57,28 @@ StringLiteralValue decode_string(std::string_view token);
 // ':'-separated parts. A ':' inside double quotes does not split; the quotes
 // themselves are removed and `\"` / `\\` inside them are unescaped.
 std::vector<std::string> split_attach_point(std::string_view raw);
+
+// An attach point split at its label: `name=kprobe:f` has label "name"
+// and rest "kprobe:f". A label is an identifier followed by '=' before the
+// first ':'; without one the label is empty and rest is the whole text.
+struct LabelledAttachPoint {
+  std::string_view label;
+  std::string_view rest;
+};
+LabelledAttachPoint split_attach_point_label(std::string_view raw);
+
+// The kind and tag of a C definition's text (`struct __attribute__((x))
+// Foo {...};` is Struct "Foo"; an anonymous one has an empty name). Text
+// that does not start with struct, union or enum is Preprocessor.
+struct CDefinitionHead {
+  ast::CDefinition::Kind kind = ast::CDefinition::Kind::Preprocessor;
+  std::string name;
+};
+CDefinitionHead parse_c_definition_head(std::string_view text);
+
+// How a C definition is named in messages: "struct Foo", or just "enum"
+// for an anonymous one.
+std::string describe_c_definition(std::string_view text);
 
 // A printable form of one character (or UTF-8 sequence) for messages:
 // control bytes and stray high bytes print as `\xNN`.

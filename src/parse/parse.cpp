@@ -2,6 +2,7 @@
 #include "parse/parse.h"
 
 #include "base/check.h"
+#include "base/strings.h"
 #include "lexer.h"
 #include "parse/literals.h"
 #include "parse/parse_state.h"
@@ -32,41 +33,247 @@ void ParseState::close_bracket() {
   }
 }
 
-bool ParseState::predicate_ends_here() const {
-  std::string_view text = source.text();
-  size_t i = offset;
+namespace {
+
+bool is_space(char c) {
+  return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' ||
+         c == '\v';
+}
+
+bool is_ident_char(char c) {
+  return c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+         (c >= '0' && c <= '9');
+}
+
+// The offset of the first character at or after `i` that is neither
+// whitespace nor inside a comment (text.size() at the end).
+size_t skip_space_and_comments(std::string_view text, size_t i) {
   while (i < text.size()) {
-    char c = text[i];
-    if (c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' ||
-        c == '\v') {
+    if (is_space(text[i])) {
       ++i;
     } else if (text.substr(i, 2) == "//") {
       i = text.find('\n', i);
+      if (i == std::string_view::npos) {
+        return text.size();
+      }
     } else if (text.substr(i, 2) == "/*") {
       size_t close = text.find("*/", i + 2);
-      i = close == std::string_view::npos ? close : close + 2;
+      if (close == std::string_view::npos) {
+        return text.size();
+      }
+      i = close + 2;
     } else {
-      return c == '{';
+      break;
     }
   }
-  return false;
+  return i;
 }
+
+size_t skip_space(std::string_view text, size_t i) {
+  while (i < text.size() && is_space(text[i])) {
+    ++i;
+  }
+  return i;
+}
+
+// The offset just after `word` at `i` when it is there as a whole word.
+size_t word_at(std::string_view text, size_t i, std::string_view word) {
+  if (text.substr(i, word.size()) != word) {
+    return 0;
+  }
+  size_t end = i + word.size();
+  if (end < text.size() && is_ident_char(text[end])) {
+    return 0;
+  }
+  return end;
+}
+
+bool is_attach_point_char(char c) {
+  return is_ident_char(c) || c == '-' || c == '.' || c == '*' || c == '+' ||
+         c == '@' || c == '$' || c == '=';
+}
+
+// The end of the attach point that starts at `begin`, scanned like the
+// lexer's `attachpoint` pattern, and whether it has a ':'.
+size_t attach_point_end(std::string_view text, size_t begin, bool& colon) {
+  size_t i = begin;
+  bool segment_start = true;
+  bool path = false;
+  colon = false;
+  while (i < text.size()) {
+    char c = text[i];
+    if (c == '"') {
+      size_t j = i + 1;
+      while (j < text.size() && text[j] != '"' && text[j] != '\n') {
+        j += text[j] == '\\' ? 2 : 1;
+      }
+      if (j >= text.size() || text[j] != '"') {
+        return begin;
+      }
+      i = j + 1;
+      segment_start = false;
+    } else if (c == ':') {
+      colon = true;
+      segment_start = true;
+      path = false;
+      ++i;
+    } else if (segment_start && i > begin && (c == '/' || c == '.')) {
+      path = true;
+      segment_start = false;
+      ++i;
+    } else if (is_attach_point_char(c) || (c == '/' && path)) {
+      segment_start = false;
+      ++i;
+    } else {
+      break;
+    }
+  }
+  return i;
+}
+
+} // namespace
+
+bool ParseState::predicate_ends_here() const {
+  std::string_view text = source.text();
+  size_t i = skip_space_and_comments(text, offset);
+  return i < text.size() && text[i] == '{';
+}
+
+bool ParseState::followed_by_stars_and_rparen() const {
+  std::string_view text = source.text();
+  size_t i = offset;
+  unsigned stars = 0;
+  while (i < text.size() && (is_space(text[i]) || text[i] == '*')) {
+    stars += text[i] == '*' ? 1 : 0;
+    ++i;
+  }
+  return stars > 0 && i < text.size() && text[i] == ')';
+}
+
+uint32_t ParseState::top_level_item_at(uint32_t begin) const {
+  std::string_view text = source.text();
+  if ((brace_depth == 0 && !top_item) || begin >= text.size() ||
+      (begin > 0 && text[begin - 1] != '\n')) {
+    return 0;
+  }
+  // `macro NAME`, `fn NAME`, `config = {`, `let @m`, and (between items,
+  // where it cannot be a statement) `import "x"`.
+  for (std::string_view keyword : {"macro", "fn"}) {
+    size_t end = word_at(text, begin, keyword);
+    size_t next = skip_space(text, end);
+    if (end != 0 && next > end && next < text.size() &&
+        is_ident_char(text[next])) {
+      return static_cast<uint32_t>(keyword.size());
+    }
+  }
+  if (size_t end = word_at(text, begin, "config")) {
+    size_t next = skip_space(text, end);
+    if (next < text.size() && text[next] == '=') {
+      next = skip_space(text, next + 1);
+      if (next < text.size() && text[next] == '{') {
+        return 6;
+      }
+    }
+  }
+  if (size_t end = word_at(text, begin, "let")) {
+    size_t next = skip_space(text, end);
+    if (next > end && next < text.size() && text[next] == '@') {
+      return 3;
+    }
+  }
+  if (size_t end = word_at(text, begin, "import");
+      end != 0 && brace_depth == 0) {
+    size_t next = skip_space(text, end);
+    if (next < text.size() && text[next] == '"') {
+      return 6;
+    }
+  }
+  // An attach point with a ':' (or BEGIN/END) followed by its predicate,
+  // its block or another attach point.
+  bool colon = false;
+  size_t end = attach_point_end(text, begin, colon);
+  std::string_view word = text.substr(begin, end - begin);
+  bool special =
+      word == "BEGIN" || word == "END" || word == "begin" || word == "end";
+  if (end == begin || (!colon && !special)) {
+    return 0;
+  }
+  size_t next = skip_space_and_comments(text, end);
+  if (next < text.size() &&
+      (text[next] == '{' || text[next] == '/' || text[next] == ',')) {
+    return static_cast<uint32_t>(end - begin);
+  }
+  return 0;
+}
+
+namespace {
+
+bool is_binary_operator(Parser::symbol_kind_type kind) {
+  using K = Parser::symbol_kind;
+  switch (kind) {
+  case K::S_PLUS:
+  case K::S_MINUS:
+  case K::S_STAR:
+  case K::S_SLASH:
+  case K::S_PERCENT:
+  case K::S_AMP:
+  case K::S_PIPE:
+  case K::S_CARET:
+  case K::S_EQ:
+  case K::S_NE:
+  case K::S_LT:
+  case K::S_LE:
+  case K::S_GT:
+  case K::S_GE:
+  case K::S_SHL:
+  case K::S_SHR:
+  case K::S_LAND:
+  case K::S_LOR:
+  case K::S_QUESTION:
+  case K::S_ELVIS:
+    return true;
+  default:
+    return false;
+  }
+}
+
+const std::vector<std::string>& statement_keywords() {
+  static const std::vector<std::string> keywords = {
+      "if",    "else",     "while",  "for", "unroll",
+      "break", "continue", "return", "let", "import"};
+  return keywords;
+}
+
+const std::vector<std::string>& top_level_keywords() {
+  static const std::vector<std::string> keywords = {"config", "import", "macro",
+                                                    "fn", "let"};
+  return keywords;
+}
+
+} // namespace
 
 // Reports a syntax error at the parser's lookahead. The message names the
 // unexpected token and, when there are at most four, the tokens that would
-// have been accepted; hints guess at two common slips.
+// have been accepted; hints guess at common slips.
 void Parser::report_syntax_error(const context& ctx) const {
   symbol_kind_type token = ctx.token();
   SourceRange range = ctx.location();
   if (token == symbol_kind::S_YYUNDEF) {
-    state.diag
-        .build(diag::Kind::InvalidCharacter, range,
-               {printable(state.source.slice(range))})
-        .emit();
+    std::string_view text = state.source.slice(range);
+    diag::DiagnosticBuilder builder = state.diag.build(
+        diag::Kind::InvalidCharacter, range, {printable(text)});
+    if (text == "'") {
+      builder.hint(diag::Kind::NoCharacterLiterals);
+    }
+    builder.emit();
     return;
   }
   if (token == symbol_kind::S_YYEOF && state.stopped) {
     // The lexer already reported why the input ended early.
+    return;
+  }
+  if (token == symbol_kind::S_RBRACE && range.begin == range.end) {
+    // A '}' the lexer added after reporting MissingClosingBrace.
     return;
   }
 
@@ -77,8 +284,19 @@ void Parser::report_syntax_error(const context& ctx) const {
   };
 
   constexpr int kMaxListed = 4;
-  std::string unexpected = symbol_name(token);
+  // A type keyword is named by its spelling ("unexpected 'string'").
+  std::string unexpected =
+      token == symbol_kind::S_BUILTIN_TYPE || token == symbol_kind::S_SIZED_TYPE
+          ? "'" + std::string(state.source.slice(range)) + "'"
+          : std::string(symbol_name(token));
   diag::DiagnosticBuilder builder = [&] {
+    if (token == symbol_kind::S_ELSE) {
+      return state.diag.build(diag::Kind::ElseWithoutIf, range);
+    }
+    if (count > kMaxListed && is_expected(symbol_kind::S_ATTACH_POINT)) {
+      return state.diag.build(diag::Kind::SyntaxErrorExpectedItem, range,
+                              {unexpected});
+    }
     if (count == 0 || count > kMaxListed) {
       return state.diag.build(diag::Kind::SyntaxError, range, {unexpected});
     }
@@ -93,16 +311,38 @@ void Parser::report_syntax_error(const context& ctx) const {
                             {unexpected, list});
   }();
 
-  // `=` where `==` would do, inside a predicate or parentheses
-  // (`if ($x = 1)`), is most likely a comparison.
-  if (token == symbol_kind::S_ASSIGN && is_expected(symbol_kind::S_EQ) &&
-      (state.in_predicate || is_expected(symbol_kind::S_RPAREN))) {
+  // The block that end of input left open.
+  if (token == symbol_kind::S_YYEOF && !state.open_braces.empty()) {
+    uint32_t open = state.open_braces.back();
+    builder.note({open, open + 1}, diag::Kind::UnclosedBrace);
+  }
+  // `=` where `==` would do, inside a predicate, parentheses
+  // (`if ($x = 1)`) or a condition, is most likely a comparison.
+  auto previous = static_cast<symbol_kind_type>(state.prev_kind);
+  bool after_keyword =
+      previous == symbol_kind::S_IF || previous == symbol_kind::S_WHILE;
+  if (token == symbol_kind::S_ASSIGN &&
+      ((is_expected(symbol_kind::S_EQ) &&
+        (state.in_predicate || is_expected(symbol_kind::S_RPAREN))) ||
+       (state.in_condition && !after_keyword))) {
     builder.hint(diag::Kind::AssignInPredicate);
+  } else if (state.in_condition && is_binary_operator(token) &&
+             is_expected(symbol_kind::S_LBRACE)) {
+    // `if $x > 1 {`: only a unary condition may go without parentheses.
+    std::string keyword = std::string(state.condition_word);
+    builder.hint(diag::Kind::ConditionNeedsParens, {keyword});
+  }
+  // A ')' is missing when the statement or block ends inside a call or
+  // parenthesised expression.
+  bool ends_statement =
+      token == symbol_kind::S_SEMI || token == symbol_kind::S_LBRACE ||
+      token == symbol_kind::S_RBRACE || token == symbol_kind::S_YYEOF;
+  if (ends_statement && is_expected(symbol_kind::S_RPAREN)) {
+    builder.hint_at({state.prev_end, state.prev_end}, diag::Kind::MissingParen);
   }
   // A statement that starts on a new line right where a ';' would have been
   // accepted most likely follows one whose ';' was forgotten (unless the
   // line before ended with a token that needs no ';' after it).
-  auto previous = static_cast<symbol_kind_type>(state.prev_kind);
   bool previous_ends_statement = previous == symbol_kind::S_SEMI ||
                                  previous == symbol_kind::S_LBRACE ||
                                  previous == symbol_kind::S_RBRACE;
@@ -112,6 +352,23 @@ void Parser::report_syntax_error(const context& ctx) const {
           state.source.line_column(state.prev_end).line) {
     builder.hint_at({state.prev_end, state.prev_end},
                     diag::Kind::MissingSemicolon);
+  }
+  // `whlie (x) {`, `retrun 1`, `macor m() {}`: a misspelled keyword starts
+  // the statement or item, and the error comes right after it (or at the
+  // '{' of what should have been an if or loop).
+  if (!state.stmt_word.empty()) {
+    const auto& keywords =
+        state.stmt_word_top_level ? top_level_keywords() : statement_keywords();
+    bool right_after = state.prev_range.begin == state.stmt_word_range.begin &&
+                       state.prev_range.end == state.stmt_word_range.end;
+    auto close = closest_match(state.stmt_word, keywords);
+    bool takes_block = close && (*close == "if" || *close == "while" ||
+                                 *close == "for" || *close == "unroll");
+    if (close && *close != state.stmt_word &&
+        (right_after || (takes_block && token == symbol_kind::S_LBRACE))) {
+      builder.hint_at(state.stmt_word_range, diag::Kind::MisspelledKeyword,
+                      {state.stmt_word, *close});
+    }
   }
   builder.emit();
 }
@@ -129,87 +386,7 @@ namespace {
 
 using detail::kMaxNesting;
 
-// The children of a node, in source order.
-void children(ast::Node* node, std::vector<ast::Node*>& out) {
-  auto add = [&](ast::Node* child) {
-    if (child != nullptr) {
-      out.push_back(child);
-    }
-  };
-  switch (node->kind()) {
-  case ast::NodeKind::Program:
-    for (ast::Probe* probe : static_cast<ast::Program*>(node)->probes) {
-      add(probe);
-    }
-    return;
-  case ast::NodeKind::Probe: {
-    auto* probe = static_cast<ast::Probe*>(node);
-    for (ast::AttachPoint* ap : probe->attach_points) {
-      add(ap);
-    }
-    add(probe->predicate);
-    add(probe->body);
-    return;
-  }
-  case ast::NodeKind::Block:
-    for (ast::Stmt* stmt : static_cast<ast::Block*>(node)->stmts) {
-      add(stmt);
-    }
-    return;
-  case ast::NodeKind::ExprStmt:
-    add(static_cast<ast::ExprStmt*>(node)->expr);
-    return;
-  case ast::NodeKind::AssignVar: {
-    auto* assign = static_cast<ast::AssignVar*>(node);
-    add(assign->target);
-    add(assign->value);
-    return;
-  }
-  case ast::NodeKind::AssignMap: {
-    auto* assign = static_cast<ast::AssignMap*>(node);
-    add(assign->target);
-    add(assign->value);
-    return;
-  }
-  case ast::NodeKind::If: {
-    auto* stmt = static_cast<ast::If*>(node);
-    add(stmt->cond);
-    add(stmt->then_block);
-    add(stmt->else_block);
-    return;
-  }
-  case ast::NodeKind::MapAccess:
-    for (ast::Expr* key : static_cast<ast::MapAccess*>(node)->keys) {
-      add(key);
-    }
-    return;
-  case ast::NodeKind::Binary: {
-    auto* binary = static_cast<ast::Binary*>(node);
-    add(binary->lhs);
-    add(binary->rhs);
-    return;
-  }
-  case ast::NodeKind::Unary:
-    add(static_cast<ast::Unary*>(node)->operand);
-    return;
-  case ast::NodeKind::Call:
-    for (ast::Expr* arg : static_cast<ast::Call*>(node)->args) {
-      add(arg);
-    }
-    return;
-  case ast::NodeKind::FieldAccess:
-    add(static_cast<ast::FieldAccess*>(node)->base);
-    return;
-  case ast::NodeKind::AttachPoint:
-  case ast::NodeKind::IntLiteral:
-  case ast::NodeKind::StringLiteral:
-  case ast::NodeKind::Builtin:
-  case ast::NodeKind::Variable:
-    return;
-  }
-}
-
-// Finds the first node nested deeper than kMaxNesting blocks and
+// Finds the first node nested deeper than kMaxNesting blocks, types and
 // expressions, without recursing: brackets are capped by the lexer, but
 // long operator chains (`1+1+...`, `- - - x`) nest without them, and every
 // later pass walks the tree recursively.
@@ -220,18 +397,97 @@ ast::Node* too_deep(ast::Program* program) {
     auto [node, level] = stack.back();
     stack.pop_back();
     if (ast::dyn_cast<ast::Expr>(node) != nullptr ||
-        node->kind() == ast::NodeKind::Block) {
+        node->kind() == ast::NodeKind::Block ||
+        node->kind() == ast::NodeKind::TypeSpec) {
       if (++level > kMaxNesting) {
         return node;
       }
     }
     kids.clear();
-    children(node, kids);
+    ast::collect_children(node, kids);
     for (auto it = kids.rbegin(); it != kids.rend(); ++it) {
       stack.emplace_back(*it, level);
     }
   }
   return nullptr;
+}
+
+// One top-level item for the order check. Rank 0: C definitions; 1: config
+// blocks and imports; 2: everything else.
+struct OrderedItem {
+  int rank;
+  SourceRange range; // Where to report it.
+  std::string word;  // How a note names it.
+};
+
+std::string first_line(std::string_view text) {
+  return std::string(text.substr(0, text.find('\n')));
+}
+
+// Reports items that come after an item of a later group (SPEC: C
+// definitions, then config and imports, then the rest).
+void check_order(const detail::ParseState& state,
+                 diag::DiagnosticEngine& diag) {
+  std::vector<OrderedItem> items;
+  auto keyword = [](SourceRange range, uint32_t length) {
+    return SourceRange{range.begin, range.begin + length};
+  };
+  for (const ast::CDefinition& def : state.c_definitions) {
+    items.push_back({0, def.range, first_line(def.text)});
+  }
+  for (const ast::Config* config : state.configs) {
+    items.push_back({1, keyword(config->range(), 6), "config"});
+  }
+  for (const ast::Import* import : state.imports) {
+    items.push_back({1, keyword(import->range(), 6), "import"});
+  }
+  for (const ast::Probe* probe : state.probes) {
+    const ast::AttachPoint* ap = probe->attach_points.front();
+    items.push_back({2, ap->range(), ap->raw});
+  }
+  for (const ast::MacroDef* macro : state.macros) {
+    items.push_back({2, keyword(macro->range(), 5), "macro " + macro->name});
+  }
+  for (const ast::FunctionDef* fn : state.functions) {
+    items.push_back({2, keyword(fn->range(), 2), "fn " + fn->name});
+  }
+  for (const ast::MapDecl* decl : state.map_decls) {
+    items.push_back({2, keyword(decl->range(), 3), "let " + decl->name});
+  }
+  // Items never share a start offset, so the order is total.
+  std::sort(items.begin(), items.end(),
+            [](const OrderedItem& a, const OrderedItem& b) {
+              return a.range.begin < b.range.begin;
+            });
+  // The first item of each rank, to point at in notes.
+  const OrderedItem* first_of_rank[3] = {nullptr, nullptr, nullptr};
+  for (const OrderedItem& item : items) {
+    const OrderedItem* later = nullptr;
+    for (int rank = 2; rank > item.rank; --rank) {
+      if (first_of_rank[rank] != nullptr) {
+        later = first_of_rank[rank];
+        // Point at the earliest of the items it should precede.
+        for (int other = rank - 1; other > item.rank; --other) {
+          if (first_of_rank[other] != nullptr &&
+              first_of_rank[other]->range.begin < later->range.begin) {
+            later = first_of_rank[other];
+          }
+        }
+        break;
+      }
+    }
+    if (first_of_rank[item.rank] == nullptr) {
+      first_of_rank[item.rank] = &item;
+    }
+    if (later == nullptr) {
+      continue;
+    }
+    diag::DiagnosticBuilder builder =
+        item.rank == 0
+            ? diag.build(diag::Kind::CDefinitionOutOfOrder, item.range)
+            : diag.build(diag::Kind::ConfigOutOfOrder, item.range, {item.word});
+    builder.note(later->range, diag::Kind::EarlierItem, {later->word}).emit();
+  }
 }
 
 // Owns the Flex scanner and its input buffer for one parse.
@@ -280,11 +536,19 @@ ast::Program* parse(const SourceBuffer& source,
   }
 
   SourceRange range{start, start};
-  if (!state.probes.empty()) {
-    range = SourceRange::join(state.probes.front()->range(),
-                              state.probes.back()->range());
+  if (!state.items.empty()) {
+    range = SourceRange::join(state.items.front()->range(),
+                              state.items.back()->range());
   }
-  auto* program = context.make<ast::Program>(range, std::move(state.probes));
+  auto* program = context.make<ast::Program>(range, state.probes);
+  program->c_definitions = state.c_definitions_node;
+  program->configs = state.configs;
+  program->imports = state.imports;
+  program->macros = state.macros;
+  program->functions = state.functions;
+  program->map_decls = state.map_decls;
+  program->items = state.items;
+  check_order(state, diag);
   if (ast::Node* node = too_deep(program)) {
     diag.build(diag::Kind::NestingTooDeep, node->range(),
                {std::to_string(kMaxNesting)})

@@ -55,6 +55,15 @@ ProbeType::arg_declarations(const AttachTarget&) const {
   return std::vector<std::string>{};
 }
 
+Result<std::vector<Attachment>> single_attachment(bpf_link* link) {
+  if (link == nullptr) {
+    return make_error(attach_error_text(errno));
+  }
+  std::vector<Attachment> attachments;
+  attachments.emplace_back(link);
+  return attachments;
+}
+
 std::string attach_error_text(int error) {
   std::string text = std::strerror(error);
   if (error == EPERM || error == EACCES) {
@@ -75,6 +84,9 @@ ProbeCatalog::create(std::shared_ptr<const Tracefs> tracefs) {
   catalog->add(make_profile_probe(), {"profile", "p"});
   catalog->add(make_software_probe(), {"software", "s"});
   catalog->add(make_hardware_probe(), {"hardware", "h"});
+  catalog->add(make_uprobe_probe(false), {"uprobe", "u"});
+  catalog->add(make_uprobe_probe(true), {"uretprobe", "ur"});
+  catalog->add(make_usdt_probe(), {"usdt", "U"});
   return catalog;
 }
 

@@ -52,10 +52,10 @@ ExpandResult CounterProbe::expand(const std::vector<std::string>& parts) const {
     }
     count = parsed->first;
   }
-  std::string full = provider_ + ":" + std::string(event->name) + ":" +
-                     std::to_string(count);
-  return std::vector<AttachTarget>{AttachTarget{
-      kind_, std::move(full), {std::string(event->name)}, count}};
+  std::string full =
+      provider_ + ":" + std::string(event->name) + ":" + std::to_string(count);
+  return std::vector<AttachTarget>{
+      AttachTarget{kind_, std::move(full), {std::string(event->name)}, count}};
 }
 
 Result<std::vector<std::string>> CounterProbe::list() const {

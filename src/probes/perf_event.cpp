@@ -5,16 +5,14 @@
 #include "probes/providers.h"
 
 #include <bpf/libbpf.h>
-
 #include <cerrno>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 namespace sonde::probes {
 
-Result<Attachment> attach_perf_event(bpf_program* program,
-                                     perf_event_attr attr,
-                                     uint32_t cpu) {
+Result<Attachment>
+attach_perf_event(bpf_program* program, perf_event_attr attr, uint32_t cpu) {
   attr.size = sizeof(attr);
   int fd = static_cast<int>(::syscall(__NR_perf_event_open, &attr,
                                       /*pid=*/-1, cpu, /*group_fd=*/-1,

@@ -3,9 +3,8 @@
 
 #include "probes/probe_type.h"
 
-#include <linux/perf_event.h>
-
 #include <cstdint>
+#include <linux/perf_event.h>
 #include <vector>
 
 // Attaching BPF programs to perf events, shared by the timer and counter
@@ -14,9 +13,8 @@ namespace sonde::probes {
 
 // Opens the perf event `attr` for every process on `cpu` and attaches
 // `program` to it. The returned attachment owns the event.
-Result<Attachment> attach_perf_event(bpf_program* program,
-                                     perf_event_attr attr,
-                                     uint32_t cpu);
+Result<Attachment>
+attach_perf_event(bpf_program* program, perf_event_attr attr, uint32_t cpu);
 
 // The same on every online CPU.
 Result<std::vector<Attachment>>

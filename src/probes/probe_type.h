@@ -38,6 +38,27 @@ enum class ProgramType : uint8_t {
   RawTracepoint, // BEGIN/END, run with BPF_PROG_TEST_RUN.
   Tracepoint,
   PerfEvent,
+  Kprobe, // kprobes and uprobes: the context is the traced task's pt_regs.
+};
+
+// Where one USDT argument is at its probe site (x86_64): a constant, a
+// register of pt_regs, or memory at register + displacement (+ index *
+// scale). Offsets are into struct pt_regs.
+struct UsdtArgument {
+  enum class Kind : uint8_t { Constant, Register, Memory, Unsupported };
+  Kind kind = Kind::Constant;
+  uint8_t size = 8;
+  bool is_signed = false;
+  // Constant: the value; Memory: the displacement.
+  int64_t value = 0;
+  uint16_t base_offset = 0;
+  // Registers such as %ah hold the value 8 bits up.
+  uint8_t shift = 0;
+  bool has_index = false;
+  uint16_t index_offset = 0;
+  uint8_t scale = 1;
+  // The spec as the note writes it ("-4@%edi"), for messages.
+  std::string spec;
 };
 
 // One concrete attach point after expansion, e.g.
@@ -51,6 +72,12 @@ struct AttachTarget {
   uint64_t period_ns = 0;
   // Profilers given `hz:N` sample at this frequency instead of a period.
   uint64_t frequency_hz = 0;
+  // Uprobes: the probed instruction's offset in the file target[0].
+  uint64_t file_offset = 0;
+  // USDT: the semaphore's file offset (0 when the probe has none), which
+  // the kernel increments while the probe is attached, and the arguments.
+  uint64_t semaphore_offset = 0;
+  std::vector<UsdtArgument> usdt_arguments = {};
 };
 
 // Why an attach point could not be expanded. `detail` depends on the

@@ -32,8 +32,8 @@ public:
   }
 
   Result<std::vector<std::string>> list() const override {
-    return std::vector<std::string>{"profile:hz:", "profile:ms:", "profile:s:",
-                                    "profile:us:"};
+    return std::vector<std::string>{
+        "profile:hz:", "profile:ms:", "profile:s:", "profile:us:"};
   }
 
   ProgramType program_type() const override { return ProgramType::PerfEvent; }

@@ -35,8 +35,22 @@ std::unique_ptr<ProbeType> make_profile_probe();
 std::unique_ptr<ProbeType> make_software_probe();
 std::unique_ptr<ProbeType> make_hardware_probe();
 
+// `uprobe:BIN:FN[+OFF]`, `uprobe:BIN:0xADDR` and `uretprobe:BIN:FN`: BIN is
+// a path, a program in $PATH or a library name (`libc`); FN may be a glob
+// or a demangled C++ name.
+std::unique_ptr<ProbeType> make_uprobe_probe(bool return_probe);
+
+// `usdt:BIN:PROVIDER:PROBE` and `usdt:BIN:PROBE` (any provider), globs in
+// both; one target per probe site, each with its decoded arguments and
+// semaphore.
+std::unique_ptr<ProbeType> make_usdt_probe();
+
 // The text for a failed attach: strerror, plus what usually fixes it for
 // permission errors. Used by every provider's attach().
 std::string attach_error_text(int error);
+
+// The result of a libbpf attach call that makes one link: the attachment,
+// or an error from errno when `link` is null.
+Result<std::vector<Attachment>> single_attachment(bpf_link* link);
 
 } // namespace sonde::probes

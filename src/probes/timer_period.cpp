@@ -91,14 +91,16 @@ std::variant<uint64_t, ExpandError> period_with_unit(const std::string& unit,
                                                      const std::string& rate) {
   auto count = parse_count(rate);
   if (!count || count->second != rate.size()) {
-    return invalid_attach_point("rate '" + rate + "' is not a positive integer");
+    return invalid_attach_point("rate '" + rate +
+                                "' is not a positive integer");
   }
   if (count->first == 0) {
     return invalid_attach_point("rate must be greater than 0");
   }
   if (unit == "hz") {
     if (count->first > kNsPerSecond) {
-      return invalid_attach_point("rate " + rate + " hz is above 1000000000 hz");
+      return invalid_attach_point("rate " + rate +
+                                  " hz is above 1000000000 hz");
     }
     return kNsPerSecond / count->first;
   }
@@ -116,8 +118,8 @@ std::variant<uint64_t, ExpandError> period_with_unit(const std::string& unit,
   if (auto near = closest_match(unit, names)) {
     suggestion = *near + ":" + rate;
   }
-  return invalid_attach_point("unknown unit '" + unit + "': expected s, ms, us or hz",
-                 suggestion);
+  return invalid_attach_point(
+      "unknown unit '" + unit + "': expected s, ms, us or hz", suggestion);
 }
 
 // `N` with an optional duration suffix.
@@ -125,9 +127,10 @@ std::variant<uint64_t, ExpandError>
 period_with_suffix(const std::string& text) {
   auto count = parse_count(text);
   if (!count) {
-    return invalid_attach_point("'" + text +
-                   "' is not a period: expected UNIT:N (s, ms, us, hz) or "
-                   "a duration such as 100ms");
+    return invalid_attach_point(
+        "'" + text +
+        "' is not a period: expected UNIT:N (s, ms, us, hz) or "
+        "a duration such as 100ms");
   }
   std::string_view suffix = std::string_view(text).substr(count->second);
   uint64_t factor = suffix.empty() ? 1 : 0;
@@ -145,9 +148,10 @@ period_with_suffix(const std::string& text) {
     if (auto near = closest_match(suffix, names)) {
       suggestion = text.substr(0, count->second) + *near;
     }
-    return invalid_attach_point("unknown duration suffix '" + std::string(suffix) +
-                       "': expected ns, us, ms, s, m, h or d",
-                   suggestion);
+    return invalid_attach_point("unknown duration suffix '" +
+                                    std::string(suffix) +
+                                    "': expected ns, us, ms, s, m, h or d",
+                                suggestion);
   }
   uint64_t period = 0;
   if (__builtin_mul_overflow(count->first, factor, &period)) {
@@ -155,7 +159,7 @@ period_with_suffix(const std::string& text) {
   }
   if (period < kMinimumPeriodNs) {
     return invalid_attach_point("period '" + text +
-                   "' is below the minimum of 1000 ns (1us)");
+                                "' is below the minimum of 1000 ns (1us)");
   }
   return period;
 }

@@ -140,14 +140,8 @@ public:
   attach(bpf_program* program, const AttachTarget& target) const override {
     const std::string& category = target.target.at(0);
     const std::string& event = target.target.at(1);
-    bpf_link* link = bpf_program__attach_tracepoint(program, category.c_str(),
-                                                    event.c_str());
-    if (link == nullptr) {
-      return make_error(attach_error_text(errno));
-    }
-    std::vector<Attachment> attachments;
-    attachments.emplace_back(link);
-    return attachments;
+    return single_attachment(bpf_program__attach_tracepoint(
+        program, category.c_str(), event.c_str()));
   }
 
 private:

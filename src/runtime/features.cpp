@@ -2,6 +2,7 @@
 #include "runtime/features.h"
 
 #include <bpf/bpf.h>
+#include <bpf/libbpf.h>
 #include <linux/bpf.h>
 #include <unistd.h>
 
@@ -24,6 +25,11 @@ bool probe_bpf_v4() {
   return true;
 }
 } // namespace
+
+uint32_t possible_cpus() {
+  static const int cpus = libbpf_num_possible_cpus();
+  return cpus > 0 ? cpus : 1;
+}
 
 bool kernel_has_bpf_v4() {
   static const bool has_v4 = probe_bpf_v4();

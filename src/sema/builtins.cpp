@@ -49,6 +49,20 @@ std::optional<FunctionSignature> find_function(const std::string& name) {
   return std::nullopt;
 }
 
+std::optional<unsigned> register_argument(const std::string& name) {
+  if (name.size() < 4 || name.compare(0, 3, "arg") != 0) {
+    return std::nullopt;
+  }
+  unsigned index = 0;
+  for (size_t i = 3; i < name.size(); ++i) {
+    if (name[i] < '0' || name[i] > '9' || index > 1000) {
+      return std::nullopt;
+    }
+    index = index * 10 + (name[i] - '0');
+  }
+  return index;
+}
+
 std::vector<std::string> variable_names() {
   std::vector<std::string> names;
   for (const VariableEntry& entry : kVariables) {

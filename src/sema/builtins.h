@@ -34,6 +34,11 @@ std::optional<FunctionSignature> find_function(const std::string& name);
 std::vector<std::string> variable_names();
 std::vector<std::string> function_names();
 
+// For `arg0`..`arg5`: the argument's index; nullopt for other names.
+// Arguments past the sixth live on the stack, not in registers.
+std::optional<unsigned> register_argument(const std::string& name);
+inline constexpr unsigned kRegisterArguments = 6;
+
 // The default bound of strings read with str() and stored in maps.
 inline constexpr uint32_t kDefaultStringSize = 64;
 

@@ -4,6 +4,7 @@
 #include "sema/builtins.h"
 #include "sema/pipeline.h"
 
+#include <algorithm>
 #include <limits>
 
 namespace sonde::sema {
@@ -50,8 +51,10 @@ private:
     variables_ = &checked_.variables[&probe];
     variables_->clear();
     args_records_.clear();
+    targets_ = nullptr;
     auto found = expanded_.find(&probe);
     if (found != expanded_.end()) {
+      targets_ = &found->second;
       for (const probes::AttachTarget& target : found->second) {
         if (target.kind != probes::ProbeKind::Tracepoint) {
           continue;
@@ -68,6 +71,41 @@ private:
       check_condition(probe.predicate);
     }
     check_block(*probe.body);
+  }
+
+  // argN of a USDT probe: every site must have that argument, in a form
+  // codegen can read.
+  Type check_usdt_argument(const ast::Builtin& builtin, unsigned index) {
+    bool is_signed = true;
+    for (const probes::AttachTarget& target : *targets_) {
+      if (index >= target.usdt_arguments.size()) {
+        error(diag::Kind::UsdtArgumentMissing, builtin.range(),
+              {builtin.name, target.full_name,
+               std::to_string(target.usdt_arguments.size())});
+        return Type::none();
+      }
+      const probes::UsdtArgument& argument = target.usdt_arguments[index];
+      if (argument.kind == probes::UsdtArgument::Kind::Unsupported) {
+        error(diag::Kind::UsdtArgumentUnsupported, builtin.range(),
+              {builtin.name, target.full_name, argument.spec});
+        return Type::none();
+      }
+      is_signed = is_signed && argument.is_signed;
+    }
+    return Type::integer(8, is_signed);
+  }
+
+  // Whether every target of the current probe is of one of `kinds`.
+  bool all_targets_are(std::initializer_list<probes::ProbeKind> kinds) const {
+    if (targets_ == nullptr || targets_->empty()) {
+      return false;
+    }
+    for (const probes::AttachTarget& target : *targets_) {
+      if (std::find(kinds.begin(), kinds.end(), target.kind) == kinds.end()) {
+        return false;
+      }
+    }
+    return true;
   }
 
   void check_block(const ast::Block& block) {
@@ -111,6 +149,10 @@ private:
       return;
     }
     default:
+      // Parsed, but not compiled yet: say so rather than drop it.
+      error(
+          diag::Kind::NotSupportedYet, stmt.range(),
+          {std::string("the statement '") + ast::kind_name(stmt.kind()) + "'"});
       return;
     }
   }
@@ -316,9 +358,9 @@ private:
         return;
       }
       if (!same_keys(map.key_types, shape.key_types)) {
-        diagnostic(diag::Kind::MapKeyMismatch, target.range(),
-                   {target.name, keys_name(map.key_types),
-                    keys_name(shape.key_types)})
+        diagnostic(
+            diag::Kind::MapKeyMismatch, target.range(),
+            {target.name, keys_name(map.key_types), keys_name(shape.key_types)})
             .note(map.first_use->range(), diag::Kind::PreviousUse)
             .emit();
       }
@@ -429,6 +471,12 @@ private:
         return Type::u64();
       case ast::UnaryOp::BitNot:
         return storage_type(operand);
+      case ast::UnaryOp::Deref:
+      case ast::UnaryOp::AddressOf:
+        error(diag::Kind::NotSupportedYet, expr.range(),
+              {std::string("the unary operator '") + ast::spelling(unary.op) +
+               "'"});
+        return Type::none();
       }
       return Type::none();
     }
@@ -437,11 +485,32 @@ private:
     case ast::NodeKind::FieldAccess:
       return check_field(static_cast<const ast::FieldAccess&>(expr));
     default:
+      // Parsed, but not compiled yet: say so rather than drop it.
+      error(diag::Kind::NotSupportedYet, expr.range(),
+            {std::string("the expression '") + ast::kind_name(expr.kind()) +
+             "'"});
       return Type::none();
     }
   }
 
   Type check_builtin(const ast::Builtin& builtin) {
+    if (std::optional<unsigned> index = register_argument(builtin.name)) {
+      if (all_targets_are({probes::ProbeKind::Usdt})) {
+        return check_usdt_argument(builtin, *index);
+      }
+      if (!all_targets_are(
+              {probes::ProbeKind::Uprobe, probes::ProbeKind::Uretprobe})) {
+        error(diag::Kind::RegisterArgumentOutsideProbe, builtin.range(),
+              {builtin.name});
+        return Type::none();
+      }
+      if (*index >= kRegisterArguments) {
+        error(diag::Kind::RegisterArgumentTooHigh, builtin.range(),
+              {builtin.name});
+        return Type::none();
+      }
+      return Type::u64();
+    }
     std::optional<BuiltinVariable> variable = find_variable(builtin.name);
     if (!variable) {
       auto report = diagnostic(diag::Kind::UnknownBuiltin, builtin.range(),
@@ -450,6 +519,11 @@ private:
         report.hint(diag::Kind::DidYouMean, {*close});
       }
       report.emit();
+      return Type::none();
+    }
+    if (*variable == BuiltinVariable::Retval &&
+        !all_targets_are({probes::ProbeKind::Uretprobe})) {
+      error(diag::Kind::RetvalOutsideReturnProbe, builtin.range());
       return Type::none();
     }
     if (*variable != BuiltinVariable::Args) {
@@ -468,7 +542,21 @@ private:
       if (map.name != access.name) {
         continue;
       }
-      if (map.kind != MapKind::Plain) {
+      switch (map.kind) {
+      case MapKind::Plain:
+        return map.value_type;
+      case MapKind::Count:
+        return Type::u64();
+      // Reading these merges every CPU's value in the probe: the sum, the
+      // minimum or maximum, or the average.
+      case MapKind::Sum:
+      case MapKind::Min:
+      case MapKind::Max:
+      case MapKind::Avg:
+      case MapKind::Stats:
+        return Type::integer(8, map.value_type.is_signed());
+      case MapKind::Hist:
+      case MapKind::Lhist:
         error(diag::Kind::AggregationRead, access.range(), {access.name});
         return Type::none();
       }
@@ -870,6 +958,7 @@ private:
   std::map<std::string, Type>* variables_ = nullptr;
   // The `args` record of each tracepoint target of the current probe.
   std::vector<std::pair<std::string, Type>> args_records_;
+  const std::vector<probes::AttachTarget>* targets_ = nullptr;
 };
 
 } // namespace

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "ast/visitor.h"
+#include "sema/builtins.h"
 #include "sema/pipeline.h"
 
 #include <cctype>
@@ -8,20 +9,26 @@ namespace sonde::sema {
 
 namespace {
 
-// Finds whether a probe body reads `args`, which decides whether its
-// targets can share one program.
-class ArgsUse : public ast::Visitor<ArgsUse> {
+// Finds what a probe body reads of its target: `args`, whose layout is per
+// tracepoint, or `argN`, which lives in a different place at each USDT
+// site.
+class TargetUse : public ast::Visitor<TargetUse> {
 public:
   void visit_Builtin(ast::Builtin* node) {
-    found = found || node->name == "args";
+    args = args || node->name == "args";
+    arguments = arguments || register_argument(node->name).has_value();
   }
-  bool found = false;
+  bool args = false;
+  bool arguments = false;
 };
 
-bool reads_args(const ast::Probe& probe) {
-  ArgsUse use;
+// Whether each target needs a program of its own.
+bool program_per_target(const ast::Probe& probe,
+                        const std::vector<probes::AttachTarget>& targets) {
+  TargetUse use;
   use.visit(const_cast<ast::Probe*>(&probe));
-  return use.found;
+  bool usdt = !targets.empty() && targets[0].kind == probes::ProbeKind::Usdt;
+  return use.args || (use.arguments && usdt);
 }
 
 // A C identifier for the BPF function, readable in `bpftool prog` (the
@@ -43,7 +50,7 @@ void plan_resources(const probes::ProbeCatalog& catalog,
                     CheckedProgram& checked) {
   for (const ast::Probe* probe : checked.program->probes) {
     std::vector<probes::AttachTarget>& targets = expanded[probe];
-    bool per_target = reads_args(*probe);
+    bool per_target = program_per_target(*probe, targets);
     for (size_t i = 0; i < targets.size(); ++i) {
       const probes::ProbeType& type = catalog.get(targets[i].kind);
       // Targets share a program unless the body reads `args`, whose layout

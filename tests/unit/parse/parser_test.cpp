@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "parse/literals.h"
 #include "parse/parse.h"
+#include "unit/parse/parse_fixture.h"
 
 #include <gtest/gtest.h>
 #include <memory>
@@ -11,77 +12,7 @@
 namespace sonde::parse {
 namespace {
 
-using ast::BinaryOp;
-using ast::NodeKind;
-using diag::Kind;
-
-class ParserTest : public ::testing::Test {
-protected:
-  ast::Program* run(std::string text) {
-    source_ = std::make_unique<SourceBuffer>("test.bt", std::move(text));
-    program_ = parse(*source_, context_, diag_);
-    return program_;
-  }
-
-  // Parses `BEGIN { <body> }` and expects no diagnostics.
-  ast::Block* body(const std::string& text) {
-    run("BEGIN { " + text + " }");
-    EXPECT_TRUE(capture_.diagnostics.empty()) << first_message();
-    if (program_ == nullptr || program_->probes.size() != 1) {
-      ADD_FAILURE() << "expected one probe";
-      return nullptr;
-    }
-    return program_->probes[0]->body;
-  }
-
-  // The expression of a single expression statement.
-  ast::Expr* expr(const std::string& text) {
-    ast::Block* block = body(text);
-    if (block == nullptr || block->stmts.size() != 1) {
-      ADD_FAILURE() << "expected one statement";
-      return nullptr;
-    }
-    auto* stmt = ast::dyn_cast<ast::ExprStmt>(block->stmts[0]);
-    if (stmt == nullptr) {
-      ADD_FAILURE() << "expected an expression statement";
-      return nullptr;
-    }
-    return stmt->expr;
-  }
-
-  std::string_view text(SourceRange range) const {
-    return source_->slice(range);
-  }
-  std::string_view text(const ast::Node* node) const {
-    return text(node->range());
-  }
-
-  std::vector<Kind> kinds() const {
-    std::vector<Kind> out;
-    for (const diag::Diagnostic& d : capture_.diagnostics) {
-      out.push_back(d.kind);
-    }
-    return out;
-  }
-
-  std::string first_message() const {
-    return capture_.diagnostics.empty() ? ""
-                                        : capture_.diagnostics[0].message();
-  }
-
-  std::unique_ptr<SourceBuffer> source_;
-  ast::Context context_;
-  diag::CaptureConsumer capture_;
-  diag::DiagnosticEngine diag_{capture_};
-  ast::Program* program_ = nullptr;
-};
-
-template <typename T> T* as(ast::Node* node) {
-  T* result = ast::dyn_cast<T>(node);
-  EXPECT_NE(result, nullptr)
-      << "node is " << (node ? ast::kind_name(node->kind()) : "null");
-  return result;
-}
+using namespace test_support;
 
 // ---- Program and probes ---------------------------------------------------
 
@@ -554,9 +485,8 @@ TEST_F(ParserTest, UnexpectedTokenNames) {
   EXPECT_EQ(capture_.diagnostics[0].args[0], "')'");
   capture_.diagnostics.clear();
   run("BEGIN { } }");
-  ASSERT_EQ(kinds(), std::vector<Kind>{Kind::SyntaxErrorExpected});
+  ASSERT_EQ(kinds(), std::vector<Kind>{Kind::SyntaxErrorExpectedItem});
   EXPECT_EQ(capture_.diagnostics[0].args[0], "'}'");
-  EXPECT_EQ(capture_.diagnostics[0].args[1], "end of input or attach point");
 }
 
 TEST_F(ParserTest, OneErrorPerStatement) {
@@ -571,12 +501,15 @@ TEST_F(ParserTest, OneErrorPerStatement) {
 }
 
 TEST_F(ParserTest, RecoveryKeepsLaterProbes) {
+  // After `kprobe:a` the parser resumes at the next attach point, so
+  // `kprobe:b` is kept (with its body's error reported).
   run("BEGIN { 1 + } kprobe:a kprobe:b { x y } END { 2 }");
   EXPECT_EQ(kinds().size(), 3u);
   ASSERT_NE(program_, nullptr);
-  ASSERT_EQ(program_->probes.size(), 2u);
+  ASSERT_EQ(program_->probes.size(), 3u);
   EXPECT_EQ(program_->probes[0]->attach_points[0]->raw, "BEGIN");
-  EXPECT_EQ(program_->probes[1]->attach_points[0]->raw, "END");
+  EXPECT_EQ(program_->probes[1]->attach_points[0]->raw, "kprobe:b");
+  EXPECT_EQ(program_->probes[2]->attach_points[0]->raw, "END");
 }
 
 TEST_F(ParserTest, RecoveryInsideIfCondition) {
@@ -630,7 +563,8 @@ TEST_F(ParserTest, NoMissingSemicolonHintAfterASemicolon) {
 TEST_F(ParserTest, RecoverySkipsANestedBlockWhole) {
   // The '}' of `{ 1 }` must not close the probe's block.
   run("BEGIN { else { 1 } 2 x }");
-  ASSERT_EQ(kinds(), (std::vector<Kind>{Kind::SyntaxError, Kind::SyntaxError}));
+  ASSERT_EQ(kinds(),
+            (std::vector<Kind>{Kind::ElseWithoutIf, Kind::SyntaxError}));
   EXPECT_EQ(text(capture_.diagnostics[1].range), "x");
 }
 

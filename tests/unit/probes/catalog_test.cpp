@@ -35,10 +35,10 @@ TEST(Catalog, ProviderNamesIncludeAliases) {
   std::vector<std::string> names = catalog->provider_names();
   std::sort(names.begin(), names.end());
   EXPECT_EQ(names,
-            (std::vector<std::string>{"BEGIN", "END", "begin", "end", "h",
-                                      "hardware", "i", "interval", "p",
-                                      "profile", "s", "software", "t",
-                                      "tracepoint"}));
+            (std::vector<std::string>{
+                "BEGIN", "END", "U", "begin", "end", "h", "hardware", "i",
+                "interval", "p", "profile", "s", "software", "t",
+                "tracepoint", "u", "uprobe", "ur", "uretprobe", "usdt"}));
 }
 
 TEST(Catalog, TracepointsUseTheGivenTracefs) {

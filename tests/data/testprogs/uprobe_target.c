@@ -1,0 +1,30 @@
+// SPDX-License-Identifier: Apache-2.0
+// A uprobe target for the runtime tests: functions with known arguments
+// and return values, and calls into libc by name.
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+__attribute__((noipa)) int sonde_add(int a, int b) {
+  __asm__ volatile("" ::: "memory");
+  return a + b;
+}
+
+__attribute__((noipa)) size_t sonde_greet(const char* text) {
+  __asm__ volatile("" ::: "memory");
+  return strlen(text);
+}
+
+int main(int argc, char** argv) {
+  int rounds = argc > 1 ? atoi(argv[1]) : 3;
+  int total = 0;
+  for (int i = 0; i < rounds; ++i) {
+    total += sonde_add(i, 10);
+  }
+  // On the stack, so the page is resident when the probe reads it (a probe
+  // cannot fault in a .rodata page the program has not touched yet).
+  char text[] = "hello uprobe";
+  total += (int)sonde_greet(text);
+  total += getpid() > 0;
+  return total == 0;
+}
