@@ -89,9 +89,55 @@ private:
     case ast::NodeKind::If:
       lower_if(static_cast<const ast::If&>(stmt));
       return;
+    case ast::NodeKind::VarDecl: {
+      const auto& decl = static_cast<const ast::VarDecl&>(stmt);
+      const Type& type = program_.type_of(decl.var);
+      llvm::Value* slot = variable_slot(decl.var->name, type);
+      if (decl.init == nullptr) {
+        zero(slot, type.is_string() ? type.size() : 8);
+      } else {
+        store_value(slot, type, expr(decl.init), program_.type_of(decl.init));
+      }
+      return;
+    }
+    case ast::NodeKind::Discard:
+      expr(static_cast<const ast::Discard&>(stmt).expr);
+      return;
+    case ast::NodeKind::BlockStmt:
+      lower_block(*static_cast<const ast::BlockStmt&>(stmt).block);
+      return;
+    case ast::NodeKind::While:
+      lower_while(static_cast<const ast::While&>(stmt));
+      return;
+    case ast::NodeKind::Break:
+      ir_.CreateBr(loops_.back().second);
+      return;
+    case ast::NodeKind::Continue:
+      ir_.CreateBr(loops_.back().first);
+      return;
+    case ast::NodeKind::Return:
+      ir_.CreateRet(ir_.getInt32(0));
+      return;
     default:
       SONDE_CHECK(false, "unexpected statement kind");
     }
+  }
+
+  // The verifier accepts loops whose termination it can prove by
+  // exploring them (kernels since 5.3).
+  void lower_while(const ast::While& loop) {
+    llvm::BasicBlock* head = block("while.cond");
+    llvm::BasicBlock* body = block("while.body");
+    llvm::BasicBlock* done = block("while.end");
+    ir_.CreateBr(head);
+    ir_.SetInsertPoint(head);
+    ir_.CreateCondBr(truth(expr(loop.cond)), body, done);
+    ir_.SetInsertPoint(body);
+    loops_.push_back({head, done});
+    lower_block(*loop.body);
+    loops_.pop_back();
+    branch_to(head);
+    ir_.SetInsertPoint(done);
   }
 
   void lower_if(const ast::If& stmt) {
@@ -116,6 +162,15 @@ private:
     const Type& type = program_.type_of(assign.target);
     llvm::Value* value = expr(assign.value);
     llvm::Value* slot = variable_slot(assign.target->name, type);
+    if (assign.compound) {
+      llvm::Value* old = ir_.CreateLoad(ir_.getInt64Ty(), slot);
+      const Type& value_type = program_.type_of(assign.value);
+      ir_.CreateStore(arithmetic(*assign.compound, old, value,
+                                 type.is_signed() && value_type.is_signed(),
+                                 type.is_signed()),
+                      slot);
+      return;
+    }
     store_value(slot, type, value, program_.type_of(assign.value));
   }
 
@@ -125,6 +180,17 @@ private:
     const MapMeta& map = resources_.metadata.maps[index];
     llvm::GlobalVariable* global = resources_.maps[index];
 
+    if (map.value_kind == MapValueKind::Plain && assign.compound) {
+      // `@m[k] OP= v`: a missing key reads as 0.
+      llvm::Value* value = expr(assign.value);
+      llvm::Value* old = map_read(target);
+      const Type& value_type = program_.type_of(assign.value);
+      bool is_signed = map.value_type.is_signed();
+      store_map(global, map, target,
+                arithmetic(*assign.compound, old, value,
+                           is_signed && value_type.is_signed(), is_signed));
+      return;
+    }
     if (map.value_kind == MapValueKind::Plain) {
       llvm::Value* value = expr(assign.value);
       llvm::Value* key = map_key(target, map);
@@ -205,6 +271,18 @@ private:
       break;
     }
     SONDE_CHECK(false, "unhandled aggregation");
+  }
+
+  // Writes an integer `value` to @m[keys of `access`].
+  void store_map(llvm::GlobalVariable* global,
+                 const MapMeta& map,
+                 const ast::MapAccess& access,
+                 llvm::Value* value) {
+    llvm::Value* key = map_key(access, map);
+    llvm::Value* slot = stack_slot(8, "value");
+    ir_.CreateStore(value, slot);
+    builder_.call_helper(ir_, BPF_FUNC_map_update_elem,
+                         {global, key, slot, ir_.getInt64(BPF_ANY)});
   }
 
   llvm::Value* field_at(llvm::Value* base, uint32_t offset) {
@@ -403,6 +481,12 @@ private:
       return call(*static_cast<const ast::Call*>(node));
     case ast::NodeKind::FieldAccess:
       return field(*static_cast<const ast::FieldAccess*>(node));
+    case ast::NodeKind::BoolLiteral:
+      return ir_.getInt64(static_cast<const ast::BoolLiteral*>(node)->value);
+    case ast::NodeKind::Ternary:
+      return ternary(*static_cast<const ast::Ternary*>(node));
+    case ast::NodeKind::IncDec:
+      return inc_dec(*static_cast<const ast::IncDec*>(node));
     default:
       SONDE_CHECK(false, "unexpected expression kind");
     }
@@ -659,6 +743,52 @@ private:
     return result;
   }
 
+  llvm::Value* ternary(const ast::Ternary& node) {
+    const Type& type = program_.type_of(&node);
+    llvm::Value* cond = expr(node.cond);
+    llvm::BasicBlock* then_block = block("cond.then");
+    llvm::BasicBlock* else_block = block("cond.else");
+    llvm::BasicBlock* done = block("cond.end");
+    // Strings go through a buffer of the result's size; integers merge.
+    llvm::Value* result = type.is_string() ? stack_slot(type.size(), "cond")
+                                           : stack_slot(8, "cond");
+    ir_.CreateCondBr(truth(cond), then_block, else_block);
+    auto arm = [&](llvm::BasicBlock* at, const ast::Expr* value,
+                   llvm::Value* fallback) {
+      ir_.SetInsertPoint(at);
+      llvm::Value* computed = value != nullptr ? expr(value) : fallback;
+      const Type& from = value != nullptr ? program_.type_of(value)
+                                          : program_.type_of(node.cond);
+      store_value(result, type, computed, from);
+      ir_.CreateBr(done);
+    };
+    arm(then_block, node.then_expr, cond);
+    arm(else_block, node.else_expr, nullptr);
+    ir_.SetInsertPoint(done);
+    return type.is_string() ? result : ir_.CreateLoad(ir_.getInt64Ty(), result);
+  }
+
+  // `++`/`--` on a variable or a map element; the value before (postfix)
+  // or after (prefix).
+  llvm::Value* inc_dec(const ast::IncDec& node) {
+    llvm::Value* step = ir_.getInt64(node.increment ? 1 : -1);
+    if (const auto* var = ast::dyn_cast<ast::Variable>(node.operand)) {
+      llvm::Value* slot =
+          variable_slot(var->name, program_.type_of(node.operand));
+      llvm::Value* old = ir_.CreateLoad(ir_.getInt64Ty(), slot);
+      llvm::Value* updated = ir_.CreateAdd(old, step);
+      ir_.CreateStore(updated, slot);
+      return node.prefix ? updated : old;
+    }
+    const auto& access = static_cast<const ast::MapAccess&>(*node.operand);
+    uint32_t index = program_.map_index(access.name);
+    const MapMeta& map = resources_.metadata.maps[index];
+    llvm::Value* old = map_read(access);
+    llvm::Value* updated = ir_.CreateAdd(old, step);
+    store_map(resources_.maps[index], map, access, updated);
+    return node.prefix ? updated : old;
+  }
+
   llvm::Value* unary(const ast::Unary& node) {
     llvm::Value* operand = expr(node.operand);
     switch (node.op) {
@@ -693,13 +823,24 @@ private:
       }
       return ir_.CreateZExt(equal, ir_.getInt64Ty());
     }
-    bool is_signed = lhs_type.is_signed() && rhs_type.is_signed();
+    return arithmetic(node.op, lhs, rhs,
+                      lhs_type.is_signed() && rhs_type.is_signed(),
+                      lhs_type.is_signed());
+  }
+
+  // An integer operator on 64-bit values; `is_signed` when both operands
+  // are, `lhs_signed` for the shift's kind.
+  llvm::Value* arithmetic(ast::BinaryOp op,
+                          llvm::Value* lhs,
+                          llvm::Value* rhs,
+                          bool is_signed,
+                          bool lhs_signed) {
     auto compare = [&](llvm::CmpInst::Predicate predicate) {
       return ir_.CreateZExt(ir_.CreateICmp(predicate, lhs, rhs),
                             ir_.getInt64Ty());
     };
     using P = llvm::CmpInst::Predicate;
-    switch (node.op) {
+    switch (op) {
     case ast::BinaryOp::Add:
       return ir_.CreateAdd(lhs, rhs);
     case ast::BinaryOp::Sub:
@@ -708,7 +849,7 @@ private:
       return ir_.CreateMul(lhs, rhs);
     case ast::BinaryOp::Div:
     case ast::BinaryOp::Mod:
-      return divide(node.op, lhs, rhs, is_signed);
+      return divide(op, lhs, rhs, is_signed);
     case ast::BinaryOp::BitAnd:
       return ir_.CreateAnd(lhs, rhs);
     case ast::BinaryOp::BitOr:
@@ -718,8 +859,7 @@ private:
     case ast::BinaryOp::Shl:
       return ir_.CreateShl(lhs, rhs);
     case ast::BinaryOp::Shr:
-      return lhs_type.is_signed() ? ir_.CreateAShr(lhs, rhs)
-                                  : ir_.CreateLShr(lhs, rhs);
+      return lhs_signed ? ir_.CreateAShr(lhs, rhs) : ir_.CreateLShr(lhs, rhs);
     case ast::BinaryOp::Eq:
       return compare(P::ICMP_EQ);
     case ast::BinaryOp::Ne:
@@ -1091,6 +1231,8 @@ private:
   llvm::Function* function_ = nullptr;
   llvm::Value* ctx_ = nullptr;
   std::map<std::string, llvm::Value*> variables_;
+  // The enclosing loops' continue and break targets.
+  std::vector<std::pair<llvm::BasicBlock*, llvm::BasicBlock*>> loops_;
 };
 
 } // namespace

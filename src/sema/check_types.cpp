@@ -126,9 +126,11 @@ private:
     case ast::NodeKind::ExprStmt: {
       const ast::Expr* expr = static_cast<const ast::ExprStmt&>(stmt).expr;
       Type type = check_expr(expr);
-      // Calls are made for what they do (delete() returns whether the key
-      // existed, and dropping that is fine).
-      if (!type.is_none() && expr->kind() != ast::NodeKind::Call) {
+      // Calls and `++`/`--` are made for what they do (delete() returns
+      // whether the key existed, and dropping that is fine).
+      bool has_effect = expr->kind() == ast::NodeKind::Call ||
+                        expr->kind() == ast::NodeKind::IncDec;
+      if (!type.is_none() && !has_effect) {
         warning(diag::Kind::ValueDiscarded, expr->range());
       }
       return;
@@ -148,6 +150,38 @@ private:
       }
       return;
     }
+    case ast::NodeKind::VarDecl:
+      check_var_decl(static_cast<const ast::VarDecl&>(stmt));
+      return;
+    case ast::NodeKind::Discard:
+      check_expr(static_cast<const ast::Discard&>(stmt).expr);
+      return;
+    case ast::NodeKind::BlockStmt:
+      check_block(*static_cast<const ast::BlockStmt&>(stmt).block);
+      return;
+    case ast::NodeKind::While: {
+      const auto& loop = static_cast<const ast::While&>(stmt);
+      check_condition(loop.cond);
+      ++loop_depth_;
+      check_block(*loop.body);
+      --loop_depth_;
+      return;
+    }
+    case ast::NodeKind::Break:
+    case ast::NodeKind::Continue:
+      if (loop_depth_ == 0) {
+        error(diag::Kind::OutsideLoop, stmt.range(),
+              {stmt.kind() == ast::NodeKind::Break ? "break" : "continue"});
+      }
+      return;
+    case ast::NodeKind::Return: {
+      const auto& ret = static_cast<const ast::Return&>(stmt);
+      if (ret.value != nullptr) {
+        error(diag::Kind::NotSupportedYet, ret.value->range(),
+              {"a value after 'return' in a probe"});
+      }
+      return;
+    }
     default:
       // Parsed, but not compiled yet: say so rather than drop it.
       error(
@@ -157,12 +191,50 @@ private:
     }
   }
 
+  // `let $x;` (zero), `let $x = e;`. A declared type is not compiled yet.
+  void check_var_decl(const ast::VarDecl& decl) {
+    if (decl.type != nullptr) {
+      error(diag::Kind::NotSupportedYet, decl.type->range(),
+            {"a type on 'let'"});
+      return;
+    }
+    Type value = decl.init != nullptr ? check_expr(decl.init) : Type::s64();
+    if (value.is_none()) {
+      return;
+    }
+    if (!is_scalar(value) && !value.is_string()) {
+      error(diag::Kind::CannotStore, decl.init->range(),
+            {value.name(), "a variable"});
+      return;
+    }
+    Type stored = storage_type(value);
+    (*variables_)[decl.var->name] = stored;
+    checked_.expr_types[decl.var] = stored;
+  }
+
   void check_assign_var(const ast::AssignVar& assign) {
     Type value = check_expr(assign.value);
     if (value.is_none()) {
       return;
     }
     const std::string& name = assign.target->name;
+    if (assign.compound) {
+      // `$x OP= v` reads $x first: it must exist and both be integers.
+      auto found = variables_->find(name);
+      if (found == variables_->end()) {
+        error(diag::Kind::UndefinedVariable, assign.target->range(),
+              {"$" + name});
+        return;
+      }
+      if (!is_scalar(found->second) || !is_scalar(value)) {
+        const Type& bad = is_scalar(found->second) ? value : found->second;
+        error(diag::Kind::UnsupportedOperand, assign.range(),
+              {std::string(ast::spelling(*assign.compound)) + "=", bad.name()});
+        return;
+      }
+      checked_.expr_types[assign.target] = found->second;
+      return;
+    }
     if (value.is_aggregation()) {
       error(diag::Kind::AggregationNotAssigned, assign.value->range(),
             {static_cast<const ast::Call*>(assign.value)->callee});
@@ -196,7 +268,22 @@ private:
     shape.name = target.name;
     Type value;
     const auto* call = ast::dyn_cast<ast::Call>(assign.value);
-    if (call != nullptr && aggregation_kind(call->callee)) {
+    if (assign.compound) {
+      // `@m[k] OP= v` on a map of integers that starts at 0.
+      value = check_expr(assign.value);
+      if (!value.is_none() && !is_scalar(value)) {
+        error(
+            diag::Kind::UnsupportedOperand, assign.range(),
+            {std::string(ast::spelling(*assign.compound)) + "=", value.name()});
+        return;
+      }
+      if (const MapInfo* map = find_map(target.name);
+          map != nullptr && map->kind != MapKind::Plain) {
+        error(diag::Kind::CompoundOnAggregation, assign.range(), {target.name});
+        return;
+      }
+      value = storage_type(value);
+    } else if (call != nullptr && aggregation_kind(call->callee)) {
       value = check_aggregation(*call, shape);
     } else {
       value = check_expr(assign.value);
@@ -484,6 +571,12 @@ private:
       return check_call(static_cast<const ast::Call&>(expr));
     case ast::NodeKind::FieldAccess:
       return check_field(static_cast<const ast::FieldAccess&>(expr));
+    case ast::NodeKind::BoolLiteral:
+      return Type::u64();
+    case ast::NodeKind::Ternary:
+      return check_ternary(static_cast<const ast::Ternary&>(expr));
+    case ast::NodeKind::IncDec:
+      return check_inc_dec(static_cast<const ast::IncDec&>(expr));
     default:
       // Parsed, but not compiled yet: say so rather than drop it.
       error(diag::Kind::NotSupportedYet, expr.range(),
@@ -491,6 +584,69 @@ private:
              "'"});
       return Type::none();
     }
+  }
+
+  // `c ? a : b`, and Elvis `c ?: b` (c itself when true).
+  Type check_ternary(const ast::Ternary& ternary) {
+    Type cond = check_expr(ternary.cond);
+    if (!cond.is_none() && !is_scalar(cond)) {
+      error(diag::Kind::ConditionNotInteger, ternary.cond->range(),
+            {cond.name()});
+      return Type::none();
+    }
+    Type then_type = ternary.then_expr != nullptr
+                         ? check_expr(ternary.then_expr)
+                         : storage_type(cond);
+    Type else_type = check_expr(ternary.else_expr);
+    if (then_type.is_none() || else_type.is_none() || cond.is_none()) {
+      return Type::none();
+    }
+    if (is_scalar(then_type) && is_scalar(else_type)) {
+      return Type::integer(8, then_type.is_signed() && else_type.is_signed());
+    }
+    if (then_type.is_string() && else_type.is_string()) {
+      return Type::string(std::max(then_type.size(), else_type.size()));
+    }
+    error(diag::Kind::TypeMismatch, ternary.range(),
+          {"?:", then_type.name(), else_type.name()});
+    return Type::none();
+  }
+
+  // `$x++`, `--@m[k]`: integers only; a variable must exist, a map starts
+  // at 0.
+  Type check_inc_dec(const ast::IncDec& node) {
+    const char* op = node.increment ? "++" : "--";
+    if (const auto* var = ast::dyn_cast<ast::Variable>(node.operand)) {
+      auto found = variables_->find(var->name);
+      if (found == variables_->end()) {
+        error(diag::Kind::UndefinedVariable, var->range(), {"$" + var->name});
+        return Type::none();
+      }
+      if (!found->second.is_integer()) {
+        error(diag::Kind::UnsupportedOperand, node.range(),
+              {op, found->second.name()});
+        return Type::none();
+      }
+      checked_.expr_types[var] = found->second;
+      return found->second;
+    }
+    if (const auto* map = ast::dyn_cast<ast::MapAccess>(node.operand)) {
+      std::vector<Type> keys = check_keys(*map);
+      if (const MapInfo* existing = find_map(map->name);
+          existing != nullptr && existing->kind != MapKind::Plain) {
+        error(diag::Kind::CompoundOnAggregation, node.range(), {map->name});
+        return Type::none();
+      }
+      MapInfo shape;
+      shape.name = map->name;
+      shape.value_type = Type::s64();
+      shape.key_types = keys;
+      checked_.expr_types[map] = Type::s64();
+      record_map(*map, shape, node.range());
+      return Type::s64();
+    }
+    error(diag::Kind::IncDecTarget, node.range(), {op});
+    return Type::none();
   }
 
   Type check_builtin(const ast::Builtin& builtin) {
@@ -958,6 +1114,7 @@ private:
   std::map<std::string, Type>* variables_ = nullptr;
   // The `args` record of each tracepoint target of the current probe.
   std::vector<std::pair<std::string, Type>> args_records_;
+  unsigned loop_depth_ = 0;
   const std::vector<probes::AttachTarget>* targets_ = nullptr;
 };
 
