@@ -149,7 +149,7 @@ emit_object(llvm::Module& module,
   llvm::raw_svector_ostream stream(buffer);
   llvm::legacy::PassManager codegen;
   if (machine.addPassesToEmitFile(codegen, stream, nullptr,
-                                   llvm::CodeGenFileType::ObjectFile)) {
+                                  llvm::CodeGenFileType::ObjectFile)) {
     return make_error("internal error: the BPF backend cannot emit objects");
   }
   codegen.run(module);

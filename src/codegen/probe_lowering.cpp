@@ -109,6 +109,18 @@ private:
     case ast::NodeKind::While:
       lower_while(static_cast<const ast::While&>(stmt));
       return;
+    case ast::NodeKind::ForRange:
+      lower_for_range(static_cast<const ast::ForRange&>(stmt));
+      return;
+    case ast::NodeKind::Unroll: {
+      // unroll(N) repeats the body N times; sema checked N.
+      const auto& unroll = static_cast<const ast::Unroll&>(stmt);
+      int64_t count = static_cast<const ast::IntLiteral*>(unroll.count)->value;
+      for (int64_t i = 0; i < count; ++i) {
+        lower_block(*unroll.body);
+      }
+      return;
+    }
     case ast::NodeKind::Break:
       ir_.CreateBr(loops_.back().second);
       return;
@@ -137,6 +149,35 @@ private:
     lower_block(*loop.body);
     loops_.pop_back();
     branch_to(head);
+    ir_.SetInsertPoint(done);
+  }
+
+  // `for ($i : start..end)`: both bounds evaluated once, end excluded.
+  void lower_for_range(const ast::ForRange& loop) {
+    const Type& type = program_.type_of(loop.var);
+    llvm::Value* counter = variable_slot(loop.var->name, type);
+    ir_.CreateStore(expr(loop.start), counter);
+    llvm::Value* end = expr(loop.end);
+    llvm::BasicBlock* head = block("for.cond");
+    llvm::BasicBlock* body = block("for.body");
+    llvm::BasicBlock* step = block("for.step");
+    llvm::BasicBlock* done = block("for.end");
+    ir_.CreateBr(head);
+    ir_.SetInsertPoint(head);
+    llvm::Value* current = ir_.CreateLoad(ir_.getInt64Ty(), counter);
+    ir_.CreateCondBr(type.is_signed() ? ir_.CreateICmpSLT(current, end)
+                                      : ir_.CreateICmpULT(current, end),
+                     body, done);
+    ir_.SetInsertPoint(body);
+    loops_.push_back({step, done});
+    lower_block(*loop.body);
+    loops_.pop_back();
+    branch_to(step);
+    ir_.SetInsertPoint(step);
+    ir_.CreateStore(ir_.CreateAdd(ir_.CreateLoad(ir_.getInt64Ty(), counter),
+                                  ir_.getInt64(1)),
+                    counter);
+    ir_.CreateBr(head);
     ir_.SetInsertPoint(done);
   }
 
@@ -483,6 +524,18 @@ private:
       return field(*static_cast<const ast::FieldAccess*>(node));
     case ast::NodeKind::BoolLiteral:
       return ir_.getInt64(static_cast<const ast::BoolLiteral*>(node)->value);
+    case ast::NodeKind::Positional: {
+      uint64_t index = static_cast<const ast::Positional*>(node)->index;
+      const std::vector<std::string>& params = program_.positional;
+      std::string text =
+          index >= 1 && index <= params.size() ? params[index - 1] : "";
+      if (program_.type_of(node).is_string()) {
+        return string_literal(text);
+      }
+      return ir_.getInt64(std::strtoll(text.c_str(), nullptr, 10));
+    }
+    case ast::NodeKind::PositionalCount:
+      return ir_.getInt64(program_.positional.size());
     case ast::NodeKind::Ternary:
       return ternary(*static_cast<const ast::Ternary*>(node));
     case ast::NodeKind::IncDec:

@@ -119,7 +119,7 @@ int compile_and_run(const Options& options) {
   }
 
   std::unique_ptr<sema::CheckedProgram> checked =
-      sema::analyze(*program, probe_catalog(), diag);
+      sema::analyze(*program, probe_catalog(), diag, options.positional_params);
   if (checked == nullptr) {
     return 1;
   }

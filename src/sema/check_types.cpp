@@ -159,6 +159,34 @@ private:
     case ast::NodeKind::BlockStmt:
       check_block(*static_cast<const ast::BlockStmt&>(stmt).block);
       return;
+    case ast::NodeKind::ForRange: {
+      const auto& loop = static_cast<const ast::ForRange&>(stmt);
+      Type start = check_expr(loop.start);
+      Type end = check_expr(loop.end);
+      for (const auto& [bound, type] :
+           {std::pair{loop.start, start}, std::pair{loop.end, end}}) {
+        if (!type.is_none() && !is_scalar(type)) {
+          error(diag::Kind::NotAnInteger, bound->range(), {type.name()});
+        }
+      }
+      Type counter = Type::integer(8, start.is_signed() && end.is_signed());
+      (*variables_)[loop.var->name] = counter;
+      checked_.expr_types[loop.var] = counter;
+      ++loop_depth_;
+      check_block(*loop.body);
+      --loop_depth_;
+      return;
+    }
+    case ast::NodeKind::Unroll: {
+      const auto& unroll = static_cast<const ast::Unroll&>(stmt);
+      std::optional<int64_t> count = constant_value(unroll.count);
+      if (!count || *count < 1 || *count > 100) {
+        error(diag::Kind::UnrollCountInvalid, unroll.count->range());
+        return;
+      }
+      check_block(*unroll.body);
+      return;
+    }
     case ast::NodeKind::While: {
       const auto& loop = static_cast<const ast::While&>(stmt);
       check_condition(loop.cond);
@@ -573,6 +601,18 @@ private:
       return check_field(static_cast<const ast::FieldAccess&>(expr));
     case ast::NodeKind::BoolLiteral:
       return Type::u64();
+    case ast::NodeKind::Positional: {
+      // A number when the parameter reads as one, else a string; unset
+      // parameters are 0.
+      uint64_t index = static_cast<const ast::Positional&>(expr).index;
+      std::optional<std::string> text = positional_text(index);
+      if (!text || positional_number(*text)) {
+        return Type::s64();
+      }
+      return Type::string(text->size() + 1);
+    }
+    case ast::NodeKind::PositionalCount:
+      return Type::u64();
     case ast::NodeKind::Ternary:
       return check_ternary(static_cast<const ast::Ternary&>(expr));
     case ast::NodeKind::IncDec:
@@ -584,6 +624,22 @@ private:
              "'"});
       return Type::none();
     }
+  }
+
+  std::optional<std::string> positional_text(uint64_t index) const {
+    if (index == 0 || index > checked_.positional.size()) {
+      return std::nullopt;
+    }
+    return checked_.positional[index - 1];
+  }
+
+  static bool positional_number(const std::string& text) {
+    if (text.empty()) {
+      return false;
+    }
+    size_t start = text[0] == '-' ? 1 : 0;
+    return start < text.size() &&
+           text.find_first_not_of("0123456789", start) == std::string::npos;
   }
 
   // `c ? a : b`, and Elvis `c ?: b` (c itself when true).

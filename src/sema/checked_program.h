@@ -66,6 +66,8 @@ struct CheckedProgram {
   std::vector<MapInfo> maps;
   std::vector<PrintfInfo> printfs;
   std::vector<PrintValueInfo> print_values;
+  // The script's positional parameters, $1 first.
+  std::vector<std::string> positional;
 
   // Side tables.
   std::unordered_map<const ast::Expr*, types::Type> expr_types;

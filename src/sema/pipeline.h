@@ -16,9 +16,12 @@ namespace sonde::sema {
 //   2. check_types    types of every expression, variable and map; rules
 //   3. plan_resources BPF programs, maps and printf formats
 // Returns null when there were errors.
-std::unique_ptr<CheckedProgram> analyze(const ast::Program& program,
-                                        const probes::ProbeCatalog& catalog,
-                                        diag::DiagnosticEngine& diag);
+// `positional` are the script's $1..$N.
+std::unique_ptr<CheckedProgram>
+analyze(const ast::Program& program,
+        const probes::ProbeCatalog& catalog,
+        diag::DiagnosticEngine& diag,
+        const std::vector<std::string>& positional = {});
 
 // The individual passes, exposed for tests.
 

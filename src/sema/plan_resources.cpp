@@ -85,11 +85,14 @@ void plan_resources(const probes::ProbeCatalog& catalog,
   }
 }
 
-std::unique_ptr<CheckedProgram> analyze(const ast::Program& program,
-                                        const probes::ProbeCatalog& catalog,
-                                        diag::DiagnosticEngine& diag) {
+std::unique_ptr<CheckedProgram>
+analyze(const ast::Program& program,
+        const probes::ProbeCatalog& catalog,
+        diag::DiagnosticEngine& diag,
+        const std::vector<std::string>& positional) {
   auto checked = std::make_unique<CheckedProgram>();
   checked->program = &program;
+  checked->positional = positional;
   ExpandedProbes expanded;
   if (!expand_probes(program, catalog, diag, expanded)) {
     return nullptr;
