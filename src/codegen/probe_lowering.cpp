@@ -591,6 +591,8 @@ private:
       return ctx_;
     case sema::BuiltinVariable::Retval:
       return register_value(kReturnRegister);
+    case sema::BuiltinVariable::Cpid:
+      return ir_.getInt64(program_.child_pid);
     }
     return nullptr;
   }

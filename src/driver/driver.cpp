@@ -130,6 +130,20 @@ int compile_and_run(const Options& options) {
     return 0;
   }
 
+  // The command starts now, held before exec, so `cpid` is a constant the
+  // program is compiled with.
+  std::optional<runtime::Child> child;
+  if (!options.command.empty() && options.stop_after == Phase::Run &&
+      options.emit_elf.empty()) {
+    Result<runtime::Child> spawned = runtime::Child::spawn(options.command);
+    if (!spawned) {
+      err << "sonde: error: " << error_text(spawned.takeError()) << "\n";
+      return 1;
+    }
+    child.emplace(std::move(*spawned));
+    checked->child_pid = child->pid();
+  }
+
   codegen::Options codegen_options;
   // Golden IR dumps and --stop-after=codegen must not depend on the kernel.
   bool runs = options.stop_after == Phase::Run && options.emit_elf.empty();
@@ -161,6 +175,7 @@ int compile_and_run(const Options& options) {
   run_options.verbose = options.verbose;
   run_options.dry_run = options.dry_run;
   run_options.color = color;
+  run_options.child = child ? &*child : nullptr;
   run_options.format =
       options.json ? output::OutputFormat::Json : output::OutputFormat::Text;
   const char* notify = std::getenv("SONDE_NOTIFY_ATTACHED");

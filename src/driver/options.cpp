@@ -13,6 +13,8 @@ const char* usage() {
 
 OPTIONS:
     -e PROGRAM             the program text
+    -c, --cmd CMD          run CMD once the probes are attached and stop
+                           when it exits; its pid is `cpid`
     -l, --list [PATTERN]   list probes matching the glob PATTERN
                            (usdt:BIN:* and uprobe:BIN:* look into BIN)
     -f, --format=FORMAT    output format: text (default) or json
@@ -119,6 +121,8 @@ parse_options(int argc, char** argv, std::string& error) {
     } else if (take_value(arg, "--emit-elf", nullptr, i, argc, argv, value,
                           error)) {
       options.emit_elf = value;
+    } else if (take_value(arg, "--cmd", "-c", i, argc, argv, value, error)) {
+      options.command = value;
     } else if (take_value(arg, "--output", "-o", i, argc, argv, value, error)) {
       options.output_file = value;
     } else if (take_value(arg, "--format", "-f", i, argc, argv, value, error)) {

@@ -19,6 +19,7 @@ struct Options {
   Dump dump = Dump::None;
   std::string emit_elf;    // --emit-elf FILE: write the BPF object there.
   std::string output_file; // -o FILE: program output goes there.
+  std::string command;     // -c CMD: the command to trace.
   bool json = false;       // -f json.
   bool quiet = false;
   bool verbose = false;

@@ -3,10 +3,9 @@
 
 #include "output/histogram.h"
 
+#include <algorithm>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
-
-#include <algorithm>
 #include <cstring>
 #include <map>
 

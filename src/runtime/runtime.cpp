@@ -2,12 +2,12 @@
 #include "runtime/runtime.h"
 
 #include "base/format_spec.h"
+#include "diag/terminal_consumer.h"
 #include "output/formatter.h"
 #include "output/printf.h"
 #include "runtime/libbpf_log.h"
 #include "runtime/map_reader.h"
 #include "runtime/verifier_log.h"
-#include "diag/terminal_consumer.h"
 
 #include <algorithm>
 #include <bpf/bpf.h>
@@ -82,8 +82,13 @@ public:
       }
       announce_attached();
       replay_held_events();
-      // A script with only BEGIN and END probes has nothing to wait for.
-      if (!options_.dry_run && has_attached_probes()) {
+      if (options_.child != nullptr) {
+        options_.child->release();
+      }
+      // A script with only BEGIN and END probes has nothing to wait for,
+      // unless it traces a command.
+      if (!options_.dry_run &&
+          (has_attached_probes() || options_.child != nullptr)) {
         loop();
       }
       attachments_.clear();
@@ -150,10 +155,9 @@ private:
     }
     diag::TerminalConsumer consumer(source, err_, options_.color);
     diag::DiagnosticEngine engine(consumer);
-    auto report = engine.build(diag::Kind::VerifierRejected,
-                               {offset, offset + 1},
-                               {meta->targets.at(0).full_name,
-                                failure->reason});
+    auto report =
+        engine.build(diag::Kind::VerifierRejected, {offset, offset + 1},
+                     {meta->targets.at(0).full_name, failure->reason});
     if (!options_.verbose) {
       report.hint(diag::Kind::VerifierLogHint);
     }
@@ -262,6 +266,7 @@ private:
     sigemptyset(&signals);
     sigaddset(&signals, SIGINT);
     sigaddset(&signals, SIGTERM);
+    sigaddset(&signals, SIGCHLD);
     FileDescriptor signal_fd(signalfd(-1, &signals, SFD_CLOEXEC));
     FileDescriptor epoll_fd(epoll_create1(EPOLL_CLOEXEC));
     epoll_event signal_event{};
@@ -288,7 +293,12 @@ private:
         if (ready[i].data.fd == signal_fd.get()) {
           signalfd_siginfo info;
           (void)!::read(signal_fd.get(), &info, sizeof(info));
-          interrupted_ = true;
+          if (info.ssi_signo != SIGCHLD) {
+            interrupted_ = true;
+          } else if (options_.child != nullptr && options_.child->reap()) {
+            // The traced command is done: so is the trace.
+            interrupted_ = true;
+          }
         } else {
           drain();
         }
@@ -348,8 +358,9 @@ private:
       return 0;
     case EventKind::PrintValue:
       if (header.id < metadata_.print_values.size() &&
-          size >= sizeof(EventHeader) +
-                      codegen::slot_size(metadata_.print_values[header.id].type)) {
+          size >=
+              sizeof(EventHeader) +
+                  codegen::slot_size(metadata_.print_values[header.id].type)) {
         formatter_->value(
             {&metadata_.print_values[header.id].type, data + sizeof(header)});
       }
@@ -378,8 +389,8 @@ private:
     formatter_->printf(output::format_printf(printf_specs_[id], args));
   }
 
-  void map_event(EventKind kind, uint32_t index, const char* data,
-                 size_t size) {
+  void
+  map_event(EventKind kind, uint32_t index, const char* data, size_t size) {
     if (index >= metadata_.maps.size() ||
         size < sizeof(EventHeader) + sizeof(codegen::MapOperation)) {
       return;
@@ -397,9 +408,9 @@ private:
       zero_map(fd, meta);
       return;
     case EventKind::MapPrint:
-      formatter_->map(read_map(fd, meta),
-                      {operation.top,
-                       operation.div == 0 ? uint64_t(1) : operation.div});
+      formatter_->map(
+          read_map(fd, meta),
+          {operation.top, operation.div == 0 ? uint64_t(1) : operation.div});
       return;
     default:
       return;
@@ -467,6 +478,7 @@ int run(const codegen::Artifact& artifact,
   sigemptyset(&signals);
   sigaddset(&signals, SIGINT);
   sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGCHLD);
   sigprocmask(SIG_BLOCK, &signals, nullptr);
   return Session(artifact, options, out, err).run();
 }

@@ -3,6 +3,7 @@
 
 #include "codegen/artifact.h"
 #include "output/formatter.h"
+#include "runtime/child.h"
 
 #include "llvm/Support/raw_ostream.h"
 
@@ -24,6 +25,9 @@ struct RunOptions {
   bool color = false;
   // Text as bpftrace prints it, or one JSON object per line (-f json).
   output::OutputFormat format = output::OutputFormat::Text;
+  // `-c CMD`: released once every probe is attached; the trace ends when
+  // it exits.
+  Child* child = nullptr;
 };
 
 // Loads an artifact into the kernel, runs BEGIN, attaches every probe,

@@ -68,6 +68,8 @@ struct CheckedProgram {
   std::vector<PrintValueInfo> print_values;
   // The script's positional parameters, $1 first.
   std::vector<std::string> positional;
+  // The pid of the `-c` command (`cpid`), 0 without one.
+  uint64_t child_pid = 0;
 
   // Side tables.
   std::unordered_map<const ast::Expr*, types::Type> expr_types;
