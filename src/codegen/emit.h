@@ -5,8 +5,8 @@
 #include "codegen/codegen.h"
 
 #include "llvm/IR/Module.h"
-#include "llvm/Target/TargetMachine.h"
 #include "llvm/Support/raw_ostream.h"
+#include "llvm/Target/TargetMachine.h"
 
 #include <string>
 #include <vector>

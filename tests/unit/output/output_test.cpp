@@ -2,9 +2,8 @@
 #include "output/map_printer.h"
 #include "output/printf.h"
 
-#include <gtest/gtest.h>
-
 #include <cstring>
+#include <gtest/gtest.h>
 
 namespace sonde::output {
 namespace {
@@ -112,8 +111,8 @@ TEST(MapPrinter, SignedValuesSortNumerically) {
 }
 
 TEST(MapPrinter, TupleKeysPrintWithoutParens) {
-  MapSnapshot map{"@t", {Type::s64(), Type::string(8)}, {0, 8},
-                  Type::u64(), {}};
+  MapSnapshot map{
+      "@t", {Type::s64(), Type::string(8)}, {0, 8}, Type::u64(), {}};
   map.entries.push_back({bytes_of(2) + padded("two", 8), bytes_of(9)});
   EXPECT_EQ(print_map(map), "@t[2, two]: 9\n");
 }

@@ -36,9 +36,10 @@ TEST(Catalog, ProviderNamesIncludeAliases) {
   std::sort(names.begin(), names.end());
   EXPECT_EQ(names,
             (std::vector<std::string>{
-                "BEGIN", "END", "U", "begin", "end", "h", "hardware", "i",
-                "interval", "p", "profile", "s", "software", "t",
-                "tracepoint", "u", "uprobe", "ur", "uretprobe", "usdt"}));
+                "BEGIN",   "END",      "U",        "begin",     "end",
+                "h",       "hardware", "i",        "interval",  "p",
+                "profile", "s",        "software", "t",         "tracepoint",
+                "u",       "uprobe",   "ur",       "uretprobe", "usdt"}));
 }
 
 TEST(Catalog, TracepointsUseTheGivenTracefs) {

@@ -2,7 +2,6 @@
 #include "probes/providers.h"
 
 #include <gtest/gtest.h>
-
 #include <linux/perf_event.h>
 
 namespace sonde::probes {
@@ -34,8 +33,7 @@ TEST(Profile, RejectsBadUnits) {
   auto profile = make_profile_probe();
   auto result = profile->expand({"profile", "parsec", "1"});
   ASSERT_TRUE(std::holds_alternative<ExpandError>(result));
-  EXPECT_EQ(std::get<ExpandError>(result).reason,
-            ExpandError::Reason::Invalid);
+  EXPECT_EQ(std::get<ExpandError>(result).reason, ExpandError::Reason::Invalid);
 }
 
 TEST(Software, EventsByNameOrAliasWithDefaultCounts) {
@@ -67,8 +65,8 @@ TEST(Software, RejectsBadCountsAndShapes) {
       software->expand({"software", "faults", "0"})));
   EXPECT_TRUE(std::holds_alternative<ExpandError>(
       software->expand({"software", "faults", "x"})));
-  EXPECT_TRUE(std::holds_alternative<ExpandError>(
-      software->expand({"software"})));
+  EXPECT_TRUE(
+      std::holds_alternative<ExpandError>(software->expand({"software"})));
 }
 
 TEST(Hardware, EventsAndAliases) {

@@ -33,8 +33,7 @@ TEST(Uprobe, ReturnProbesTakeNoOffset) {
   auto uretprobe = make_uprobe_probe(true);
   ExpandResult result = uretprobe->expand({"uretprobe", "libc", "getpid+4"});
   ASSERT_TRUE(std::holds_alternative<ExpandError>(result));
-  EXPECT_EQ(std::get<ExpandError>(result).reason,
-            ExpandError::Reason::Invalid);
+  EXPECT_EQ(std::get<ExpandError>(result).reason, ExpandError::Reason::Invalid);
   EXPECT_EQ(uretprobe->section_name({}), "uretprobe");
 }
 
@@ -61,8 +60,8 @@ TEST(Uprobe, UnknownBinaryAndBadShapes) {
   auto uprobe = make_uprobe_probe(false);
   EXPECT_TRUE(std::holds_alternative<ExpandError>(
       uprobe->expand({"uprobe", "/no/such/binary", "main"})));
-  EXPECT_TRUE(std::holds_alternative<ExpandError>(
-      uprobe->expand({"uprobe", "libc"})));
+  EXPECT_TRUE(
+      std::holds_alternative<ExpandError>(uprobe->expand({"uprobe", "libc"})));
 }
 
 } // namespace

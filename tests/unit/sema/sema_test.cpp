@@ -64,15 +64,16 @@ TEST_F(SemaTest, TypesBuiltinsAndTracepointArgs) {
 }
 
 TEST_F(SemaTest, OneProgramPerTargetOnlyWhenArgsAreRead) {
-  auto shared = analyze_text("tracepoint:syscalls:sys_enter_* { @ = count(); }");
+  auto shared =
+      analyze_text("tracepoint:syscalls:sys_enter_* { @ = count(); }");
   ASSERT_NE(shared, nullptr);
   ASSERT_EQ(shared->instances.size(), 1u);
   EXPECT_GT(shared->instances[0].targets.size(), 1u);
 
   // `filename` is at a different offset in each tracepoint.
-  auto split = analyze_text(
-      "tracepoint:syscalls:sys_enter_execve, "
-      "tracepoint:syscalls:sys_enter_openat { @[str(args.filename)] = count(); }");
+  auto split = analyze_text("tracepoint:syscalls:sys_enter_execve, "
+                            "tracepoint:syscalls:sys_enter_openat { "
+                            "@[str(args.filename)] = count(); }");
   ASSERT_NE(split, nullptr);
   ASSERT_EQ(split->instances.size(), 2u);
   EXPECT_EQ(split->instances[0].args_type.field("filename")->offset, 16u);
@@ -112,7 +113,8 @@ TEST_F(SemaTest, UnknownFieldSuggestsTheClosestField) {
 
 TEST_F(SemaTest, ArgsOutsideATracepointIsAnError) {
   EXPECT_EQ(analyze_text("BEGIN { $x = args.foo; }"), nullptr);
-  EXPECT_EQ(kinds(), std::vector<diag::Kind>{diag::Kind::ArgsOutsideTracepoint});
+  EXPECT_EQ(kinds(),
+            std::vector<diag::Kind>{diag::Kind::ArgsOutsideTracepoint});
 }
 
 TEST_F(SemaTest, UndefinedVariable) {
@@ -148,16 +150,16 @@ TEST_F(SemaTest, MapTypesMustAgree) {
 }
 
 TEST_F(SemaTest, MapsMayBeReadBeforeTheirAssignment) {
-  auto checked = analyze_text(
-      "interval:s:1 { printf(\"%d\\n\", @total); } "
-      "BEGIN { @total = @total + 1; }");
+  auto checked = analyze_text("interval:s:1 { printf(\"%d\\n\", @total); } "
+                              "BEGIN { @total = @total + 1; }");
   ASSERT_NE(checked, nullptr);
   EXPECT_EQ(checked->maps.at(0).value_type, Type::s64());
 }
 
 TEST_F(SemaTest, AggregationsOnlyAsMapValues) {
   EXPECT_EQ(analyze_text("BEGIN { $c = count(); }"), nullptr);
-  EXPECT_EQ(kinds(), std::vector<diag::Kind>{diag::Kind::AggregationNotAssigned});
+  EXPECT_EQ(kinds(),
+            std::vector<diag::Kind>{diag::Kind::AggregationNotAssigned});
 }
 
 TEST_F(SemaTest, StringsCompareOnlyForEquality) {
