@@ -7,6 +7,13 @@ target_compile_options(sonde_warnings INTERFACE
 if(SONDE_WERROR)
   target_compile_options(sonde_warnings INTERFACE -Werror)
 endif()
+# With clang: libbpf's LIBBPF_OPTS macro initialises option structs with
+# designated initialisers that name only some fields, and libstdc++ 12's
+# std::stable_sort calls get_temporary_buffer, deprecated in C++20.
+if(CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
+  target_compile_options(sonde_warnings INTERFACE
+    -Wno-missing-designated-field-initializers -Wno-deprecated-declarations)
+endif()
 # GCC 12 reports false -Wrestrict overlaps inside std::string at -O3
 # (GCC bug 105329); the warning stays on for other compilers.
 if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU" AND

@@ -7,10 +7,13 @@
 
 namespace sonde::parse {
 
-// Parses a whole script. Syntax errors are reported to `diag`; the parser
-// recovers at ';', '}' and probe boundaries so that every error in the
-// script is reported. Returns the program (possibly partial) or null when
-// nothing could be parsed; check diag.has_errors() either way.
+// Parses a whole script: C definitions, config blocks, imports, probes,
+// macros, functions and map declarations. Syntax errors, top-level items
+// out of order and nesting past the limit are reported to `diag`; the
+// parser recovers at ';', '}' and top-level items (a missing '}' is found
+// where the next item starts a line) so that every error in the script is
+// reported. Returns the program (possibly partial) or null when its
+// nesting is too deep; check diag.has_errors() either way.
 ast::Program* parse(const SourceBuffer& source,
                     ast::Context& context,
                     diag::DiagnosticEngine& diag);

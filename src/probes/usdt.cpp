@@ -120,8 +120,8 @@ public:
 
   Result<std::vector<Attachment>>
   attach(bpf_program* program, const AttachTarget& target) const override {
-    LIBBPF_OPTS(bpf_uprobe_opts, options,
-                .ref_ctr_offset = target.semaphore_offset);
+    LIBBPF_OPTS(bpf_uprobe_opts, options);
+    options.ref_ctr_offset = target.semaphore_offset;
     return single_attachment(bpf_program__attach_uprobe_opts(
         program, /*pid=*/-1, target.target.at(0).c_str(), target.file_offset,
         &options));

@@ -109,7 +109,8 @@ public:
 
 private:
   bool load() {
-    LIBBPF_OPTS(bpf_object_open_opts, open_options, .object_name = "sonde");
+    LIBBPF_OPTS(bpf_object_open_opts, open_options);
+    open_options.object_name = "sonde";
     object_ = bpf_object__open_mem(artifact_.elf.data(), artifact_.elf.size(),
                                    &open_options);
     if (object_ == nullptr) {
@@ -149,9 +150,10 @@ private:
     uint32_t offset = meta->source_offset;
     if (failure->line != 0) {
       std::string_view text = source.line_text(failure->line);
-      uint32_t indent = text.find_first_not_of(" \t");
-      offset = source.offset_of(
-          {failure->line, indent == std::string_view::npos ? 1 : indent + 1});
+      size_t indent = text.find_first_not_of(" \t");
+      uint32_t column =
+          indent == std::string_view::npos ? 1 : uint32_t(indent) + 1;
+      offset = source.offset_of({failure->line, column});
     }
     diag::TerminalConsumer consumer(source, err_, options_.color);
     diag::DiagnosticEngine engine(consumer);
