@@ -2,6 +2,7 @@
 #include "base/strings.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <fstream>
 #include <sstream>
@@ -105,6 +106,16 @@ std::string c_escape(std::string_view text) {
       } else {
         out += c;
       }
+    }
+  }
+  return out;
+}
+
+std::string c_identifier(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) {
+    if (!std::isalnum(static_cast<unsigned char>(c))) {
+      c = '_';
     }
   }
   return out;

@@ -28,6 +28,10 @@ closest_match(std::string_view word,
 // would in source; used to quote string literals in dumps and messages.
 std::string c_escape(std::string_view text);
 
+// `text` with every character that cannot appear in a C identifier
+// replaced by '_' (names of BPF maps and functions).
+std::string c_identifier(std::string_view text);
+
 // Shell-style glob with '*' and '?' only, as probe wildcards use.
 bool glob_match(std::string_view pattern, std::string_view text);
 

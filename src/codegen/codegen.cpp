@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "codegen/codegen.h"
 
+#include "base/strings.h"
 #include "codegen/emit.h"
 #include "codegen/module_builder.h"
 #include "codegen/probe_lowering.h"
 
-#include <cctype>
 #include <linux/bpf.h>
 
 namespace sonde::codegen {
@@ -14,11 +14,7 @@ namespace {
 
 // The map's name in the ELF object: "@bytes" becomes "AT_bytes".
 std::string bpf_map_name(const std::string& name) {
-  std::string out = "AT_";
-  for (char c : name.substr(1)) {
-    out += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
-  }
-  return out;
+  return "AT_" + c_identifier(std::string_view(name).substr(1));
 }
 
 MapMeta describe_map(const sema::MapInfo& map) {

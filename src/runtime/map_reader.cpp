@@ -2,6 +2,7 @@
 #include "runtime/map_reader.h"
 
 #include "output/histogram.h"
+#include "runtime/features.h"
 
 #include <algorithm>
 #include <bpf/bpf.h>
@@ -15,11 +16,6 @@ namespace {
 
 using codegen::MapMeta;
 using types::MapValueKind;
-
-int possible_cpus() {
-  static int cpus = libbpf_num_possible_cpus();
-  return cpus > 0 ? cpus : 1;
-}
 
 // Every key of a map, read before any is changed.
 std::vector<std::string> all_keys(int map_fd, uint32_t key_size) {

@@ -384,11 +384,12 @@ private:
     if (size < meta.record_size) {
       return;
     }
-    std::vector<output::RawValue> args;
+    // One vector for every event: no allocation per event once it grew.
+    printf_args_.clear();
     for (const codegen::ValueLayout& arg : meta.args) {
-      args.push_back({&arg.type, data + arg.offset});
+      printf_args_.push_back({&arg.type, data + arg.offset});
     }
-    formatter_->printf(output::format_printf(printf_specs_[id], args));
+    formatter_->printf(output::format_printf(printf_specs_[id], printf_args_));
   }
 
   void
@@ -457,6 +458,7 @@ private:
   std::vector<probes::Attachment> attachments_;
   std::unique_ptr<output::Formatter> formatter_;
   std::vector<FormatSpec> printf_specs_;
+  std::vector<output::RawValue> printf_args_;
   bool exit_requested_ = false;
   bool discarding_ = false;
   // Events from BEGIN, kept until the attach message is printed.

@@ -750,10 +750,8 @@ private:
 
   Type check_map_read(const ast::MapAccess& access) {
     check_keys(access);
-    for (const MapInfo& map : checked_.maps) {
-      if (map.name != access.name) {
-        continue;
-      }
+    if (const MapInfo* found = find_map(access.name)) {
+      const MapInfo& map = *found;
       switch (map.kind) {
       case MapKind::Plain:
         return map.value_type;

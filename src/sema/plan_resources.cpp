@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "ast/visitor.h"
+#include "base/strings.h"
 #include "sema/builtins.h"
 #include "sema/pipeline.h"
 
-#include <cctype>
 
 namespace sonde::sema {
 
@@ -34,13 +34,9 @@ bool program_per_target(const ast::Probe& probe,
 // A C identifier for the BPF function, readable in `bpftool prog` (the
 // kernel keeps the first 15 characters).
 std::string function_name(size_t index, const probes::AttachTarget& target) {
-  std::string name = "s" + std::to_string(index) + "_";
   const std::string& last =
       target.target.empty() ? target.full_name : target.target.back();
-  for (char c : last) {
-    name += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
-  }
-  return name;
+  return "s" + std::to_string(index) + "_" + c_identifier(last);
 }
 
 } // namespace
