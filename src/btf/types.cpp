@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "btf/types.h"
 
+#include <algorithm>
+
 namespace sonde::types {
 
 Type Type::integer(uint32_t size, bool is_signed) {
@@ -33,6 +35,79 @@ Type Type::record(std::string name, std::vector<Field> fields, uint32_t size) {
   type.size_ = size;
   type.name_ = std::move(name);
   type.fields_ = std::move(fields);
+  return type;
+}
+
+Type Type::union_record(std::string name,
+                        std::vector<Field> fields,
+                        uint32_t size) {
+  Type type = record(std::move(name), std::move(fields), size);
+  type.is_union_ = true;
+  return type;
+}
+
+Type Type::incomplete_record(std::string name, uint32_t size, uint32_t btf_id) {
+  Type type = record(std::move(name), {}, size);
+  type.is_union_ = type.name_.starts_with("union ");
+  type.btf_id_ = btf_id;
+  return type;
+}
+
+Type Type::array(Type element, uint32_t count) {
+  Type type;
+  type.kind_ = TypeKind::Array;
+  type.size_ = element.size() * count;
+  type.count_ = count;
+  type.pointee_ = std::make_shared<const Type>(std::move(element));
+  return type;
+}
+
+Type Type::tuple(std::vector<Type> elements) {
+  Type type;
+  type.kind_ = TypeKind::Tuple;
+  uint32_t offset = 0;
+  uint32_t alignment = 1;
+  std::string name = "(";
+  for (size_t i = 0; i < elements.size(); ++i) {
+    const uint32_t align = elements[i].alignment();
+    alignment = std::max(alignment, align);
+    offset = (offset + align - 1) / align * align;
+    name += (i ? ", " : "") + elements[i].name();
+    Field field;
+    field.name = std::to_string(i);
+    field.offset = offset;
+    offset += elements[i].size();
+    field.type = std::make_shared<const Type>(std::move(elements[i]));
+    type.fields_.push_back(std::move(field));
+  }
+  type.size_ = (offset + alignment - 1) / alignment * alignment;
+  type.name_ = name + ")";
+  return type;
+}
+
+Type Type::buffer(uint32_t capacity) {
+  Type type;
+  type.kind_ = TypeKind::Buffer;
+  type.count_ = capacity;
+  type.size_ = 4 + capacity;
+  return type;
+}
+
+Type Type::stack(bool user, uint32_t depth, StackMode mode) {
+  Type type;
+  type.kind_ = TypeKind::Stack;
+  type.is_signed_ = user;
+  type.count_ = depth;
+  type.stack_mode_ = mode;
+  type.size_ = user ? 16 : 8;
+  return type;
+}
+
+Type Type::formatted(Presentation presentation, uint32_t size) {
+  Type type;
+  type.kind_ = TypeKind::Formatted;
+  type.presentation_ = presentation;
+  type.size_ = size;
   return type;
 }
 
@@ -70,10 +145,59 @@ bool Type::operator==(const Type& other) const {
       is_signed_ != other.is_signed_) {
     return false;
   }
-  if (kind_ == TypeKind::Pointer) {
+  switch (kind_) {
+  case TypeKind::Pointer:
+  case TypeKind::Array:
     return pointee() == other.pointee();
+  case TypeKind::Record:
+    return name_ == other.name_;
+  case TypeKind::Tuple:
+    if (fields_.size() != other.fields_.size()) {
+      return false;
+    }
+    for (size_t i = 0; i < fields_.size(); ++i) {
+      if (!(*fields_[i].type == *other.fields_[i].type)) {
+        return false;
+      }
+    }
+    return true;
+  case TypeKind::Stack:
+    return count_ == other.count_ && stack_mode_ == other.stack_mode_;
+  case TypeKind::Formatted:
+    return presentation_ == other.presentation_;
+  default:
+    return true;
   }
-  return kind_ != TypeKind::Record || name_ == other.name_;
+}
+
+uint32_t Type::alignment() const {
+  switch (kind_) {
+  case TypeKind::Integer:
+  case TypeKind::Pointer:
+  case TypeKind::Count:
+  case TypeKind::Sum:
+    return std::max<uint32_t>(1, std::min<uint32_t>(size_, 8));
+  case TypeKind::Array:
+    return pointee().alignment();
+  case TypeKind::Record:
+  case TypeKind::Tuple: {
+    uint32_t alignment = 1;
+    for (const Field& field : fields_) {
+      alignment = std::max(alignment, field.type->alignment());
+    }
+    return fields_.empty() ? std::min<uint32_t>(8, std::max<uint32_t>(1, size_))
+                           : alignment;
+  }
+  case TypeKind::Buffer:
+    return 4;
+  case TypeKind::Stack:
+  case TypeKind::Formatted:
+    return 8;
+  case TypeKind::None:
+  case TypeKind::String:
+    return 1;
+  }
+  return 1;
 }
 
 std::string Type::name() const {
@@ -87,7 +211,32 @@ std::string Type::name() const {
   case TypeKind::Pointer:
     return pointee().name() + " *";
   case TypeKind::Record:
+  case TypeKind::Tuple:
     return name_;
+  case TypeKind::Array:
+    return pointee().name() + "[" + std::to_string(count_) + "]";
+  case TypeKind::Buffer:
+    return "buffer[" + std::to_string(count_) + "]";
+  case TypeKind::Stack:
+    return is_signed_ ? "ustack" : "kstack";
+  case TypeKind::Formatted:
+    switch (presentation_) {
+    case Presentation::Ksym:
+      return "ksym_t";
+    case Presentation::Usym:
+      return "usym_t";
+    case Presentation::Inet:
+      return "inet";
+    case Presentation::Timestamp:
+      return "timestamp";
+    case Presentation::MacAddr:
+      return "mac_address";
+    case Presentation::Username:
+      return "username";
+    case Presentation::CgroupPath:
+      return "cgroup_path";
+    }
+    return "?";
   case TypeKind::Count:
     return "count_t";
   case TypeKind::Sum:

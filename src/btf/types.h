@@ -16,9 +16,31 @@ enum class TypeKind : uint8_t {
   Integer, // 1, 2, 4 or 8 bytes, signed or not.
   String,  // A NUL-padded char array of a fixed size.
   Pointer, // An address, with the address space it points into.
-  Record,  // A struct of named fields (tracepoint `args`).
-  Count,   // Aggregation map values: count(), sum().
+  Record,  // A struct or union of named fields (`args`, kernel structs).
+  Array,   // `count` elements of one type (char arrays are Strings).
+  Tuple,   // `(a, b)`: fields named "0", "1", ... at aligned offsets.
+  Buffer,  // buf(): a u32 length, then up to `capacity` bytes.
+  Stack,   // kstack/ustack: the ids the kernel recorded (see StackMode).
+  // A value recorded raw in the kernel and formatted in user space
+  // (ksym, usym, inet, timestamps, ...), see Presentation.
+  Formatted,
+  Count, // Aggregation map values: count(), sum().
   Sum,
+};
+
+// How a kstack/ustack prints: bpftrace's indented form, perf's, or raw
+// addresses.
+enum class StackMode : uint8_t { Bpftrace, Perf, Raw };
+
+// What user space does with a Formatted value's bytes.
+enum class Presentation : uint8_t {
+  Ksym,       // u64 kernel address -> symbol name.
+  Usym,       // u64 address, u64 pid -> symbol in that process.
+  Inet,       // u64 family, 16 bytes address -> "1.2.3.4" / "::1".
+  Timestamp,  // strftime: u64 format id, u64 nanoseconds.
+  MacAddr,    // 6 bytes -> "00:11:22:33:44:55".
+  Username,   // u64 uid -> name from /etc/passwd.
+  CgroupPath, // u64 cgroup id -> path.
 };
 
 enum class AddressSpace : uint8_t { None, Kernel, User };
@@ -53,6 +75,9 @@ struct Field {
   std::string name;
   std::shared_ptr<const Type> type;
   uint32_t offset = 0;
+  // Bitfields: bits from the start of the byte at `offset`, and width.
+  uint32_t bit_offset = 0;
+  uint32_t bit_size = 0;
   // Tracepoint `__data_loc` fields hold (length << 16 | offset) of data
   // stored after the fixed fields.
   bool data_loc = false;
@@ -70,6 +95,20 @@ public:
   static Type pointer(Type pointee, AddressSpace space);
   static Type
   record(std::string name, std::vector<Field> fields, uint32_t size);
+  // A struct or union: `name` is "struct x" / "union x". An incomplete
+  // record (a pointer's pointee) has no fields yet; `btf_id` lets the type
+  // source complete it when a script looks inside.
+  static Type
+  union_record(std::string name, std::vector<Field> fields, uint32_t size);
+  static Type
+  incomplete_record(std::string name, uint32_t size, uint32_t btf_id);
+  static Type array(Type element, uint32_t count);
+  // Elements laid out at their natural alignment, like a C struct.
+  static Type tuple(std::vector<Type> elements);
+  static Type buffer(uint32_t capacity);
+  // kstack: an 8-byte stack id. ustack: stack id then pid, 16 bytes.
+  static Type stack(bool user, uint32_t depth, StackMode mode);
+  static Type formatted(Presentation presentation, uint32_t size);
   static Type count();
   static Type sum(bool is_signed);
 
@@ -83,20 +122,38 @@ public:
   bool is_string() const { return kind_ == TypeKind::String; }
   bool is_pointer() const { return kind_ == TypeKind::Pointer; }
   bool is_record() const { return kind_ == TypeKind::Record; }
+  bool is_array() const { return kind_ == TypeKind::Array; }
+  bool is_tuple() const { return kind_ == TypeKind::Tuple; }
+  bool is_buffer() const { return kind_ == TypeKind::Buffer; }
+  bool is_stack() const { return kind_ == TypeKind::Stack; }
+  bool is_formatted() const { return kind_ == TypeKind::Formatted; }
   bool is_aggregation() const {
     return kind_ == TypeKind::Count || kind_ == TypeKind::Sum;
   }
 
-  // For pointers; none for anything else.
+  // For pointers and arrays (the element); none for anything else.
   const Type& pointee() const;
-  // For records.
+  const Type& element() const { return pointee(); }
+  // Arrays: number of elements. Buffers: capacity. Stacks: depth.
+  uint32_t element_count() const { return count_; }
+  bool is_union() const { return is_union_; }
+  // Records known by name only (see incomplete_record).
+  bool is_complete() const { return btf_id_ == 0; }
+  uint32_t btf_id() const { return btf_id_; }
+  bool is_user_stack() const { return is_signed_; }
+  StackMode stack_mode() const { return stack_mode_; }
+  Presentation presentation() const { return presentation_; }
+  // For records and tuples (whose fields are named "0", "1", ...).
   const std::string& record_name() const { return name_; }
   const std::vector<Field>& fields() const { return fields_; }
   const Field* field(const std::string& name) const;
 
   // Types are equal when they have the same kind, size and signedness (and,
-  // for records, the same name).
+  // for records, the same name; for composites, equal parts).
   bool operator==(const Type& other) const;
+
+  // Natural alignment: of the largest scalar inside, at most 8.
+  uint32_t alignment() const;
 
   // How the type reads in diagnostics: "uint64", "string[16]", "char *".
   std::string name() const;
@@ -106,6 +163,11 @@ private:
   uint32_t size_ = 0;
   bool is_signed_ = false;
   AddressSpace space_ = AddressSpace::None;
+  bool is_union_ = false;
+  StackMode stack_mode_ = StackMode::Bpftrace;
+  Presentation presentation_ = Presentation::Ksym;
+  uint32_t count_ = 0;
+  uint32_t btf_id_ = 0;
   std::shared_ptr<const Type> pointee_;
   std::string name_;
   std::vector<Field> fields_;

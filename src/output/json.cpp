@@ -103,6 +103,28 @@ std::string format_record_json(const types::Type& type, const char* data) {
   return out + "}";
 }
 
+std::string format_sequence_json(const types::Type& type, const char* data) {
+  std::string out = "[";
+  const uint32_t count = type.is_tuple()
+                             ? static_cast<uint32_t>(type.fields().size())
+                             : type.element_count();
+  for (uint32_t i = 0; i < count; ++i) {
+    if (i) {
+      out += ",";
+    }
+    const types::Type& element =
+        type.is_tuple() ? *type.fields()[i].type : type.element();
+    const uint32_t offset =
+        type.is_tuple() ? type.fields()[i].offset : i * element.size();
+    out += element.is_integer()
+               ? json_integer({read_sized(data + offset, element.size(),
+                                          element.is_signed()),
+                               element.is_signed()})
+               : format_value_json({&element, data + offset});
+  }
+  return out + "]";
+}
+
 } // namespace
 
 std::string format_value_json(const RawValue& value) {
@@ -118,6 +140,14 @@ std::string format_value_json(const RawValue& value) {
     return json_integer({read_unsigned(value.data), type.is_signed()});
   case types::TypeKind::Record:
     return format_record_json(type, value.data);
+  case types::TypeKind::Tuple:
+  case types::TypeKind::Array:
+    return format_sequence_json(type, value.data);
+  case types::TypeKind::Buffer:
+    return json_string(format_buffer(value.data, type.element_count()));
+  // Resolved by the formatters before they get here.
+  case types::TypeKind::Stack:
+  case types::TypeKind::Formatted:
   case types::TypeKind::None:
     return "null";
   }

@@ -89,6 +89,11 @@ bool has_integer_values(const MapSnapshot& map) {
   case types::TypeKind::String:
   case types::TypeKind::Pointer:
   case types::TypeKind::Record:
+  case types::TypeKind::Array:
+  case types::TypeKind::Tuple:
+  case types::TypeKind::Buffer:
+  case types::TypeKind::Stack:
+  case types::TypeKind::Formatted:
     return false;
   }
   return false;

@@ -114,7 +114,51 @@ std::string format_record(const types::Type& type, const char* data) {
   return text + " }";
 }
 
+// bpftrace's forms: tuples "(1, abc)", arrays "[1,2,3]".
+std::string format_sequence(const types::Type& type,
+                            const char* data,
+                            const char* open,
+                            const char* separator,
+                            const char* close) {
+  std::string text = open;
+  const uint32_t count = type.is_tuple()
+                             ? static_cast<uint32_t>(type.fields().size())
+                             : type.element_count();
+  for (uint32_t i = 0; i < count; ++i) {
+    if (i) {
+      text += separator;
+    }
+    const types::Type& element =
+        type.is_tuple() ? *type.fields()[i].type : type.element();
+    const uint32_t offset =
+        type.is_tuple() ? type.fields()[i].offset : i * element.size();
+    text += element.is_integer()
+                ? integer_text({read_sized(data + offset, element.size(),
+                                           element.is_signed()),
+                                element.is_signed()})
+                : format_value({&element, data + offset});
+  }
+  return text + close;
+}
+
 } // namespace
+
+std::string format_buffer(const char* data, uint32_t capacity) {
+  uint32_t length = static_cast<uint32_t>(read_sized(data, 4, false));
+  length = std::min(length, capacity);
+  std::string text;
+  for (uint32_t i = 0; i < length; ++i) {
+    const unsigned char byte = static_cast<unsigned char>(data[4 + i]);
+    if (byte >= 32 && byte < 127) {
+      text += static_cast<char>(byte);
+    } else {
+      char escaped[8];
+      snprintf(escaped, sizeof(escaped), "\\x%02x", byte);
+      text += escaped;
+    }
+  }
+  return text;
+}
 
 std::string format_value(const RawValue& value) {
   const types::Type& type = *value.type;
@@ -134,6 +178,16 @@ std::string format_value(const RawValue& value) {
                             : std::to_string(read_unsigned(value.data));
   case types::TypeKind::Record:
     return format_record(type, value.data);
+  case types::TypeKind::Tuple:
+    return format_sequence(type, value.data, "(", ", ", ")");
+  case types::TypeKind::Array:
+    return format_sequence(type, value.data, "[", ",", "]");
+  case types::TypeKind::Buffer:
+    return format_buffer(value.data, type.element_count());
+  // Stacks and formatted values need symbols: the formatters resolve them
+  // before they get here.
+  case types::TypeKind::Stack:
+  case types::TypeKind::Formatted:
   case types::TypeKind::None:
     return "";
   }

@@ -55,4 +55,8 @@ Integer integer_divide(Integer value, uint64_t divisor);
 // (`0x1f`), records as `{ .a = 1, .b = str }` (`{}` when empty).
 std::string format_value(const RawValue& value);
 
+// buf() values: a u32 length then bytes; printable bytes as they are, the
+// rest as \xNN, like bpftrace.
+std::string format_buffer(const char* data, uint32_t capacity);
+
 } // namespace sonde::output
