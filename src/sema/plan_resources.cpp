@@ -4,7 +4,6 @@
 #include "sema/builtins.h"
 #include "sema/pipeline.h"
 
-
 namespace sonde::sema {
 
 namespace {

@@ -1,0 +1,240 @@
+// SPDX-License-Identifier: Apache-2.0
+// Builtin variables and calls, and the records they send to user space.
+#include "base/check.h"
+#include "codegen/lowering.h"
+#include "sema/builtins.h"
+
+#include <linux/bpf.h>
+
+namespace sonde::codegen {
+
+llvm::Value* ProbeLowering::builtin(const ast::Builtin& node) {
+  if (std::optional<unsigned> index = sema::register_argument(node.name)) {
+    const probes::AttachTarget& target = instance_.targets.front();
+    if (target.kind == probes::ProbeKind::Usdt) {
+      return usdt_argument(target.usdt_arguments.at(*index));
+    }
+    return register_value(kArgumentRegisters[*index]);
+  }
+  std::optional<sema::BuiltinVariable> variable =
+      sema::find_variable(node.name);
+  SONDE_CHECK(variable.has_value(), "unknown builtin after sema");
+  switch (*variable) {
+  case sema::BuiltinVariable::Pid:
+    return ir_.CreateLShr(helper(BPF_FUNC_get_current_pid_tgid), 32);
+  case sema::BuiltinVariable::Tid:
+    return ir_.CreateAnd(helper(BPF_FUNC_get_current_pid_tgid), 0xffffffff);
+  case sema::BuiltinVariable::Uid:
+    return ir_.CreateAnd(helper(BPF_FUNC_get_current_uid_gid), 0xffffffff);
+  case sema::BuiltinVariable::Gid:
+    return ir_.CreateLShr(helper(BPF_FUNC_get_current_uid_gid), 32);
+  case sema::BuiltinVariable::Nsecs:
+    return helper(BPF_FUNC_ktime_get_boot_ns);
+  case sema::BuiltinVariable::Cpu:
+    return helper(BPF_FUNC_get_smp_processor_id);
+  case sema::BuiltinVariable::Comm: {
+    // The kernel pads the buffer with NULs: no zeroing needed.
+    llvm::Value* slot = stack_slot(16, "comm");
+    builder_.call_helper(ir_, BPF_FUNC_get_current_comm,
+                         {slot, ir_.getInt64(16)});
+    return slot;
+  }
+  case sema::BuiltinVariable::Args:
+    return ctx_;
+  case sema::BuiltinVariable::Retval:
+    return register_value(kReturnRegister);
+  case sema::BuiltinVariable::Cpid:
+    return ir_.getInt64(program_.child_pid);
+  }
+  return nullptr;
+}
+
+llvm::Value* ProbeLowering::register_value(uint32_t offset) {
+  return ir_.CreateLoad(ir_.getInt64Ty(), field_at(ctx_, offset));
+}
+
+llvm::Value*
+ProbeLowering::usdt_argument(const probes::UsdtArgument& argument) {
+  using Kind = probes::UsdtArgument::Kind;
+  llvm::Value* raw = nullptr;
+  switch (argument.kind) {
+  case Kind::Constant:
+    return ir_.getInt64(argument.value);
+  case Kind::Register:
+    raw = ir_.CreateLShr(register_value(argument.base_offset), argument.shift);
+    break;
+  case Kind::Memory: {
+    llvm::Value* address = ir_.CreateAdd(register_value(argument.base_offset),
+                                         ir_.getInt64(argument.value));
+    if (argument.has_index) {
+      address = ir_.CreateAdd(
+          address, ir_.CreateMul(register_value(argument.index_offset),
+                                 ir_.getInt64(argument.scale)));
+    }
+    llvm::Value* slot = stack_slot(8, "usdt.arg");
+    ir_.CreateStore(ir_.getInt64(0), slot);
+    builder_.call_helper(ir_, BPF_FUNC_probe_read_user,
+                         {slot, ir_.getInt64(argument.size),
+                          ir_.CreateIntToPtr(address, ir_.getPtrTy())});
+    raw = ir_.CreateLoad(ir_.getInt64Ty(), slot);
+    break;
+  }
+  case Kind::Unsupported:
+    SONDE_CHECK(false, "sema rejects unsupported USDT arguments");
+  }
+  if (argument.size >= 8) {
+    return raw;
+  }
+  llvm::Value* narrow = ir_.CreateTrunc(raw, ir_.getIntNTy(argument.size * 8));
+  return argument.is_signed ? ir_.CreateSExt(narrow, ir_.getInt64Ty())
+                            : ir_.CreateZExt(narrow, ir_.getInt64Ty());
+}
+
+llvm::Value* ProbeLowering::call(const ast::Call& node) {
+  std::optional<sema::FunctionSignature> signature =
+      sema::find_function(node.callee);
+  SONDE_CHECK(signature.has_value(), "unknown function after sema");
+  switch (signature->function) {
+  case sema::BuiltinFunction::Printf:
+    emit_printf(node);
+    return nullptr;
+  case sema::BuiltinFunction::Str:
+    return read_string(node);
+  case sema::BuiltinFunction::Exit: {
+    llvm::Value* code =
+        node.args.empty() ? ir_.getInt64(0) : expr(node.args[0]);
+    emit_exit(code);
+    return nullptr;
+  }
+  case sema::BuiltinFunction::Delete:
+    return delete_key(node);
+  case sema::BuiltinFunction::Clear:
+    map_operation(node, EventKind::MapClear);
+    return nullptr;
+  case sema::BuiltinFunction::Zero:
+    map_operation(node, EventKind::MapZero);
+    return nullptr;
+  case sema::BuiltinFunction::Print:
+    if (program_.print_value_ids.count(&node) != 0) {
+      print_value(node);
+    } else {
+      map_operation(node, EventKind::MapPrint);
+    }
+    return nullptr;
+  case sema::BuiltinFunction::Count:
+  case sema::BuiltinFunction::Sum:
+  case sema::BuiltinFunction::Min:
+  case sema::BuiltinFunction::Max:
+  case sema::BuiltinFunction::Avg:
+  case sema::BuiltinFunction::Stats:
+  case sema::BuiltinFunction::Hist:
+  case sema::BuiltinFunction::Lhist:
+    // Lowered by assign_map; a bare call was rejected by sema.
+    SONDE_CHECK(false, "aggregation outside a map assignment");
+  }
+  return nullptr;
+}
+
+void ProbeLowering::print_value(const ast::Call& node) {
+  uint32_t id = program_.print_value_ids.at(&node);
+  const PrintValueMeta& meta = resources_.metadata.print_values[id];
+  uint32_t size = sizeof(EventHeader) + slot_size(meta.type);
+  llvm::Value* record = stack_slot(size, "print");
+  store_header(record, EventKind::PrintValue, ir_.getInt32(id));
+  store_expr(node.args[0], record, {meta.type, sizeof(EventHeader)});
+  output(record, size, 0);
+}
+
+llvm::Value* ProbeLowering::read_string(const ast::Call& node) {
+  const Type& type = program_.type_of(&node);
+  if (program_.type_of(node.args[0]).is_string()) {
+    return expr(node.args[0]);
+  }
+  llvm::Value* slot = stack_slot(type.size(), "str");
+  zero(slot, type.size());
+  read_string_into(node, slot, type.size());
+  return slot;
+}
+
+void ProbeLowering::read_string_into(const ast::Call& node,
+                                     llvm::Value* dest,
+                                     uint32_t bound) {
+  const Type& source_type = program_.type_of(node.args[0]);
+  llvm::Value* address = expr(node.args[0]);
+  llvm::Value* size = ir_.getInt64(bound);
+  if (node.args.size() > 1) {
+    // str(p, n) keeps at most n characters (n + 1 bytes with the NUL,
+    // as bpftrace reads), within the string bound.
+    llvm::Value* limit = ir_.CreateAdd(expr(node.args[1]), ir_.getInt64(1));
+    llvm::Value* too_big = ir_.CreateICmpUGT(limit, size);
+    size = ir_.CreateSelect(too_big, size, limit);
+  }
+  // A pointer knows its address space; a plain integer (arg0 in a
+  // uprobe) points where the probe runs.
+  types::AddressSpace space = source_type.is_pointer()
+                                  ? source_type.address_space()
+                                  : default_address_space();
+  uint32_t helper_id = space == types::AddressSpace::User
+                           ? BPF_FUNC_probe_read_user_str
+                           : BPF_FUNC_probe_read_kernel_str;
+  builder_.call_helper(
+      ir_, helper_id,
+      {dest, size, ir_.CreateIntToPtr(address, ir_.getPtrTy())});
+}
+
+void ProbeLowering::emit_printf(const ast::Call& node) {
+  uint32_t id = program_.printf_ids.at(&node);
+  const PrintfMeta& meta = resources_.metadata.printfs[id];
+  llvm::Value* record = stack_slot(meta.record_size, "printf");
+  store_header(record, EventKind::Printf, ir_.getInt32(id));
+  for (size_t i = 0; i < meta.args.size(); ++i) {
+    const ast::Expr* arg = node.args[i + 1];
+    llvm::Value* value = expr(arg);
+    llvm::Value* at = ir_.CreateConstInBoundsGEP1_32(ir_.getInt8Ty(), record,
+                                                     meta.args[i].offset);
+    store_value(at, meta.args[i].type, value, program_.type_of(arg));
+  }
+  output(record, meta.record_size, 0);
+}
+
+void ProbeLowering::emit_exit(llvm::Value* code) {
+  llvm::Value* record = stack_slot(sizeof(EventHeader), "exit");
+  store_header(record, EventKind::Exit,
+               ir_.CreateTrunc(code, ir_.getInt32Ty()));
+  // The runtime must see exit() at once, not at the next batch wakeup.
+  output(record, sizeof(EventHeader), BPF_RB_FORCE_WAKEUP);
+  ir_.CreateRet(ir_.getInt32(0));
+}
+
+void ProbeLowering::store_header(llvm::Value* record,
+                                 EventKind kind,
+                                 llvm::Value* id) {
+  ir_.CreateStore(ir_.getInt32(static_cast<uint32_t>(kind)), record);
+  ir_.CreateStore(id,
+                  ir_.CreateConstInBoundsGEP1_32(ir_.getInt8Ty(), record, 4));
+}
+
+void ProbeLowering::output(llvm::Value* record, uint32_t size, uint64_t flags) {
+  llvm::Value* result = builder_.call_helper(
+      ir_, BPF_FUNC_ringbuf_output,
+      {resources_.events, record, ir_.getInt64(size), ir_.getInt64(flags)});
+  llvm::BasicBlock* lost = block("output.lost");
+  llvm::BasicBlock* done = block("output.done");
+  ir_.CreateCondBr(ir_.CreateICmpNE(result, ir_.getInt64(0)), lost, done);
+  ir_.SetInsertPoint(lost);
+  llvm::Value* key = stack_slot(4, "lost.key");
+  ir_.CreateStore(ir_.getInt32(0), key);
+  llvm::Value* counter = builder_.call_helper(ir_, BPF_FUNC_map_lookup_elem,
+                                              {resources_.lost, key});
+  llvm::BasicBlock* count = block("output.count");
+  ir_.CreateCondBr(ir_.CreateICmpNE(counter, ir_.getInt64(0)), count, done);
+  ir_.SetInsertPoint(count);
+  llvm::Value* pointer = ir_.CreateIntToPtr(counter, ir_.getPtrTy());
+  ir_.CreateStore(
+      ir_.CreateAdd(ir_.CreateLoad(ir_.getInt64Ty(), pointer), ir_.getInt64(1)),
+      pointer);
+  ir_.CreateBr(done);
+  ir_.SetInsertPoint(done);
+}
+
+} // namespace sonde::codegen

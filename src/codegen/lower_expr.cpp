@@ -1,0 +1,347 @@
+// SPDX-License-Identifier: Apache-2.0
+// Expressions: literals, operators, fields, strings.
+#include "codegen/lowering.h"
+
+namespace sonde::codegen {
+
+bool ProbeLowering::fill_string(const ast::Expr* node,
+                                llvm::Value* dest,
+                                uint32_t size) {
+  if (const auto* builtin = ast::dyn_cast<ast::Builtin>(node);
+      builtin != nullptr && builtin->name == "comm" && size == 16) {
+    // The kernel pads the rest of the buffer with NULs.
+    builder_.call_helper(ir_, BPF_FUNC_get_current_comm,
+                         {dest, ir_.getInt64(16)});
+    return true;
+  }
+  const auto* call = ast::dyn_cast<ast::Call>(node);
+  if (call == nullptr || call->callee != "str" ||
+      program_.type_of(call->args[0]).is_string() ||
+      program_.type_of(call).size() > size) {
+    return false;
+  }
+  zero(dest, size);
+  read_string_into(*call, dest, program_.type_of(call).size());
+  return true;
+}
+
+llvm::Value* ProbeLowering::expr(const ast::Expr* node) {
+  switch (node->kind()) {
+  case ast::NodeKind::IntLiteral:
+    return ir_.getInt64(static_cast<const ast::IntLiteral*>(node)->value);
+  case ast::NodeKind::StringLiteral:
+    return string_literal(static_cast<const ast::StringLiteral*>(node)->value);
+  case ast::NodeKind::Builtin:
+    return builtin(*static_cast<const ast::Builtin*>(node));
+  case ast::NodeKind::Variable: {
+    const auto* var = static_cast<const ast::Variable*>(node);
+    const Type& type = program_.type_of(node);
+    llvm::Value* slot = variable_slot(var->name, type);
+    return type.is_string() ? slot : ir_.CreateLoad(ir_.getInt64Ty(), slot);
+  }
+  case ast::NodeKind::MapAccess:
+    return map_read(*static_cast<const ast::MapAccess*>(node));
+  case ast::NodeKind::Binary:
+    return binary(*static_cast<const ast::Binary*>(node));
+  case ast::NodeKind::Unary:
+    return unary(*static_cast<const ast::Unary*>(node));
+  case ast::NodeKind::Call:
+    return call(*static_cast<const ast::Call*>(node));
+  case ast::NodeKind::FieldAccess:
+    return field(*static_cast<const ast::FieldAccess*>(node));
+  case ast::NodeKind::BoolLiteral:
+    return ir_.getInt64(static_cast<const ast::BoolLiteral*>(node)->value);
+  case ast::NodeKind::Positional: {
+    uint64_t index = static_cast<const ast::Positional*>(node)->index;
+    const std::vector<std::string>& params = program_.positional;
+    std::string text =
+        index >= 1 && index <= params.size() ? params[index - 1] : "";
+    if (program_.type_of(node).is_string()) {
+      return string_literal(text);
+    }
+    return ir_.getInt64(std::strtoll(text.c_str(), nullptr, 10));
+  }
+  case ast::NodeKind::PositionalCount:
+    return ir_.getInt64(program_.positional.size());
+  case ast::NodeKind::Ternary:
+    return ternary(*static_cast<const ast::Ternary*>(node));
+  case ast::NodeKind::IncDec:
+    return inc_dec(*static_cast<const ast::IncDec*>(node));
+  default:
+    SONDE_CHECK(false, "unexpected expression kind");
+  }
+}
+
+llvm::Value* ProbeLowering::string_literal(const std::string& text) {
+  uint32_t size = text.size() + 1;
+  llvm::Value* slot = stack_slot(size, "str");
+  for (uint32_t i = 0; i < size; ++i) {
+    char c = i < text.size() ? text[i] : 0;
+    ir_.CreateStore(ir_.getInt8(c),
+                    ir_.CreateConstInBoundsGEP1_32(ir_.getInt8Ty(), slot, i));
+  }
+  return slot;
+}
+
+llvm::Value* ProbeLowering::field(const ast::FieldAccess& node) {
+  // The only records so far are tracepoint `args`: the probe context.
+  // The field's offset comes from this instance's own tracepoint.
+  llvm::Value* base = expr(node.base);
+  const types::Field* field = instance_.args_type.field(node.field);
+  SONDE_CHECK(field != nullptr, "args field missing in instance");
+  const Type& type = *field->type;
+  llvm::Value* at =
+      ir_.CreateConstInBoundsGEP1_32(ir_.getInt8Ty(), base, field->offset);
+  if (field->data_loc) {
+    // (length << 16 | offset) of the string within the record.
+    llvm::Value* loc = ir_.CreateLoad(ir_.getInt32Ty(), at);
+    llvm::Value* offset =
+        ir_.CreateZExt(ir_.CreateAnd(loc, 0xffff), ir_.getInt64Ty());
+    llvm::Value* data = ir_.CreateInBoundsGEP(ir_.getInt8Ty(), base, offset);
+    llvm::Value* slot = stack_slot(type.size(), "data_loc");
+    zero(slot, type.size());
+    builder_.call_helper(ir_, BPF_FUNC_probe_read_kernel_str,
+                         {slot, ir_.getInt64(type.size()), data});
+    return slot;
+  }
+  if (type.is_string()) {
+    llvm::Value* slot = stack_slot(type.size(), "field");
+    zero(slot, type.size());
+    builder_.call_helper(ir_, BPF_FUNC_probe_read_kernel,
+                         {slot, ir_.getInt64(type.size() - 1), at});
+    return slot;
+  }
+  uint32_t bits = type.is_pointer() ? 64 : type.size() * 8;
+  llvm::Value* raw = ir_.CreateLoad(ir_.getIntNTy(bits), at);
+  return type.is_signed() ? ir_.CreateSExt(raw, ir_.getInt64Ty())
+                          : ir_.CreateZExt(raw, ir_.getInt64Ty());
+}
+
+llvm::Value* ProbeLowering::ternary(const ast::Ternary& node) {
+  const Type& type = program_.type_of(&node);
+  llvm::Value* cond = expr(node.cond);
+  llvm::BasicBlock* then_block = block("cond.then");
+  llvm::BasicBlock* else_block = block("cond.else");
+  llvm::BasicBlock* done = block("cond.end");
+  // Strings go through a buffer of the result's size; integers merge.
+  llvm::Value* result = type.is_string() ? stack_slot(type.size(), "cond")
+                                         : stack_slot(8, "cond");
+  ir_.CreateCondBr(truth(cond), then_block, else_block);
+  auto arm = [&](llvm::BasicBlock* at, const ast::Expr* value,
+                 llvm::Value* fallback) {
+    ir_.SetInsertPoint(at);
+    llvm::Value* computed = value != nullptr ? expr(value) : fallback;
+    const Type& from = value != nullptr ? program_.type_of(value)
+                                        : program_.type_of(node.cond);
+    store_value(result, type, computed, from);
+    ir_.CreateBr(done);
+  };
+  arm(then_block, node.then_expr, cond);
+  arm(else_block, node.else_expr, nullptr);
+  ir_.SetInsertPoint(done);
+  return type.is_string() ? result : ir_.CreateLoad(ir_.getInt64Ty(), result);
+}
+
+llvm::Value* ProbeLowering::inc_dec(const ast::IncDec& node) {
+  llvm::Value* step = ir_.getInt64(node.increment ? 1 : -1);
+  if (const auto* var = ast::dyn_cast<ast::Variable>(node.operand)) {
+    llvm::Value* slot =
+        variable_slot(var->name, program_.type_of(node.operand));
+    llvm::Value* old = ir_.CreateLoad(ir_.getInt64Ty(), slot);
+    llvm::Value* updated = ir_.CreateAdd(old, step);
+    ir_.CreateStore(updated, slot);
+    return node.prefix ? updated : old;
+  }
+  const auto& access = static_cast<const ast::MapAccess&>(*node.operand);
+  uint32_t index = program_.map_index(access.name);
+  const MapMeta& map = resources_.metadata.maps[index];
+  llvm::Value* old = map_read(access);
+  llvm::Value* updated = ir_.CreateAdd(old, step);
+  store_map(resources_.maps[index], map, access, updated);
+  return node.prefix ? updated : old;
+}
+
+llvm::Value* ProbeLowering::unary(const ast::Unary& node) {
+  llvm::Value* operand = expr(node.operand);
+  switch (node.op) {
+  case ast::UnaryOp::Neg:
+    return ir_.CreateNeg(operand);
+  case ast::UnaryOp::LogicalNot:
+    return ir_.CreateZExt(ir_.CreateICmpEQ(operand, ir_.getInt64(0)),
+                          ir_.getInt64Ty());
+  case ast::UnaryOp::BitNot:
+    return ir_.CreateNot(operand);
+  case ast::UnaryOp::Deref:
+  case ast::UnaryOp::AddressOf:
+    SONDE_CHECK(false, "sema rejects '*' and '&'");
+  }
+  return nullptr;
+}
+
+llvm::Value* ProbeLowering::binary(const ast::Binary& node) {
+  if (node.op == ast::BinaryOp::LogicalAnd ||
+      node.op == ast::BinaryOp::LogicalOr) {
+    return short_circuit(node);
+  }
+  const Type& lhs_type = program_.type_of(node.lhs);
+  const Type& rhs_type = program_.type_of(node.rhs);
+  llvm::Value* lhs = expr(node.lhs);
+  llvm::Value* rhs = expr(node.rhs);
+  if (lhs_type.is_string()) {
+    llvm::Value* equal =
+        strings_equal(lhs, lhs_type.size(), rhs, rhs_type.size());
+    if (node.op == ast::BinaryOp::Ne) {
+      equal = ir_.CreateNot(equal);
+    }
+    return ir_.CreateZExt(equal, ir_.getInt64Ty());
+  }
+  return arithmetic(node.op, lhs, rhs,
+                    lhs_type.is_signed() && rhs_type.is_signed(),
+                    lhs_type.is_signed());
+}
+
+llvm::Value* ProbeLowering::divide(ast::BinaryOp op,
+                                   llvm::Value* lhs,
+                                   llvm::Value* rhs,
+                                   bool is_signed) {
+  bool div = op == ast::BinaryOp::Div;
+  if (!is_signed) {
+    return div ? ir_.CreateUDiv(lhs, rhs) : ir_.CreateURem(lhs, rhs);
+  }
+  if (resources_.has_signed_division) {
+    return div ? ir_.CreateSDiv(lhs, rhs) : ir_.CreateSRem(lhs, rhs);
+  }
+  llvm::Value* zero_value = ir_.getInt64(0);
+  llvm::Value* lhs_negative = ir_.CreateICmpSLT(lhs, zero_value);
+  llvm::Value* rhs_negative = ir_.CreateICmpSLT(rhs, zero_value);
+  llvm::Value* lhs_abs =
+      ir_.CreateSelect(lhs_negative, ir_.CreateNeg(lhs), lhs);
+  llvm::Value* rhs_abs =
+      ir_.CreateSelect(rhs_negative, ir_.CreateNeg(rhs), rhs);
+  llvm::Value* magnitude =
+      div ? ir_.CreateUDiv(lhs_abs, rhs_abs) : ir_.CreateURem(lhs_abs, rhs_abs);
+  // C semantics: the quotient is negative when the signs differ; the
+  // remainder takes the sign of the dividend.
+  llvm::Value* negate =
+      div ? ir_.CreateXor(lhs_negative, rhs_negative) : lhs_negative;
+  return ir_.CreateSelect(negate, ir_.CreateNeg(magnitude), magnitude);
+}
+
+llvm::Value* ProbeLowering::short_circuit(const ast::Binary& node) {
+  bool is_and = node.op == ast::BinaryOp::LogicalAnd;
+  llvm::Value* lhs = truth(expr(node.lhs));
+  llvm::BasicBlock* lhs_end = ir_.GetInsertBlock();
+  llvm::BasicBlock* rhs_block = block(is_and ? "and.rhs" : "or.rhs");
+  llvm::BasicBlock* done = block(is_and ? "and.done" : "or.done");
+  if (is_and) {
+    ir_.CreateCondBr(lhs, rhs_block, done);
+  } else {
+    ir_.CreateCondBr(lhs, done, rhs_block);
+  }
+  ir_.SetInsertPoint(rhs_block);
+  llvm::Value* rhs = truth(expr(node.rhs));
+  llvm::BasicBlock* rhs_end = ir_.GetInsertBlock();
+  ir_.CreateBr(done);
+  ir_.SetInsertPoint(done);
+  llvm::PHINode* result = ir_.CreatePHI(ir_.getInt1Ty(), 2);
+  result->addIncoming(ir_.getInt1(!is_and), lhs_end);
+  result->addIncoming(rhs, rhs_end);
+  return ir_.CreateZExt(result, ir_.getInt64Ty());
+}
+
+llvm::Value* ProbeLowering::arithmetic(ast::BinaryOp op,
+                                       llvm::Value* lhs,
+                                       llvm::Value* rhs,
+                                       bool is_signed,
+                                       bool lhs_signed) {
+  auto compare = [&](llvm::CmpInst::Predicate predicate) {
+    return ir_.CreateZExt(ir_.CreateICmp(predicate, lhs, rhs),
+                          ir_.getInt64Ty());
+  };
+  using P = llvm::CmpInst::Predicate;
+  switch (op) {
+  case ast::BinaryOp::Add:
+    return ir_.CreateAdd(lhs, rhs);
+  case ast::BinaryOp::Sub:
+    return ir_.CreateSub(lhs, rhs);
+  case ast::BinaryOp::Mul:
+    return ir_.CreateMul(lhs, rhs);
+  case ast::BinaryOp::Div:
+  case ast::BinaryOp::Mod:
+    return divide(op, lhs, rhs, is_signed);
+  case ast::BinaryOp::BitAnd:
+    return ir_.CreateAnd(lhs, rhs);
+  case ast::BinaryOp::BitOr:
+    return ir_.CreateOr(lhs, rhs);
+  case ast::BinaryOp::BitXor:
+    return ir_.CreateXor(lhs, rhs);
+  case ast::BinaryOp::Shl:
+    return ir_.CreateShl(lhs, rhs);
+  case ast::BinaryOp::Shr:
+    return lhs_signed ? ir_.CreateAShr(lhs, rhs) : ir_.CreateLShr(lhs, rhs);
+  case ast::BinaryOp::Eq:
+    return compare(P::ICMP_EQ);
+  case ast::BinaryOp::Ne:
+    return compare(P::ICMP_NE);
+  case ast::BinaryOp::Lt:
+    return compare(is_signed ? P::ICMP_SLT : P::ICMP_ULT);
+  case ast::BinaryOp::Le:
+    return compare(is_signed ? P::ICMP_SLE : P::ICMP_ULE);
+  case ast::BinaryOp::Gt:
+    return compare(is_signed ? P::ICMP_SGT : P::ICMP_UGT);
+  case ast::BinaryOp::Ge:
+    return compare(is_signed ? P::ICMP_SGE : P::ICMP_UGE);
+  case ast::BinaryOp::LogicalAnd:
+  case ast::BinaryOp::LogicalOr:
+    break;
+  }
+  SONDE_CHECK(false, "unhandled binary operator");
+}
+
+llvm::Value* ProbeLowering::strings_equal(llvm::Value* lhs,
+                                          uint32_t lhs_size,
+                                          llvm::Value* rhs,
+                                          uint32_t rhs_size) {
+  uint32_t size = std::min(lhs_size, rhs_size);
+  llvm::BasicBlock* done = block("streq.done");
+  llvm::BasicBlock* not_equal = block("streq.ne");
+  llvm::BasicBlock* equal = block("streq.eq");
+  for (uint32_t i = 0; i < size; ++i) {
+    llvm::Value* a =
+        ir_.CreateLoad(ir_.getInt8Ty(),
+                       ir_.CreateConstInBoundsGEP1_32(ir_.getInt8Ty(), lhs, i));
+    llvm::Value* b =
+        ir_.CreateLoad(ir_.getInt8Ty(),
+                       ir_.CreateConstInBoundsGEP1_32(ir_.getInt8Ty(), rhs, i));
+    llvm::BasicBlock* same = block("streq.same");
+    ir_.CreateCondBr(ir_.CreateICmpEQ(a, b), same, not_equal);
+    ir_.SetInsertPoint(same);
+    llvm::BasicBlock* next = block("streq.next");
+    ir_.CreateCondBr(ir_.CreateICmpEQ(a, ir_.getInt8(0)), equal, next);
+    ir_.SetInsertPoint(next);
+  }
+  // All compared bytes matched without a NUL: equal only if the longer
+  // buffer ends here too.
+  llvm::Value* tail_equal = ir_.getTrue();
+  if (lhs_size != rhs_size) {
+    llvm::Value* longer = lhs_size > rhs_size ? lhs : rhs;
+    llvm::Value* next_byte = ir_.CreateLoad(
+        ir_.getInt8Ty(),
+        ir_.CreateConstInBoundsGEP1_32(ir_.getInt8Ty(), longer, size));
+    tail_equal = ir_.CreateICmpEQ(next_byte, ir_.getInt8(0));
+  }
+  llvm::BasicBlock* tail = ir_.GetInsertBlock();
+  ir_.CreateBr(done);
+  ir_.SetInsertPoint(not_equal);
+  ir_.CreateBr(done);
+  ir_.SetInsertPoint(equal);
+  ir_.CreateBr(done);
+  ir_.SetInsertPoint(done);
+  llvm::PHINode* result = ir_.CreatePHI(ir_.getInt1Ty(), 3);
+  result->addIncoming(tail_equal, tail);
+  result->addIncoming(ir_.getFalse(), not_equal);
+  result->addIncoming(ir_.getTrue(), equal);
+  return result;
+}
+
+} // namespace sonde::codegen

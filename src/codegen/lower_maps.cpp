@@ -1,0 +1,372 @@
+// SPDX-License-Identifier: Apache-2.0
+// Maps: keys, stores, aggregations, reads that merge CPUs, map functions.
+#include "codegen/lowering.h"
+
+namespace sonde::codegen {
+
+void ProbeLowering::assign_map(const ast::AssignMap& assign) {
+  const ast::MapAccess& target = *assign.target;
+  uint32_t index = program_.map_index(target.name);
+  const MapMeta& map = resources_.metadata.maps[index];
+  llvm::GlobalVariable* global = resources_.maps[index];
+
+  if (map.value_kind == MapValueKind::Plain && assign.compound) {
+    // `@m[k] OP= v`: a missing key reads as 0.
+    llvm::Value* value = expr(assign.value);
+    llvm::Value* old = map_read(target);
+    const Type& value_type = program_.type_of(assign.value);
+    bool is_signed = map.value_type.is_signed();
+    store_map(global, map, target,
+              arithmetic(*assign.compound, old, value,
+                         is_signed && value_type.is_signed(), is_signed));
+    return;
+  }
+  if (map.value_kind == MapValueKind::Plain) {
+    llvm::Value* value = expr(assign.value);
+    llvm::Value* key = map_key(target, map);
+    llvm::Value* slot = stack_slot(map.value_size, "value");
+    store_value(slot, map.value_type, value, program_.type_of(assign.value));
+    builder_.call_helper(ir_, BPF_FUNC_map_update_elem,
+                         {global, key, slot, ir_.getInt64(BPF_ANY)});
+    return;
+  }
+
+  const auto& call = static_cast<const ast::Call&>(*assign.value);
+  llvm::Value* argument =
+      call.args.empty() ? ir_.getInt64(1) : expr(call.args[0]);
+  bool is_signed = map.value_type.is_signed();
+  llvm::Value* key = map_key(target, map);
+  switch (map.value_kind) {
+  case MapValueKind::Count:
+  case MapValueKind::Sum:
+    add_to_aggregate(global, key, argument);
+    return;
+  case MapValueKind::Hist:
+  case MapValueKind::Lhist: {
+    llvm::Value* bucket = map.value_kind == MapValueKind::Hist
+                              ? hist_bucket(argument, map.hist_bits)
+                              : lhist_bucket(argument, map);
+    ir_.CreateStore(bucket, ir_.CreateConstInBoundsGEP1_32(ir_.getInt8Ty(), key,
+                                                           map.key_size - 8));
+    add_to_aggregate(global, key, ir_.getInt64(1));
+    return;
+  }
+  case MapValueKind::Min:
+  case MapValueKind::Max: {
+    bool is_min = map.value_kind == MapValueKind::Min;
+    update_aggregate(
+        global, key, sizeof(MinMaxValue),
+        [&](llvm::Value* value) {
+          llvm::Value* set_at = field_at(value, offsetof(MinMaxValue, set));
+          llvm::Value* current = ir_.CreateLoad(ir_.getInt64Ty(), value);
+          llvm::Value* unset = ir_.CreateICmpEQ(
+              ir_.CreateLoad(ir_.getInt64Ty(), set_at), ir_.getInt64(0));
+          using P = llvm::CmpInst::Predicate;
+          P predicate = is_min ? (is_signed ? P::ICMP_SLT : P::ICMP_ULT)
+                               : (is_signed ? P::ICMP_SGT : P::ICMP_UGT);
+          llvm::Value* better =
+              ir_.CreateOr(unset, ir_.CreateICmp(predicate, argument, current));
+          ir_.CreateStore(ir_.CreateSelect(better, argument, current), value);
+          ir_.CreateStore(ir_.getInt64(1), set_at);
+        },
+        [&](llvm::Value* value) {
+          ir_.CreateStore(argument, value);
+          ir_.CreateStore(ir_.getInt64(1),
+                          field_at(value, offsetof(MinMaxValue, set)));
+        });
+    return;
+  }
+  case MapValueKind::Avg:
+  case MapValueKind::Stats:
+    update_aggregate(
+        global, key, sizeof(AvgValue),
+        [&](llvm::Value* value) {
+          llvm::Value* total = field_at(value, offsetof(AvgValue, total));
+          ir_.CreateStore(ir_.CreateAdd(ir_.CreateLoad(ir_.getInt64Ty(), value),
+                                        ir_.getInt64(1)),
+                          value);
+          ir_.CreateStore(
+              ir_.CreateAdd(ir_.CreateLoad(ir_.getInt64Ty(), total), argument),
+              total);
+        },
+        [&](llvm::Value* value) {
+          ir_.CreateStore(ir_.getInt64(1), value);
+          ir_.CreateStore(argument, field_at(value, offsetof(AvgValue, total)));
+        });
+    return;
+  case MapValueKind::Plain:
+    break;
+  }
+  SONDE_CHECK(false, "unhandled aggregation");
+}
+
+llvm::Value* ProbeLowering::field_at(llvm::Value* base, uint32_t offset) {
+  return ir_.CreateConstInBoundsGEP1_32(ir_.getInt8Ty(), base, offset);
+}
+
+llvm::Value* ProbeLowering::hist_bucket(llvm::Value* value, unsigned bits) {
+  llvm::Value* msb = most_significant_bit(value);
+  llvm::Value* k = ir_.getInt64(bits);
+  llvm::Value* shift = ir_.CreateSelect(ir_.CreateICmpUGE(msb, k),
+                                        ir_.CreateSub(msb, k), ir_.getInt64(0));
+  llvm::Value* sub_bucket = ir_.CreateAnd(ir_.CreateLShr(value, shift),
+                                          ir_.getInt64((1u << bits) - 1));
+  llvm::Value* large = ir_.CreateAdd(
+      ir_.getInt64(1),
+      ir_.CreateAdd(
+          ir_.CreateShl(ir_.CreateAdd(ir_.CreateSub(msb, k), ir_.getInt64(1)),
+                        k),
+          sub_bucket));
+  llvm::Value* small = ir_.CreateAdd(value, ir_.getInt64(1));
+  llvm::Value* bucket = ir_.CreateSelect(
+      ir_.CreateICmpSLT(value, ir_.getInt64(int64_t(1) << bits)), small, large);
+  return ir_.CreateSelect(ir_.CreateICmpSLT(value, ir_.getInt64(0)),
+                          ir_.getInt64(0), bucket);
+}
+
+llvm::Value* ProbeLowering::most_significant_bit(llvm::Value* value) {
+  llvm::Value* msb = ir_.getInt64(0);
+  for (unsigned width : {32u, 16u, 8u, 4u, 2u, 1u}) {
+    llvm::Value* high =
+        ir_.CreateICmpUGE(value, ir_.getInt64(uint64_t(1) << width));
+    value = ir_.CreateSelect(high, ir_.CreateLShr(value, width), value);
+    msb = ir_.CreateSelect(high, ir_.CreateAdd(msb, ir_.getInt64(width)), msb);
+  }
+  return msb;
+}
+
+llvm::Value* ProbeLowering::lhist_bucket(llvm::Value* value,
+                                         const MapMeta& map) {
+  int64_t overflow = 1 + (map.lhist_max - map.lhist_min) / map.lhist_step;
+  llvm::Value* offset = ir_.CreateSub(value, ir_.getInt64(map.lhist_min));
+  // Only reached when value >= min, so unsigned division is exact.
+  llvm::Value* inside = ir_.CreateAdd(
+      ir_.getInt64(1), ir_.CreateUDiv(offset, ir_.getInt64(map.lhist_step)));
+  llvm::Value* bucket =
+      ir_.CreateSelect(ir_.CreateICmpSGE(value, ir_.getInt64(map.lhist_max)),
+                       ir_.getInt64(overflow), inside);
+  return ir_.CreateSelect(ir_.CreateICmpSLT(value, ir_.getInt64(map.lhist_min)),
+                          ir_.getInt64(0), bucket);
+}
+
+llvm::Value* ProbeLowering::map_key(const ast::MapAccess& access,
+                                    const MapMeta& map) {
+  llvm::Value* key = stack_slot(map.key_size, "key");
+  // `@[comm]`: the helper fills the whole key, padding included.
+  if (access.keys.size() == 1 &&
+      fill_string(access.keys[0], key, map.key_size)) {
+    return key;
+  }
+  zero(key, map.key_size);
+  for (size_t i = 0; i < access.keys.size(); ++i) {
+    store_expr(access.keys[i], key, map.key_fields[i]);
+  }
+  return key;
+}
+
+llvm::Value* ProbeLowering::map_read(const ast::MapAccess& access) {
+  uint32_t index = program_.map_index(access.name);
+  const MapMeta& map = resources_.metadata.maps[index];
+  llvm::Value* key = map_key(access, map);
+  if (map.per_cpu) {
+    return read_aggregate(resources_.maps[index], key, map);
+  }
+  llvm::Value* found = builder_.call_helper(
+      ir_, BPF_FUNC_map_lookup_elem, {resources_.maps[index], key}, "found");
+  llvm::Value* pointer = ir_.CreateIntToPtr(found, ir_.getPtrTy());
+  llvm::BasicBlock* hit = block("map.hit");
+  llvm::BasicBlock* done = block("map.done");
+  llvm::BasicBlock* miss = ir_.GetInsertBlock();
+  if (map.value_type.is_string()) {
+    // A missing key reads as the empty string.
+    llvm::Value* slot = stack_slot(map.value_size, "map.value");
+    zero(slot, map.value_size);
+    ir_.CreateCondBr(ir_.CreateICmpNE(found, ir_.getInt64(0)), hit, done);
+    ir_.SetInsertPoint(hit);
+    ir_.CreateMemCpy(slot, llvm::MaybeAlign(1), pointer, llvm::MaybeAlign(1),
+                     map.value_type.size());
+    ir_.CreateBr(done);
+    ir_.SetInsertPoint(done);
+    return slot;
+  }
+  // A missing key reads as zero.
+  ir_.CreateCondBr(ir_.CreateICmpNE(found, ir_.getInt64(0)), hit, done);
+  ir_.SetInsertPoint(hit);
+  llvm::Value* loaded = ir_.CreateLoad(ir_.getInt64Ty(), pointer);
+  ir_.CreateBr(done);
+  ir_.SetInsertPoint(done);
+  llvm::PHINode* value = ir_.CreatePHI(ir_.getInt64Ty(), 2);
+  value->addIncoming(loaded, hit);
+  value->addIncoming(ir_.getInt64(0), miss);
+  return value;
+}
+
+llvm::Value* ProbeLowering::delete_key(const ast::Call& node) {
+  const auto& access = static_cast<const ast::MapAccess&>(*node.args[0]);
+  uint32_t index = program_.map_index(access.name);
+  const MapMeta& map = resources_.metadata.maps[index];
+  llvm::Value* key = nullptr;
+  if (node.args.size() == 2) {
+    key = stack_slot(map.key_size, "key");
+    zero(key, map.key_size);
+    store_expr(node.args[1], key, map.key_fields.at(0));
+  } else {
+    key = map_key(access, map);
+  }
+  llvm::Value* result = builder_.call_helper(ir_, BPF_FUNC_map_delete_elem,
+                                             {resources_.maps[index], key});
+  return ir_.CreateZExt(ir_.CreateICmpEQ(result, ir_.getInt64(0)),
+                        ir_.getInt64Ty());
+}
+
+void ProbeLowering::map_operation(const ast::Call& node, EventKind kind) {
+  const auto& access = static_cast<const ast::MapAccess&>(*node.args[0]);
+  uint32_t index = program_.map_index(access.name);
+  uint32_t size = sizeof(EventHeader) + sizeof(MapOperation);
+  llvm::Value* record = stack_slot(size, "map.op");
+  store_header(record, kind, ir_.getInt32(index));
+  llvm::Value* top =
+      node.args.size() > 1 ? expr(node.args[1]) : ir_.getInt64(0);
+  llvm::Value* div =
+      node.args.size() > 2 ? expr(node.args[2]) : ir_.getInt64(1);
+  ir_.CreateStore(
+      top, field_at(record, sizeof(EventHeader) + offsetof(MapOperation, top)));
+  ir_.CreateStore(
+      div, field_at(record, sizeof(EventHeader) + offsetof(MapOperation, div)));
+  output(record, size, 0);
+}
+
+void ProbeLowering::store_map(llvm::GlobalVariable* global,
+                              const MapMeta& map,
+                              const ast::MapAccess& access,
+                              llvm::Value* value) {
+  llvm::Value* key = map_key(access, map);
+  llvm::Value* slot = stack_slot(8, "value");
+  ir_.CreateStore(value, slot);
+  builder_.call_helper(ir_, BPF_FUNC_map_update_elem,
+                       {global, key, slot, ir_.getInt64(BPF_ANY)});
+}
+
+void ProbeLowering::add_to_aggregate(llvm::GlobalVariable* global,
+                                     llvm::Value* key,
+                                     llvm::Value* amount) {
+  update_aggregate(
+      global, key, 8,
+      [&](llvm::Value* value) {
+        llvm::Value* old = ir_.CreateLoad(ir_.getInt64Ty(), value);
+        ir_.CreateStore(ir_.CreateAdd(old, amount), value);
+      },
+      [&](llvm::Value* value) { ir_.CreateStore(amount, value); });
+}
+
+void ProbeLowering::update_aggregate(
+    llvm::GlobalVariable* global,
+    llvm::Value* key,
+    uint32_t value_size,
+    llvm::function_ref<void(llvm::Value*)> update,
+    llvm::function_ref<void(llvm::Value*)> initial) {
+  llvm::Value* found = builder_.call_helper(ir_, BPF_FUNC_map_lookup_elem,
+                                            {global, key}, "found");
+  llvm::Value* pointer = ir_.CreateIntToPtr(found, ir_.getPtrTy());
+  llvm::BasicBlock* update_block = block("agg.update");
+  llvm::BasicBlock* insert_block = block("agg.insert");
+  llvm::BasicBlock* done = block("agg.done");
+  ir_.CreateCondBr(ir_.CreateICmpNE(found, ir_.getInt64(0)), update_block,
+                   insert_block);
+
+  ir_.SetInsertPoint(update_block);
+  update(pointer);
+  ir_.CreateBr(done);
+
+  ir_.SetInsertPoint(insert_block);
+  llvm::Value* first = stack_slot(value_size, "initial");
+  zero(first, value_size);
+  initial(first);
+  builder_.call_helper(ir_, BPF_FUNC_map_update_elem,
+                       {global, key, first, ir_.getInt64(BPF_ANY)});
+  ir_.CreateBr(done);
+  ir_.SetInsertPoint(done);
+}
+
+llvm::Value* ProbeLowering::read_aggregate(llvm::GlobalVariable* global,
+                                           llvm::Value* key,
+                                           const MapMeta& map) {
+  bool is_signed = map.value_type.is_signed();
+  llvm::Value* first = stack_slot(8, "agg.first");
+  llvm::Value* second = stack_slot(8, "agg.second");
+  llvm::Value* any = stack_slot(8, "agg.any");
+  llvm::Value* cpu_slot = stack_slot(8, "agg.cpu");
+  for (llvm::Value* slot : {first, second, any, cpu_slot}) {
+    ir_.CreateStore(ir_.getInt64(0), slot);
+  }
+  llvm::BasicBlock* loop = block("agg.loop");
+  llvm::BasicBlock* found_block = block("agg.found");
+  llvm::BasicBlock* next = block("agg.next");
+  llvm::BasicBlock* done = block("agg.read");
+  ir_.CreateBr(loop);
+
+  // The loop's bound is a constant, so the verifier accepts it.
+  ir_.SetInsertPoint(loop);
+  llvm::Value* cpu = ir_.CreateLoad(ir_.getInt64Ty(), cpu_slot);
+  llvm::Value* found = builder_.call_helper(
+      ir_, BPF_FUNC_map_lookup_percpu_elem, {global, key, cpu});
+  ir_.CreateCondBr(ir_.CreateICmpNE(found, ir_.getInt64(0)), found_block, next);
+
+  ir_.SetInsertPoint(found_block);
+  llvm::Value* value = ir_.CreateIntToPtr(found, ir_.getPtrTy());
+  llvm::Value* head = ir_.CreateLoad(ir_.getInt64Ty(), value);
+  llvm::Value* tail = ir_.CreateLoad(ir_.getInt64Ty(), field_at(value, 8));
+  llvm::Value* old_first = ir_.CreateLoad(ir_.getInt64Ty(), first);
+  llvm::Value* old_second = ir_.CreateLoad(ir_.getInt64Ty(), second);
+  switch (map.value_kind) {
+  case MapValueKind::Min:
+  case MapValueKind::Max: {
+    // {value, set}: take set values only.
+    using P = llvm::CmpInst::Predicate;
+    bool is_min = map.value_kind == MapValueKind::Min;
+    P predicate = is_min ? (is_signed ? P::ICMP_SLT : P::ICMP_ULT)
+                         : (is_signed ? P::ICMP_SGT : P::ICMP_UGT);
+    llvm::Value* had = ir_.CreateICmpNE(ir_.CreateLoad(ir_.getInt64Ty(), any),
+                                        ir_.getInt64(0));
+    llvm::Value* set = ir_.CreateICmpNE(tail, ir_.getInt64(0));
+    llvm::Value* better = ir_.CreateOr(
+        ir_.CreateNot(had), ir_.CreateICmp(predicate, head, old_first));
+    ir_.CreateStore(
+        ir_.CreateSelect(ir_.CreateAnd(set, better), head, old_first), first);
+    ir_.CreateStore(ir_.CreateSelect(set, ir_.getInt64(1),
+                                     ir_.CreateLoad(ir_.getInt64Ty(), any)),
+                    any);
+    break;
+  }
+  case MapValueKind::Avg:
+  case MapValueKind::Stats:
+    // {count, total}.
+    ir_.CreateStore(ir_.CreateAdd(old_first, head), first);
+    ir_.CreateStore(ir_.CreateAdd(old_second, tail), second);
+    break;
+  default:
+    ir_.CreateStore(ir_.CreateAdd(old_first, head), first);
+    break;
+  }
+  ir_.CreateBr(next);
+
+  ir_.SetInsertPoint(next);
+  llvm::Value* following = ir_.CreateAdd(cpu, ir_.getInt64(1));
+  ir_.CreateStore(following, cpu_slot);
+  ir_.CreateCondBr(
+      ir_.CreateICmpULT(following, ir_.getInt64(resources_.possible_cpus)),
+      loop, done);
+
+  ir_.SetInsertPoint(done);
+  llvm::Value* result = ir_.CreateLoad(ir_.getInt64Ty(), first);
+  if (map.value_kind == MapValueKind::Avg ||
+      map.value_kind == MapValueKind::Stats) {
+    llvm::Value* count = result;
+    llvm::Value* total = ir_.CreateLoad(ir_.getInt64Ty(), second);
+    // No calls yet reads as 0 (BPF division by zero gives 0 as well).
+    result = divide(ast::BinaryOp::Div, total, count, is_signed);
+  }
+  return result;
+}
+
+} // namespace sonde::codegen

@@ -1,0 +1,227 @@
+// SPDX-License-Identifier: Apache-2.0
+// The lowering of one probe into one BPF function, shared by the
+// lower_*.cpp files (statements, expressions, maps, builtins); only
+// probe_lowering.cpp's lower_probe() is the library's interface.
+#pragma once
+
+#include "base/check.h"
+#include "codegen/probe_lowering.h"
+#include "sema/builtins.h"
+
+#include <linux/bpf.h>
+#include <map>
+
+namespace sonde::codegen {
+
+using types::Type;
+
+// x86_64 struct pt_regs offsets: the System V argument registers (rdi, rsi,
+// rdx, rcx, r8, r9) and the return register (rax).
+inline constexpr uint32_t kArgumentRegisters[sema::kRegisterArguments] = {
+    112, 104, 96, 88, 72, 64};
+inline constexpr uint32_t kReturnRegister = 80;
+
+class ProbeLowering {
+public:
+  ProbeLowering(ModuleBuilder& builder,
+                const ModuleResources& resources,
+                const sema::ProbeInstance& instance);
+  void lower();
+
+private:
+  // ---- Statements ---------------------------------------------------------
+  void lower_block(const ast::Block& block);
+
+  void lower_stmt(const ast::Stmt& stmt);
+
+  // The verifier accepts loops whose termination it can prove by
+  // exploring them (kernels since 5.3).
+  void lower_while(const ast::While& loop);
+
+  // `for ($i : start..end)`: both bounds evaluated once, end excluded.
+  void lower_for_range(const ast::ForRange& loop);
+
+  void lower_if(const ast::If& stmt);
+
+  void assign_var(const ast::AssignVar& assign);
+
+  void assign_map(const ast::AssignMap& assign);
+
+  // Writes an integer `value` to @m[keys of `access`].
+  void store_map(llvm::GlobalVariable* global,
+                 const MapMeta& map,
+                 const ast::MapAccess& access,
+                 llvm::Value* value);
+
+  llvm::Value* field_at(llvm::Value* base, uint32_t offset);
+
+  // count(), sum() and histogram buckets: this CPU's u64 grows by `amount`.
+  void add_to_aggregate(llvm::GlobalVariable* global,
+                        llvm::Value* key,
+                        llvm::Value* amount);
+
+  // Aggregation values are per-CPU, so updating this CPU's value in place
+  // needs no atomics. A key this CPU has not seen is created with
+  // `initial`; the update sets this CPU's value and zeroes the others.
+  void update_aggregate(llvm::GlobalVariable* global,
+                        llvm::Value* key,
+                        uint32_t value_size,
+                        llvm::function_ref<void(llvm::Value*)> update,
+                        llvm::function_ref<void(llvm::Value*)> initial);
+
+  // The log2 histogram bucket of `value` with 2^bits sub-buckets per power
+  // of two: negative values go to bucket 0, values below 2^bits to
+  // value + 1, and others to 1 + ((msb - bits + 1) << bits) plus the `bits`
+  // bits after the most significant one.
+  llvm::Value* hist_bucket(llvm::Value* value, unsigned bits);
+
+  // The index of the highest set bit (0 for 0 and 1), by binary search:
+  // BPF has no count-leading-zeros instruction.
+  llvm::Value* most_significant_bit(llvm::Value* value);
+
+  // The lhist bucket: 0 below min, 1 + (max - min) / step at or above max,
+  // else 1 + (value - min) / step.
+  llvm::Value* lhist_bucket(llvm::Value* value, const MapMeta& map);
+
+  // Builds a zeroed key buffer for `access`; maps without keys use the
+  // single key 0.
+  llvm::Value* map_key(const ast::MapAccess& access, const MapMeta& map);
+
+  // Evaluates `node` straight into `base + field.offset`; strings are
+  // written in place when they can be, saving a copy.
+  void store_expr(const ast::Expr* node,
+                  llvm::Value* base,
+                  const ValueLayout& field);
+
+  // Writes the string `node` (comm, or str() of a pointer) directly into
+  // `dest` of `size` bytes, NUL-padded. Returns false for other strings,
+  // which are built in their own buffer and copied.
+  bool fill_string(const ast::Expr* node, llvm::Value* dest, uint32_t size);
+
+  // Stores `value` (of type `from`) into memory laid out as `to`.
+  void store_value(llvm::Value* slot,
+                   const Type& to,
+                   llvm::Value* value,
+                   const Type& from);
+
+  // ---- Expressions --------------------------------------------------------
+  llvm::Value* expr(const ast::Expr* node);
+
+  llvm::Value* string_literal(const std::string& text);
+
+  llvm::Value* builtin(const ast::Builtin& node);
+
+  // A register of the probed task, from the pt_regs context of kprobe and
+  // uprobe programs.
+  llvm::Value* register_value(uint32_t offset);
+
+  // A USDT argument where the probe site's note says it is, widened to 64
+  // bits by its size and signedness.
+  llvm::Value* usdt_argument(const probes::UsdtArgument& argument);
+
+  llvm::Value* field(const ast::FieldAccess& node);
+
+  llvm::Value* map_read(const ast::MapAccess& access);
+
+  // An aggregation's value, merged over every CPU the way user space
+  // merges it: summed, the least or greatest set value, or the average.
+  llvm::Value* read_aggregate(llvm::GlobalVariable* global,
+                              llvm::Value* key,
+                              const MapMeta& map);
+
+  llvm::Value* ternary(const ast::Ternary& node);
+
+  // `++`/`--` on a variable or a map element; the value before (postfix)
+  // or after (prefix).
+  llvm::Value* inc_dec(const ast::IncDec& node);
+
+  llvm::Value* unary(const ast::Unary& node);
+
+  llvm::Value* binary(const ast::Binary& node);
+
+  // An integer operator on 64-bit values; `is_signed` when both operands
+  // are, `lhs_signed` for the shift's kind.
+  llvm::Value* arithmetic(ast::BinaryOp op,
+                          llvm::Value* lhs,
+                          llvm::Value* rhs,
+                          bool is_signed,
+                          bool lhs_signed);
+
+  // Division by zero gives zero, as in bpftrace (BPF itself defines it so).
+  // Signed division uses `sdiv`/`smod` on BPF v4 and is built from
+  // unsigned division of magnitudes before that.
+  llvm::Value*
+  divide(ast::BinaryOp op, llvm::Value* lhs, llvm::Value* rhs, bool is_signed);
+
+  llvm::Value* short_circuit(const ast::Binary& node);
+
+  // C-string equality over buffers of the given sizes: equal up to and
+  // including the first NUL, with the shorter buffer's end acting as NUL.
+  llvm::Value* strings_equal(llvm::Value* lhs,
+                             uint32_t lhs_size,
+                             llvm::Value* rhs,
+                             uint32_t rhs_size);
+
+  llvm::Value* call(const ast::Call& node);
+
+  // delete(@m[k]) or delete(@m, k): 1 when the key was there, else 0.
+  llvm::Value* delete_key(const ast::Call& node);
+
+  // clear(), zero() and print() of a map happen in user space when the
+  // event is read, in order with the probe's other output.
+  void map_operation(const ast::Call& node, EventKind kind);
+
+  void print_value(const ast::Call& node);
+
+  llvm::Value* read_string(const ast::Call& node);
+
+  // str(p[, n]) into a zeroed buffer of `bound` bytes.
+  void
+  read_string_into(const ast::Call& node, llvm::Value* dest, uint32_t bound);
+
+  void emit_printf(const ast::Call& node);
+
+  void emit_exit(llvm::Value* code);
+
+  void store_header(llvm::Value* record, EventKind kind, llvm::Value* id);
+
+  // Sends a record to user space; a full ring buffer counts a lost event.
+  void output(llvm::Value* record, uint32_t size, uint64_t flags);
+
+  // ---- Helpers ------------------------------------------------------------
+  llvm::Value* helper(uint32_t id);
+
+  // User-space probes read user memory by default, the rest kernel memory.
+  types::AddressSpace default_address_space() const;
+
+  llvm::Value* truth(llvm::Value* value);
+
+  llvm::BasicBlock* block(const char* name);
+
+  void branch_to(llvm::BasicBlock* target);
+
+  // An 8-byte aligned stack buffer, allocated in the entry block.
+  llvm::Value* stack_slot(uint32_t size, const char* name);
+
+  void zero(llvm::Value* slot, uint32_t size);
+
+  llvm::Value* variable_slot(const std::string& name, const Type& type);
+
+  uint32_t line_of(SourceRange range) const;
+
+  void set_location(SourceRange range);
+
+  ModuleBuilder& builder_;
+  const ModuleResources& resources_;
+  const sema::CheckedProgram& program_;
+  const sema::ProbeInstance& instance_;
+  llvm::IRBuilder<> ir_;
+  llvm::IRBuilder<> entry_ir_;
+  llvm::Function* function_ = nullptr;
+  llvm::Value* ctx_ = nullptr;
+  std::map<std::string, llvm::Value*> variables_;
+  // The enclosing loops' continue and break targets.
+  std::vector<std::pair<llvm::BasicBlock*, llvm::BasicBlock*>> loops_;
+};
+
+} // namespace sonde::codegen

@@ -1,0 +1,270 @@
+// SPDX-License-Identifier: Apache-2.0
+// Builtin variables and function calls, printf formats.
+#include "sema/type_checker.h"
+
+namespace sonde::sema {
+
+Type TypeChecker::check_usdt_argument(const ast::Builtin& builtin,
+                                      unsigned index) {
+  bool is_signed = true;
+  for (const probes::AttachTarget& target : *targets_) {
+    if (index >= target.usdt_arguments.size()) {
+      error(diag::Kind::UsdtArgumentMissing, builtin.range(),
+            {builtin.name, target.full_name,
+             std::to_string(target.usdt_arguments.size())});
+      return Type::none();
+    }
+    const probes::UsdtArgument& argument = target.usdt_arguments[index];
+    if (argument.kind == probes::UsdtArgument::Kind::Unsupported) {
+      error(diag::Kind::UsdtArgumentUnsupported, builtin.range(),
+            {builtin.name, target.full_name, argument.spec});
+      return Type::none();
+    }
+    is_signed = is_signed && argument.is_signed;
+  }
+  return Type::integer(8, is_signed);
+}
+
+bool TypeChecker::all_targets_are(
+    std::initializer_list<probes::ProbeKind> kinds) const {
+  if (targets_ == nullptr || targets_->empty()) {
+    return false;
+  }
+  for (const probes::AttachTarget& target : *targets_) {
+    if (std::find(kinds.begin(), kinds.end(), target.kind) == kinds.end()) {
+      return false;
+    }
+  }
+  return true;
+}
+
+Type TypeChecker::check_builtin(const ast::Builtin& builtin) {
+  if (std::optional<unsigned> index = register_argument(builtin.name)) {
+    if (all_targets_are({probes::ProbeKind::Usdt})) {
+      return check_usdt_argument(builtin, *index);
+    }
+    if (!all_targets_are(
+            {probes::ProbeKind::Uprobe, probes::ProbeKind::Uretprobe})) {
+      error(diag::Kind::RegisterArgumentOutsideProbe, builtin.range(),
+            {builtin.name});
+      return Type::none();
+    }
+    if (*index >= kRegisterArguments) {
+      error(diag::Kind::RegisterArgumentTooHigh, builtin.range(),
+            {builtin.name});
+      return Type::none();
+    }
+    return Type::u64();
+  }
+  std::optional<BuiltinVariable> variable = find_variable(builtin.name);
+  if (!variable) {
+    auto report =
+        diagnostic(diag::Kind::UnknownBuiltin, builtin.range(), {builtin.name});
+    if (auto close = closest_match(builtin.name, variable_names())) {
+      report.hint(diag::Kind::DidYouMean, {*close});
+    }
+    report.emit();
+    return Type::none();
+  }
+  if (*variable == BuiltinVariable::Retval &&
+      !all_targets_are({probes::ProbeKind::Uretprobe})) {
+    error(diag::Kind::RetvalOutsideReturnProbe, builtin.range());
+    return Type::none();
+  }
+  if (*variable != BuiltinVariable::Args) {
+    return variable_type(*variable);
+  }
+  if (args_records_.empty()) {
+    error(diag::Kind::ArgsOutsideTracepoint, builtin.range());
+    return Type::none();
+  }
+  return args_records_.front().second;
+}
+
+Type TypeChecker::check_call(const ast::Call& call) {
+  std::optional<FunctionSignature> signature = find_function(call.callee);
+  if (!signature) {
+    auto report = diagnostic(diag::Kind::UnknownFunction, call.callee_range,
+                             {call.callee});
+    if (auto close = closest_match(call.callee, function_names())) {
+      report.hint(diag::Kind::DidYouMean, {*close});
+    }
+    report.emit();
+    for (const ast::Expr* arg : call.args) {
+      check_expr(arg);
+    }
+    return Type::none();
+  }
+  switch (signature->function) {
+  case BuiltinFunction::Delete:
+  case BuiltinFunction::Clear:
+  case BuiltinFunction::Zero:
+    return check_map_function(call, *signature);
+  case BuiltinFunction::Print:
+    if (const auto* map = ast::dyn_cast<ast::MapAccess>(call.args.at(0));
+        map != nullptr && map->keys.empty()) {
+      return check_map_function(call, *signature);
+    }
+    break;
+  default:
+    break;
+  }
+  std::vector<Type> args;
+  for (const ast::Expr* arg : call.args) {
+    args.push_back(check_expr(arg));
+  }
+  if (!check_argument_count(call, *signature)) {
+    return Type::none();
+  }
+  switch (signature->function) {
+  case BuiltinFunction::Printf:
+    check_printf(call, args);
+    return Type::none();
+  case BuiltinFunction::Str:
+    // str() of a value that already is a string (a __data_loc field,
+    // comm) is that string, as in bpftrace.
+    if (args[0].is_string()) {
+      if (args.size() > 1) {
+        require_integer(call, 1, args[1]);
+      }
+      return args[0];
+    }
+    if (!args[0].is_none() && !is_scalar(args[0])) {
+      error(diag::Kind::WrongArgumentType, call.args[0]->range(),
+            {"1", "str", "a pointer or an integer", args[0].name()});
+    }
+    if (args.size() > 1) {
+      require_integer(call, 1, args[1]);
+    }
+    return Type::string(kDefaultStringSize);
+  case BuiltinFunction::Exit:
+    if (!args.empty()) {
+      require_integer(call, 0, args[0]);
+    }
+    return Type::none();
+  case BuiltinFunction::Print:
+    check_print_value(call, args);
+    return Type::none();
+  case BuiltinFunction::Count:
+  case BuiltinFunction::Sum:
+  case BuiltinFunction::Min:
+  case BuiltinFunction::Max:
+  case BuiltinFunction::Avg:
+  case BuiltinFunction::Stats:
+  case BuiltinFunction::Hist:
+  case BuiltinFunction::Lhist:
+    error(diag::Kind::AggregationNotAssigned, call.range(), {call.callee});
+    return Type::none();
+  case BuiltinFunction::Delete:
+  case BuiltinFunction::Clear:
+  case BuiltinFunction::Zero:
+    break;
+  }
+  return Type::none();
+}
+
+bool TypeChecker::check_argument_count(const ast::Call& call,
+                                       const FunctionSignature& signature) {
+  if (call.args.size() >= signature.min_args &&
+      call.args.size() <= signature.max_args) {
+    return true;
+  }
+  std::string expected = std::to_string(signature.min_args);
+  if (signature.max_args != signature.min_args) {
+    expected += signature.max_args == 128
+                    ? " or more"
+                    : " to " + std::to_string(signature.max_args);
+  }
+  error(diag::Kind::WrongArgumentCount, call.range(),
+        {call.callee, expected, std::to_string(call.args.size())});
+  return false;
+}
+
+void TypeChecker::check_print_value(const ast::Call& call,
+                                    const std::vector<Type>& args) {
+  if (call.args.size() > 1) {
+    error(diag::Kind::WrongArgumentCount, call.range(),
+          {call.callee, "1", std::to_string(call.args.size())});
+    return;
+  }
+  const Type& type = args[0];
+  if (type.is_none()) {
+    return;
+  }
+  if (!is_scalar(type) && !type.is_string()) {
+    error(diag::Kind::CannotStore, call.args[0]->range(),
+          {type.name(), "print()"});
+    return;
+  }
+  if (!reporting_) {
+    return;
+  }
+  checked_.print_value_ids[&call] = checked_.print_values.size();
+  checked_.print_values.push_back({storage_type(type)});
+}
+
+bool TypeChecker::require_integer(const ast::Call& call,
+                                  size_t index,
+                                  const Type& type) {
+  if (!type.is_none() && !is_scalar(type)) {
+    error(diag::Kind::WrongArgumentType, call.args[index]->range(),
+          {std::to_string(index + 1), call.callee, "an integer", type.name()});
+    return false;
+  }
+  return !type.is_none();
+}
+
+void TypeChecker::check_printf(const ast::Call& call,
+                               const std::vector<Type>& args) {
+  const auto* literal = ast::dyn_cast<ast::StringLiteral>(call.args[0]);
+  if (literal == nullptr) {
+    error(diag::Kind::FormatNotLiteral, call.args[0]->range(), {call.callee});
+    return;
+  }
+  FormatSpec spec;
+  std::string bad;
+  size_t bad_offset = 0;
+  if (!parse_format(literal->value, spec, bad, bad_offset)) {
+    error(diag::Kind::FormatUnknownConversion, literal->range(), {bad});
+    return;
+  }
+  size_t given = call.args.size() - 1;
+  if (spec.argument_count() != given) {
+    error(diag::Kind::FormatArgumentCount, call.range(),
+          {c_escape(literal->value), std::to_string(spec.argument_count()),
+           std::to_string(given)});
+    return;
+  }
+  PrintfInfo info{literal->value, {}};
+  size_t index = 1;
+  for (const auto& piece : spec.pieces) {
+    const auto* conversion = std::get_if<Conversion>(&piece);
+    if (conversion == nullptr) {
+      continue;
+    }
+    const Type& type = args[index];
+    const ast::Expr* arg = call.args[index];
+    ++index;
+    if (type.is_none()) {
+      continue;
+    }
+    std::string text =
+        literal->value.substr(conversion->offset, conversion->size);
+    if (conversion->is_integer() && !is_scalar(type)) {
+      error(diag::Kind::FormatArgumentType, arg->range(),
+            {text, "an integer", type.name()});
+    } else if (conversion->is_string() && !type.is_string() &&
+               !is_scalar(type)) {
+      error(diag::Kind::FormatArgumentType, arg->range(),
+            {text, "a string", type.name()});
+    }
+    info.arg_types.push_back(storage_type(type));
+  }
+  if (!reporting_) {
+    return;
+  }
+  checked_.printf_ids[&call] = checked_.printfs.size();
+  checked_.printfs.push_back(std::move(info));
+}
+
+} // namespace sonde::sema

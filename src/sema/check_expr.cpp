@@ -1,0 +1,294 @@
+// SPDX-License-Identifier: Apache-2.0
+// Expressions: literals, operators, fields, positional parameters.
+#include "sema/type_checker.h"
+
+namespace sonde::sema {
+
+std::optional<int64_t> TypeChecker::constant_value(const ast::Expr* expr) {
+  if (const auto* literal = ast::dyn_cast<ast::IntLiteral>(expr)) {
+    return static_cast<int64_t>(literal->value);
+  }
+  const auto* unary = ast::dyn_cast<ast::Unary>(expr);
+  if (unary != nullptr && unary->op == ast::UnaryOp::Neg) {
+    if (std::optional<int64_t> inner = constant_value(unary->operand)) {
+      return -*inner;
+    }
+  }
+  return std::nullopt;
+}
+
+Type TypeChecker::check_expr(const ast::Expr* expr) {
+  Type type = compute_type(*expr);
+  checked_.expr_types[expr] = type;
+  return type;
+}
+
+Type TypeChecker::compute_type(const ast::Expr& expr) {
+  switch (expr.kind()) {
+  case ast::NodeKind::IntLiteral: {
+    uint64_t value = static_cast<const ast::IntLiteral&>(expr).value;
+    return value > uint64_t(std::numeric_limits<int64_t>::max()) ? Type::u64()
+                                                                 : Type::s64();
+  }
+  case ast::NodeKind::StringLiteral:
+    return Type::string(
+        static_cast<const ast::StringLiteral&>(expr).value.size() + 1);
+  case ast::NodeKind::Builtin:
+    return check_builtin(static_cast<const ast::Builtin&>(expr));
+  case ast::NodeKind::Variable: {
+    const auto& var = static_cast<const ast::Variable&>(expr);
+    auto found = variables_->find(var.name);
+    if (found == variables_->end()) {
+      error(diag::Kind::UndefinedVariable, expr.range(), {"$" + var.name});
+      return Type::none();
+    }
+    return found->second;
+  }
+  case ast::NodeKind::MapAccess:
+    return check_map_read(static_cast<const ast::MapAccess&>(expr));
+  case ast::NodeKind::Binary:
+    return check_binary(static_cast<const ast::Binary&>(expr));
+  case ast::NodeKind::Unary: {
+    const auto& unary = static_cast<const ast::Unary&>(expr);
+    Type operand = check_expr(unary.operand);
+    if (operand.is_none()) {
+      return operand;
+    }
+    if (!is_scalar(operand)) {
+      error(diag::Kind::UnsupportedOperand, expr.range(),
+            {ast::spelling(unary.op), operand.name()});
+      return Type::none();
+    }
+    switch (unary.op) {
+    case ast::UnaryOp::Neg:
+      return Type::s64();
+    case ast::UnaryOp::LogicalNot:
+      return Type::u64();
+    case ast::UnaryOp::BitNot:
+      return storage_type(operand);
+    case ast::UnaryOp::Deref:
+    case ast::UnaryOp::AddressOf:
+      error(diag::Kind::NotSupportedYet, expr.range(),
+            {std::string("the unary operator '") + ast::spelling(unary.op) +
+             "'"});
+      return Type::none();
+    }
+    return Type::none();
+  }
+  case ast::NodeKind::Call:
+    return check_call(static_cast<const ast::Call&>(expr));
+  case ast::NodeKind::FieldAccess:
+    return check_field(static_cast<const ast::FieldAccess&>(expr));
+  case ast::NodeKind::BoolLiteral:
+    return Type::u64();
+  case ast::NodeKind::Positional: {
+    // A number when the parameter reads as one, else a string; unset
+    // parameters are 0.
+    uint64_t index = static_cast<const ast::Positional&>(expr).index;
+    std::optional<std::string> text = positional_text(index);
+    if (!text || positional_number(*text)) {
+      return Type::s64();
+    }
+    return Type::string(text->size() + 1);
+  }
+  case ast::NodeKind::PositionalCount:
+    return Type::u64();
+  case ast::NodeKind::Ternary:
+    return check_ternary(static_cast<const ast::Ternary&>(expr));
+  case ast::NodeKind::IncDec:
+    return check_inc_dec(static_cast<const ast::IncDec&>(expr));
+  default:
+    // Parsed, but not compiled yet: say so rather than drop it.
+    error(
+        diag::Kind::NotSupportedYet, expr.range(),
+        {std::string("the expression '") + ast::kind_name(expr.kind()) + "'"});
+    return Type::none();
+  }
+}
+
+std::optional<std::string> TypeChecker::positional_text(uint64_t index) const {
+  if (index == 0 || index > checked_.positional.size()) {
+    return std::nullopt;
+  }
+  return checked_.positional[index - 1];
+}
+
+bool TypeChecker::positional_number(const std::string& text) {
+  if (text.empty()) {
+    return false;
+  }
+  size_t start = text[0] == '-' ? 1 : 0;
+  return start < text.size() &&
+         text.find_first_not_of("0123456789", start) == std::string::npos;
+}
+
+Type TypeChecker::check_ternary(const ast::Ternary& ternary) {
+  Type cond = check_expr(ternary.cond);
+  if (!cond.is_none() && !is_scalar(cond)) {
+    error(diag::Kind::ConditionNotInteger, ternary.cond->range(),
+          {cond.name()});
+    return Type::none();
+  }
+  Type then_type = ternary.then_expr != nullptr ? check_expr(ternary.then_expr)
+                                                : storage_type(cond);
+  Type else_type = check_expr(ternary.else_expr);
+  if (then_type.is_none() || else_type.is_none() || cond.is_none()) {
+    return Type::none();
+  }
+  if (is_scalar(then_type) && is_scalar(else_type)) {
+    return Type::integer(8, then_type.is_signed() && else_type.is_signed());
+  }
+  if (then_type.is_string() && else_type.is_string()) {
+    return Type::string(std::max(then_type.size(), else_type.size()));
+  }
+  error(diag::Kind::TypeMismatch, ternary.range(),
+        {"?:", then_type.name(), else_type.name()});
+  return Type::none();
+}
+
+Type TypeChecker::check_inc_dec(const ast::IncDec& node) {
+  const char* op = node.increment ? "++" : "--";
+  if (const auto* var = ast::dyn_cast<ast::Variable>(node.operand)) {
+    auto found = variables_->find(var->name);
+    if (found == variables_->end()) {
+      error(diag::Kind::UndefinedVariable, var->range(), {"$" + var->name});
+      return Type::none();
+    }
+    if (!found->second.is_integer()) {
+      error(diag::Kind::UnsupportedOperand, node.range(),
+            {op, found->second.name()});
+      return Type::none();
+    }
+    checked_.expr_types[var] = found->second;
+    return found->second;
+  }
+  if (const auto* map = ast::dyn_cast<ast::MapAccess>(node.operand)) {
+    std::vector<Type> keys = check_keys(*map);
+    if (const MapInfo* existing = find_map(map->name);
+        existing != nullptr && existing->kind != MapKind::Plain) {
+      error(diag::Kind::CompoundOnAggregation, node.range(), {map->name});
+      return Type::none();
+    }
+    MapInfo shape;
+    shape.name = map->name;
+    shape.value_type = Type::s64();
+    shape.key_types = keys;
+    checked_.expr_types[map] = Type::s64();
+    record_map(*map, shape, node.range());
+    return Type::s64();
+  }
+  error(diag::Kind::IncDecTarget, node.range(), {op});
+  return Type::none();
+}
+
+Type TypeChecker::check_binary(const ast::Binary& binary) {
+  Type lhs = check_expr(binary.lhs);
+  Type rhs = check_expr(binary.rhs);
+  if (lhs.is_none() || rhs.is_none()) {
+    return Type::none();
+  }
+  bool equality =
+      binary.op == ast::BinaryOp::Eq || binary.op == ast::BinaryOp::Ne;
+  if (lhs.is_string() || rhs.is_string()) {
+    if (!lhs.is_string() || !rhs.is_string()) {
+      error(diag::Kind::TypeMismatch, binary.range(),
+            {ast::spelling(binary.op), lhs.name(), rhs.name()});
+      return Type::none();
+    }
+    if (!equality) {
+      error(diag::Kind::StringCompareOnly, binary.range());
+      return Type::none();
+    }
+    return Type::u64();
+  }
+  if (!is_scalar(lhs) || !is_scalar(rhs)) {
+    const Type& bad = is_scalar(lhs) ? rhs : lhs;
+    error(diag::Kind::UnsupportedOperand, binary.range(),
+          {ast::spelling(binary.op), bad.name()});
+    return Type::none();
+  }
+  switch (binary.op) {
+  case ast::BinaryOp::Div:
+  case ast::BinaryOp::Mod:
+    if (const auto* literal = ast::dyn_cast<ast::IntLiteral>(binary.rhs);
+        literal != nullptr && literal->value == 0) {
+      error(diag::Kind::DivisionByZero, binary.rhs->range());
+    }
+    break;
+  default:
+    break;
+  }
+  switch (binary.op) {
+  case ast::BinaryOp::Eq:
+  case ast::BinaryOp::Ne:
+  case ast::BinaryOp::Lt:
+  case ast::BinaryOp::Le:
+  case ast::BinaryOp::Gt:
+  case ast::BinaryOp::Ge:
+  case ast::BinaryOp::LogicalAnd:
+  case ast::BinaryOp::LogicalOr:
+    return Type::u64();
+  default:
+    return Type::integer(8, lhs.is_signed() && rhs.is_signed());
+  }
+}
+
+Type TypeChecker::check_field(const ast::FieldAccess& access) {
+  Type base = check_expr(access.base);
+  if (base.is_none()) {
+    return base;
+  }
+  if (!base.is_record()) {
+    error(diag::Kind::FieldOfNonRecord, access.base->range(),
+          {base.name(), access.field});
+    return Type::none();
+  }
+  const types::Field* field = base.field(access.field);
+  if (field == nullptr) {
+    report_unknown_field(access, base);
+    return Type::none();
+  }
+  // With several tracepoints sharing a body, `args.f` must mean the same
+  // type in each (its offset may differ: each gets its own program).
+  bool from_args =
+      access.base->kind() == ast::NodeKind::Builtin && args_records_.size() > 1;
+  if (from_args) {
+    const auto& [first_name, first] = args_records_.front();
+    for (const auto& [name, record] : args_records_) {
+      const types::Field* other = record.field(access.field);
+      if (other == nullptr) {
+        report_unknown_field(access, record);
+        return Type::none();
+      }
+      if (!(*other->type == *field->type)) {
+        error(diag::Kind::FieldDiffers, access.field_range,
+              {access.field, field->type->name(), first_name,
+               other->type->name(), name});
+        return Type::none();
+      }
+    }
+  }
+  return *field->type;
+}
+
+void TypeChecker::report_unknown_field(const ast::FieldAccess& access,
+                                       const Type& record) {
+  std::vector<std::string> names;
+  for (const types::Field& field : record.fields()) {
+    names.push_back(field.name);
+  }
+  auto report = diagnostic(diag::Kind::UnknownField, access.field_range,
+                           {record.name(), access.field});
+  if (auto close = closest_match(access.field, names)) {
+    report.hint(diag::Kind::DidYouMean, {*close});
+  } else {
+    std::string list;
+    for (const std::string& name : names) {
+      list += (list.empty() ? "" : ", ") + name;
+    }
+    report.hint(diag::Kind::ValidFields, {record.name(), list});
+  }
+  report.emit();
+}
+
+} // namespace sonde::sema
