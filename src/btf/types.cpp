@@ -170,6 +170,27 @@ bool Type::operator==(const Type& other) const {
   }
 }
 
+bool Type::in_memory() const {
+  switch (kind_) {
+  case TypeKind::String:
+  case TypeKind::Record:
+  case TypeKind::Array:
+  case TypeKind::Tuple:
+  case TypeKind::Buffer:
+    return true;
+  case TypeKind::Stack:
+  case TypeKind::Formatted:
+    return size_ > 8;
+  case TypeKind::None:
+  case TypeKind::Integer:
+  case TypeKind::Pointer:
+  case TypeKind::Count:
+  case TypeKind::Sum:
+    return false;
+  }
+  return false;
+}
+
 uint32_t Type::alignment() const {
   switch (kind_) {
   case TypeKind::Integer:
@@ -209,7 +230,8 @@ std::string Type::name() const {
   case TypeKind::String:
     return "string[" + std::to_string(size_) + "]";
   case TypeKind::Pointer:
-    return pointee().name() + " *";
+    return (pointee().is_none() ? std::string("void") : pointee().name()) +
+           " *";
   case TypeKind::Record:
   case TypeKind::Tuple:
     return name_;

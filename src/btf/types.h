@@ -127,6 +127,9 @@ public:
   bool is_buffer() const { return kind_ == TypeKind::Buffer; }
   bool is_stack() const { return kind_ == TypeKind::Stack; }
   bool is_formatted() const { return kind_ == TypeKind::Formatted; }
+  // Whether values of this type live in memory (codegen passes a pointer
+  // to a stack buffer) rather than in one 64-bit register.
+  bool in_memory() const;
   bool is_aggregation() const {
     return kind_ == TypeKind::Count || kind_ == TypeKind::Sum;
   }

@@ -37,7 +37,7 @@ llvm::Value* ProbeLowering::expr(const ast::Expr* node) {
     const auto* var = static_cast<const ast::Variable*>(node);
     const Type& type = program_.type_of(node);
     llvm::Value* slot = variable_slot(var->name, type);
-    return type.is_string() ? slot : ir_.CreateLoad(ir_.getInt64Ty(), slot);
+    return type.in_memory() ? slot : ir_.CreateLoad(ir_.getInt64Ty(), slot);
   }
   case ast::NodeKind::MapAccess:
     return map_read(*static_cast<const ast::MapAccess*>(node));
@@ -67,6 +67,21 @@ llvm::Value* ProbeLowering::expr(const ast::Expr* node) {
     return ternary(*static_cast<const ast::Ternary*>(node));
   case ast::NodeKind::IncDec:
     return inc_dec(*static_cast<const ast::IncDec*>(node));
+  case ast::NodeKind::Tuple:
+    return tuple(*static_cast<const ast::Tuple*>(node));
+  case ast::NodeKind::TupleAccess:
+    return tuple_access(*static_cast<const ast::TupleAccess*>(node));
+  case ast::NodeKind::Index:
+    return index(*static_cast<const ast::Index*>(node));
+  case ast::NodeKind::Cast:
+    return cast(*static_cast<const ast::Cast*>(node));
+  case ast::NodeKind::Sizeof:
+  case ast::NodeKind::Offsetof:
+    return ir_.getInt64(program_.constants.at(node));
+  case ast::NodeKind::IfExpr:
+    return if_expr(*static_cast<const ast::IfExpr*>(node));
+  case ast::NodeKind::BlockExpr:
+    return block_expr(*static_cast<const ast::BlockExpr*>(node));
   default:
     SONDE_CHECK(false, "unexpected expression kind");
   }
@@ -124,8 +139,7 @@ llvm::Value* ProbeLowering::ternary(const ast::Ternary& node) {
   llvm::BasicBlock* else_block = block("cond.else");
   llvm::BasicBlock* done = block("cond.end");
   // Strings go through a buffer of the result's size; integers merge.
-  llvm::Value* result = type.is_string() ? stack_slot(type.size(), "cond")
-                                         : stack_slot(8, "cond");
+  llvm::Value* result = stack_slot(slot_size(type), "cond");
   ir_.CreateCondBr(truth(cond), then_block, else_block);
   auto arm = [&](llvm::BasicBlock* at, const ast::Expr* value,
                  llvm::Value* fallback) {
@@ -139,17 +153,17 @@ llvm::Value* ProbeLowering::ternary(const ast::Ternary& node) {
   arm(then_block, node.then_expr, cond);
   arm(else_block, node.else_expr, nullptr);
   ir_.SetInsertPoint(done);
-  return type.is_string() ? result : ir_.CreateLoad(ir_.getInt64Ty(), result);
+  return type.in_memory() ? result : ir_.CreateLoad(ir_.getInt64Ty(), result);
 }
 
 llvm::Value* ProbeLowering::inc_dec(const ast::IncDec& node) {
   llvm::Value* step = ir_.getInt64(node.increment ? 1 : -1);
   if (const auto* var = ast::dyn_cast<ast::Variable>(node.operand)) {
-    llvm::Value* slot =
-        variable_slot(var->name, program_.type_of(node.operand));
+    const Type& type = program_.type_of(node.operand);
+    llvm::Value* slot = variable_slot(var->name, type);
     llvm::Value* old = ir_.CreateLoad(ir_.getInt64Ty(), slot);
-    llvm::Value* updated = ir_.CreateAdd(old, step);
-    ir_.CreateStore(updated, slot);
+    store_value(slot, type, ir_.CreateAdd(old, step), type);
+    llvm::Value* updated = ir_.CreateLoad(ir_.getInt64Ty(), slot);
     return node.prefix ? updated : old;
   }
   const auto& access = static_cast<const ast::MapAccess&>(*node.operand);
@@ -162,6 +176,9 @@ llvm::Value* ProbeLowering::inc_dec(const ast::IncDec& node) {
 }
 
 llvm::Value* ProbeLowering::unary(const ast::Unary& node) {
+  if (node.op == ast::UnaryOp::Deref) {
+    return deref(node);
+  }
   llvm::Value* operand = expr(node.operand);
   switch (node.op) {
   case ast::UnaryOp::Neg:
@@ -173,7 +190,7 @@ llvm::Value* ProbeLowering::unary(const ast::Unary& node) {
     return ir_.CreateNot(operand);
   case ast::UnaryOp::Deref:
   case ast::UnaryOp::AddressOf:
-    SONDE_CHECK(false, "sema rejects '*' and '&'");
+    SONDE_CHECK(false, "'*' is lowered by deref(); sema rejects '&'");
   }
   return nullptr;
 }
@@ -194,6 +211,16 @@ llvm::Value* ProbeLowering::binary(const ast::Binary& node) {
       equal = ir_.CreateNot(equal);
     }
     return ir_.CreateZExt(equal, ir_.getInt64Ty());
+  }
+  // Pointer arithmetic moves by whole elements, as in C.
+  const Type& result = program_.type_of(&node);
+  if (result.is_pointer() && result.pointee().size() > 1) {
+    llvm::Value* scale = ir_.getInt64(result.pointee().size());
+    if (lhs_type.is_pointer()) {
+      rhs = ir_.CreateMul(rhs, scale);
+    } else {
+      lhs = ir_.CreateMul(lhs, scale);
+    }
   }
   return arithmetic(node.op, lhs, rhs,
                     lhs_type.is_signed() && rhs_type.is_signed(),

@@ -177,10 +177,11 @@ void ProbeLowering::assign_var(const ast::AssignVar& assign) {
   if (assign.compound) {
     llvm::Value* old = ir_.CreateLoad(ir_.getInt64Ty(), slot);
     const Type& value_type = program_.type_of(assign.value);
-    ir_.CreateStore(arithmetic(*assign.compound, old, value,
-                               type.is_signed() && value_type.is_signed(),
-                               type.is_signed()),
-                    slot);
+    store_value(slot, type,
+                arithmetic(*assign.compound, old, value,
+                           type.is_signed() && value_type.is_signed(),
+                           type.is_signed()),
+                type);
     return;
   }
   store_value(slot, type, value, program_.type_of(assign.value));
@@ -201,11 +202,32 @@ void ProbeLowering::store_value(llvm::Value* slot,
                                 const Type& to,
                                 llvm::Value* value,
                                 const Type& from) {
-  if (to.is_string()) {
+  if (to.is_tuple() && !(to == from)) {
+    // Element by element: strings may differ in size.
+    for (size_t i = 0; i < to.fields().size(); ++i) {
+      const types::Field& to_field = to.fields()[i];
+      const types::Field& from_field = from.fields()[i];
+      llvm::Value* source =
+          load_from(ir_.CreateConstInBoundsGEP1_32(ir_.getInt8Ty(), value,
+                                                   from_field.offset),
+                    *from_field.type);
+      store_value(ir_.CreateConstInBoundsGEP1_32(ir_.getInt8Ty(), slot,
+                                                 to_field.offset),
+                  *to_field.type, source, *from_field.type);
+    }
+    return;
+  }
+  if (to.in_memory()) {
     zero(slot, to.size());
     ir_.CreateMemCpy(slot, llvm::MaybeAlign(1), value, llvm::MaybeAlign(1),
                      std::min(to.size(), from.size()));
     return;
+  }
+  if (to.is_integer() && to.size() < 8) {
+    // A variable declared narrower keeps its type's range.
+    llvm::Value* narrow = ir_.CreateTrunc(value, ir_.getIntNTy(to.size() * 8));
+    value = to.is_signed() ? ir_.CreateSExt(narrow, ir_.getInt64Ty())
+                           : ir_.CreateZExt(narrow, ir_.getInt64Ty());
   }
   ir_.CreateStore(value, slot);
 }

@@ -129,6 +129,26 @@ private:
                               llvm::Value* key,
                               const MapMeta& map);
 
+  // lower_composites.cpp
+  llvm::Value* tuple(const ast::Tuple& node);
+  llvm::Value* tuple_access(const ast::TupleAccess& node);
+  llvm::Value* index(const ast::Index& node);
+  llvm::Value* deref(const ast::Unary& node);
+  llvm::Value* cast(const ast::Cast& node);
+  llvm::Value* if_expr(const ast::IfExpr& node);
+  llvm::Value* block_expr(const ast::BlockExpr& node);
+  // Lowers a block that ends in an expression, storing its value in
+  // `result`.
+  llvm::Value*
+  value_block(const ast::Block& block, llvm::Value* result, const Type& type);
+  // The value of `type` at `address` on the stack: loaded (and extended to
+  // i64) for scalars, the address itself for values in memory.
+  llvm::Value* load_from(llvm::Value* address, const Type& type);
+  // Copies a `type` from kernel or user memory into a stack buffer.
+  llvm::Value* read_memory(llvm::Value* address,
+                           const Type& type,
+                           types::AddressSpace space);
+
   llvm::Value* ternary(const ast::Ternary& node);
 
   // `++`/`--` on a variable or a map element; the value before (postfix)

@@ -55,7 +55,7 @@ llvm::Value* ProbeLowering::variable_slot(const std::string& name,
     return found->second;
   }
   llvm::Value* slot =
-      stack_slot(type.is_string() ? type.size() : 8, ("var." + name).c_str());
+      stack_slot(type.in_memory() ? type.size() : 8, ("var." + name).c_str());
   variables_[name] = slot;
   return slot;
 }

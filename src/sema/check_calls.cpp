@@ -191,7 +191,7 @@ void TypeChecker::check_print_value(const ast::Call& call,
   if (type.is_none()) {
     return;
   }
-  if (!is_scalar(type) && !type.is_string()) {
+  if (!storable(type)) {
     error(diag::Kind::CannotStore, call.args[0]->range(),
           {type.name(), "print()"});
     return;

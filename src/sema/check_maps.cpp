@@ -128,7 +128,7 @@ std::vector<Type> TypeChecker::check_keys(const ast::MapAccess& target) {
   std::vector<Type> keys;
   for (const ast::Expr* key : target.keys) {
     Type type = check_expr(key);
-    if (!type.is_none() && !is_scalar(type) && !type.is_string()) {
+    if (!type.is_none() && !storable(type)) {
       error(diag::Kind::CannotStore, key->range(), {type.name(), "a map key"});
     }
     keys.push_back(storage_type(type));

@@ -30,10 +30,13 @@ void TypeChecker::check_probe(const ast::Probe& probe) {
       }
     }
   }
+  assigned_.clear();
+  read_.clear();
   if (probe.predicate != nullptr) {
     check_condition(probe.predicate);
   }
   check_block(*probe.body);
+  report_unused_variables();
 }
 
 void TypeChecker::check_block(const ast::Block& block) {
@@ -147,30 +150,137 @@ void TypeChecker::check_stmt(const ast::Stmt& stmt) {
 }
 
 void TypeChecker::check_var_decl(const ast::VarDecl& decl) {
+  note_assigned(*decl.var);
+  Type declared;
   if (decl.type != nullptr) {
-    error(diag::Kind::NotSupportedYet, decl.type->range(), {"a type on 'let'"});
-    return;
+    declared = resolve_type(*decl.type);
+    if (declared.is_none()) {
+      return;
+    }
   }
-  Type value = decl.init != nullptr ? check_expr(decl.init) : Type::s64();
+  Type value = decl.init != nullptr ? check_expr(decl.init)
+               : declared.is_none() ? Type::s64()
+                                    : declared;
   if (value.is_none()) {
     return;
   }
-  if (!is_scalar(value) && !value.is_string()) {
+  if (!storable(value)) {
     error(diag::Kind::CannotStore, decl.init->range(),
           {value.name(), "a variable"});
     return;
   }
-  Type stored = storage_type(value);
+  Type stored = declared.is_none() ? storage_type(value) : declared;
+  if (!declared.is_none() && decl.init != nullptr &&
+      !check_conversion(value, declared, decl.init, "$" + decl.var->name)) {
+    return;
+  }
   (*variables_)[decl.var->name] = stored;
   checked_.expr_types[decl.var] = stored;
 }
 
-void TypeChecker::check_assign_var(const ast::AssignVar& assign) {
-  Type value = check_expr(assign.value);
-  if (value.is_none()) {
+bool TypeChecker::storable(const Type& type) {
+  return !type.is_none() && !type.is_aggregation() && !type.is_record();
+}
+
+bool TypeChecker::check_conversion(const Type& from,
+                                   const Type& to,
+                                   const ast::Expr* value,
+                                   const std::string& target) {
+  if (is_scalar(from) && is_scalar(to)) {
+    if (to.is_integer() && to.size() < 8 && fits_narrower(value, from, to)) {
+      return true;
+    }
+    if (to.is_integer() && from.size() > to.size()) {
+      diagnostic(diag::Kind::ValueTruncated, value->range(),
+                 {from.name(), to.name(), target})
+          .emit();
+    }
+    return true;
+  }
+  if (from.is_string() && to.is_string()) {
+    if (from.size() > to.size()) {
+      diagnostic(diag::Kind::ValueTruncated, value->range(),
+                 {from.name(), to.name(), target})
+          .emit();
+    }
+    return true;
+  }
+  if (from == to) {
+    return true;
+  }
+  if (from.is_tuple() && to.is_tuple() &&
+      from.fields().size() == to.fields().size()) {
+    bool convertible = true;
+    for (size_t i = 0; i < from.fields().size(); ++i) {
+      const Type& a = *from.fields()[i].type;
+      const Type& b = *to.fields()[i].type;
+      convertible &= (is_scalar(a) && is_scalar(b)) ||
+                     (a.is_string() && b.is_string() && a.size() <= b.size()) ||
+                     a == b;
+    }
+    if (convertible) {
+      return true;
+    }
+  }
+  error(diag::Kind::ScratchTypeMismatch, value->range(),
+        {target, to.name(), from.name()});
+  return false;
+}
+
+bool TypeChecker::fits_narrower(const ast::Expr* value,
+                                const Type& from,
+                                const Type& to) {
+  std::optional<int64_t> constant = constant_value(value);
+  if (!constant) {
+    return from.size() <= to.size() && from.is_signed() == to.is_signed();
+  }
+  const unsigned bits = to.size() * 8;
+  if (to.is_signed()) {
+    const int64_t limit = int64_t(1) << (bits - 1);
+    return *constant >= -limit && *constant < limit;
+  }
+  return *constant >= 0 && uint64_t(*constant) < (uint64_t(1) << bits);
+}
+
+void TypeChecker::note_assigned(const ast::Variable& var) {
+  if (reporting_) {
+    assigned_.emplace(var.name, var.range());
+  }
+}
+
+void TypeChecker::note_read(const std::string& name) { read_.insert(name); }
+
+void TypeChecker::report_unused_variables() {
+  if (!reporting_) {
     return;
   }
+  std::vector<std::pair<SourceRange, std::string>> unused;
+  for (const auto& [name, range] : assigned_) {
+    if (!read_.contains(name)) {
+      unused.push_back({range, name});
+    }
+  }
+  std::sort(unused.begin(), unused.end(), [](const auto& a, const auto& b) {
+    return a.first.begin < b.first.begin;
+  });
+  for (const auto& [range, name] : unused) {
+    diagnostic(diag::Kind::UnusedVariable, range, {"$" + name}).emit();
+  }
+}
+
+void TypeChecker::check_assign_var(const ast::AssignVar& assign) {
+  Type value = check_expr(assign.value);
   const std::string& name = assign.target->name;
+  if (value.is_none()) {
+    // Reported already: later reads of the variable stay quiet.
+    variables_->emplace(name, Type::none());
+    return;
+  }
+  if (assign.compound) {
+    note_read(name);
+  } else {
+    note_assigned(*assign.target);
+  }
   if (assign.compound) {
     // `$x OP= v` reads $x first: it must exist and both be integers.
     auto found = variables_->find(name);
@@ -193,21 +303,18 @@ void TypeChecker::check_assign_var(const ast::AssignVar& assign) {
           {static_cast<const ast::Call*>(assign.value)->callee});
     return;
   }
-  if (value.is_record()) {
+  if (!storable(value)) {
     error(diag::Kind::CannotStore, assign.value->range(),
           {value.name(), "a variable"});
     return;
   }
   Type stored = storage_type(value);
   auto [it, inserted] = variables_->emplace(name, stored);
-  if (!inserted) {
+  if (!inserted && it->second.is_none()) {
+    it->second = stored;
+  } else if (!inserted) {
     const Type& existing = it->second;
-    bool compatible = (existing.is_integer() && stored.is_integer()) ||
-                      (existing.is_string() && stored.is_string() &&
-                       stored.size() <= existing.size());
-    if (!compatible) {
-      error(diag::Kind::ScratchTypeMismatch, assign.value->range(),
-            {"$" + name, existing.name(), value.name()});
+    if (!check_conversion(value, existing, assign.value, "$" + name)) {
       return;
     }
     stored = existing;

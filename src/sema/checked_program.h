@@ -77,6 +77,8 @@ struct CheckedProgram {
   // `print_values`.
   std::unordered_map<const ast::Call*, uint32_t> printf_ids;
   std::unordered_map<const ast::Call*, uint32_t> print_value_ids;
+  // sizeof()/offsetof() results, known at compile time.
+  std::unordered_map<const ast::Expr*, uint64_t> constants;
   // Scratch variable types per probe: probe → name → type.
   std::unordered_map<const ast::Probe*, std::map<std::string, types::Type>>
       variables;

@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <set>
 
 namespace sonde::sema {
 
@@ -62,6 +63,22 @@ private:
   void check_var_decl(const ast::VarDecl& decl);
 
   void check_assign_var(const ast::AssignVar& assign);
+
+  // Whether a value of `type` may be held in a variable or map.
+  static bool storable(const Type& type);
+  // Checks that `value` (of type `from`) may be stored in `target` of type
+  // `to`; warns when it is truncated.
+  bool check_conversion(const Type& from,
+                        const Type& to,
+                        const ast::Expr* value,
+                        const std::string& target);
+  // Whether `value` fits the narrower integer type `to` without loss.
+  static bool
+  fits_narrower(const ast::Expr* value, const Type& from, const Type& to);
+  // Unused-variable bookkeeping for the current probe.
+  void note_assigned(const ast::Variable& var);
+  void note_read(const std::string& name);
+  void report_unused_variables();
 
   void check_assign_map(const ast::AssignMap& assign);
 
@@ -132,6 +149,37 @@ private:
 
   Type check_field(const ast::FieldAccess& access);
 
+  // check_composites.cpp: tuples, indexing, dereference, casts, sizeof,
+  // offsetof, value blocks, type annotations.
+  Type check_tuple(const ast::Tuple& tuple);
+  Type check_tuple_access(const ast::TupleAccess& access);
+  Type check_index(const ast::Index& index);
+  Type check_deref(const ast::Unary& deref);
+  Type check_cast(const ast::Cast& cast);
+  Type check_sizeof(const ast::Sizeof& node);
+  // The type of sizeof's/offsetof's operand: a type, or an expression.
+  Type type_or_value(const ast::TypeSpec* spec, const ast::Expr* expr);
+  Type check_offsetof(const ast::Offsetof& node);
+  Type check_if_expr(const ast::IfExpr& node);
+  Type check_block_expr(const ast::BlockExpr& node);
+  // The value of a block that ends in an expression; none (reported) when
+  // it does not.
+  Type check_value_block(const ast::Block& block);
+  // The type a TypeSpec names; none (reported) when it names nothing known.
+  Type resolve_type(const ast::TypeSpec& spec);
+  // Pointers written in this probe point into user memory in uprobes and
+  // USDT probes, kernel memory elsewhere.
+  types::AddressSpace default_address_space() const;
+  // Struct, union, enum and typedef names ("struct task_struct", "u64")
+  // from the script's C definitions and the kernel's BTF.
+  std::optional<Type> lookup_named_type(const std::string& name);
+  // A record with its fields (BTF records are first known by name only);
+  // anything else as it is.
+  Type complete_record(const Type& type);
+  void report_unknown_field_name(const Type& record,
+                                 const std::string& name,
+                                 SourceRange range);
+
   void report_unknown_field(const ast::FieldAccess& access, const Type& record);
 
   diag::DiagnosticBuilder
@@ -153,6 +201,10 @@ private:
   // The `args` record of each tracepoint target of the current probe.
   std::vector<std::pair<std::string, Type>> args_records_;
   unsigned loop_depth_ = 0;
+  // Variables of the current probe: where each is first assigned, and
+  // which are read.
+  std::map<std::string, SourceRange> assigned_;
+  std::set<std::string> read_;
   const std::vector<probes::AttachTarget>* targets_ = nullptr;
 };
 

@@ -1,0 +1,155 @@
+// SPDX-License-Identifier: Apache-2.0
+// Composite values and type-level expressions: tuples, indexing,
+// dereference, casts, sizeof/offsetof and blocks with a value. Values that
+// live in memory (Type::in_memory) are pointers to stack buffers.
+#include "codegen/lowering.h"
+
+namespace sonde::codegen {
+
+llvm::Value* ProbeLowering::tuple(const ast::Tuple& node) {
+  const Type& type = program_.type_of(&node);
+  llvm::Value* slot = stack_slot(type.size(), "tuple");
+  zero(slot, type.size());
+  for (size_t i = 0; i < node.elements.size(); ++i) {
+    const types::Field& field = type.fields()[i];
+    store_expr(node.elements[i], slot, {*field.type, field.offset});
+  }
+  return slot;
+}
+
+llvm::Value* ProbeLowering::load_from(llvm::Value* address, const Type& type) {
+  if (type.in_memory()) {
+    return address;
+  }
+  uint32_t bits = type.is_pointer() ? 64 : type.size() * 8;
+  llvm::Value* raw = ir_.CreateLoad(ir_.getIntNTy(bits), address);
+  return type.is_signed() ? ir_.CreateSExt(raw, ir_.getInt64Ty())
+                          : ir_.CreateZExt(raw, ir_.getInt64Ty());
+}
+
+llvm::Value* ProbeLowering::tuple_access(const ast::TupleAccess& node) {
+  llvm::Value* base = expr(node.base);
+  const types::Field& field =
+      program_.type_of(node.base).fields().at(node.index);
+  return load_from(
+      ir_.CreateConstInBoundsGEP1_32(ir_.getInt8Ty(), base, field.offset),
+      *field.type);
+}
+
+llvm::Value* ProbeLowering::index(const ast::Index& node) {
+  const Type& base_type = program_.type_of(node.base);
+  const Type& type = program_.type_of(&node);
+  llvm::Value* base = expr(node.base);
+  if (base_type.is_tuple()) {
+    const auto* literal = ast::dyn_cast<ast::IntLiteral>(node.index);
+    SONDE_CHECK(literal != nullptr, "sema keeps tuple indexes constant");
+    const types::Field& field = base_type.fields().at(literal->value);
+    return load_from(
+        ir_.CreateConstInBoundsGEP1_32(ir_.getInt8Ty(), base, field.offset),
+        *field.type);
+  }
+  llvm::Value* position = expr(node.index);
+  llvm::Value* offset = ir_.CreateMul(position, ir_.getInt64(type.size()));
+  if (base_type.is_pointer()) {
+    return read_memory(ir_.CreateAdd(base, offset), type,
+                       base_type.address_space());
+  }
+  // Strings and arrays on the stack: an index past the end reads zero
+  // (the verifier needs the bound checked anyway).
+  const uint32_t count =
+      base_type.is_string() ? base_type.size() : base_type.element_count();
+  llvm::Value* result = stack_slot(slot_size(type), "element");
+  zero(result, slot_size(type));
+  llvm::BasicBlock* inside = block("index.inside");
+  llvm::BasicBlock* done = block("index.done");
+  ir_.CreateCondBr(ir_.CreateICmpULT(position, ir_.getInt64(count)), inside,
+                   done);
+  ir_.SetInsertPoint(inside);
+  ir_.CreateMemCpy(result, llvm::MaybeAlign(1),
+                   ir_.CreateInBoundsGEP(ir_.getInt8Ty(), base, offset),
+                   llvm::MaybeAlign(1), type.size());
+  ir_.CreateBr(done);
+  ir_.SetInsertPoint(done);
+  return load_from(result, type);
+}
+
+llvm::Value* ProbeLowering::read_memory(llvm::Value* address,
+                                        const Type& type,
+                                        types::AddressSpace space) {
+  llvm::Value* slot = stack_slot(slot_size(type), "read");
+  zero(slot, slot_size(type));
+  if (space == types::AddressSpace::None) {
+    space = default_address_space();
+  }
+  uint32_t helper_id = space == types::AddressSpace::User
+                           ? BPF_FUNC_probe_read_user
+                           : BPF_FUNC_probe_read_kernel;
+  builder_.call_helper(ir_, helper_id,
+                       {slot, ir_.getInt64(type.size()), address});
+  return load_from(slot, type);
+}
+
+llvm::Value* ProbeLowering::deref(const ast::Unary& node) {
+  const Type& pointer = program_.type_of(node.operand);
+  return read_memory(expr(node.operand), program_.type_of(&node),
+                     pointer.address_space());
+}
+
+llvm::Value* ProbeLowering::cast(const ast::Cast& node) {
+  const Type& to = program_.type_of(&node);
+  const Type& from = program_.type_of(node.expr);
+  llvm::Value* value = expr(node.expr);
+  if (to.is_array()) {
+    // An integer's bytes, as an array.
+    llvm::Value* slot = stack_slot(8, "cast");
+    ir_.CreateStore(value, slot);
+    return slot;
+  }
+  if (from.is_array()) {
+    return load_from(value, to);
+  }
+  if (to.is_integer() && to.size() < 8) {
+    llvm::Value* narrow = ir_.CreateTrunc(value, ir_.getIntNTy(to.size() * 8));
+    return to.is_signed() ? ir_.CreateSExt(narrow, ir_.getInt64Ty())
+                          : ir_.CreateZExt(narrow, ir_.getInt64Ty());
+  }
+  return value;
+}
+
+llvm::Value* ProbeLowering::value_block(const ast::Block& block,
+                                        llvm::Value* result,
+                                        const Type& type) {
+  for (size_t i = 0; i + 1 < block.stmts.size(); ++i) {
+    lower_stmt(*block.stmts[i]);
+  }
+  const ast::Expr* last =
+      static_cast<const ast::ExprStmt*>(block.stmts.back())->expr;
+  store_value(result, type, expr(last), program_.type_of(last));
+  return result;
+}
+
+llvm::Value* ProbeLowering::if_expr(const ast::IfExpr& node) {
+  const Type& type = program_.type_of(&node);
+  llvm::Value* result = stack_slot(slot_size(type), "if");
+  llvm::BasicBlock* then_block = block("if.then");
+  llvm::BasicBlock* else_block = block("if.else");
+  llvm::BasicBlock* done = block("if.end");
+  ir_.CreateCondBr(truth(expr(node.cond)), then_block, else_block);
+  ir_.SetInsertPoint(then_block);
+  value_block(*node.then_block, result, type);
+  branch_to(done);
+  ir_.SetInsertPoint(else_block);
+  value_block(*node.else_block, result, type);
+  branch_to(done);
+  ir_.SetInsertPoint(done);
+  return load_from(result, type);
+}
+
+llvm::Value* ProbeLowering::block_expr(const ast::BlockExpr& node) {
+  const Type& type = program_.type_of(&node);
+  llvm::Value* result = stack_slot(slot_size(type), "block");
+  value_block(*node.block, result, type);
+  return load_from(result, type);
+}
+
+} // namespace sonde::codegen

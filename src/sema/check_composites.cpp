@@ -1,0 +1,368 @@
+// SPDX-License-Identifier: Apache-2.0
+// Composite values and type-level expressions: tuples, indexing,
+// dereference, casts, sizeof/offsetof, blocks with a value, and the types
+// written in casts and `let` annotations.
+#include "base/check.h"
+#include "sema/type_checker.h"
+
+namespace sonde::sema {
+
+namespace {
+
+// Integer types by their C library and kernel typedef names, until BTF
+// typedefs are looked up.
+std::optional<Type> well_known_typedef(const std::string& name) {
+  static const std::map<std::string, Type> kTypedefs = {
+      {"int8_t", Type::integer(1, true)},
+      {"uint8_t", Type::integer(1, false)},
+      {"int16_t", Type::integer(2, true)},
+      {"uint16_t", Type::integer(2, false)},
+      {"int32_t", Type::integer(4, true)},
+      {"uint32_t", Type::integer(4, false)},
+      {"int64_t", Type::integer(8, true)},
+      {"uint64_t", Type::integer(8, false)},
+      {"s8", Type::integer(1, true)},
+      {"u8", Type::integer(1, false)},
+      {"s16", Type::integer(2, true)},
+      {"u16", Type::integer(2, false)},
+      {"s32", Type::integer(4, true)},
+      {"u32", Type::integer(4, false)},
+      {"s64", Type::integer(8, true)},
+      {"u64", Type::integer(8, false)},
+      {"size_t", Type::integer(8, false)},
+      {"ssize_t", Type::integer(8, true)},
+      {"pid_t", Type::integer(4, true)},
+      {"uid_t", Type::integer(4, false)},
+      {"gid_t", Type::integer(4, false)},
+      {"char", Type::integer(1, true)},
+      {"int", Type::integer(4, true)},
+      {"long", Type::integer(8, true)},
+      {"short", Type::integer(2, true)},
+      {"unsigned", Type::integer(4, false)},
+  };
+  auto found = kTypedefs.find(name);
+  if (found == kTypedefs.end()) {
+    return std::nullopt;
+  }
+  return found->second;
+}
+
+} // namespace
+
+types::AddressSpace TypeChecker::default_address_space() const {
+  return all_targets_are({probes::ProbeKind::Uprobe,
+                          probes::ProbeKind::Uretprobe,
+                          probes::ProbeKind::Usdt})
+             ? types::AddressSpace::User
+             : types::AddressSpace::Kernel;
+}
+
+Type TypeChecker::resolve_type(const ast::TypeSpec& spec) {
+  Type type;
+  switch (spec.base) {
+  case ast::TypeKind::Bool:
+    type = Type::integer(1, false);
+    break;
+  case ast::TypeKind::Int:
+    type = Type::integer(spec.bits / 8, spec.is_signed);
+    break;
+  case ast::TypeKind::String:
+    type = Type::string(spec.size.value_or(kDefaultStringSize));
+    break;
+  case ast::TypeKind::Buffer:
+    type = Type::buffer(spec.size.value_or(kDefaultStringSize));
+    break;
+  case ast::TypeKind::Void:
+    break;
+  case ast::TypeKind::Named:
+    if (std::optional<Type> known = well_known_typedef(spec.name)) {
+      type = *known;
+      break;
+    }
+    if (std::optional<Type> found = lookup_named_type(spec.name)) {
+      type = *found;
+      break;
+    }
+    error(diag::Kind::UnknownType, spec.name_range, {spec.name});
+    return Type::none();
+  case ast::TypeKind::Struct:
+  case ast::TypeKind::Union:
+  case ast::TypeKind::Enum: {
+    std::string name = std::string(ast::spelling(spec.base)) + " " + spec.name;
+    std::optional<Type> found = lookup_named_type(name);
+    if (!found) {
+      error(diag::Kind::UnknownType, spec.range(), {name});
+      return Type::none();
+    }
+    type = *found;
+    break;
+  }
+  case ast::TypeKind::Typeof:
+    if (spec.of->type != nullptr) {
+      type = resolve_type(*spec.of->type);
+    } else {
+      type = storage_type(check_expr(spec.of->expr));
+    }
+    if (type.is_none()) {
+      return type;
+    }
+    break;
+  case ast::TypeKind::Tuple: {
+    std::vector<Type> elements;
+    for (const ast::TypeSpec* element : spec.elements) {
+      Type resolved = resolve_type(*element);
+      if (resolved.is_none()) {
+        return resolved;
+      }
+      elements.push_back(storage_type(resolved));
+    }
+    type = Type::tuple(std::move(elements));
+    break;
+  }
+  case ast::TypeKind::Inet:
+    error(diag::Kind::NotSupportedYet, spec.range(), {"the type 'inet'"});
+    return Type::none();
+  }
+  for (const ast::TypeSuffix& suffix : spec.suffixes) {
+    if (suffix.kind == ast::TypeSuffix::Kind::Pointer) {
+      type = Type::pointer(std::move(type), default_address_space());
+    } else {
+      // `T[]` (size 0) takes its size from what is cast.
+      type = Type::array(std::move(type), suffix.size.value_or(0));
+    }
+  }
+  if (type.is_none() && spec.base == ast::TypeKind::Void) {
+    error(diag::Kind::InvalidCast, spec.range(), {"a value", "void"});
+  }
+  return type;
+}
+
+Type TypeChecker::check_tuple(const ast::Tuple& tuple) {
+  std::vector<Type> elements;
+  for (const ast::Expr* element : tuple.elements) {
+    Type type = check_expr(element);
+    if (type.is_none()) {
+      return type;
+    }
+    if (type.is_aggregation() || type.is_record()) {
+      error(diag::Kind::CannotStore, element->range(),
+            {type.name(), "a tuple"});
+      return Type::none();
+    }
+    elements.push_back(storage_type(type));
+  }
+  return Type::tuple(std::move(elements));
+}
+
+Type TypeChecker::check_tuple_access(const ast::TupleAccess& access) {
+  Type base = check_expr(access.base);
+  if (base.is_none()) {
+    return base;
+  }
+  if (!base.is_tuple()) {
+    error(diag::Kind::NotATuple, access.index_range,
+          {std::to_string(access.index), base.name()});
+    return Type::none();
+  }
+  if (access.index >= base.fields().size()) {
+    error(diag::Kind::TupleIndexOutOfRange, access.index_range,
+          {base.name(), std::to_string(access.index)});
+    return Type::none();
+  }
+  return *base.fields()[access.index].type;
+}
+
+Type TypeChecker::check_index(const ast::Index& index) {
+  Type base = check_expr(index.base);
+  Type position = check_expr(index.index);
+  if (base.is_none() || position.is_none()) {
+    return Type::none();
+  }
+  if (!position.is_integer()) {
+    error(diag::Kind::NotAnInteger, index.index->range(), {position.name()});
+    return Type::none();
+  }
+  std::optional<int64_t> constant = constant_value(index.index);
+  auto check_bound = [&](uint64_t count) {
+    if (constant && (*constant < 0 || uint64_t(*constant) >= count)) {
+      error(diag::Kind::IndexOutOfRange, index.index->range(),
+            {std::to_string(*constant), base.name()});
+      return false;
+    }
+    return true;
+  };
+  switch (base.kind()) {
+  case types::TypeKind::String:
+    return check_bound(base.size()) ? Type::integer(1, false) : Type::none();
+  case types::TypeKind::Array:
+    return check_bound(base.element_count()) ? base.element() : Type::none();
+  case types::TypeKind::Tuple:
+    if (!constant) {
+      error(diag::Kind::TupleIndexNotConstant, index.index->range());
+      return Type::none();
+    }
+    return check_bound(base.fields().size()) ? *base.fields()[*constant].type
+                                             : Type::none();
+  case types::TypeKind::Pointer:
+    if (base.pointee().size() == 0) {
+      error(diag::Kind::DerefOpaque, index.base->range(), {base.name()});
+      return Type::none();
+    }
+    return base.pointee();
+  default:
+    error(diag::Kind::NotIndexable, index.base->range(), {base.name()});
+    return Type::none();
+  }
+}
+
+Type TypeChecker::check_deref(const ast::Unary& deref) {
+  Type operand = check_expr(deref.operand);
+  if (operand.is_none()) {
+    return operand;
+  }
+  if (!operand.is_pointer()) {
+    error(diag::Kind::DerefNonPointer, deref.operand->range(),
+          {operand.name()});
+    return Type::none();
+  }
+  const Type& pointee = operand.pointee();
+  if (pointee.size() == 0) {
+    error(diag::Kind::DerefOpaque, deref.operand->range(), {operand.name()});
+    return Type::none();
+  }
+  return pointee;
+}
+
+Type TypeChecker::check_cast(const ast::Cast& cast) {
+  Type from = check_expr(cast.expr);
+  Type to = resolve_type(*cast.type);
+  if (from.is_none() || to.is_none()) {
+    return Type::none();
+  }
+  if (to.is_pointer() && from.is_pointer()) {
+    // The memory stays where it is: keep the source's address space.
+    return Type::pointer(to.pointee(), from.address_space());
+  }
+  if (is_scalar(to) && is_scalar(from)) {
+    return to;
+  }
+  // Integers and integer arrays of the same size reinterpret each other's
+  // bytes; `(uint8[])x` takes its element count from x.
+  if (to.is_array() && to.element().is_integer() && from.is_integer()) {
+    Type sized = to.element_count() == 0
+                     ? Type::array(to.element(), 8 / to.element().size())
+                     : to;
+    if (sized.size() != 8) {
+      error(diag::Kind::ArrayCastSize, cast.range(),
+            {from.name(), sized.name(), "8", std::to_string(sized.size())});
+      return Type::none();
+    }
+    return sized;
+  }
+  if (to.is_integer() && from.is_array() && from.element().is_integer()) {
+    if (from.size() != to.size()) {
+      error(diag::Kind::ArrayCastSize, cast.range(),
+            {from.name(), to.name(), std::to_string(from.size()),
+             std::to_string(to.size())});
+      return Type::none();
+    }
+    return to;
+  }
+  error(diag::Kind::InvalidCast, cast.range(), {from.name(), to.name()});
+  return Type::none();
+}
+
+Type TypeChecker::type_or_value(const ast::TypeSpec* spec,
+                                const ast::Expr* expr) {
+  if (spec == nullptr) {
+    return check_expr(expr);
+  }
+  // `sizeof(comm)`, `offsetof(args, f)`: a bare identifier that names no
+  // type but a builtin variable means its value.
+  if (spec->base == ast::TypeKind::Named && spec->suffixes.empty() &&
+      !well_known_typedef(spec->name) && !lookup_named_type(spec->name)) {
+    if (std::optional<BuiltinVariable> variable = find_variable(spec->name)) {
+      if (*variable != BuiltinVariable::Args) {
+        return variable_type(*variable);
+      }
+      if (!args_records_.empty()) {
+        return args_records_.front().second;
+      }
+    }
+  }
+  return resolve_type(*spec);
+}
+
+Type TypeChecker::check_sizeof(const ast::Sizeof& node) {
+  Type type = type_or_value(node.type, node.expr);
+  if (type.is_none()) {
+    return type;
+  }
+  checked_.constants[&node] = type.size();
+  return Type::u64();
+}
+
+Type TypeChecker::check_offsetof(const ast::Offsetof& node) {
+  Type record = type_or_value(node.type, node.expr);
+  if (record.is_none()) {
+    return record;
+  }
+  uint64_t offset = 0;
+  for (size_t i = 0; i < node.fields.size(); ++i) {
+    record = complete_record(record);
+    if (!record.is_record()) {
+      error(diag::Kind::FieldOfNonRecord, node.field_ranges[i],
+            {record.name(), node.fields[i]});
+      return Type::none();
+    }
+    const types::Field* field = record.field(node.fields[i]);
+    if (field == nullptr) {
+      report_unknown_field_name(record, node.fields[i], node.field_ranges[i]);
+      return Type::none();
+    }
+    offset += field->offset;
+    record = *field->type;
+  }
+  checked_.constants[&node] = offset;
+  return Type::u64();
+}
+
+Type TypeChecker::check_value_block(const ast::Block& block) {
+  if (!block.ends_in_expr || block.stmts.empty()) {
+    error(diag::Kind::EmptyValueBlock, block.range());
+    return Type::none();
+  }
+  for (size_t i = 0; i + 1 < block.stmts.size(); ++i) {
+    check_stmt(*block.stmts[i]);
+  }
+  const auto* last = ast::dyn_cast<ast::ExprStmt>(block.stmts.back());
+  SONDE_CHECK(last != nullptr, "a value block ends in an expression");
+  return check_expr(last->expr);
+}
+
+Type TypeChecker::check_if_expr(const ast::IfExpr& node) {
+  check_condition(node.cond);
+  Type then_type = check_value_block(*node.then_block);
+  Type else_type = check_value_block(*node.else_block);
+  if (then_type.is_none() || else_type.is_none()) {
+    return Type::none();
+  }
+  if (is_scalar(then_type) && is_scalar(else_type)) {
+    return Type::integer(8, then_type.is_signed() && else_type.is_signed());
+  }
+  if (then_type.is_string() && else_type.is_string()) {
+    return Type::string(std::max(then_type.size(), else_type.size()));
+  }
+  if (then_type == else_type) {
+    return then_type;
+  }
+  error(diag::Kind::TypeMismatch, node.range(),
+        {"if", then_type.name(), else_type.name()});
+  return Type::none();
+}
+
+Type TypeChecker::check_block_expr(const ast::BlockExpr& node) {
+  return check_value_block(*node.block);
+}
+
+} // namespace sonde::sema
