@@ -109,6 +109,8 @@ struct RuntimeMetadata {
   std::vector<PrintfMeta> printfs;
   std::vector<PrintValueMeta> print_values;
   // The event ring buffer, and a per-CPU counter of records it dropped.
+  // `config = { print_maps_on_exit = false }` leaves maps unprinted.
+  bool print_maps_on_exit = true;
   std::string events_map = "events";
   std::string lost_map = "lost_events";
 };

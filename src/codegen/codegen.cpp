@@ -97,6 +97,7 @@ Result<Artifact> generate(const sema::CheckedProgram& program,
   artifact.metadata = describe(program);
   artifact.metadata.source_name = options.source_name;
   artifact.metadata.source_text = options.source_text;
+  artifact.metadata.print_maps_on_exit = program.config.print_maps_on_exit;
   const RuntimeMetadata& metadata = artifact.metadata;
 
   Result<std::unique_ptr<llvm::TargetMachine>> machine =
@@ -106,7 +107,7 @@ Result<Artifact> generate(const sema::CheckedProgram& program,
   }
   llvm::LLVMContext context;
   ModuleBuilder builder(context, **machine, options.source_name,
-                        options.source_text);
+                        options.source_text, program.config.license);
   SourceBuffer source(options.source_name, options.source_text);
   ModuleResources resources{program,
                             metadata,
@@ -120,8 +121,8 @@ Result<Artifact> generate(const sema::CheckedProgram& program,
   for (const MapMeta& map : metadata.maps) {
     uint32_t type = map.per_cpu ? BPF_MAP_TYPE_PERCPU_HASH : BPF_MAP_TYPE_HASH;
     resources.maps.push_back(builder.add_map(map.bpf_name, type,
-                                             options.max_map_keys, map.key_size,
-                                             map.value_size));
+                                             program.config.max_map_keys,
+                                             map.key_size, map.value_size));
   }
   resources.events = builder.add_map(metadata.events_map, BPF_MAP_TYPE_RINGBUF,
                                      options.ringbuf_size, 0, 0);

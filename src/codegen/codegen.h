@@ -33,8 +33,6 @@ struct Options {
   // How many CPUs the kernel may run (per-CPU values to merge when a probe
   // reads an aggregation).
   uint32_t possible_cpus = 1;
-  // The entries of maps created without an explicit size.
-  uint32_t max_map_keys = 4096;
   // Bytes in the event ring buffer shared by all CPUs.
   uint32_t ringbuf_size = 512 * 1024;
 };

@@ -9,7 +9,8 @@ namespace sonde::codegen {
 ModuleBuilder::ModuleBuilder(llvm::LLVMContext& context,
                              const llvm::TargetMachine& machine,
                              const std::string& source_name,
-                             const std::string& source_text)
+                             const std::string& source_text,
+                             const std::string& license)
     : context_(context),
       module_(std::make_unique<llvm::Module>("sonde", context)), di_(*module_) {
   module_->setTargetTriple(machine.getTargetTriple().str());
@@ -22,12 +23,13 @@ ModuleBuilder::ModuleBuilder(llvm::LLVMContext& context,
   module_->addModuleFlag(llvm::Module::Warning, "Debug Info Version",
                          llvm::DEBUG_METADATA_VERSION);
 
-  // GPL, so that GPL-only helpers (probe_read_*) may be called.
-  auto* license_text = llvm::ConstantDataArray::getString(context_, "GPL");
-  auto* license = new llvm::GlobalVariable(
+  // GPL by default, so that GPL-only helpers (probe_read_*) may be
+  // called; `config = { license = ... }` changes it.
+  auto* license_text = llvm::ConstantDataArray::getString(context_, license);
+  auto* license_global = new llvm::GlobalVariable(
       *module_, license_text->getType(), /*isConstant=*/true,
       llvm::GlobalValue::ExternalLinkage, license_text, "LICENSE");
-  license->setSection("license");
+  license_global->setSection("license");
 }
 
 std::unique_ptr<llvm::Module> ModuleBuilder::take_module() {

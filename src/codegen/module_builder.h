@@ -22,7 +22,8 @@ public:
   ModuleBuilder(llvm::LLVMContext& context,
                 const llvm::TargetMachine& machine,
                 const std::string& source_name,
-                const std::string& source_text);
+                const std::string& source_text,
+                const std::string& license);
 
   llvm::Module& module() { return *module_; }
   std::unique_ptr<llvm::Module> take_module();

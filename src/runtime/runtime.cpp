@@ -102,7 +102,9 @@ public:
     run_special(probes::ProbeKind::End);
     drain();
     report_lost();
-    print_maps();
+    if (artifact_.metadata.print_maps_on_exit) {
+      print_maps();
+    }
     out_.flush();
     return exit_code_;
   }

@@ -39,7 +39,4 @@ std::vector<std::string> function_names();
 std::optional<unsigned> register_argument(const std::string& name);
 inline constexpr unsigned kRegisterArguments = 6;
 
-// The default bound of strings read with str() and stored in maps.
-inline constexpr uint32_t kDefaultStringSize = 64;
-
 } // namespace sonde::sema

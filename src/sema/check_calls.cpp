@@ -136,7 +136,7 @@ Type TypeChecker::check_call(const ast::Call& call) {
     if (args.size() > 1) {
       require_integer(call, 1, args[1]);
     }
-    return Type::string(kDefaultStringSize);
+    return Type::string(checked_.config.max_strlen);
   case BuiltinFunction::Exit:
     if (!args.empty()) {
       require_integer(call, 0, args[0]);

@@ -67,10 +67,10 @@ Type TypeChecker::resolve_type(const ast::TypeSpec& spec) {
     type = Type::integer(spec.bits / 8, spec.is_signed);
     break;
   case ast::TypeKind::String:
-    type = Type::string(spec.size.value_or(kDefaultStringSize));
+    type = Type::string(spec.size.value_or(checked_.config.max_strlen));
     break;
   case ast::TypeKind::Buffer:
-    type = Type::buffer(spec.size.value_or(kDefaultStringSize));
+    type = Type::buffer(spec.size.value_or(checked_.config.max_strlen));
     break;
   case ast::TypeKind::Void:
     break;

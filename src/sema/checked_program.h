@@ -58,6 +58,18 @@ struct PrintValueInfo {
   types::Type type;
 };
 
+// The settings of `config = { ... }` and BPFTRACE_<KEY> variables.
+struct ProgramConfig {
+  uint32_t max_map_keys = 4096;
+  // The size of str() results and of `string` without a size.
+  uint32_t max_strlen = 64;
+  bool print_maps_on_exit = true;
+  std::string license = "GPL";
+  // What a probe that attaches to nothing does: error, warn or ignore.
+  std::string missing_probes = "error";
+  types::StackMode stack_mode = types::StackMode::Bpftrace;
+};
+
 struct CheckedProgram {
   const ast::Program* program = nullptr;
   std::vector<ProbeInstance> instances;
@@ -68,6 +80,7 @@ struct CheckedProgram {
   std::vector<PrintValueInfo> print_values;
   // The script's positional parameters, $1 first.
   std::vector<std::string> positional;
+  ProgramConfig config;
   // The pid of the `-c` command (`cpid`), 0 without one.
   uint64_t child_pid = 0;
 

@@ -49,6 +49,7 @@ void report(const ast::AttachPoint& ap,
 
 bool expand_probes(const ast::Program& program,
                    const probes::ProbeCatalog& catalog,
+                   const ProgramConfig& config,
                    diag::DiagnosticEngine& diag,
                    ExpandedProbes& expanded) {
   unsigned errors = diag.error_count();
@@ -66,7 +67,15 @@ bool expand_probes(const ast::Program& program,
       }
       probes::ExpandResult result = type->expand(ap->parts);
       if (auto* error = std::get_if<probes::ExpandError>(&result)) {
-        report(*ap, type->kind(), *error, diag);
+        // `config = { missing_probes = warn | ignore }` lets a probe that
+        // matches nothing drop out.
+        bool missing = error->reason == probes::ExpandError::Reason::NoMatch ||
+                       error->reason == probes::ExpandError::Reason::NotFound;
+        if (missing && config.missing_probes == "warn") {
+          diag.build(diag::Kind::ProbeSkipped, ap->range(), {ap->raw}).emit();
+        } else if (!missing || config.missing_probes != "ignore") {
+          report(*ap, type->kind(), *error, diag);
+        }
         continue;
       }
       for (probes::AttachTarget& target :

@@ -29,8 +29,13 @@ analyze(const ast::Program& program,
 using ExpandedProbes =
     std::unordered_map<const ast::Probe*, std::vector<probes::AttachTarget>>;
 
+bool read_config(const ast::Program& program,
+                 diag::DiagnosticEngine& diag,
+                 ProgramConfig& config);
+
 bool expand_probes(const ast::Program& program,
                    const probes::ProbeCatalog& catalog,
+                   const ProgramConfig& config,
                    diag::DiagnosticEngine& diag,
                    ExpandedProbes& expanded);
 

@@ -88,8 +88,11 @@ analyze(const ast::Program& program,
   auto checked = std::make_unique<CheckedProgram>();
   checked->program = &program;
   checked->positional = positional;
+  if (!read_config(program, diag, checked->config)) {
+    return nullptr;
+  }
   ExpandedProbes expanded;
-  if (!expand_probes(program, catalog, diag, expanded)) {
+  if (!expand_probes(program, catalog, checked->config, diag, expanded)) {
     return nullptr;
   }
   if (!check_types(program, catalog, expanded, diag, *checked)) {
