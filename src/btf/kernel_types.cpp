@@ -391,18 +391,7 @@ void KernelTypes::add_members(size_t source,
     Field field;
     field.name = name;
     field.type = std::make_shared<const Type>(convert(source, member.type));
-    field.offset = bits / 8;
-    if (bit_size != 0) {
-      const uint32_t unit = std::max<uint32_t>(1, field.type->size());
-      const uint32_t unit_offset = bits / (unit * 8) * unit;
-      if (bits - unit_offset * 8 + bit_size <= unit * 8) {
-        field.offset = unit_offset;
-        field.bit_offset = bits - unit_offset * 8;
-      } else {
-        field.bit_offset = bits % 8;
-      }
-      field.bit_size = bit_size;
-    }
+    place_field(field, bits, bit_size);
     fields.push_back(std::move(field));
   }
 }

@@ -45,11 +45,7 @@ struct FunctionSignature {
 //  - anonymous struct/union members are flattened into the parent's
 //    fields with their offsets added, so `sk->skc_dport` finds a member of
 //    `__sk_common`'s anonymous unions;
-//  - bitfields: `offset` is the field type's storage unit (the offset
-//    aligned down to the type's size) and `bit_offset` the bits past it, so
-//    one little-endian load of type.size() bytes at `offset`, shifted right
-//    by bit_offset and masked to bit_size bits, reads the value. A packed
-//    bitfield that crosses its unit keeps offset = bit / 8 instead;
+//  - bitfields are placed by types::place_field (storage unit + bits);
 //  - arrays of char, signed char or unsigned char spelled as such (not
 //    through a typedef like u8) are strings of their length; other arrays
 //    are Type::array, flexible arrays have count 0;
