@@ -5,6 +5,7 @@
 #include "btf/kernel_types.h"
 
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <gtest/gtest.h>
 #include <optional>
@@ -254,6 +255,16 @@ TEST(KernelTypes, MissingBtfFile) {
   ASSERT_TRUE(bool(base));
   EXPECT_EQ(*base, Type::integer(1, false));
   EXPECT_FALSE(kernel.has_function("vfs_read"));
+}
+
+TEST(KernelTypes, SondeBtfNamesTheFile) {
+  setenv("SONDE_BTF", "/nonexistent/sonde/from_env", 1);
+  KernelTypes kernel;
+  unsetenv("SONDE_BTF");
+  llvm::Error error = kernel.load();
+  ASSERT_TRUE(bool(error));
+  EXPECT_NE(error_text(std::move(error)).find("from_env"), std::string::npos);
+  EXPECT_TRUE(kernel.modules().empty());
 }
 
 TEST(KernelTypes, FunctionArguments) {
