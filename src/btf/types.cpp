@@ -5,6 +5,23 @@
 
 namespace sonde::types {
 
+void place_field(Field& field, uint64_t bits, uint32_t bit_size) {
+  field.offset = static_cast<uint32_t>(bits / 8);
+  field.bit_offset = 0;
+  field.bit_size = bit_size;
+  if (bit_size == 0) {
+    return;
+  }
+  const uint64_t unit = std::max<uint32_t>(1, field.type->size());
+  const uint64_t unit_offset = bits / (unit * 8) * unit;
+  if (bits - unit_offset * 8 + bit_size <= unit * 8) {
+    field.offset = static_cast<uint32_t>(unit_offset);
+    field.bit_offset = static_cast<uint32_t>(bits - unit_offset * 8);
+  } else {
+    field.bit_offset = static_cast<uint32_t>(bits % 8);
+  }
+}
+
 Type Type::integer(uint32_t size, bool is_signed) {
   Type type;
   type.kind_ = TypeKind::Integer;

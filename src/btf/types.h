@@ -83,6 +83,15 @@ struct Field {
   bool data_loc = false;
 };
 
+// Sets `field.offset` (and for a bitfield, bit_size != 0, `bit_offset` and
+// `bit_size`) from its position `bits` from the start of the record. A
+// bitfield's offset is its storage unit, the position aligned down to
+// field.type's size, and bit_offset the bits past it: one little-endian
+// load of type.size() bytes at `offset`, shifted right by bit_offset and
+// masked to bit_size bits, reads it. A packed bitfield that crosses its
+// unit gets offset = bits / 8 instead. `field.type` must be set.
+void place_field(Field& field, uint64_t bits, uint32_t bit_size);
+
 class Type {
 public:
   Type() = default;

@@ -1,0 +1,63 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "base/result.h"
+#include "btf/types.h"
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+
+// C definitions written in a script (`struct foo { ... };`, typedefs, enums)
+// and the headers it includes (`#include <linux/ip.h>`), parsed with
+// libclang into sonde's type model. libclang is loaded with dlopen on the
+// first call, so scripts without C definitions neither need it installed
+// nor pay for its start-up.
+namespace sonde::btf {
+
+// Everything the parsed text and its headers define, converted eagerly
+// (headers a script includes define a few hundred types at most).
+//
+// Conversion follows KernelTypes' rules where they apply: records are
+// complete, with anonymous members flattened and records held by value
+// converted fully; a pointer to a record points to an incomplete record
+// (btf_id kRecordId) completed by name through complete(), which is how
+// `struct foo *next` can refer to itself; pointers point into the Kernel
+// address space; char arrays spelled as char are strings; enums are
+// integers; bitfields are placed by types::place_field. Anonymous records
+// are named by their typedef, else as clang spells them ("struct
+// s::(unnamed at definitions.h:5:3)", lines counted in the parsed text).
+struct CDefinitions {
+  // The btf_id of incomplete records that stand for a record defined
+  // here; KernelTypes::complete leaves them alone.
+  static constexpr uint32_t kRecordId = 0xffffffffu;
+
+  // "struct foo" / "union foo" (or an anonymous record's name) -> the
+  // complete record.
+  std::map<std::string, types::Type, std::less<>> records;
+  // Typedef name -> the type it names (a record comes complete).
+  std::map<std::string, types::Type, std::less<>> typedefs;
+  // "enum foo" -> the integer type enum foo is.
+  std::map<std::string, types::Type, std::less<>> enums;
+  // Every enumerator, named or anonymous enum alike.
+  std::map<std::string, int64_t, std::less<>> enum_constants;
+
+  // The type named "struct foo", "union foo", "enum foo" or a typedef
+  // name; nullptr when the text does not define it.
+  const types::Type* find(std::string_view name) const;
+  // `record` with its fields when it is incomplete and defined here;
+  // otherwise `record` unchanged.
+  types::Type complete(const types::Type& record) const;
+};
+
+// Parses `text` as C (gnu11, x86-64) with the system's include paths:
+// /usr/lib/llvm-19/lib/clang/19/include, /usr/include/x86_64-linux-gnu,
+// /usr/include. Fails when libclang-19 cannot be loaded, or with every
+// error clang reports, one per line: "LINE:COL: error: MESSAGE" for the
+// text itself (lines count from 1 at the start of `text`, for the caller
+// to map back to the script), "FILE:LINE:COL: error: MESSAGE" inside a
+// header. Warnings are ignored.
+Result<CDefinitions> parse_c_definitions(std::string_view text);
+
+} // namespace sonde::btf
