@@ -45,6 +45,8 @@ llvm::Value* ProbeLowering::builtin(const ast::Builtin& node) {
     return register_value(kReturnRegister);
   case sema::BuiltinVariable::Cpid:
     return ir_.getInt64(program_.child_pid);
+  case sema::BuiltinVariable::Curtask:
+    return helper(BPF_FUNC_get_current_task);
   }
   return nullptr;
 }

@@ -39,6 +39,11 @@ llvm::Value* ProbeLowering::tuple_access(const ast::TupleAccess& node) {
 llvm::Value* ProbeLowering::index(const ast::Index& node) {
   const Type& base_type = program_.type_of(node.base);
   const Type& type = program_.type_of(&node);
+  if (base_type.is_pointer() ||
+      (base_type.is_array() && has_address(node.base))) {
+    // An element of memory the program does not hold: read just it.
+    return read_at(*address_of(&node), type);
+  }
   llvm::Value* base = expr(node.base);
   if (base_type.is_tuple()) {
     const auto* literal = ast::dyn_cast<ast::IntLiteral>(node.index);
@@ -50,10 +55,6 @@ llvm::Value* ProbeLowering::index(const ast::Index& node) {
   }
   llvm::Value* position = expr(node.index);
   llvm::Value* offset = ir_.CreateMul(position, ir_.getInt64(type.size()));
-  if (base_type.is_pointer()) {
-    return read_memory(ir_.CreateAdd(base, offset), type,
-                       base_type.address_space());
-  }
   // Strings and arrays on the stack: an index past the end reads zero
   // (the verifier needs the bound checked anyway).
   const uint32_t count =

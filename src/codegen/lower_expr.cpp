@@ -98,9 +98,9 @@ llvm::Value* ProbeLowering::string_literal(const std::string& text) {
   return slot;
 }
 
-llvm::Value* ProbeLowering::field(const ast::FieldAccess& node) {
-  // The only records so far are tracepoint `args`: the probe context.
-  // The field's offset comes from this instance's own tracepoint.
+llvm::Value* ProbeLowering::args_field(const ast::FieldAccess& node) {
+  // Tracepoint `args` is the probe context; the field's offset comes from
+  // this instance's own tracepoint.
   llvm::Value* base = expr(node.base);
   const types::Field* field = instance_.args_type.field(node.field);
   SONDE_CHECK(field != nullptr, "args field missing in instance");

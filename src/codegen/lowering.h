@@ -120,6 +120,22 @@ private:
   llvm::Value* usdt_argument(const probes::UsdtArgument& argument);
 
   llvm::Value* field(const ast::FieldAccess& node);
+  llvm::Value* args_field(const ast::FieldAccess& node);
+  // Where a record or array value lives without copying it: kernel or user
+  // memory (an i64 address), or the stack (a pointer).
+  struct Address {
+    llvm::Value* at;
+    types::AddressSpace space;
+    bool on_stack;
+  };
+  std::optional<Address> address_of(const ast::Expr* node);
+  // Whether address_of() finds `node` in memory (without emitting code).
+  bool has_address(const ast::Expr* node) const;
+  Address offset_address(const Address& base, llvm::Value* offset);
+  // Reads a `type` at `address`; bitfields are shifted and masked.
+  llvm::Value* read_at(const Address& address,
+                       const Type& type,
+                       const types::Field* bitfield = nullptr);
 
   llvm::Value* map_read(const ast::MapAccess& access);
 

@@ -118,8 +118,8 @@ int compile_and_run(const Options& options) {
     return 0;
   }
 
-  std::unique_ptr<sema::CheckedProgram> checked =
-      sema::analyze(*program, probe_catalog(), diag, options.positional_params);
+  std::unique_ptr<sema::CheckedProgram> checked = sema::analyze(
+      *program, probe_catalog(), diag, options.positional_params, &*source);
   if (checked == nullptr) {
     return 1;
   }

@@ -71,6 +71,12 @@ Type TypeChecker::check_builtin(const ast::Builtin& builtin) {
     error(diag::Kind::RetvalOutsideReturnProbe, builtin.range());
     return Type::none();
   }
+  if (*variable == BuiltinVariable::Curtask) {
+    // Without BTF, curtask is an address (bpftrace does the same).
+    std::optional<Type> task = lookup_named_type("struct task_struct");
+    return task ? Type::pointer(*task, types::AddressSpace::Kernel)
+                : Type::u64();
+  }
   if (*variable != BuiltinVariable::Args) {
     return variable_type(*variable);
   }

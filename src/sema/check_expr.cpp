@@ -128,11 +128,35 @@ Type TypeChecker::compute_type(const ast::Expr& expr) {
 }
 
 std::optional<Type> TypeChecker::lookup_named_type(const std::string& name) {
-  (void)name;
-  return std::nullopt;
+  if (checked_.c_definitions != nullptr) {
+    if (const Type* defined = checked_.c_definitions->find(name)) {
+      return *defined;
+    }
+  }
+  if (checked_.kernel_types == nullptr) {
+    return std::nullopt;
+  }
+  Result<Type> found = checked_.kernel_types->lookup(name);
+  if (!found) {
+    llvm::consumeError(found.takeError());
+    return std::nullopt;
+  }
+  return *found;
 }
 
-Type TypeChecker::complete_record(const Type& type) { return type; }
+Type TypeChecker::complete_record(const Type& type) {
+  if (!type.is_record() || type.is_complete()) {
+    return type;
+  }
+  if (type.btf_id() == btf::CDefinitions::kRecordId) {
+    return checked_.c_definitions != nullptr
+               ? checked_.c_definitions->complete(type)
+               : type;
+  }
+  return checked_.kernel_types != nullptr
+             ? checked_.kernel_types->complete(type)
+             : type;
+}
 
 std::optional<std::string> TypeChecker::positional_text(uint64_t index) const {
   if (index == 0 || index > checked_.positional.size()) {
@@ -274,6 +298,13 @@ Type TypeChecker::check_field(const ast::FieldAccess& access) {
   if (base.is_none()) {
     return base;
   }
+  // `.` follows pointers (`->` is the same thing).
+  types::AddressSpace space = types::AddressSpace::None;
+  if (base.is_pointer() && base.pointee().is_record()) {
+    space = base.address_space();
+    base = base.pointee();
+  }
+  base = complete_record(base);
   if (!base.is_record()) {
     error(diag::Kind::FieldOfNonRecord, access.base->range(),
           {base.name(), access.field});
@@ -303,6 +334,11 @@ Type TypeChecker::check_field(const ast::FieldAccess& access) {
         return Type::none();
       }
     }
+  }
+  checked_.fields[&access] = *field;
+  // Pointers read out of user memory point into user memory too.
+  if (space == types::AddressSpace::User && field->type->is_pointer()) {
+    return Type::pointer(field->type->pointee(), space);
   }
   return *field->type;
 }

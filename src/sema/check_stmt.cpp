@@ -179,7 +179,12 @@ void TypeChecker::check_var_decl(const ast::VarDecl& decl) {
 }
 
 bool TypeChecker::storable(const Type& type) {
-  return !type.is_none() && !type.is_aggregation() && !type.is_record();
+  if (type.is_record()) {
+    // Structs copy (`$s = *$p`); a tracepoint's `args` is the probe's
+    // context, read field by field.
+    return type.is_complete() && !type.record_name().starts_with("tracepoint:");
+  }
+  return !type.is_none() && !type.is_aggregation();
 }
 
 bool TypeChecker::check_conversion(const Type& from,
@@ -306,6 +311,7 @@ void TypeChecker::check_assign_var(const ast::AssignVar& assign) {
   if (!storable(value)) {
     error(diag::Kind::CannotStore, assign.value->range(),
           {value.name(), "a variable"});
+    variables_->emplace(name, Type::none());
     return;
   }
   Type stored = storage_type(value);

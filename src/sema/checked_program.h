@@ -2,6 +2,8 @@
 #pragma once
 
 #include "ast/ast.h"
+#include "btf/c_definitions.h"
+#include "btf/kernel_types.h"
 #include "btf/types.h"
 #include "probes/probe_type.h"
 
@@ -81,6 +83,10 @@ struct CheckedProgram {
   // The script's positional parameters, $1 first.
   std::vector<std::string> positional;
   ProgramConfig config;
+  // Types the script names: its C definitions (null without any) and the
+  // kernel's BTF, loaded on first use.
+  std::shared_ptr<btf::CDefinitions> c_definitions;
+  std::shared_ptr<btf::KernelTypes> kernel_types;
   // The pid of the `-c` command (`cpid`), 0 without one.
   uint64_t child_pid = 0;
 
@@ -90,6 +96,8 @@ struct CheckedProgram {
   // `print_values`.
   std::unordered_map<const ast::Call*, uint32_t> printf_ids;
   std::unordered_map<const ast::Call*, uint32_t> print_value_ids;
+  // The field each `.`/`->` reads (offset, bitfield position, type).
+  std::unordered_map<const ast::FieldAccess*, types::Field> fields;
   // sizeof()/offsetof() results, known at compile time.
   std::unordered_map<const ast::Expr*, uint64_t> constants;
   // Scratch variable types per probe: probe → name → type.

@@ -21,13 +21,20 @@ std::unique_ptr<CheckedProgram>
 analyze(const ast::Program& program,
         const probes::ProbeCatalog& catalog,
         diag::DiagnosticEngine& diag,
-        const std::vector<std::string>& positional = {});
+        const std::vector<std::string>& positional = {},
+        const SourceBuffer* source = nullptr);
 
 // The individual passes, exposed for tests.
 
 // Per probe, the targets its attach points expand to.
 using ExpandedProbes =
     std::unordered_map<const ast::Probe*, std::vector<probes::AttachTarget>>;
+
+// C definitions are located in `source` when it is given.
+bool read_c_definitions(const ast::Program& program,
+                        const SourceBuffer* source,
+                        diag::DiagnosticEngine& diag,
+                        CheckedProgram& checked);
 
 bool read_config(const ast::Program& program,
                  diag::DiagnosticEngine& diag,

@@ -84,11 +84,13 @@ std::unique_ptr<CheckedProgram>
 analyze(const ast::Program& program,
         const probes::ProbeCatalog& catalog,
         diag::DiagnosticEngine& diag,
-        const std::vector<std::string>& positional) {
+        const std::vector<std::string>& positional,
+        const SourceBuffer* source) {
   auto checked = std::make_unique<CheckedProgram>();
   checked->program = &program;
   checked->positional = positional;
-  if (!read_config(program, diag, checked->config)) {
+  if (!read_config(program, diag, checked->config) ||
+      !read_c_definitions(program, source, diag, *checked)) {
     return nullptr;
   }
   ExpandedProbes expanded;

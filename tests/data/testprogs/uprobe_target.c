@@ -15,6 +15,20 @@ __attribute__((noipa)) size_t sonde_greet(const char* text) {
   return strlen(text);
 }
 
+// A struct for scripts that define it themselves and cast arg0 to it.
+struct sonde_point {
+  int x;
+  int y;
+  char label[8];
+  unsigned flags : 3;
+  unsigned level : 5;
+};
+
+__attribute__((noipa)) int sonde_point_sum(const struct sonde_point* p) {
+  __asm__ volatile("" ::: "memory");
+  return p->x + p->y;
+}
+
 int main(int argc, char** argv) {
   int rounds = argc > 1 ? atoi(argv[1]) : 3;
   int total = 0;
@@ -25,6 +39,8 @@ int main(int argc, char** argv) {
   // cannot fault in a .rodata page the program has not touched yet).
   char text[] = "hello uprobe";
   total += (int)sonde_greet(text);
+  struct sonde_point point = {3, -4, "pt", 5, 17};
+  total += sonde_point_sum(&point);
   total += getpid() > 0;
   return total == 0;
 }
