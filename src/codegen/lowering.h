@@ -41,6 +41,10 @@ private:
   // `for ($i : start..end)`: both bounds evaluated once, end excluded.
   void lower_for_range(const ast::ForRange& loop);
 
+  // lower_map_loop.cpp
+  void lower_for_map(const ast::ForMap& loop);
+  void place_variables_in_scratch_map();
+
   void lower_if(const ast::If& stmt);
 
   void assign_var(const ast::AssignVar& assign);
@@ -256,6 +260,13 @@ private:
   llvm::Function* function_ = nullptr;
   llvm::Value* ctx_ = nullptr;
   std::map<std::string, llvm::Value*> variables_;
+  // Callbacks made for `for ($kv : @map)` so far, for unique names.
+  unsigned callbacks_ = 0;
+  // With a map loop, variables live in a per-CPU map value at
+  // variables_base_ instead of the stack (place_variables_in_scratch_map).
+  llvm::Value* variables_base_ = nullptr;
+  uint32_t variables_size_ = 0;
+  uint32_t variables_used_ = 0;
   // The enclosing loops' continue and break targets.
   std::vector<std::pair<llvm::BasicBlock*, llvm::BasicBlock*>> loops_;
 };

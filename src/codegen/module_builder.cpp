@@ -101,7 +101,47 @@ llvm::Function* ModuleBuilder::add_probe_function(const std::string& name,
       unit_, name, name, file_, line, di_type, line,
       llvm::DINode::FlagPrototyped, llvm::DISubprogram::SPFlagDefinition);
   function->setSubprogram(subprogram);
+  name_parameters(subprogram, {"ctx"}, {pointer}, line);
   return function;
+}
+
+llvm::Function* ModuleBuilder::add_callback_function(const std::string& name,
+                                                     uint32_t line) {
+  llvm::Type* pointer_type = llvm::PointerType::get(context_, 0);
+  auto* type = llvm::FunctionType::get(
+      llvm::Type::getInt64Ty(context_),
+      {pointer_type, pointer_type, pointer_type, pointer_type},
+      /*isVarArg=*/false);
+  auto* function = llvm::Function::Create(
+      type, llvm::GlobalValue::InternalLinkage, name, *module_);
+  function->setSection(".text");
+  llvm::DIType* pointer = di_.createPointerType(nullptr, 64);
+  llvm::DIType* long_type =
+      di_.createBasicType("long", 64, llvm::dwarf::DW_ATE_signed);
+  llvm::DISubroutineType* di_type =
+      di_.createSubroutineType(di_.getOrCreateTypeArray(
+          {long_type, pointer, pointer, pointer, pointer}));
+  llvm::DISubprogram* subprogram =
+      di_.createFunction(unit_, name, name, file_, line, di_type, line,
+                         llvm::DINode::FlagPrototyped,
+                         llvm::DISubprogram::SPFlagDefinition |
+                             llvm::DISubprogram::SPFlagLocalToUnit);
+  function->setSubprogram(subprogram);
+  name_parameters(subprogram, {"map", "key", "value", "ctx"},
+                  {pointer, pointer, pointer, pointer}, line);
+  return function;
+}
+
+void ModuleBuilder::name_parameters(llvm::DISubprogram* subprogram,
+                                    llvm::ArrayRef<const char*> names,
+                                    llvm::ArrayRef<llvm::DIType*> types,
+                                    uint32_t line) {
+  // The kernel rejects BTF whose functions have unnamed parameters; BTF
+  // takes the names from these preserved parameter variables.
+  for (size_t i = 0; i < names.size(); ++i) {
+    di_.createParameterVariable(subprogram, names[i], i + 1, file_, line,
+                                types[i], /*AlwaysPreserve=*/true);
+  }
 }
 
 llvm::DebugLoc ModuleBuilder::location(llvm::Function* function,

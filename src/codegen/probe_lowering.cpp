@@ -54,10 +54,68 @@ llvm::Value* ProbeLowering::variable_slot(const std::string& name,
   if (found != variables_.end()) {
     return found->second;
   }
-  llvm::Value* slot =
-      stack_slot(type.in_memory() ? type.size() : 8, ("var." + name).c_str());
+  const uint32_t size = type.in_memory() ? (type.size() + 7) & ~7u : 8;
+  llvm::Value* slot = nullptr;
+  if (variables_base_ != nullptr) {
+    slot = ir_.CreateConstInBoundsGEP1_32(ir_.getInt8Ty(), variables_base_,
+                                          variables_used_);
+    variables_used_ += size;
+    SONDE_CHECK(variables_used_ <= variables_size_, "variables fit");
+  } else {
+    slot = stack_slot(size, ("var." + name).c_str());
+  }
   variables_[name] = slot;
   return slot;
+}
+
+namespace {
+
+bool contains_map_loop(ast::Node* node) {
+  if (node->kind() == ast::NodeKind::ForMap) {
+    return true;
+  }
+  std::vector<ast::Node*> children;
+  ast::collect_children(node, children);
+  for (ast::Node* child : children) {
+    if (contains_map_loop(child)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+} // namespace
+
+void ProbeLowering::place_variables_in_scratch_map() {
+  // A map loop's callback reaches the probe's variables through pointers.
+  // On the stack, the verifier tracks their exact values through every
+  // iteration and never converges; in a per-CPU map value it does not.
+  if (!contains_map_loop(const_cast<ast::Probe*>(instance_.probe))) {
+    return;
+  }
+  variables_size_ = 0;
+  for (const auto& [name, type] : program_.variables.at(instance_.probe)) {
+    variables_size_ += type.in_memory() ? (type.size() + 7) & ~7u : 8;
+  }
+  if (variables_size_ == 0) {
+    return;
+  }
+  llvm::GlobalVariable* scratch =
+      builder_.add_map(instance_.function_name + "_vars",
+                       BPF_MAP_TYPE_PERCPU_ARRAY, 1, 4, variables_size_);
+  llvm::Value* key = stack_slot(4, "vars.key");
+  ir_.CreateStore(ir_.getInt32(0), key);
+  llvm::Value* found =
+      builder_.call_helper(ir_, BPF_FUNC_map_lookup_elem, {scratch, key});
+  llvm::BasicBlock* ready = block("vars.ready");
+  llvm::BasicBlock* missing = block("vars.missing");
+  ir_.CreateCondBr(ir_.CreateICmpNE(found, ir_.getInt64(0)), ready, missing);
+  ir_.SetInsertPoint(missing);
+  ir_.CreateRet(ir_.getInt32(0));
+  ir_.SetInsertPoint(ready);
+  variables_base_ = ir_.CreateIntToPtr(found, ir_.getPtrTy());
+  // Variables read as zero until assigned, on every run of the probe.
+  zero(variables_base_, variables_size_);
 }
 
 uint32_t ProbeLowering::line_of(SourceRange range) const {

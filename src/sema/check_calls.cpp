@@ -144,6 +144,9 @@ Type TypeChecker::check_call(const ast::Call& call) {
     }
     return Type::string(checked_.config.max_strlen);
   case BuiltinFunction::Exit:
+    if (map_loop_depth_ > 0) {
+      error(diag::Kind::ExitInMapLoop, call.range());
+    }
     if (!args.empty()) {
       require_integer(call, 0, args[0]);
     }

@@ -108,6 +108,9 @@ void TypeChecker::check_stmt(const ast::Stmt& stmt) {
     --loop_depth_;
     return;
   }
+  case ast::NodeKind::ForMap:
+    check_for_map(static_cast<const ast::ForMap&>(stmt));
+    return;
   case ast::NodeKind::Unroll: {
     const auto& unroll = static_cast<const ast::Unroll&>(stmt);
     std::optional<int64_t> count = constant_value(unroll.count);
@@ -135,6 +138,11 @@ void TypeChecker::check_stmt(const ast::Stmt& stmt) {
     return;
   case ast::NodeKind::Return: {
     const auto& ret = static_cast<const ast::Return&>(stmt);
+    if (map_loop_depth_ > 0) {
+      error(diag::Kind::NotSupportedYet, stmt.range(),
+            {"'return' inside 'for ($kv : @map)'"});
+      return;
+    }
     if (ret.value != nullptr) {
       error(diag::Kind::NotSupportedYet, ret.value->range(),
             {"a value after 'return' in a probe"});
@@ -147,6 +155,37 @@ void TypeChecker::check_stmt(const ast::Stmt& stmt) {
           {std::string("the statement '") + ast::kind_name(stmt.kind()) + "'"});
     return;
   }
+}
+
+void TypeChecker::check_for_map(const ast::ForMap& loop) {
+  const MapInfo* map = find_map(loop.map->name);
+  if (map == nullptr) {
+    if (reporting_) {
+      error(diag::Kind::UndefinedMap, loop.map->range(), {loop.map->name});
+    }
+    return;
+  }
+  if (map->key_types.empty()) {
+    error(diag::Kind::ForMapWithoutKeys, loop.map->range(), {loop.map->name});
+    return;
+  }
+  // `$kv.0` is the key (a tuple of the keys for several), `$kv.1` the
+  // value as a read of the map gives it.
+  Type value = check_map_read(*loop.map);
+  if (value.is_none()) {
+    return;
+  }
+  Type key = map->key_types.size() == 1 ? map->key_types[0]
+                                        : Type::tuple(map->key_types);
+  Type pair = Type::tuple({key, value});
+  (*variables_)[loop.var->name] = pair;
+  checked_.expr_types[loop.var] = pair;
+  checked_.expr_types[loop.map] = value;
+  ++loop_depth_;
+  ++map_loop_depth_;
+  check_block(*loop.body);
+  --map_loop_depth_;
+  --loop_depth_;
 }
 
 void TypeChecker::check_var_decl(const ast::VarDecl& decl) {

@@ -64,6 +64,10 @@ private:
 
   void check_assign_var(const ast::AssignVar& assign);
 
+  // `for ($kv : @map)`: the body becomes a callback of
+  // bpf_for_each_map_elem.
+  void check_for_map(const ast::ForMap& loop);
+
   // Whether a value of `type` may be held in a variable or map.
   static bool storable(const Type& type);
   // Checks that `value` (of type `from`) may be stored in `target` of type
@@ -201,6 +205,7 @@ private:
   // The `args` record of each tracepoint target of the current probe.
   std::vector<std::pair<std::string, Type>> args_records_;
   unsigned loop_depth_ = 0;
+  unsigned map_loop_depth_ = 0;
   // Variables of the current probe: where each is first assigned, and
   // which are read.
   std::map<std::string, SourceRange> assigned_;
