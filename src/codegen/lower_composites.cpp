@@ -100,6 +100,14 @@ llvm::Value* ProbeLowering::cast(const ast::Cast& node) {
   const Type& to = program_.type_of(&node);
   const Type& from = program_.type_of(node.expr);
   llvm::Value* value = expr(node.expr);
+  if (to.is_string() && !(to == from)) {
+    llvm::Value* slot = stack_slot(to.size(), "cast");
+    store_value(slot, to, value, from);
+    return slot;
+  }
+  if (to.in_memory() && to == from) {
+    return value;
+  }
   if (to.is_array()) {
     // An integer's bytes, as an array.
     llvm::Value* slot = stack_slot(8, "cast");

@@ -114,6 +114,10 @@ int compile_and_run(const Options& options) {
   if (options.dump == Dump::Ast) {
     ast::print(program, *source, out);
   }
+  if (options.stop_after != Phase::Parse &&
+      !sema::expand_macros(*program, context, diag)) {
+    return 1;
+  }
   if (options.stop_after == Phase::Parse) {
     return 0;
   }

@@ -239,6 +239,9 @@ Type TypeChecker::check_cast(const ast::Cast& cast) {
   if (from.is_none() || to.is_none()) {
     return Type::none();
   }
+  if (from == to || (from.is_string() && to.is_string())) {
+    return to;
+  }
   if (to.is_pointer() && from.is_pointer()) {
     // The memory stays where it is: keep the source's address space.
     return Type::pointer(to.pointee(), from.address_space());

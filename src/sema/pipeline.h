@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include "ast/context.h"
+
 #include "ast/ast.h"
 #include "diag/engine.h"
 #include "probes/probe_type.h"
@@ -29,6 +31,12 @@ analyze(const ast::Program& program,
 // Per probe, the targets its attach points expand to.
 using ExpandedProbes =
     std::unordered_map<const ast::Probe*, std::vector<probes::AttachTarget>>;
+
+// Replaces every macro call (and call of a `fn`) in the probes with a
+// hygienic copy of its body; runs on the parsed AST before analyze().
+bool expand_macros(ast::Program& program,
+                   ast::Context& context,
+                   diag::DiagnosticEngine& diag);
 
 // C definitions are located in `source` when it is given.
 bool read_c_definitions(const ast::Program& program,
