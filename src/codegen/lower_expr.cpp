@@ -32,6 +32,10 @@ llvm::Value* ProbeLowering::expr(const ast::Expr* node) {
   case ast::NodeKind::StringLiteral:
     return string_literal(static_cast<const ast::StringLiteral*>(node)->value);
   case ast::NodeKind::Builtin:
+    if (auto constant = program_.constants.find(node);
+        constant != program_.constants.end()) {
+      return ir_.getInt64(constant->second); // An enumerator.
+    }
     return builtin(*static_cast<const ast::Builtin*>(node));
   case ast::NodeKind::Variable: {
     const auto* var = static_cast<const ast::Variable*>(node);

@@ -58,6 +58,11 @@ Type TypeChecker::check_builtin(const ast::Builtin& builtin) {
   }
   std::optional<BuiltinVariable> variable = find_variable(builtin.name);
   if (!variable) {
+    // Enumerators of the script's C definitions and of the kernel.
+    if (std::optional<int64_t> value = enum_constant(builtin.name)) {
+      checked_.constants[&builtin] = static_cast<uint64_t>(*value);
+      return Type::s64();
+    }
     auto report =
         diagnostic(diag::Kind::UnknownBuiltin, builtin.range(), {builtin.name});
     if (auto close = closest_match(builtin.name, variable_names())) {

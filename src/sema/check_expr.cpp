@@ -144,6 +144,25 @@ std::optional<Type> TypeChecker::lookup_named_type(const std::string& name) {
   return *found;
 }
 
+std::optional<int64_t> TypeChecker::enum_constant(const std::string& name) {
+  if (checked_.c_definitions != nullptr) {
+    auto found = checked_.c_definitions->enum_constants.find(name);
+    if (found != checked_.c_definitions->enum_constants.end()) {
+      return found->second;
+    }
+  }
+  // Kernel enumerators are upper case by convention; looking up other
+  // names would load BTF for every misspelt builtin.
+  bool upper =
+      !name.empty() && std::none_of(name.begin(), name.end(), [](char c) {
+        return std::islower(static_cast<unsigned char>(c));
+      });
+  if (upper && checked_.kernel_types != nullptr) {
+    return checked_.kernel_types->enum_value(name);
+  }
+  return std::nullopt;
+}
+
 Type TypeChecker::complete_record(const Type& type) {
   if (!type.is_record() || type.is_complete()) {
     return type;

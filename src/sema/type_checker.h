@@ -180,6 +180,9 @@ private:
   // A record with its fields (BTF records are first known by name only);
   // anything else as it is.
   Type complete_record(const Type& type);
+  // The value of an enumerator named in the script's C definitions or the
+  // kernel's BTF.
+  std::optional<int64_t> enum_constant(const std::string& name);
   void report_unknown_field_name(const Type& record,
                                  const std::string& name,
                                  SourceRange range);
