@@ -17,6 +17,7 @@ void ProbeLowering::lower() {
       llvm::BasicBlock::Create(builder_.context(), "body", function_);
   ir_.SetInsertPoint(body);
   set_location(probe.range());
+  emit_probe_guards();
 
   if (probe.predicate != nullptr) {
     set_location(probe.predicate->range());

@@ -38,6 +38,8 @@ std::vector<std::string> function_names();
 // Arguments past the sixth live on the stack, not in registers.
 std::optional<unsigned> register_argument(const std::string& name);
 inline constexpr unsigned kRegisterArguments = 6;
+// A raw tracepoint passes at most 12 u64 arguments (MAX_BPF_FUNC_ARGS).
+inline constexpr unsigned kRawTracepointArguments = 12;
 
 // The default bound of strings read with str() and stored in maps.
 inline constexpr uint32_t kDefaultStringSize = 64;

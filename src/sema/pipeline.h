@@ -16,12 +16,14 @@ namespace sonde::sema {
 //   2. check_types    types of every expression, variable and map; rules
 //   3. plan_resources BPF programs, maps and printf formats
 // Returns null when there were errors.
-// `positional` are the script's $1..$N.
+// `positional` are the script's $1..$N; `context` says which process is
+// traced (-p, -c), for user-space probes and the pid filter.
 std::unique_ptr<CheckedProgram>
 analyze(const ast::Program& program,
         const probes::ProbeCatalog& catalog,
         diag::DiagnosticEngine& diag,
-        const std::vector<std::string>& positional = {});
+        const std::vector<std::string>& positional = {},
+        const probes::ExpandContext& context = {});
 
 // The individual passes, exposed for tests.
 
@@ -29,10 +31,13 @@ analyze(const ast::Program& program,
 using ExpandedProbes =
     std::unordered_map<const ast::Probe*, std::vector<probes::AttachTarget>>;
 
+// Also checks the rules about which probes go together (an `iter` probe
+// only with BEGIN and END).
 bool expand_probes(const ast::Program& program,
                    const probes::ProbeCatalog& catalog,
                    diag::DiagnosticEngine& diag,
-                   ExpandedProbes& expanded);
+                   ExpandedProbes& expanded,
+                   const probes::ExpandContext& context = {});
 
 bool check_types(const ast::Program& program,
                  const probes::ProbeCatalog& catalog,
