@@ -18,6 +18,7 @@ void ProbeLowering::lower() {
   ir_.SetInsertPoint(body);
   set_location(probe.range());
   place_variables_in_scratch_map();
+  emit_probe_guards();
 
   if (probe.predicate != nullptr) {
     set_location(probe.predicate->range());

@@ -118,6 +118,11 @@ private:
   // A register of the probed task, from the pt_regs context of kprobe and
   // uprobe programs.
   llvm::Value* register_value(uint32_t offset);
+  // `retval`: the return register, or bpf_get_func_ret() in fexit.
+  llvm::Value* retval();
+  // What runs before the predicate: the `-p` pid filter of kernel probes,
+  // and the end-of-iteration check of iter probes.
+  void emit_probe_guards();
 
   // A USDT argument where the probe site's note says it is, widened to 64
   // bits by its size and signedness.

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "codegen/lowering.h"
 
+#include <linux/bpf.h>
+
 namespace sonde::codegen {
 
 ProbeLowering::ProbeLowering(ModuleBuilder& builder,
@@ -15,12 +17,61 @@ llvm::Value* ProbeLowering::helper(uint32_t id) {
 }
 
 types::AddressSpace ProbeLowering::default_address_space() const {
-  probes::ProbeKind kind = instance_.targets.front().kind;
-  return kind == probes::ProbeKind::Uprobe ||
-                 kind == probes::ProbeKind::Uretprobe ||
-                 kind == probes::ProbeKind::Usdt
+  return probes::user_space_probe(instance_.targets.front().kind)
              ? types::AddressSpace::User
              : types::AddressSpace::Kernel;
+}
+
+// Kernel probes fire for every process; with `-p` they are limited to the
+// traced one, as bpftrace does. User-space probes are attached to the
+// process itself, and timers and BEGIN/END are left alone.
+static bool pid_filtered(probes::ProbeKind kind) {
+  switch (kind) {
+  case probes::ProbeKind::Kprobe:
+  case probes::ProbeKind::Kretprobe:
+  case probes::ProbeKind::Tracepoint:
+  case probes::ProbeKind::Rawtracepoint:
+  case probes::ProbeKind::Fentry:
+  case probes::ProbeKind::Fexit:
+    return true;
+  case probes::ProbeKind::Begin:
+  case probes::ProbeKind::End:
+  case probes::ProbeKind::Interval:
+  case probes::ProbeKind::Profile:
+  case probes::ProbeKind::Software:
+  case probes::ProbeKind::Hardware:
+  case probes::ProbeKind::Uprobe:
+  case probes::ProbeKind::Uretprobe:
+  case probes::ProbeKind::Usdt:
+  case probes::ProbeKind::Watchpoint:
+  case probes::ProbeKind::Iter:
+    return false;
+  }
+  return false;
+}
+
+void ProbeLowering::emit_probe_guards() {
+  probes::ProbeKind kind = instance_.targets.front().kind;
+  llvm::Value* skip_if = nullptr;
+  if (kind == probes::ProbeKind::Iter) {
+    // The iterated object follows the meta pointer in every iterator's
+    // context; it is null on the call that ends the iteration.
+    llvm::Value* object = register_value(8);
+    skip_if = ir_.CreateICmpEQ(object, ir_.getInt64(0));
+  } else if (program_.target_pid > 0 && pid_filtered(kind)) {
+    llvm::Value* pid =
+        ir_.CreateLShr(helper(BPF_FUNC_get_current_pid_tgid), 32);
+    skip_if = ir_.CreateICmpNE(pid, ir_.getInt64(program_.target_pid));
+  }
+  if (skip_if == nullptr) {
+    return;
+  }
+  llvm::BasicBlock* run = block("guard.run");
+  llvm::BasicBlock* skip = block("guard.skip");
+  ir_.CreateCondBr(skip_if, skip, run);
+  ir_.SetInsertPoint(skip);
+  ir_.CreateRet(ir_.getInt32(0));
+  ir_.SetInsertPoint(run);
 }
 
 llvm::Value* ProbeLowering::truth(llvm::Value* value) {

@@ -26,7 +26,8 @@ const CounterEvent* CounterProbe::find(const std::string& name) const {
   return nullptr;
 }
 
-ExpandResult CounterProbe::expand(const std::vector<std::string>& parts) const {
+ExpandResult CounterProbe::expand(const std::vector<std::string>& parts,
+                                  const ExpandContext&) const {
   if (parts.size() < 2 || parts.size() > 3) {
     return invalid_attach_point("expected " + provider_ + ":EVENT[:COUNT]");
   }

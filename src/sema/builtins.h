@@ -38,5 +38,7 @@ std::vector<std::string> function_names();
 // Arguments past the sixth live on the stack, not in registers.
 std::optional<unsigned> register_argument(const std::string& name);
 inline constexpr unsigned kRegisterArguments = 6;
+// A raw tracepoint passes at most 12 u64 arguments (MAX_BPF_FUNC_ARGS).
+inline constexpr unsigned kRawTracepointArguments = 12;
 
 } // namespace sonde::sema

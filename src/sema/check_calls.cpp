@@ -25,29 +25,46 @@ Type TypeChecker::check_usdt_argument(const ast::Builtin& builtin,
   return Type::integer(8, is_signed);
 }
 
-bool TypeChecker::all_targets_are(
-    std::initializer_list<probes::ProbeKind> kinds) const {
+template <typename Source>
+Source
+TypeChecker::targets_source(Source (*source_of)(probes::ProbeKind)) const {
   if (targets_ == nullptr || targets_->empty()) {
-    return false;
+    return Source::None;
   }
+  Source first = source_of(targets_->front().kind);
   for (const probes::AttachTarget& target : *targets_) {
-    if (std::find(kinds.begin(), kinds.end(), target.kind) == kinds.end()) {
-      return false;
+    if (source_of(target.kind) != first) {
+      return Source::None;
     }
   }
-  return true;
+  return first;
+}
+
+static bool needs_btf_args(probes::ProbeKind kind) {
+  return kind == probes::ProbeKind::Fentry ||
+         kind == probes::ProbeKind::Fexit ||
+         kind == probes::ProbeKind::Rawtracepoint;
 }
 
 Type TypeChecker::check_builtin(const ast::Builtin& builtin) {
   if (std::optional<unsigned> index = register_argument(builtin.name)) {
-    if (all_targets_are({probes::ProbeKind::Usdt})) {
+    probes::ArgumentSource source = targets_source(probes::argument_source);
+    if (source == probes::ArgumentSource::Usdt) {
       return check_usdt_argument(builtin, *index);
     }
-    if (!all_targets_are(
-            {probes::ProbeKind::Uprobe, probes::ProbeKind::Uretprobe})) {
+    if (source == probes::ArgumentSource::None) {
       error(diag::Kind::RegisterArgumentOutsideProbe, builtin.range(),
             {builtin.name});
       return Type::none();
+    }
+    if (source == probes::ArgumentSource::RawTracepoint) {
+      // The kernel checks the count against the tracepoint when attaching.
+      if (*index >= kRawTracepointArguments) {
+        error(diag::Kind::RawTracepointArgumentTooHigh, builtin.range(),
+              {builtin.name});
+        return Type::none();
+      }
+      return Type::u64();
     }
     if (*index >= kRegisterArguments) {
       error(diag::Kind::RegisterArgumentTooHigh, builtin.range(),
@@ -72,7 +89,7 @@ Type TypeChecker::check_builtin(const ast::Builtin& builtin) {
     return Type::none();
   }
   if (*variable == BuiltinVariable::Retval &&
-      !all_targets_are({probes::ProbeKind::Uretprobe})) {
+      targets_source(probes::retval_source) == probes::RetvalSource::None) {
     error(diag::Kind::RetvalOutsideReturnProbe, builtin.range());
     return Type::none();
   }
@@ -84,6 +101,14 @@ Type TypeChecker::check_builtin(const ast::Builtin& builtin) {
   }
   if (*variable != BuiltinVariable::Args) {
     return variable_type(*variable);
+  }
+  if (args_records_.empty() && targets_ != nullptr && !targets_->empty() &&
+      needs_btf_args(targets_->front().kind)) {
+    // fentry/fexit and rawtracepoint arguments are typed from kernel BTF.
+    error(diag::Kind::NotSupportedYet, builtin.range(),
+          {std::string("'args' in ") +
+           probes::kind_spelling(targets_->front().kind) + " probes"});
+    return Type::none();
   }
   if (args_records_.empty()) {
     error(diag::Kind::ArgsOutsideTracepoint, builtin.range());

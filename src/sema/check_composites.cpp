@@ -50,11 +50,12 @@ std::optional<Type> well_known_typedef(const std::string& name) {
 } // namespace
 
 types::AddressSpace TypeChecker::default_address_space() const {
-  return all_targets_are({probes::ProbeKind::Uprobe,
-                          probes::ProbeKind::Uretprobe,
-                          probes::ProbeKind::Usdt})
-             ? types::AddressSpace::User
-             : types::AddressSpace::Kernel;
+  bool user = targets_ != nullptr && !targets_->empty() &&
+              std::all_of(targets_->begin(), targets_->end(),
+                          [](const probes::AttachTarget& target) {
+                            return probes::user_space_probe(target.kind);
+                          });
+  return user ? types::AddressSpace::User : types::AddressSpace::Kernel;
 }
 
 Type TypeChecker::resolve_type(const ast::TypeSpec& spec) {

@@ -89,6 +89,9 @@ struct CheckedProgram {
   std::shared_ptr<btf::KernelTypes> kernel_types;
   // The pid of the `-c` command (`cpid`), 0 without one.
   uint64_t child_pid = 0;
+  // `-p PID`: kernel probes (kprobe, tracepoint, ...) only fire for this
+  // process; 0 without one.
+  int target_pid = 0;
 
   // Side tables.
   std::unordered_map<const ast::Expr*, types::Type> expr_types;

@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include "ast/context.h"
-
 #include "ast/ast.h"
+#include "ast/context.h"
 #include "diag/engine.h"
 #include "probes/probe_type.h"
 #include "sema/checked_program.h"
@@ -18,12 +17,14 @@ namespace sonde::sema {
 //   2. check_types    types of every expression, variable and map; rules
 //   3. plan_resources BPF programs, maps and printf formats
 // Returns null when there were errors.
-// `positional` are the script's $1..$N.
+// `positional` are the script's $1..$N; `context` says which process is
+// traced (-p, -c), for user-space probes and the pid filter.
 std::unique_ptr<CheckedProgram>
 analyze(const ast::Program& program,
         const probes::ProbeCatalog& catalog,
         diag::DiagnosticEngine& diag,
         const std::vector<std::string>& positional = {},
+        const probes::ExpandContext& context = {},
         const SourceBuffer* source = nullptr);
 
 // The individual passes, exposed for tests.
@@ -48,11 +49,14 @@ bool read_config(const ast::Program& program,
                  diag::DiagnosticEngine& diag,
                  ProgramConfig& config);
 
+// Also checks the rules about which probes go together (an `iter` probe
+// only with BEGIN and END).
 bool expand_probes(const ast::Program& program,
                    const probes::ProbeCatalog& catalog,
                    const ProgramConfig& config,
                    diag::DiagnosticEngine& diag,
-                   ExpandedProbes& expanded);
+                   ExpandedProbes& expanded,
+                   const probes::ExpandContext& context = {});
 
 bool check_types(const ast::Program& program,
                  const probes::ProbeCatalog& catalog,

@@ -50,8 +50,10 @@ private:
   // codegen can read.
   Type check_usdt_argument(const ast::Builtin& builtin, unsigned index);
 
-  // Whether every target of the current probe is of one of `kinds`.
-  bool all_targets_are(std::initializer_list<probes::ProbeKind> kinds) const;
+  // What `source_of` (probes::argument_source or retval_source) says for
+  // the current probe's targets when they all agree; None otherwise.
+  template <typename Source>
+  Source targets_source(Source (*source_of)(probes::ProbeKind)) const;
 
   void check_block(const ast::Block& block);
 

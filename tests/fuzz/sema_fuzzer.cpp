@@ -59,6 +59,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (!sonde::sema::expand_macros(*program, context, diag)) {
     return 0;
   }
-  (void)sonde::sema::analyze(*program, catalog(), diag, {"1", "two"}, &source);
+  (void)sonde::sema::analyze(*program, catalog(), diag, {"1", "two"}, {},
+                             &source);
   return 0;
 }
