@@ -117,17 +117,14 @@ public:
     attr.bp_len = parse_number(target.target.at(1)).value_or(8);
     attr.bp_type = parse_mode(target.target.at(2)).value_or(HW_BREAKPOINT_W);
     attr.sample_period = 1;
-    Result<std::vector<Attachment>> attached = make_error("");
-    if (target.pid > 0) {
-      // Threads the process starts later are watched too. Only the
-      // process's own accesses count: the kernel touching the address for
-      // it (exec clearing .bss, read() filling a buffer) does not.
-      attr.inherit = 1;
-      attr.exclude_kernel = 1;
-      attached = attach_perf_event_to_process(program, attr, target.pid);
-    } else {
-      attached = attach_perf_event_on_each_cpu(program, attr);
-    }
+    // With a process, threads it starts later are watched too, and only
+    // its own accesses count: the kernel touching the address for it
+    // (exec clearing .bss, read() filling a buffer) does not.
+    attr.inherit = target.pid > 0 ? 1 : 0;
+    attr.exclude_kernel = target.pid > 0 ? 1 : 0;
+    Result<std::vector<Attachment>> attached =
+        target.pid > 0 ? attach_perf_event_to_process(program, attr, target.pid)
+                       : attach_perf_event_on_each_cpu(program, attr);
     if (!attached) {
       KernelSupport support = kernel_support();
       if (support.level != KernelSupport::Level::Full) {
