@@ -142,7 +142,9 @@ Type TypeChecker::check_call(const ast::Call& call) {
   case BuiltinFunction::Zero:
     return check_map_function(call, *signature);
   case BuiltinFunction::Print:
-    if (const auto* map = ast::dyn_cast<ast::MapAccess>(call.args.at(0));
+    if (const auto* map = call.args.empty()
+                              ? nullptr
+                              : ast::dyn_cast<ast::MapAccess>(call.args[0]);
         map != nullptr && map->keys.empty()) {
       return check_map_function(call, *signature);
     }
