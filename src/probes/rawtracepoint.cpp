@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "base/strings.h"
+#include "btf/kernel_types.h"
 #include "probes/kernel_features.h"
 #include "probes/providers.h"
 #include "probes/timer_period.h"
@@ -27,9 +28,9 @@ bool raw_category(std::string_view category) {
 // Raw tracepoints: the kernel's tracepoints without the tracefs record,
 // so a probe sees the tracepoint function's arguments, one u64 each
 // (`arg0..argN`). The names come from tracefs (an event and its
-// tracepoint share the name). The arguments' names and types live in
-// kernel BTF (`btf_trace_<name>`); typing them as `args` is a change to
-// args_type() and arg_declarations() here, plus the BTF lookup.
+// tracepoint share the name). `args` names and types them from kernel
+// BTF (`btf_trace_<name>`, as tp_btf programs see them); each is read as
+// the u64 the kernel stored, so integers are widened to 8 bytes.
 class RawTracepointProbe : public ProbeType {
 public:
   explicit RawTracepointProbe(std::shared_ptr<const Tracefs> tracefs)
@@ -82,6 +83,42 @@ public:
       name = "rawtracepoint:" + name;
     }
     return names;
+  }
+
+  Result<types::Type> args_type(const AttachTarget& target) const override {
+    Result<std::vector<types::Field>> arguments =
+        btf::KernelTypes::shared()->raw_tracepoint_arguments(
+            target.target.at(0));
+    if (!arguments) {
+      return arguments.takeError();
+    }
+    std::vector<types::Field> fields;
+    for (types::Field field : *arguments) {
+      const types::Type& type = *field.type;
+      if (type.is_integer()) {
+        field.type = std::make_shared<const types::Type>(
+            types::Type::integer(8, type.is_signed()));
+      } else if (!type.is_pointer()) {
+        // A struct passed by value: its first 8 bytes, as raw bits.
+        field.type = std::make_shared<const types::Type>(types::Type::u64());
+      }
+      fields.push_back(std::move(field));
+    }
+    return types::Type::record(target.full_name + " args", std::move(fields),
+                               8 * fields.size());
+  }
+
+  Result<std::vector<std::string>>
+  arg_declarations(const AttachTarget& target) const override {
+    Result<types::Type> record = args_type(target);
+    if (!record) {
+      return record.takeError();
+    }
+    std::vector<std::string> declarations;
+    for (const types::Field& field : record->fields()) {
+      declarations.push_back(field.type->name() + " " + field.name);
+    }
+    return declarations;
   }
 
   ProgramType program_type() const override {

@@ -19,7 +19,8 @@ void TypeChecker::check_probe(const ast::Probe& probe) {
   if (found != expanded_.end()) {
     targets_ = &found->second;
     for (const probes::AttachTarget& target : found->second) {
-      if (target.kind != probes::ProbeKind::Tracepoint) {
+      if (target.kind != probes::ProbeKind::Tracepoint &&
+          target.kind != probes::ProbeKind::Rawtracepoint) {
         continue;
       }
       auto record = catalog_.get(target.kind).args_type(target);

@@ -79,7 +79,7 @@ bool read_c_definitions(const ast::Program& program,
                         const SourceBuffer* source,
                         diag::DiagnosticEngine& diag,
                         CheckedProgram& checked) {
-  checked.kernel_types = std::make_shared<btf::KernelTypes>();
+  checked.kernel_types = btf::KernelTypes::shared();
   const ast::CDefinitions* definitions = program.c_definitions;
   if (definitions == nullptr || definitions->items.empty()) {
     return true;
