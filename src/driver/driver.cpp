@@ -119,7 +119,8 @@ int compile_and_run(const Options& options) {
   }
 
   std::unique_ptr<sema::CheckedProgram> checked =
-      sema::analyze(*program, probe_catalog(), diag, options.positional_params);
+      sema::analyze(*program, probe_catalog(), diag, options.positional_params,
+                    options.unsafe);
   if (checked == nullptr) {
     return 1;
   }
@@ -174,6 +175,7 @@ int compile_and_run(const Options& options) {
   run_options.quiet = options.quiet;
   run_options.verbose = options.verbose;
   run_options.dry_run = options.dry_run;
+  run_options.warnings = options.warnings;
   run_options.color = color;
   run_options.child = child ? &*child : nullptr;
   run_options.format =

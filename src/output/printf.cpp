@@ -61,7 +61,8 @@ void append_formatted(std::string& out, const char* format, auto value) {
 } // namespace
 
 std::string format_printf(const FormatSpec& spec,
-                          const std::vector<RawValue>& args) {
+                          const std::vector<RawValue>& args,
+                          ValueResolver* resolver) {
   std::string out;
   size_t next = 0;
   for (const auto& piece : spec.pieces) {
@@ -77,7 +78,7 @@ std::string format_printf(const FormatSpec& spec,
     const types::Type& type = *arg.type;
     char specifier = conversion.specifier;
     if (specifier == 's') {
-      std::string text = format_value(arg);
+      std::string text = format_value(arg, resolver);
       append_formatted(out, conversion_text(conversion, 's').c_str(),
                        text.c_str());
       continue;

@@ -16,6 +16,8 @@ struct RunOptions {
   bool quiet = false;
   // Show libbpf's messages and verifier logs.
   bool verbose = false;
+  // Print warnf() messages (--no-warnings turns them off).
+  bool warnings = true;
   // Stop right after attaching (and running BEGIN).
   bool dry_run = false;
   // Print a marker line on stdout once every probe is attached, for tests

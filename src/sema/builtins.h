@@ -39,4 +39,12 @@ std::vector<std::string> function_names();
 std::optional<unsigned> register_argument(const std::string& name);
 inline constexpr unsigned kRegisterArguments = 6;
 
+// reg("name"): the offset of an x86_64 register in struct pt_regs ("pc" is
+// "ip"); nullopt for unknown names.
+std::optional<unsigned> register_offset(const std::string& name);
+
+// signal(): "SIGKILL", "KILL" or "9" as a signal number; nullopt when it
+// names none.
+std::optional<int> signal_number(const std::string& name);
+
 } // namespace sonde::sema

@@ -71,6 +71,10 @@ Type TypeChecker::check_builtin(const ast::Builtin& builtin) {
     error(diag::Kind::RetvalOutsideReturnProbe, builtin.range());
     return Type::none();
   }
+  if (std::optional<Type> special =
+          check_special_variable(builtin, *variable)) {
+    return *special;
+  }
   if (*variable != BuiltinVariable::Args) {
     return variable_type(*variable);
   }
@@ -106,6 +110,13 @@ Type TypeChecker::check_call(const ast::Call& call) {
       return check_map_function(call, *signature);
     }
     break;
+  case BuiltinFunction::HasKey:
+  case BuiltinFunction::Len:
+    return check_map_query(call, *signature);
+  case BuiltinFunction::Kstack:
+  case BuiltinFunction::Ustack:
+    return check_stack_call(call,
+                            signature->function == BuiltinFunction::Ustack);
   default:
     break;
   }
@@ -159,6 +170,8 @@ Type TypeChecker::check_call(const ast::Call& call) {
   case BuiltinFunction::Clear:
   case BuiltinFunction::Zero:
     break;
+  default:
+    return check_function(call, *signature, args);
   }
   return Type::none();
 }
@@ -235,7 +248,7 @@ void TypeChecker::check_printf(const ast::Call& call,
            std::to_string(given)});
     return;
   }
-  PrintfInfo info{literal->value, {}};
+  PrintfInfo info{literal->value, {}, call.range().begin};
   size_t index = 1;
   for (const auto& piece : spec.pieces) {
     const auto* conversion = std::get_if<Conversion>(&piece);
@@ -253,8 +266,7 @@ void TypeChecker::check_printf(const ast::Call& call,
     if (conversion->is_integer() && !is_scalar(type)) {
       error(diag::Kind::FormatArgumentType, arg->range(),
             {text, "an integer", type.name()});
-    } else if (conversion->is_string() && !type.is_string() &&
-               !is_scalar(type)) {
+    } else if (conversion->is_string() && !storable(type)) {
       error(diag::Kind::FormatArgumentType, arg->range(),
             {text, "a string", type.name()});
     }

@@ -16,12 +16,14 @@ namespace sonde::sema {
 //   2. check_types    types of every expression, variable and map; rules
 //   3. plan_resources BPF programs, maps and printf formats
 // Returns null when there were errors.
-// `positional` are the script's $1..$N.
+// `positional` are the script's $1..$N; `unsafe` allows system(),
+// signal() and override() (--unsafe).
 std::unique_ptr<CheckedProgram>
 analyze(const ast::Program& program,
         const probes::ProbeCatalog& catalog,
         diag::DiagnosticEngine& diag,
-        const std::vector<std::string>& positional = {});
+        const std::vector<std::string>& positional = {},
+        bool unsafe = false);
 
 // The individual passes, exposed for tests.
 
