@@ -238,7 +238,16 @@ void TypeChecker::check_printf(const ast::Call& call,
   std::string bad;
   size_t bad_offset = 0;
   if (!parse_format(literal->value, spec, bad, bad_offset)) {
-    error(diag::Kind::FormatUnknownConversion, literal->range(), {bad});
+    // Point at the conversion when the literal's source has no escapes
+    // (it is then the value in quotes, so offsets carry over).
+    SourceRange range = literal->range();
+    if (range.end - range.begin == literal->value.size() + 2) {
+      uint32_t begin = range.begin + 1 + static_cast<uint32_t>(bad_offset);
+      range = {begin, begin + static_cast<uint32_t>(bad.size())};
+    }
+    diagnostic(diag::Kind::FormatUnknownConversion, range, {bad})
+        .hint(diag::Kind::FormatConversionsHint, {})
+        .emit();
     return;
   }
   size_t given = call.args.size() - 1;
@@ -255,20 +264,36 @@ void TypeChecker::check_printf(const ast::Call& call,
     if (conversion == nullptr) {
       continue;
     }
+    std::string text =
+        literal->value.substr(conversion->offset, conversion->size);
+    // `*` width and precision come first, as integers.
+    for (size_t star = 0; star < conversion->star_count(); ++star) {
+      const Type& type = args[index];
+      if (!type.is_none() && !type.is_integer()) {
+        error(diag::Kind::FormatArgumentType, call.args[index]->range(),
+              {text, "an integer for '*'", type.name()});
+      }
+      info.arg_types.push_back(Type::s64());
+      ++index;
+    }
     const Type& type = args[index];
     const ast::Expr* arg = call.args[index];
     ++index;
     if (type.is_none()) {
+      info.arg_types.push_back(Type::u64());
       continue;
     }
-    std::string text =
-        literal->value.substr(conversion->offset, conversion->size);
-    if (conversion->is_integer() && !is_scalar(type)) {
+    if ((conversion->is_integer() || conversion->is_floating()) &&
+        !is_scalar(type)) {
       error(diag::Kind::FormatArgumentType, arg->range(),
             {text, "an integer", type.name()});
     } else if (conversion->is_string() && !storable(type)) {
       error(diag::Kind::FormatArgumentType, arg->range(),
             {text, "a string", type.name()});
+    } else if (conversion->is_raw() && !type.is_buffer() && !type.is_string() &&
+               !type.is_array()) {
+      error(diag::Kind::FormatArgumentType, arg->range(),
+            {text, "a buffer, string or array", type.name()});
     }
     info.arg_types.push_back(storage_type(type));
   }

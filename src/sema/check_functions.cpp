@@ -65,7 +65,7 @@ std::optional<std::string> TypeChecker::string_argument(const ast::Call& call,
   const auto* literal = ast::dyn_cast<ast::StringLiteral>(call.args[index]);
   if (literal == nullptr) {
     error(diag::Kind::ArgumentNotLiteral, call.args[index]->range(),
-          {std::to_string(index + 1), call.callee, "string"});
+          {std::to_string(index + 1), call.callee, "a string"});
     return std::nullopt;
   }
   return literal->value;
@@ -148,7 +148,7 @@ Type TypeChecker::check_stack_call(const ast::Call& call, bool user) {
     std::optional<int64_t> value = constant_value(call.args[index]);
     if (!value) {
       error(diag::Kind::ArgumentNotLiteral, call.args[index]->range(),
-            {std::to_string(index + 1), call.callee, "integer"});
+            {std::to_string(index + 1), call.callee, "an integer"});
       return Type::none();
     }
     if (*value < 1 || *value > max_stack_frames()) {
