@@ -10,11 +10,15 @@ bool Conversion::is_integer() const {
   return std::strchr("diouxXcp", specifier) != nullptr;
 }
 
+bool Conversion::is_floating() const {
+  return std::strchr("eEfFgGaA", specifier) != nullptr;
+}
+
 size_t FormatSpec::argument_count() const {
   size_t count = 0;
   for (const auto& piece : pieces) {
     if (const auto* conversion = std::get_if<Conversion>(&piece)) {
-      count += conversion->takes_argument() ? 1 : 0;
+      count += conversion->takes_argument() ? 1 + conversion->star_count() : 0;
     }
   }
   return count;
@@ -36,17 +40,25 @@ bool parse_format(const std::string& format,
     while (i < format.size() && std::strchr("-+ #0", format[i]) != nullptr) {
       conversion.flags += format[i++];
     }
+    if (i < format.size() && format[i] == '*') {
+      conversion.width_star = true;
+      ++i;
+    }
     while (i < format.size() && std::isdigit(format[i])) {
       conversion.width += format[i++];
     }
     if (i < format.size() && format[i] == '.') {
       conversion.has_precision = true;
       ++i;
+      if (i < format.size() && format[i] == '*') {
+        conversion.precision_star = true;
+        ++i;
+      }
       while (i < format.size() && std::isdigit(format[i])) {
         conversion.precision += format[i++];
       }
     }
-    for (const char* length : {"hh", "ll", "h", "l", "z", "j", "t"}) {
+    for (const char* length : {"hh", "ll", "h", "l", "L", "z", "j", "t"}) {
       if (format.compare(i, std::strlen(length), length) == 0) {
         conversion.length = length;
         i += std::strlen(length);
@@ -54,7 +66,12 @@ bool parse_format(const std::string& format,
       }
     }
     char specifier = i < format.size() ? format[i] : 0;
-    if (specifier == 0 || std::strchr("diouxXcsp%", specifier) == nullptr) {
+    bool mixed_width = conversion.width_star && !conversion.width.empty();
+    bool mixed_precision =
+        conversion.precision_star && !conversion.precision.empty();
+    if (specifier == 0 ||
+        std::strchr("diouxXcspeEfFgGaAr%", specifier) == nullptr ||
+        mixed_width || mixed_precision) {
       error_offset = conversion.offset;
       error_text = format.substr(conversion.offset,
                                  i - conversion.offset + (specifier ? 1 : 0));
@@ -62,6 +79,10 @@ bool parse_format(const std::string& format,
     }
     ++i;
     conversion.specifier = specifier;
+    if (specifier == 'r' && i < format.size() &&
+        (format[i] == 'x' || format[i] == 'h')) {
+      conversion.raw_form = format[i++];
+    }
     conversion.size = i - conversion.offset;
     if (specifier == '%') {
       literal += '%';

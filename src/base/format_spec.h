@@ -7,20 +7,37 @@
 
 namespace sonde {
 
-// One conversion of a printf format, e.g. "%-10.3lu".
+// One conversion of a printf format, e.g. "%-10.3lu". bpftrace's syntax is
+// C's: flags, width and precision (digits or `*`, each `*` taking an
+// integer argument before the value), length modifiers, and the
+// conversions d i o u x X c s p e E f F g G a A, plus its own %r (a buffer
+// or string with non-printable bytes as \xNN), %rx (every byte as \xNN)
+// and %rh (bytes as spaced hex, "0a fe").
 struct Conversion {
   std::string flags;     // Any of "-+ #0".
-  std::string width;     // Digits; empty when not given.
-  std::string precision; // Digits after '.'; empty when not given.
+  std::string width;     // Digits; empty when not given or `*`.
+  std::string precision; // Digits after '.'; empty when not given or `*`.
   bool has_precision = false;
-  std::string length; // "", "h", "hh", "l", "ll", "z", "j", "t".
+  bool width_star = false;
+  bool precision_star = false;
+  std::string length; // "", "h", "hh", "l", "ll", "L", "z", "j", "t".
   char specifier = 0; // 'd', 's', ...; '%' for "%%".
-  size_t offset = 0;  // Where it starts in the format.
-  size_t size = 0;    // How many characters it spans.
+  // %rx and %rh: 'x' or 'h' after the 'r'.
+  char raw_form = 0;
+  size_t offset = 0; // Where it starts in the format.
+  size_t size = 0;   // How many characters it spans.
 
   bool takes_argument() const { return specifier != '%'; }
+  // Integer arguments taken by `*` width and precision.
+  size_t star_count() const {
+    return (width_star ? 1 : 0) + (precision_star ? 1 : 0);
+  }
   bool is_integer() const;
+  // e, f, g and a: bpftrace has no floating point; the integer argument
+  // prints as a double.
+  bool is_floating() const;
   bool is_string() const { return specifier == 's'; }
+  bool is_raw() const { return specifier == 'r'; }
 };
 
 // A format split into literal text and conversions, parsed once by sema

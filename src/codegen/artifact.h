@@ -25,6 +25,14 @@ enum class EventKind : uint32_t {
   MapPrint = 5,
   // print(value): `id` indexes print_values; the value follows the header.
   PrintValue = 6,
+  // time(fmt): `id` indexes time_formats.
+  Time = 7,
+  // cat(), system(), errorf(), warnf(): laid out like printf; `id` indexes
+  // printfs.
+  Cat = 8,
+  System = 9,
+  Errorf = 10,
+  Warnf = 11,
 };
 
 struct EventHeader {
@@ -62,6 +70,8 @@ struct PrintfMeta {
   // Arguments follow the EventHeader, each 8-byte aligned.
   std::vector<ValueLayout> args;
   uint32_t record_size = 0;
+  // Where the call is in the script (errorf/warnf print it).
+  uint32_t source_offset = 0;
 };
 
 using types::MapValueKind;
@@ -113,7 +123,23 @@ struct RuntimeMetadata {
   bool print_maps_on_exit = true;
   std::string events_map = "events";
   std::string lost_map = "lost_events";
+  // time() and strftime() formats, by id.
+  std::vector<std::string> time_formats;
+  // A one-entry array the runtime fills with CLOCK_BOOTTIME nanoseconds
+  // before BEGIN runs; `elapsed` counts from it.
+  std::string start_time_map = "start_time";
+  // A per-CPU array of u64 with one counter per map (by index into
+  // `maps`): the updates that failed because the map was full.
+  std::string map_full_map = "map_full";
+  // The entry limit of hash maps (max_map_keys).
+  uint32_t max_map_keys = 0;
 };
+
+// The stack trace map that holds stacks of `depth` frames; kernel and user
+// stacks of one depth share it.
+inline std::string stack_map_name(uint32_t depth) {
+  return "stack_" + std::to_string(depth);
+}
 
 struct Artifact {
   std::vector<char> elf;

@@ -7,6 +7,7 @@
 #include "codegen/probe_lowering.h"
 
 #include <linux/bpf.h>
+#include <set>
 
 namespace sonde::codegen {
 
@@ -61,7 +62,7 @@ MapMeta describe_map(const sema::MapInfo& map) {
 }
 
 PrintfMeta describe_printf(const sema::PrintfInfo& info) {
-  PrintfMeta meta{info.format, {}, sizeof(EventHeader)};
+  PrintfMeta meta{info.format, {}, sizeof(EventHeader), info.source_offset};
   for (const types::Type& type : info.arg_types) {
     meta.args.push_back({type, meta.record_size});
     meta.record_size += slot_size(type);
@@ -88,6 +89,40 @@ RuntimeMetadata describe(const sema::CheckedProgram& program) {
   return metadata;
 }
 
+// The maps some builtins need: a stack trace map per stack depth the
+// program records (as many entries as a hash map may have), the start
+// time for `elapsed`, and the map-full counters.
+void add_support_maps(ModuleBuilder& builder,
+                      const sema::CheckedProgram& program,
+                      const RuntimeMetadata& metadata,
+                      ModuleResources& resources) {
+  bool elapsed = false;
+  // Sorted, so the object does not depend on hash order.
+  std::set<uint32_t> depths;
+  for (const auto& [expr, type] : program.expr_types) {
+    if (type.is_stack()) {
+      depths.insert(type.element_count());
+    }
+    if (const auto* builtin = ast::dyn_cast<ast::Builtin>(expr)) {
+      elapsed = elapsed || builtin->name == "elapsed";
+    }
+  }
+  for (uint32_t depth : depths) {
+    resources.stack_maps[depth] =
+        builder.add_map(stack_map_name(depth), BPF_MAP_TYPE_STACK_TRACE,
+                        program.config.max_map_keys, 4, depth * 8);
+  }
+  if (elapsed) {
+    resources.start_time =
+        builder.add_map(metadata.start_time_map, BPF_MAP_TYPE_ARRAY, 1, 4, 8);
+  }
+  if (!metadata.maps.empty()) {
+    resources.map_full =
+        builder.add_map(metadata.map_full_map, BPF_MAP_TYPE_PERCPU_ARRAY,
+                        metadata.maps.size(), 4, 8);
+  }
+}
+
 } // namespace
 
 Result<Artifact> generate(const sema::CheckedProgram& program,
@@ -98,6 +133,8 @@ Result<Artifact> generate(const sema::CheckedProgram& program,
   artifact.metadata.source_name = options.source_name;
   artifact.metadata.source_text = options.source_text;
   artifact.metadata.print_maps_on_exit = program.config.print_maps_on_exit;
+  artifact.metadata.time_formats = program.time_formats;
+  artifact.metadata.max_map_keys = program.config.max_map_keys;
   const RuntimeMetadata& metadata = artifact.metadata;
 
   Result<std::unique_ptr<llvm::TargetMachine>> machine =
@@ -116,7 +153,10 @@ Result<Artifact> generate(const sema::CheckedProgram& program,
                             nullptr,
                             options.bpf_cpu == "v4",
                             options.possible_cpus,
-                            &source};
+                            &source,
+                            {},
+                            nullptr,
+                            nullptr};
 
   for (const MapMeta& map : metadata.maps) {
     uint32_t type = map.per_cpu ? BPF_MAP_TYPE_PERCPU_HASH : BPF_MAP_TYPE_HASH;
@@ -128,6 +168,7 @@ Result<Artifact> generate(const sema::CheckedProgram& program,
                                      options.ringbuf_size, 0, 0);
   resources.lost =
       builder.add_map(metadata.lost_map, BPF_MAP_TYPE_PERCPU_ARRAY, 1, 4, 8);
+  add_support_maps(builder, program, metadata, resources);
 
   for (const sema::ProbeInstance& instance : program.instances) {
     lower_probe(builder, resources, instance);

@@ -54,6 +54,20 @@ llvm::Value* ProbeLowering::builtin(const ast::Builtin& node) {
     return ir_.getInt64(program_.child_pid);
   case sema::BuiltinVariable::Curtask:
     return helper(BPF_FUNC_get_current_task);
+  case sema::BuiltinVariable::Kstack:
+  case sema::BuiltinVariable::Ustack:
+  case sema::BuiltinVariable::Elapsed:
+  case sema::BuiltinVariable::Jiffies:
+  case sema::BuiltinVariable::Rand:
+  case sema::BuiltinVariable::Cgroup:
+  case sema::BuiltinVariable::Numaid:
+  case sema::BuiltinVariable::Ncpus:
+  case sema::BuiltinVariable::Usermode:
+  case sema::BuiltinVariable::Func:
+  case sema::BuiltinVariable::Probe:
+  case sema::BuiltinVariable::Probetype:
+  case sema::BuiltinVariable::Username:
+    return builtin_variable(node, *variable);
   }
   return nullptr;
 }
@@ -153,6 +167,31 @@ llvm::Value* ProbeLowering::call(const ast::Call& node) {
   case sema::BuiltinFunction::Lhist:
     // Lowered by assign_map; a bare call was rejected by sema.
     SONDE_CHECK(false, "aggregation outside a map assignment");
+  case sema::BuiltinFunction::HasKey:
+  case sema::BuiltinFunction::Len:
+  case sema::BuiltinFunction::Kstack:
+  case sema::BuiltinFunction::Ustack:
+  case sema::BuiltinFunction::Ksym:
+  case sema::BuiltinFunction::Usym:
+  case sema::BuiltinFunction::Ntop:
+  case sema::BuiltinFunction::Macaddr:
+  case sema::BuiltinFunction::Strftime:
+  case sema::BuiltinFunction::CgroupPath:
+  case sema::BuiltinFunction::Time:
+  case sema::BuiltinFunction::Cat:
+  case sema::BuiltinFunction::System:
+  case sema::BuiltinFunction::Errorf:
+  case sema::BuiltinFunction::Warnf:
+  case sema::BuiltinFunction::Kaddr:
+  case sema::BuiltinFunction::Pton:
+  case sema::BuiltinFunction::Cgroupid:
+  case sema::BuiltinFunction::Reg:
+  case sema::BuiltinFunction::Bswap:
+  case sema::BuiltinFunction::Kptr:
+  case sema::BuiltinFunction::Uptr:
+  case sema::BuiltinFunction::Signal:
+  case sema::BuiltinFunction::Override:
+    return builtin_call(node, signature->function);
   }
   return nullptr;
 }
@@ -204,11 +243,11 @@ void ProbeLowering::read_string_into(const ast::Call& node,
       {dest, size, ir_.CreateIntToPtr(address, ir_.getPtrTy())});
 }
 
-void ProbeLowering::emit_printf(const ast::Call& node) {
+void ProbeLowering::emit_printf(const ast::Call& node, EventKind kind) {
   uint32_t id = program_.printf_ids.at(&node);
   const PrintfMeta& meta = resources_.metadata.printfs[id];
   llvm::Value* record = stack_slot(meta.record_size, "printf");
-  store_header(record, EventKind::Printf, ir_.getInt32(id));
+  store_header(record, kind, ir_.getInt32(id));
   for (size_t i = 0; i < meta.args.size(); ++i) {
     const ast::Expr* arg = node.args[i + 1];
     llvm::Value* value = expr(arg);

@@ -26,8 +26,7 @@ void ProbeLowering::assign_map(const ast::AssignMap& assign) {
     llvm::Value* key = map_key(target, map);
     llvm::Value* slot = stack_slot(map.value_size, "value");
     store_value(slot, map.value_type, value, program_.type_of(assign.value));
-    builder_.call_helper(ir_, BPF_FUNC_map_update_elem,
-                         {global, key, slot, ir_.getInt64(BPF_ANY)});
+    update_map(global, key, slot);
     return;
   }
 
@@ -243,8 +242,7 @@ void ProbeLowering::store_map(llvm::GlobalVariable* global,
   llvm::Value* key = map_key(access, map);
   llvm::Value* slot = stack_slot(8, "value");
   ir_.CreateStore(value, slot);
-  builder_.call_helper(ir_, BPF_FUNC_map_update_elem,
-                       {global, key, slot, ir_.getInt64(BPF_ANY)});
+  update_map(global, key, slot);
 }
 
 void ProbeLowering::add_to_aggregate(llvm::GlobalVariable* global,
@@ -282,8 +280,7 @@ void ProbeLowering::update_aggregate(
   llvm::Value* first = stack_slot(value_size, "initial");
   zero(first, value_size);
   initial(first);
-  builder_.call_helper(ir_, BPF_FUNC_map_update_elem,
-                       {global, key, first, ir_.getInt64(BPF_ANY)});
+  update_map(global, key, first);
   ir_.CreateBr(done);
   ir_.SetInsertPoint(done);
 }

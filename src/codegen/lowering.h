@@ -224,7 +224,29 @@ private:
   void
   read_string_into(const ast::Call& node, llvm::Value* dest, uint32_t bound);
 
-  void emit_printf(const ast::Call& node);
+  // printf(), and cat(), system(), errorf() and warnf(), whose records are
+  // laid out the same way under another event kind.
+  void emit_printf(const ast::Call& node, EventKind kind = EventKind::Printf);
+
+  // ---- lower_functions.cpp: the builtins beyond the basics. -------------
+  llvm::Value* builtin_variable(const ast::Builtin& node,
+                                sema::BuiltinVariable variable);
+  llvm::Value* builtin_call(const ast::Call& node,
+                            sema::BuiltinFunction function);
+  // bpf_get_stackid into the stack map of `type`'s depth: the id (i64) for
+  // kstack, a {id, pid} buffer for ustack.
+  llvm::Value* stack_value(const Type& type);
+  // A zeroed stack buffer of `size` bytes holding `text`.
+  llvm::Value* sized_string(const std::string& text, uint32_t size);
+  // has_key(@m, k): 1 when the key is in the map.
+  llvm::Value* has_key(const ast::Call& node);
+  // len(@m): the number of keys, counted with bpf_for_each_map_elem.
+  llvm::Value* map_length(const ast::Call& node);
+  // Calls map_update_elem; when it fails (the map is full), counts the
+  // failure in map_full[index of `global`].
+  void update_map(llvm::GlobalVariable* global,
+                  llvm::Value* key,
+                  llvm::Value* value);
 
   void emit_exit(llvm::Value* code);
 

@@ -46,6 +46,12 @@ public:
                                      const std::string& section,
                                      uint32_t line);
 
+  // `long count(void *map, void *key, void *value, u64 *count)`: the
+  // bpf_for_each_map_elem callback of len(@m), which adds one per element.
+  // Built on first use, in .text with debug info as libbpf wants of
+  // subprograms.
+  llvm::Function* count_callback();
+
   // The debug location of a script position inside `function`.
   llvm::DebugLoc
   location(llvm::Function* function, uint32_t line, uint32_t column);
@@ -73,6 +79,7 @@ private:
   llvm::DIFile* file_;
   llvm::DICompileUnit* unit_;
   llvm::DIBasicType* int_type_;
+  llvm::Function* count_callback_ = nullptr;
 };
 
 } // namespace sonde::codegen

@@ -21,6 +21,11 @@ struct ModuleResources {
   bool has_signed_division = false;
   uint32_t possible_cpus = 1;
   const SourceBuffer* source = nullptr;
+  // Stack trace maps by depth (frames), for kstack/ustack.
+  std::map<uint32_t, llvm::GlobalVariable*> stack_maps;
+  // See RuntimeMetadata::start_time_map and map_full_map.
+  llvm::GlobalVariable* start_time = nullptr;
+  llvm::GlobalVariable* map_full = nullptr;
 };
 
 // Lowers one probe instance (a probe body for a group of targets) into one

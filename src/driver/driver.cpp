@@ -178,7 +178,7 @@ int compile_and_run(const Options& options) {
   traced.command = !options.command.empty();
   std::unique_ptr<sema::CheckedProgram> checked =
       sema::analyze(*program, probe_catalog(), diag, options.positional_params,
-                    traced, &*source);
+                    traced, &*source, options.unsafe);
   if (checked == nullptr) {
     return 1;
   }
@@ -234,6 +234,7 @@ int compile_and_run(const Options& options) {
   run_options.quiet = options.quiet;
   run_options.verbose = options.verbose;
   run_options.dry_run = options.dry_run;
+  run_options.warnings = options.warnings;
   run_options.color = color;
   run_options.child = child ? &*child : nullptr;
   run_options.traced_pid = options.pid;

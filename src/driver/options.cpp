@@ -31,6 +31,8 @@ OPTIONS:
     --dry-run              compile, load and verify every program, then
                            stop without attaching or running anything
     --no-warnings          do not print warnings
+    --unsafe               allow actions that can harm the system: system(),
+                           signal(), override()
     --no-color             never colour diagnostics
     -d, --dump=STAGE       print a stage to stdout: ast, types, ir
     --stop-after=PHASE     stop after parse, sema or codegen
@@ -155,6 +157,8 @@ parse_options(int argc, char** argv, std::string& error) {
       options.verbose = true;
     } else if (!std::strcmp(arg, "--dry-run")) {
       options.dry_run = true;
+    } else if (!std::strcmp(arg, "--unsafe")) {
+      options.unsafe = true;
     } else if (!std::strcmp(arg, "--no-warnings")) {
       options.warnings = false;
     } else if (!std::strcmp(arg, "--no-color")) {

@@ -26,6 +26,8 @@ struct Options {
   bool verbose = false;
   bool dry_run = false;
   bool warnings = true;
+  // --unsafe: system(), signal() and override() are allowed.
+  bool unsafe = false;
   bool color = true;
   bool help = false;
   // -l [PATTERN]: list probes instead of running a program.

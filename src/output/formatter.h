@@ -83,6 +83,13 @@ public:
                              const SourceLocation& location) = 0;
   // The event loop is over; the maps printed at exit come next.
   virtual void end() = 0;
+
+  // Where value() looks up stacks and formatted values; not owned, may be
+  // null (they then print unresolved).
+  void set_resolver(ValueResolver* resolver) { resolver_ = resolver; }
+
+protected:
+  ValueResolver* resolver_ = nullptr;
 };
 
 // A TextFormatter or JsonFormatter writing program output to `out` and, for

@@ -76,7 +76,9 @@ std::string json_integer(Integer value) {
 
 namespace {
 
-std::string format_record_json(const types::Type& type, const char* data) {
+std::string format_record_json(const types::Type& type,
+                               const char* data,
+                               ValueResolver* resolver) {
   std::string out = "{";
   bool first = true;
   for (const types::Field& field : type.fields()) {
@@ -97,13 +99,15 @@ std::string format_record_json(const types::Type& type, const char* data) {
           {read_sized(field_data, field_type.size(), field_type.is_signed()),
            field_type.is_signed()});
     } else {
-      out += format_value_json({&field_type, field_data});
+      out += format_value_json({&field_type, field_data}, resolver);
     }
   }
   return out + "}";
 }
 
-std::string format_sequence_json(const types::Type& type, const char* data) {
+std::string format_sequence_json(const types::Type& type,
+                                 const char* data,
+                                 ValueResolver* resolver) {
   std::string out = "[";
   const uint32_t count = type.is_tuple()
                              ? static_cast<uint32_t>(type.fields().size())
@@ -120,14 +124,14 @@ std::string format_sequence_json(const types::Type& type, const char* data) {
                ? json_integer({read_sized(data + offset, element.size(),
                                           element.is_signed()),
                                element.is_signed()})
-               : format_value_json({&element, data + offset});
+               : format_value_json({&element, data + offset}, resolver);
   }
   return out + "]";
 }
 
 } // namespace
 
-std::string format_value_json(const RawValue& value) {
+std::string format_value_json(const RawValue& value, ValueResolver* resolver) {
   const types::Type& type = *value.type;
   switch (type.kind()) {
   case types::TypeKind::String:
@@ -139,15 +143,16 @@ std::string format_value_json(const RawValue& value) {
   case types::TypeKind::Sum:
     return json_integer({read_unsigned(value.data), type.is_signed()});
   case types::TypeKind::Record:
-    return format_record_json(type, value.data);
+    return format_record_json(type, value.data, resolver);
   case types::TypeKind::Tuple:
   case types::TypeKind::Array:
-    return format_sequence_json(type, value.data);
+    return format_sequence_json(type, value.data, resolver);
   case types::TypeKind::Buffer:
     return json_string(format_buffer(value.data, type.element_count()));
-  // Resolved by the formatters before they get here.
   case types::TypeKind::Stack:
+    return json_string(format_stack(type, value.data, resolver));
   case types::TypeKind::Formatted:
+    return json_string(format_formatted(type, value.data, resolver));
   case types::TypeKind::None:
     return "null";
   }

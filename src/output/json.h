@@ -25,7 +25,9 @@ std::string json_string(std::string_view text);
 std::string json_integer(Integer value);
 
 // A value in JSON: integers as numbers (see json_integer), strings quoted,
-// pointers as numbers, records as objects (`{"a": 1, "b": "x"}`).
-std::string format_value_json(const RawValue& value);
+// pointers as numbers, records as objects (`{"a": 1, "b": "x"}`), stacks
+// and formatted values as the string text output prints (values.h).
+std::string format_value_json(const RawValue& value,
+                              ValueResolver* resolver = nullptr);
 
 } // namespace sonde::output

@@ -27,8 +27,8 @@ void JsonFormatter::map(const MapSnapshot& map, const PrintOptions& options) {
 }
 
 void JsonFormatter::value(const RawValue& value) {
-  out_ << "{\"type\": \"value\", \"data\": " << format_value_json(value)
-       << "}\n";
+  out_ << "{\"type\": \"value\", \"data\": "
+       << format_value_json(value, resolver_) << "}\n";
 }
 
 void JsonFormatter::time(std::string_view text) { text_record("time", text); }

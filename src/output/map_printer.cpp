@@ -51,7 +51,9 @@ std::string value_text(const MapSnapshot& map,
     if (has_integer_values(map)) {
       return integer_text(entry_integer(map, entry, div));
     }
-    return with_value(map, entry, format_value);
+    return with_value(map, entry, [&](const RawValue& value) {
+      return format_value(value, map.resolver);
+    });
   case MapValueKind::Count:
   case MapValueKind::Sum:
   case MapValueKind::Min:
@@ -79,7 +81,9 @@ std::string value_json(const MapSnapshot& map,
     if (has_integer_values(map)) {
       return json_integer(entry_integer(map, entry, div));
     }
-    return with_value(map, entry, format_value_json);
+    return with_value(map, entry, [&](const RawValue& value) {
+      return format_value_json(value, map.resolver);
+    });
   case MapValueKind::Count:
   case MapValueKind::Sum:
   case MapValueKind::Min:

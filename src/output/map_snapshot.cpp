@@ -198,8 +198,9 @@ std::string key_text(const MapSnapshot& map, const MapSnapshot::Entry& entry) {
     if (i != 0) {
       text += ", ";
     }
-    text += format_value(
-        {&map.key_types[i], entry.key.data() + map.key_offsets[i]});
+    text +=
+        format_value({&map.key_types[i], entry.key.data() + map.key_offsets[i]},
+                     map.resolver);
   }
   // Upstream prints a tuple key as "(a, b)" and strips the outer
   // parentheses; a single key loses them as well when its own text is
@@ -210,6 +211,11 @@ std::string key_text(const MapSnapshot& map, const MapSnapshot::Entry& entry) {
 std::string json_key_text(const MapSnapshot& map,
                           const MapSnapshot::Entry& entry) {
   std::string text = key_text(map, entry);
+  for (const types::Type& type : map.key_types) {
+    if (type.is_stack()) {
+      return text;
+    }
+  }
   std::erase(text, ' ');
   return text;
 }

@@ -69,6 +69,10 @@ struct MapSnapshot {
   int64_t lhist_max = 0;
   int64_t lhist_step = 1;
 
+  // Looks up stacks and formatted values in keys and values; may be null.
+  // Not owned.
+  ValueResolver* resolver = nullptr;
+
   bool is_scalar() const { return key_types.empty(); }
   bool is_histogram() const {
     return kind == MapValueKind::Hist || kind == MapValueKind::Lhist;
@@ -105,7 +109,8 @@ MapSnapshot::Entry zero_entry(const MapSnapshot& map);
 // them too, as upstream strips them from every key.
 std::string key_text(const MapSnapshot& map, const MapSnapshot::Entry& entry);
 // The key as a JSON object member name (unquoted): key_text() with every
-// space removed (`bash,2`), as upstream does.
+// space removed (`bash,2`), as upstream does, except in keys holding a stack,
+// whose frames keep their indentation (as bpftrace prints them).
 std::string json_key_text(const MapSnapshot& map,
                           const MapSnapshot::Entry& entry);
 

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "output/printf.h"
 
+#include <algorithm>
 #include <cstdio>
+#include <cstring>
 
 namespace sonde::output {
 
@@ -31,16 +33,50 @@ apply_length(uint64_t value, const std::string& length, bool is_signed) {
 }
 
 // Rebuilds one conversion with a 64-bit length so snprintf reads a
-// (unsigned) long long.
-std::string conversion_text(const Conversion& conversion, char specifier) {
-  std::string text = "%" + conversion.flags + conversion.width;
+// (unsigned) long long, and `*` replaced by the values given for it.
+std::string conversion_text(const Conversion& conversion,
+                            char specifier,
+                            const std::string& width,
+                            const std::string& precision) {
+  std::string text = "%" + conversion.flags + width;
   if (conversion.has_precision) {
-    text += "." + conversion.precision;
+    text += "." + precision;
   }
-  if (specifier != 's' && specifier != 'c') {
+  if (specifier != 's' && specifier != 'c' &&
+      std::strchr("eEfFgGaA", specifier) == nullptr) {
     text += "ll";
   }
   return text + specifier;
+}
+
+// %r, %rx and %rh of a buffer, string or byte array.
+std::string raw_text(const RawValue& value, char form) {
+  const types::Type& type = *value.type;
+  std::string_view bytes;
+  if (type.is_buffer()) {
+    uint32_t length = static_cast<uint32_t>(read_sized(value.data, 4, false));
+    bytes = std::string_view(value.data + 4,
+                             std::min(length, type.element_count()));
+  } else if (type.is_string()) {
+    bytes = read_string(value.data, type.size());
+  } else {
+    bytes = std::string_view(value.data, type.size());
+  }
+  std::string text;
+  char hex[8];
+  for (size_t i = 0; i < bytes.size(); ++i) {
+    auto byte = static_cast<unsigned char>(bytes[i]);
+    if (form == 'h') {
+      snprintf(hex, sizeof(hex), i == 0 ? "%02x" : " %02x", byte);
+      text += hex;
+    } else if (form != 'x' && byte >= 32 && byte < 127) {
+      text += static_cast<char>(byte);
+    } else {
+      snprintf(hex, sizeof(hex), "\\x%02x", byte);
+      text += hex;
+    }
+  }
+  return text;
 }
 
 void append_formatted(std::string& out, const char* format, auto value) {
@@ -61,7 +97,8 @@ void append_formatted(std::string& out, const char* format, auto value) {
 } // namespace
 
 std::string format_printf(const FormatSpec& spec,
-                          const std::vector<RawValue>& args) {
+                          const std::vector<RawValue>& args,
+                          ValueResolver* resolver) {
   std::string out;
   size_t next = 0;
   for (const auto& piece : spec.pieces) {
@@ -73,22 +110,51 @@ std::string format_printf(const FormatSpec& spec,
     if (next >= args.size()) {
       break;
     }
+    std::string width = conversion.width;
+    std::string precision = conversion.precision;
+    if (next + conversion.star_count() >= args.size()) {
+      break;
+    }
+    if (conversion.width_star) {
+      int64_t given = read_signed(args[next++].data);
+      // A negative width means left-justified, as in C.
+      if (given < 0 && conversion.flags.find('-') == std::string::npos) {
+        width = "-";
+      }
+      width += std::to_string(given < 0 ? -given : given);
+    }
+    if (conversion.precision_star) {
+      int64_t given = read_signed(args[next++].data);
+      precision = given < 0 ? "" : std::to_string(given);
+    }
     const RawValue& arg = args[next++];
     const types::Type& type = *arg.type;
     char specifier = conversion.specifier;
-    if (specifier == 's') {
-      std::string text = format_value(arg);
-      append_formatted(out, conversion_text(conversion, 's').c_str(),
-                       text.c_str());
+    if (specifier == 's' || specifier == 'r') {
+      std::string text = specifier == 's' ? format_value(arg, resolver)
+                                          : raw_text(arg, conversion.raw_form);
+      append_formatted(
+          out, conversion_text(conversion, 's', width, precision).c_str(),
+          text.c_str());
       continue;
     }
     if (specifier == 'c') {
       int c = static_cast<unsigned char>(read_unsigned(arg.data));
-      append_formatted(out, conversion_text(conversion, 'c').c_str(), c);
+      append_formatted(
+          out, conversion_text(conversion, 'c', width, precision).c_str(), c);
+      continue;
+    }
+    if (std::strchr("eEfFgGaA", specifier) != nullptr) {
+      double value = type.is_signed()
+                         ? static_cast<double>(read_signed(arg.data))
+                         : static_cast<double>(read_unsigned(arg.data));
+      append_formatted(
+          out, conversion_text(conversion, specifier, width, precision).c_str(),
+          value);
       continue;
     }
     if (specifier == 'p') {
-      std::string text = "0x%" + conversion.flags + conversion.width + "llx";
+      std::string text = "0x%" + conversion.flags + width + "llx";
       append_formatted(
           out, text.c_str(),
           static_cast<unsigned long long>(read_unsigned(arg.data)));
@@ -98,11 +164,13 @@ std::string format_printf(const FormatSpec& spec,
     uint64_t bits = apply_length(read_unsigned(arg.data), conversion.length,
                                  is_signed_conversion || type.is_signed());
     if (is_signed_conversion) {
-      append_formatted(out, conversion_text(conversion, specifier).c_str(),
-                       static_cast<long long>(bits));
+      append_formatted(
+          out, conversion_text(conversion, specifier, width, precision).c_str(),
+          static_cast<long long>(bits));
     } else {
-      append_formatted(out, conversion_text(conversion, specifier).c_str(),
-                       static_cast<unsigned long long>(bits));
+      append_formatted(
+          out, conversion_text(conversion, specifier, width, precision).c_str(),
+          static_cast<unsigned long long>(bits));
     }
   }
   return out;

@@ -22,7 +22,7 @@ void TextFormatter::map(const MapSnapshot& map, const PrintOptions& options) {
 }
 
 void TextFormatter::value(const RawValue& value) {
-  out_ << format_value(value) << "\n";
+  out_ << format_value(value, resolver_) << "\n";
 }
 
 void TextFormatter::time(std::string_view text) { out_ << text; }

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "output/values.h"
 
+#include <arpa/inet.h>
 #include <cstdio>
 #include <cstring>
+#include <vector>
 
 namespace sonde::output {
 
@@ -81,7 +83,9 @@ Integer integer_divide(Integer value, uint64_t divisor) {
 
 namespace {
 
-std::string format_record(const types::Type& type, const char* data) {
+std::string format_record(const types::Type& type,
+                          const char* data,
+                          ValueResolver* resolver) {
   if (type.fields().empty()) {
     return "{}";
   }
@@ -108,7 +112,7 @@ std::string format_record(const types::Type& type, const char* data) {
           {read_sized(field_data, field_type.size(), field_type.is_signed()),
            field_type.is_signed()});
     } else {
-      text += format_value({&field_type, field_data});
+      text += format_value({&field_type, field_data}, resolver);
     }
   }
   return text + " }";
@@ -119,7 +123,8 @@ std::string format_sequence(const types::Type& type,
                             const char* data,
                             const char* open,
                             const char* separator,
-                            const char* close) {
+                            const char* close,
+                            ValueResolver* resolver) {
   std::string text = open;
   const uint32_t count = type.is_tuple()
                              ? static_cast<uint32_t>(type.fields().size())
@@ -136,12 +141,122 @@ std::string format_sequence(const types::Type& type,
                 ? integer_text({read_sized(data + offset, element.size(),
                                            element.is_signed()),
                                 element.is_signed()})
-                : format_value({&element, data + offset});
+                : format_value({&element, data + offset}, resolver);
   }
   return text + close;
 }
 
+std::string hex_address(uint64_t address, bool prefix) {
+  char text[24];
+  snprintf(text, sizeof(text), prefix ? "0x%llx" : "%llx",
+           static_cast<unsigned long long>(address));
+  return text;
+}
+
+ResolvedSymbol
+lookup(ValueResolver* resolver, bool user, uint64_t address, uint32_t pid) {
+  if (resolver == nullptr) {
+    return {};
+  }
+  return user ? resolver->user_symbol(address, pid)
+              : resolver->kernel_symbol(address);
+}
+
+std::string inet_text(const char* data) {
+  uint64_t family = read_unsigned(data);
+  char text[INET6_ADDRSTRLEN] = "";
+  if (family == AF_INET6) {
+    inet_ntop(AF_INET6, data + 8, text, sizeof(text));
+  } else {
+    inet_ntop(AF_INET, data + 8, text, sizeof(text));
+  }
+  return text;
+}
+
 } // namespace
+
+std::string format_stack(const types::Type& type,
+                         const char* data,
+                         ValueResolver* resolver) {
+  std::vector<uint64_t> frames;
+  if (resolver != nullptr) {
+    frames = resolver->stack(type, data);
+  }
+  bool user = type.is_user_stack();
+  uint32_t pid = user ? static_cast<uint32_t>(read_unsigned(data + 8)) : 0;
+  std::string text = "\n";
+  for (uint64_t address : frames) {
+    switch (type.stack_mode()) {
+    case types::StackMode::Bpftrace: {
+      ResolvedSymbol symbol = lookup(resolver, user, address, pid);
+      text += "        ";
+      text += symbol.found ? symbol.name + "+" + std::to_string(symbol.offset)
+                           : hex_address(address, true);
+      break;
+    }
+    case types::StackMode::Perf: {
+      ResolvedSymbol symbol = lookup(resolver, user, address, pid);
+      text += "\t" + hex_address(address, false) + " ";
+      text += symbol.found ? symbol.name + "+" + std::to_string(symbol.offset)
+                           : std::string("[unknown]");
+      if (user) {
+        text +=
+            " (" +
+            (symbol.module.empty() ? std::string("[unknown]") : symbol.module) +
+            ")";
+      }
+      break;
+    }
+    case types::StackMode::Raw:
+      text += hex_address(address, false);
+      break;
+    }
+    text += "\n";
+  }
+  return text;
+}
+
+std::string format_formatted(const types::Type& type,
+                             const char* data,
+                             ValueResolver* resolver) {
+  switch (type.presentation()) {
+  case types::Presentation::Ksym:
+  case types::Presentation::Usym: {
+    bool user = type.presentation() == types::Presentation::Usym;
+    uint64_t address = read_unsigned(data);
+    uint32_t pid = user ? static_cast<uint32_t>(read_unsigned(data + 8)) : 0;
+    ResolvedSymbol symbol = lookup(resolver, user, address, pid);
+    return symbol.found ? symbol.name : hex_address(address, true);
+  }
+  case types::Presentation::Inet:
+    return inet_text(data);
+  case types::Presentation::MacAddr: {
+    char text[24];
+    const auto* bytes = reinterpret_cast<const unsigned char*>(data);
+    snprintf(text, sizeof(text), "%02X:%02X:%02X:%02X:%02X:%02X", bytes[0],
+             bytes[1], bytes[2], bytes[3], bytes[4], bytes[5]);
+    return text;
+  }
+  case types::Presentation::Timestamp:
+    if (resolver == nullptr) {
+      return std::to_string(read_unsigned(data + 8));
+    }
+    return resolver->timestamp(read_unsigned(data), read_unsigned(data + 8));
+  case types::Presentation::Username:
+    if (resolver == nullptr) {
+      return std::to_string(read_unsigned(data));
+    }
+    return resolver->username(read_unsigned(data));
+  case types::Presentation::CgroupPath:
+    if (resolver == nullptr) {
+      return std::to_string(read_unsigned(data));
+    }
+    return resolver->cgroup_path(read_unsigned(data));
+  }
+  return "";
+}
+
+ValueResolver::~ValueResolver() = default;
 
 std::string format_buffer(const char* data, uint32_t capacity) {
   uint32_t length = static_cast<uint32_t>(read_sized(data, 4, false));
@@ -160,7 +275,7 @@ std::string format_buffer(const char* data, uint32_t capacity) {
   return text;
 }
 
-std::string format_value(const RawValue& value) {
+std::string format_value(const RawValue& value, ValueResolver* resolver) {
   const types::Type& type = *value.type;
   switch (type.kind()) {
   case types::TypeKind::String:
@@ -177,17 +292,17 @@ std::string format_value(const RawValue& value) {
     return type.is_signed() ? std::to_string(read_signed(value.data))
                             : std::to_string(read_unsigned(value.data));
   case types::TypeKind::Record:
-    return format_record(type, value.data);
+    return format_record(type, value.data, resolver);
   case types::TypeKind::Tuple:
-    return format_sequence(type, value.data, "(", ", ", ")");
+    return format_sequence(type, value.data, "(", ", ", ")", resolver);
   case types::TypeKind::Array:
-    return format_sequence(type, value.data, "[", ",", "]");
+    return format_sequence(type, value.data, "[", ",", "]", resolver);
   case types::TypeKind::Buffer:
     return format_buffer(value.data, type.element_count());
-  // Stacks and formatted values need symbols: the formatters resolve them
-  // before they get here.
   case types::TypeKind::Stack:
+    return format_stack(type, value.data, resolver);
   case types::TypeKind::Formatted:
+    return format_formatted(type, value.data, resolver);
   case types::TypeKind::None:
     return "";
   }

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "btf/types.h"
+#include "output/resolver.h"
 
 #include <cstdint>
 #include <string>
@@ -52,8 +53,26 @@ Integer integer_divide(Integer value, uint64_t divisor);
 
 // The default text of a value, as bpftrace prints map keys, map values and
 // print() arguments: integers in decimal, strings raw, pointers in hex
-// (`0x1f`), records as `{ .a = 1, .b = str }` (`{}` when empty).
-std::string format_value(const RawValue& value);
+// (`0x1f`), records as `{ .a = 1, .b = str }` (`{}` when empty). Stacks
+// and formatted values (ksym, inet, ...) are looked up through `resolver`;
+// without one, stacks print empty and addresses in hex.
+std::string format_value(const RawValue& value,
+                         ValueResolver* resolver = nullptr);
+
+// A kstack/ustack value as bpftrace prints it: a newline, then one line per
+// frame. The default mode indents each frame by 8 spaces and prints
+// `symbol+offset` (hex `0x...` when no symbol holds it); perf mode prints a
+// tab, the address in hex, the symbol and, for user frames, the object in
+// parentheses; raw mode prints the hex address alone.
+std::string format_stack(const types::Type& type,
+                         const char* data,
+                         ValueResolver* resolver);
+
+// A Formatted value (types::Presentation): ksym/usym names, inet and MAC
+// addresses, strftime timestamps, user names and cgroup paths.
+std::string format_formatted(const types::Type& type,
+                             const char* data,
+                             ValueResolver* resolver);
 
 // buf() values: a u32 length then bytes; printable bytes as they are, the
 // rest as \xNN, like bpftrace.

@@ -168,9 +168,9 @@ void zero_map(int map_fd, const MapMeta& meta) {
   }
 }
 
-uint64_t read_percpu_counter(int map_fd) {
+uint64_t read_percpu_counter(int map_fd, uint32_t index) {
   std::vector<uint64_t> values(possible_cpus());
-  uint32_t key = 0;
+  uint32_t key = index;
   if (bpf_map_lookup_elem(map_fd, &key, values.data()) != 0) {
     return 0;
   }

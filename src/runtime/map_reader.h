@@ -16,7 +16,8 @@ void clear_map(int map_fd, const codegen::MapMeta& meta);
 // zero(@m): keeps the keys and sets every value (on every CPU) to zero.
 void zero_map(int map_fd, const codegen::MapMeta& meta);
 
-// Sums a per-CPU u64 array's slot 0 over all CPUs (the lost-event count).
-uint64_t read_percpu_counter(int map_fd);
+// Sums a per-CPU u64 array's slot `index` over all CPUs (the lost-event
+// count, the map-full counters).
+uint64_t read_percpu_counter(int map_fd, uint32_t index = 0);
 
 } // namespace sonde::runtime

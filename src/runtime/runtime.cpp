@@ -5,8 +5,10 @@
 #include "diag/terminal_consumer.h"
 #include "output/formatter.h"
 #include "output/printf.h"
+#include "runtime/actions.h"
 #include "runtime/libbpf_log.h"
 #include "runtime/map_reader.h"
+#include "runtime/symbolizer.h"
 #include "runtime/verifier_log.h"
 
 #include <algorithm>
@@ -15,6 +17,7 @@
 #include <cerrno>
 #include <csignal>
 #include <cstring>
+#include <ctime>
 #include <sys/epoll.h>
 #include <sys/signalfd.h>
 #include <sys/syscall.h>
@@ -114,6 +117,7 @@ public:
     run_special(probes::ProbeKind::End);
     drain();
     report_lost();
+    report_full_maps();
     if (artifact_.metadata.print_maps_on_exit) {
       print_maps();
     }
@@ -139,6 +143,17 @@ private:
       return false;
     }
     take_libbpf_messages();
+    symbolizer_ = std::make_unique<Symbolizer>(object_, metadata_);
+    formatter_->set_resolver(symbolizer_.get());
+    // `elapsed` counts from here.
+    if (bpf_map* start = bpf_object__find_map_by_name(
+            object_, metadata_.start_time_map.c_str())) {
+      timespec now;
+      clock_gettime(CLOCK_BOOTTIME, &now);
+      uint64_t nanoseconds = uint64_t(now.tv_sec) * 1000000000 + now.tv_nsec;
+      uint32_t key = 0;
+      bpf_map_update_elem(bpf_map__fd(start), &key, &nanoseconds, BPF_ANY);
+    }
     return true;
   }
 
@@ -446,6 +461,21 @@ private:
             {&metadata_.print_values[header.id].type, data + sizeof(header)});
       }
       return 0;
+    case EventKind::Time:
+      if (header.id < metadata_.time_formats.size()) {
+        timespec now;
+        clock_gettime(CLOCK_REALTIME, &now);
+        formatter_->time(
+            format_time(metadata_.time_formats[header.id],
+                        int64_t(now.tv_sec) * 1000000000 + now.tv_nsec));
+      }
+      return 0;
+    case EventKind::Cat:
+    case EventKind::System:
+    case EventKind::Errorf:
+    case EventKind::Warnf:
+      action_event(static_cast<EventKind>(header.kind), header.id, data, size);
+      return 0;
     case EventKind::Exit:
       exit_requested_ = true;
       exit_code_ = static_cast<int>(header.id);
@@ -468,7 +498,79 @@ private:
     for (const codegen::ValueLayout& arg : meta.args) {
       printf_args_.push_back({&arg.type, data + arg.offset});
     }
-    formatter_->printf(output::format_printf(printf_specs_[id], printf_args_));
+    formatter_->printf(output::format_printf(printf_specs_[id], printf_args_,
+                                             symbolizer_.get()));
+  }
+
+  // cat(), system(), errorf(), warnf(): a printf record whose text is a
+  // path, a command or a message.
+  void
+  action_event(EventKind kind, uint32_t id, const char* data, size_t size) {
+    if (id >= metadata_.printfs.size()) {
+      return;
+    }
+    const codegen::PrintfMeta& meta = metadata_.printfs[id];
+    if (size < meta.record_size) {
+      return;
+    }
+    std::vector<output::RawValue> args;
+    for (const codegen::ValueLayout& arg : meta.args) {
+      args.push_back({&arg.type, data + arg.offset});
+    }
+    std::string text =
+        output::format_printf(printf_specs_[id], args, symbolizer_.get());
+    switch (kind) {
+    case EventKind::Cat:
+      formatter_->cat(read_file_for_cat(text, kMaxCatBytes));
+      return;
+    case EventKind::System:
+      out_.flush();
+      formatter_->syscall(run_command(text));
+      return;
+    case EventKind::Errorf:
+    case EventKind::Warnf: {
+      SourceBuffer source(metadata_.source_name, metadata_.source_text);
+      LineColumn at = source.line_column(meta.source_offset);
+      output::SourceLocation location;
+      location.filename = metadata_.source_name;
+      location.line = at.line;
+      location.column = at.column;
+      location.text = metadata_.source_name + ":" + std::to_string(at.line) +
+                      ":" + std::to_string(at.column);
+      if (kind == EventKind::Errorf) {
+        formatter_->errorf(text, location);
+      } else if (options_.warnings) {
+        formatter_->warnf(text, location);
+      }
+      return;
+    }
+    default:
+      return;
+    }
+  }
+
+  output::MapSnapshot resolved(output::MapSnapshot snapshot) {
+    snapshot.resolver = symbolizer_.get();
+    return snapshot;
+  }
+
+  // Maps whose updates failed because they were full, once at exit.
+  void report_full_maps() {
+    bpf_map* counters =
+        bpf_object__find_map_by_name(object_, metadata_.map_full_map.c_str());
+    if (counters == nullptr) {
+      return;
+    }
+    for (uint32_t i = 0; i < metadata_.maps.size(); ++i) {
+      uint64_t failed = read_percpu_counter(bpf_map__fd(counters), i);
+      if (failed != 0) {
+        err_ << "sonde: warning: map '" << metadata_.maps[i].name
+             << "' is full: " << failed << " update(s) dropped; raise "
+             << "max_map_keys (now " << metadata_.max_map_keys
+             << ") with config = { max_map_keys = N } or "
+                "BPFTRACE_MAX_MAP_KEYS\n";
+      }
+    }
   }
 
   void
@@ -491,7 +593,7 @@ private:
       return;
     case EventKind::MapPrint:
       formatter_->map(
-          read_map(fd, meta),
+          resolved(read_map(fd, meta)),
           {operation.top, operation.div == 0 ? uint64_t(1) : operation.div});
       return;
     default:
@@ -522,7 +624,7 @@ private:
     for (const codegen::MapMeta* meta : maps) {
       bpf_map* map =
           bpf_object__find_map_by_name(object_, meta->bpf_name.c_str());
-      formatter_->map(read_map(bpf_map__fd(map), *meta), {});
+      formatter_->map(resolved(read_map(bpf_map__fd(map), *meta)), {});
     }
   }
 
@@ -538,6 +640,9 @@ private:
   // The links of iter probes (owned by attachments_).
   std::vector<bpf_link*> iterators_;
   std::unique_ptr<output::Formatter> formatter_;
+  std::unique_ptr<Symbolizer> symbolizer_;
+  // bpftrace's default max_cat_bytes.
+  static constexpr size_t kMaxCatBytes = 10240;
   std::vector<FormatSpec> printf_specs_;
   std::vector<output::RawValue> printf_args_;
   bool exit_requested_ = false;

@@ -16,6 +16,8 @@ struct RunOptions {
   bool quiet = false;
   // Show libbpf's messages and verifier logs.
   bool verbose = false;
+  // Print warnf() messages (--no-warnings turns them off).
+  bool warnings = true;
   // Load and verify every program, then stop: nothing is attached and
   // BEGIN/END do not run (so probe types this kernel cannot attach, such
   // as kprobes without CONFIG_KPROBES, can still be checked).

@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "sema/builtins.h"
 
+#include <csignal>
+#include <cstdlib>
+#include <utility>
+
 namespace sonde::sema {
 
 namespace {
@@ -19,7 +23,59 @@ constexpr FunctionSignature kFunctions[] = {
   {BuiltinFunction::Enum, Name, MinArgs, MaxArgs},
 #include "sema/builtins.def"
 };
+
+struct SignalName {
+  const char* name;
+  int number;
+};
+
+constexpr SignalName kSignals[] = {
+    {"SIGHUP", SIGHUP},   {"SIGINT", SIGINT},     {"SIGQUIT", SIGQUIT},
+    {"SIGILL", SIGILL},   {"SIGTRAP", SIGTRAP},   {"SIGABRT", SIGABRT},
+    {"SIGBUS", SIGBUS},   {"SIGFPE", SIGFPE},     {"SIGKILL", SIGKILL},
+    {"SIGUSR1", SIGUSR1}, {"SIGSEGV", SIGSEGV},   {"SIGUSR2", SIGUSR2},
+    {"SIGPIPE", SIGPIPE}, {"SIGALRM", SIGALRM},   {"SIGTERM", SIGTERM},
+    {"SIGCHLD", SIGCHLD}, {"SIGCONT", SIGCONT},   {"SIGSTOP", SIGSTOP},
+    {"SIGTSTP", SIGTSTP}, {"SIGTTIN", SIGTTIN},   {"SIGTTOU", SIGTTOU},
+    {"SIGURG", SIGURG},   {"SIGXCPU", SIGXCPU},   {"SIGXFSZ", SIGXFSZ},
+    {"SIGPROF", SIGPROF}, {"SIGWINCH", SIGWINCH}, {"SIGIO", SIGIO},
+    {"SIGSYS", SIGSYS},
+};
+
 } // namespace
+
+std::optional<unsigned> register_offset(const std::string& name) {
+  // x86_64 struct pt_regs.
+  static const std::pair<const char*, unsigned> kRegisters[] = {
+      {"r15", 0},       {"r14", 8},  {"r13", 16}, {"r12", 24}, {"bp", 32},
+      {"bx", 40},       {"r11", 48}, {"r10", 56}, {"r9", 64},  {"r8", 72},
+      {"ax", 80},       {"cx", 88},  {"dx", 96},  {"si", 104}, {"di", 112},
+      {"orig_ax", 120}, {"ip", 128}, {"pc", 128}, {"cs", 136}, {"flags", 144},
+      {"sp", 152},      {"ss", 160},
+  };
+  for (const auto& [register_name, offset] : kRegisters) {
+    if (name == register_name) {
+      return offset;
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<int> signal_number(const std::string& name) {
+  if (!name.empty() && name[0] >= '0' && name[0] <= '9') {
+    int number = std::atoi(name.c_str());
+    if (number > 0 && number < 65) {
+      return number;
+    }
+    return std::nullopt;
+  }
+  for (const SignalName& signal : kSignals) {
+    if (name == signal.name || name == signal.name + 3) {
+      return signal.number;
+    }
+  }
+  return std::nullopt;
+}
 
 std::optional<BuiltinVariable> find_variable(const std::string& name) {
   for (const VariableEntry& entry : kVariables) {

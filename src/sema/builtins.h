@@ -41,4 +41,12 @@ inline constexpr unsigned kRegisterArguments = 6;
 // A raw tracepoint passes at most 12 u64 arguments (MAX_BPF_FUNC_ARGS).
 inline constexpr unsigned kRawTracepointArguments = 12;
 
+// reg("name"): the offset of an x86_64 register in struct pt_regs ("pc" is
+// "ip"); nullopt for unknown names.
+std::optional<unsigned> register_offset(const std::string& name);
+
+// signal(): "SIGKILL", "KILL" or "9" as a signal number; nullopt when it
+// names none.
+std::optional<int> signal_number(const std::string& name);
+
 } // namespace sonde::sema

@@ -104,6 +104,10 @@ Type TypeChecker::check_builtin(const ast::Builtin& builtin) {
     return task ? Type::pointer(*task, types::AddressSpace::Kernel)
                 : Type::u64();
   }
+  if (std::optional<Type> special =
+          check_special_variable(builtin, *variable)) {
+    return *special;
+  }
   if (*variable != BuiltinVariable::Args) {
     return variable_type(*variable);
   }
@@ -149,6 +153,13 @@ Type TypeChecker::check_call(const ast::Call& call) {
       return check_map_function(call, *signature);
     }
     break;
+  case BuiltinFunction::HasKey:
+  case BuiltinFunction::Len:
+    return check_map_query(call, *signature);
+  case BuiltinFunction::Kstack:
+  case BuiltinFunction::Ustack:
+    return check_stack_call(call,
+                            signature->function == BuiltinFunction::Ustack);
   default:
     break;
   }
@@ -205,6 +216,8 @@ Type TypeChecker::check_call(const ast::Call& call) {
   case BuiltinFunction::Clear:
   case BuiltinFunction::Zero:
     break;
+  default:
+    return check_function(call, *signature, args);
   }
   return Type::none();
 }
@@ -271,7 +284,16 @@ void TypeChecker::check_printf(const ast::Call& call,
   std::string bad;
   size_t bad_offset = 0;
   if (!parse_format(literal->value, spec, bad, bad_offset)) {
-    error(diag::Kind::FormatUnknownConversion, literal->range(), {bad});
+    // Point at the conversion when the literal's source has no escapes
+    // (it is then the value in quotes, so offsets carry over).
+    SourceRange range = literal->range();
+    if (range.end - range.begin == literal->value.size() + 2) {
+      uint32_t begin = range.begin + 1 + static_cast<uint32_t>(bad_offset);
+      range = {begin, begin + static_cast<uint32_t>(bad.size())};
+    }
+    diagnostic(diag::Kind::FormatUnknownConversion, range, {bad})
+        .hint(diag::Kind::FormatConversionsHint, {})
+        .emit();
     return;
   }
   size_t given = call.args.size() - 1;
@@ -281,28 +303,43 @@ void TypeChecker::check_printf(const ast::Call& call,
            std::to_string(given)});
     return;
   }
-  PrintfInfo info{literal->value, {}};
+  PrintfInfo info{literal->value, {}, call.range().begin};
   size_t index = 1;
   for (const auto& piece : spec.pieces) {
     const auto* conversion = std::get_if<Conversion>(&piece);
     if (conversion == nullptr) {
       continue;
     }
+    std::string text =
+        literal->value.substr(conversion->offset, conversion->size);
+    // `*` width and precision come first, as integers.
+    for (size_t star = 0; star < conversion->star_count(); ++star) {
+      const Type& type = args[index];
+      if (!type.is_none() && !type.is_integer()) {
+        error(diag::Kind::FormatArgumentType, call.args[index]->range(),
+              {text, "an integer for '*'", type.name()});
+      }
+      info.arg_types.push_back(Type::s64());
+      ++index;
+    }
     const Type& type = args[index];
     const ast::Expr* arg = call.args[index];
     ++index;
     if (type.is_none()) {
+      info.arg_types.push_back(Type::u64());
       continue;
     }
-    std::string text =
-        literal->value.substr(conversion->offset, conversion->size);
-    if (conversion->is_integer() && !is_scalar(type)) {
+    if ((conversion->is_integer() || conversion->is_floating()) &&
+        !is_scalar(type)) {
       error(diag::Kind::FormatArgumentType, arg->range(),
             {text, "an integer", type.name()});
-    } else if (conversion->is_string() && !type.is_string() &&
-               !is_scalar(type)) {
+    } else if (conversion->is_string() && !storable(type)) {
       error(diag::Kind::FormatArgumentType, arg->range(),
             {text, "a string", type.name()});
+    } else if (conversion->is_raw() && !type.is_buffer() && !type.is_string() &&
+               !type.is_array()) {
+      error(diag::Kind::FormatArgumentType, arg->range(),
+            {text, "a buffer, string or array", type.name()});
     }
     info.arg_types.push_back(storage_type(type));
   }

@@ -52,6 +52,8 @@ struct ProbeInstance {
 struct PrintfInfo {
   std::string format;
   std::vector<types::Type> arg_types;
+  // Where the call is (errorf/warnf print it).
+  uint32_t source_offset = 0;
 };
 
 // A print(value) call: the value's type, copied into the event after the
@@ -92,6 +94,10 @@ struct CheckedProgram {
   // `-p PID`: kernel probes (kprobe, tracepoint, ...) only fire for this
   // process; 0 without one.
   int target_pid = 0;
+  // --unsafe: system(), signal() and override() are allowed.
+  bool unsafe = false;
+  // time() and strftime() formats, by id.
+  std::vector<std::string> time_formats;
 
   // Side tables.
   std::unordered_map<const ast::Expr*, types::Type> expr_types;
@@ -101,6 +107,8 @@ struct CheckedProgram {
   std::unordered_map<const ast::Call*, uint32_t> print_value_ids;
   // The field each `.`/`->` reads (offset, bitfield position, type).
   std::unordered_map<const ast::FieldAccess*, types::Field> fields;
+  // time() and strftime() calls → index into `time_formats`.
+  std::unordered_map<const ast::Call*, uint32_t> time_format_ids;
   // sizeof()/offsetof() results, known at compile time.
   std::unordered_map<const ast::Expr*, uint64_t> constants;
   // Scratch variable types per probe: probe → name → type.

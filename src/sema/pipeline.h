@@ -18,14 +18,17 @@ namespace sonde::sema {
 //   3. plan_resources BPF programs, maps and printf formats
 // Returns null when there were errors.
 // `positional` are the script's $1..$N; `context` says which process is
-// traced (-p, -c), for user-space probes and the pid filter.
+// traced (-p, -c), for user-space probes and the pid filter; `source`
+// locates C definitions; `unsafe` allows system(), signal() and override()
+// (--unsafe).
 std::unique_ptr<CheckedProgram>
 analyze(const ast::Program& program,
         const probes::ProbeCatalog& catalog,
         diag::DiagnosticEngine& diag,
         const std::vector<std::string>& positional = {},
         const probes::ExpandContext& context = {},
-        const SourceBuffer* source = nullptr);
+        const SourceBuffer* source = nullptr,
+        bool unsafe = false);
 
 // The individual passes, exposed for tests.
 

@@ -9,12 +9,12 @@ namespace sonde::sema {
 namespace {
 
 // Finds what a probe body reads of its target: `args`, whose layout is per
-// tracepoint, or `argN`, which lives in a different place at each USDT
-// site.
+// tracepoint, `probe`, the target's name, or `argN`, which lives in a
+// different place at each USDT site.
 class TargetUse : public ast::Visitor<TargetUse> {
 public:
   void visit_Builtin(ast::Builtin* node) {
-    args = args || node->name == "args";
+    args = args || node->name == "args" || node->name == "probe";
     arguments = arguments || register_argument(node->name).has_value();
   }
   bool args = false;
@@ -87,11 +87,13 @@ analyze(const ast::Program& program,
         diag::DiagnosticEngine& diag,
         const std::vector<std::string>& positional,
         const probes::ExpandContext& context,
-        const SourceBuffer* source) {
+        const SourceBuffer* source,
+        bool unsafe) {
   auto checked = std::make_unique<CheckedProgram>();
   checked->program = &program;
   checked->positional = positional;
   checked->target_pid = context.pid;
+  checked->unsafe = unsafe;
   if (!read_config(program, diag, checked->config) ||
       !read_c_definitions(program, source, diag, *checked)) {
     return nullptr;

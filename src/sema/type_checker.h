@@ -55,6 +55,9 @@ private:
   template <typename Source>
   Source targets_source(Source (*source_of)(probes::ProbeKind)) const;
 
+  // Whether every target of the current probe is of one of `kinds`.
+  bool all_targets_are(std::initializer_list<probes::ProbeKind> kinds) const;
+
   void check_block(const ast::Block& block);
 
   void check_condition(const ast::Expr* cond);
@@ -152,6 +155,33 @@ private:
   bool require_integer(const ast::Call& call, size_t index, const Type& type);
 
   void check_printf(const ast::Call& call, const std::vector<Type>& args);
+
+  // ---- check_functions.cpp: the builtins beyond the basics. -------------
+  // kstack(...) / ustack(...): an optional mode identifier and an optional
+  // frame limit, both constants.
+  Type check_stack_call(const ast::Call& call, bool user);
+  // has_key(@m, k), len(@m): the map is named, not read.
+  Type check_map_query(const ast::Call& call,
+                       const FunctionSignature& signature);
+  // Every other function whose arguments are already typed in `args`.
+  Type check_function(const ast::Call& call,
+                      const FunctionSignature& signature,
+                      const std::vector<Type>& args);
+  // The type of a builtin variable whose type depends on the program
+  // (stacks, probe) or that is only valid in some probes; nullopt for
+  // the rest.
+  std::optional<Type> check_special_variable(const ast::Builtin& builtin,
+                                             BuiltinVariable variable);
+  // A string literal argument, or nullopt after reporting.
+  std::optional<std::string> string_argument(const ast::Call& call,
+                                             size_t index);
+  // Whether the current probe runs with a pt_regs context (uprobes,
+  // kprobes, perf events); reports `what` otherwise.
+  bool require_registers(SourceRange range, const std::string& what);
+  bool require_unsafe(const ast::Call& call);
+  // The current probe's provider name, for messages.
+  std::string current_kind() const;
+  uint32_t add_time_format(const ast::Call& call, std::string format);
 
   Type check_field(const ast::FieldAccess& access);
 

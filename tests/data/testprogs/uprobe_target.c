@@ -29,11 +29,19 @@ __attribute__((noipa)) int sonde_point_sum(const struct sonde_point* p) {
   return p->x + p->y;
 }
 
+// Calls sonde_add from a chain of known functions, for ustack tests.
+__attribute__((noipa)) int sonde_inner(int i) { return sonde_add(i, 10); }
+
+__attribute__((noipa)) int sonde_outer(int i) { return sonde_inner(i); }
+
+// uprobe_target [ROUNDS [LINGER_MS]]: LINGER_MS keeps the process alive at
+// the end so its /proc/PID/maps can still be read when stacks print.
 int main(int argc, char** argv) {
   int rounds = argc > 1 ? atoi(argv[1]) : 3;
+  int linger_ms = argc > 2 ? atoi(argv[2]) : 0;
   int total = 0;
   for (int i = 0; i < rounds; ++i) {
-    total += sonde_add(i, 10);
+    total += sonde_outer(i);
   }
   // On the stack, so the page is resident when the probe reads it (a probe
   // cannot fault in a .rodata page the program has not touched yet).
@@ -42,5 +50,8 @@ int main(int argc, char** argv) {
   struct sonde_point point = {3, -4, "pt", 5, 17};
   total += sonde_point_sum(&point);
   total += getpid() > 0;
+  if (linger_ms > 0) {
+    usleep((useconds_t)linger_ms * 1000);
+  }
   return total == 0;
 }

@@ -1,0 +1,304 @@
+// SPDX-License-Identifier: Apache-2.0
+// Builtins beyond the basics: stacks, values formatted in user space,
+// user-space actions, registers, unsafe actions, map queries, and the
+// map-full accounting of map updates.
+#include "base/check.h"
+#include "codegen/lowering.h"
+#include "sema/builtins.h"
+
+#include "llvm/IR/Intrinsics.h"
+
+#include <algorithm>
+#include <arpa/inet.h>
+#include <linux/bpf.h>
+
+namespace sonde::codegen {
+
+namespace {
+
+// x86_64 struct pt_regs: the code segment register, whose low two bits are
+// the privilege level the task ran at (3 in user mode).
+constexpr uint32_t kCodeSegmentRegister = 136;
+
+} // namespace
+
+llvm::Value* ProbeLowering::builtin_variable(const ast::Builtin& node,
+                                             sema::BuiltinVariable variable) {
+  const Type& type = program_.type_of(&node);
+  switch (variable) {
+  case sema::BuiltinVariable::Kstack:
+  case sema::BuiltinVariable::Ustack:
+    return stack_value(type);
+  case sema::BuiltinVariable::Elapsed: {
+    llvm::Value* now = helper(BPF_FUNC_ktime_get_boot_ns);
+    llvm::Value* key = stack_slot(4, "start.key");
+    ir_.CreateStore(ir_.getInt32(0), key);
+    llvm::Value* found = builder_.call_helper(ir_, BPF_FUNC_map_lookup_elem,
+                                              {resources_.start_time, key});
+    llvm::BasicBlock* hit = block("elapsed.hit");
+    llvm::BasicBlock* done = block("elapsed.done");
+    llvm::BasicBlock* miss = ir_.GetInsertBlock();
+    ir_.CreateCondBr(ir_.CreateICmpNE(found, ir_.getInt64(0)), hit, done);
+    ir_.SetInsertPoint(hit);
+    llvm::Value* start = ir_.CreateLoad(
+        ir_.getInt64Ty(), ir_.CreateIntToPtr(found, ir_.getPtrTy()));
+    ir_.CreateBr(done);
+    ir_.SetInsertPoint(done);
+    llvm::PHINode* origin = ir_.CreatePHI(ir_.getInt64Ty(), 2);
+    origin->addIncoming(start, hit);
+    origin->addIncoming(ir_.getInt64(0), miss);
+    return ir_.CreateSub(now, origin);
+  }
+  case sema::BuiltinVariable::Jiffies:
+    return helper(BPF_FUNC_jiffies64);
+  case sema::BuiltinVariable::Rand:
+    return helper(BPF_FUNC_get_prandom_u32);
+  case sema::BuiltinVariable::Cgroup:
+    return helper(BPF_FUNC_get_current_cgroup_id);
+  case sema::BuiltinVariable::Numaid:
+    return helper(BPF_FUNC_get_numa_node_id);
+  case sema::BuiltinVariable::Ncpus:
+    return ir_.getInt64(resources_.possible_cpus);
+  case sema::BuiltinVariable::Usermode: {
+    llvm::Value* cs = register_value(kCodeSegmentRegister);
+    return ir_.CreateZExt(
+        ir_.CreateICmpEQ(ir_.CreateAnd(cs, 3), ir_.getInt64(3)),
+        ir_.getInt64Ty());
+  }
+  case sema::BuiltinVariable::Func: {
+    // The traced function's address (the uprobe's breakpoint) and the pid
+    // whose maps resolve it.
+    llvm::Value* slot = stack_slot(16, "func");
+    ir_.CreateStore(builder_.call_helper(ir_, BPF_FUNC_get_func_ip, {ctx_}),
+                    slot);
+    ir_.CreateStore(ir_.CreateLShr(helper(BPF_FUNC_get_current_pid_tgid), 32),
+                    field_at(slot, 8));
+    return slot;
+  }
+  case sema::BuiltinVariable::Probe:
+    return sized_string(instance_.targets.front().full_name, type.size());
+  case sema::BuiltinVariable::Probetype:
+    return sized_string(probes::kind_spelling(instance_.targets.front().kind),
+                        type.size());
+  case sema::BuiltinVariable::Username:
+    return ir_.CreateAnd(helper(BPF_FUNC_get_current_uid_gid), 0xffffffff);
+  default:
+    SONDE_CHECK(false, "builtin_variable called for a basic builtin");
+  }
+  return nullptr;
+}
+
+llvm::Value* ProbeLowering::stack_value(const Type& type) {
+  bool user = type.is_user_stack();
+  uint64_t flags = BPF_F_REUSE_STACKID | (user ? BPF_F_USER_STACK : 0);
+  llvm::Value* id = builder_.call_helper(
+      ir_, BPF_FUNC_get_stackid,
+      {ctx_, resources_.stack_maps.at(type.element_count()),
+       ir_.getInt64(flags)},
+      "stack.id");
+  if (!user) {
+    return id;
+  }
+  // User addresses mean something only in their process: keep its pid.
+  llvm::Value* slot = stack_slot(16, "ustack");
+  ir_.CreateStore(id, slot);
+  ir_.CreateStore(ir_.CreateLShr(helper(BPF_FUNC_get_current_pid_tgid), 32),
+                  field_at(slot, 8));
+  return slot;
+}
+
+llvm::Value* ProbeLowering::sized_string(const std::string& text,
+                                         uint32_t size) {
+  llvm::Value* slot = stack_slot(size, "str");
+  zero(slot, size);
+  for (uint32_t i = 0; i < text.size() && i + 1 < size; ++i) {
+    ir_.CreateStore(ir_.getInt8(text[i]), field_at(slot, i));
+  }
+  return slot;
+}
+
+llvm::Value* ProbeLowering::builtin_call(const ast::Call& node,
+                                         sema::BuiltinFunction function) {
+  const Type& type = program_.type_of(&node);
+  switch (function) {
+  case sema::BuiltinFunction::HasKey:
+    return has_key(node);
+  case sema::BuiltinFunction::Len:
+    return map_length(node);
+  case sema::BuiltinFunction::Kstack:
+  case sema::BuiltinFunction::Ustack:
+    return stack_value(type);
+  case sema::BuiltinFunction::Ksym:
+  case sema::BuiltinFunction::CgroupPath:
+  case sema::BuiltinFunction::Kptr:
+  case sema::BuiltinFunction::Uptr:
+    return expr(node.args[0]);
+  case sema::BuiltinFunction::Usym: {
+    llvm::Value* slot = stack_slot(16, "usym");
+    ir_.CreateStore(expr(node.args[0]), slot);
+    ir_.CreateStore(ir_.CreateLShr(helper(BPF_FUNC_get_current_pid_tgid), 32),
+                    field_at(slot, 8));
+    return slot;
+  }
+  case sema::BuiltinFunction::Ntop: {
+    // {u64 family, 16 address bytes}.
+    llvm::Value* slot = stack_slot(24, "inet");
+    zero(slot, 24);
+    const ast::Expr* address = node.args.back();
+    const Type& address_type = program_.type_of(address);
+    llvm::Value* value = expr(address);
+    uint64_t family = AF_INET;
+    if (address_type.is_array()) {
+      family = address_type.element_count() == 16 ? AF_INET6 : AF_INET;
+      ir_.CreateMemCpy(field_at(slot, 8), llvm::MaybeAlign(1), value,
+                       llvm::MaybeAlign(1), address_type.element_count());
+    } else {
+      ir_.CreateStore(ir_.CreateTrunc(value, ir_.getInt32Ty()),
+                      field_at(slot, 8));
+    }
+    ir_.CreateStore(node.args.size() == 2 ? expr(node.args[0])
+                                          : ir_.getInt64(family),
+                    slot);
+    return slot;
+  }
+  case sema::BuiltinFunction::Macaddr: {
+    llvm::Value* slot = stack_slot(16, "macaddr");
+    zero(slot, 16);
+    ir_.CreateMemCpy(slot, llvm::MaybeAlign(1), expr(node.args[0]),
+                     llvm::MaybeAlign(1), 6);
+    return slot;
+  }
+  case sema::BuiltinFunction::Strftime: {
+    llvm::Value* slot = stack_slot(16, "strftime");
+    ir_.CreateStore(ir_.getInt64(program_.time_format_ids.at(&node)), slot);
+    ir_.CreateStore(expr(node.args[1]), field_at(slot, 8));
+    return slot;
+  }
+  case sema::BuiltinFunction::Time: {
+    llvm::Value* record = stack_slot(sizeof(EventHeader), "time");
+    store_header(record, EventKind::Time,
+                 ir_.getInt32(program_.time_format_ids.at(&node)));
+    output(record, sizeof(EventHeader), 0);
+    return nullptr;
+  }
+  case sema::BuiltinFunction::Cat:
+    emit_printf(node, EventKind::Cat);
+    return nullptr;
+  case sema::BuiltinFunction::System:
+    emit_printf(node, EventKind::System);
+    return nullptr;
+  case sema::BuiltinFunction::Errorf:
+    emit_printf(node, EventKind::Errorf);
+    return nullptr;
+  case sema::BuiltinFunction::Warnf:
+    emit_printf(node, EventKind::Warnf);
+    return nullptr;
+  case sema::BuiltinFunction::Kaddr:
+  case sema::BuiltinFunction::Cgroupid:
+    return ir_.getInt64(program_.constants.at(&node));
+  case sema::BuiltinFunction::Pton: {
+    const auto* literal = static_cast<const ast::StringLiteral*>(node.args[0]);
+    unsigned char bytes[16] = {};
+    uint32_t size = type.element_count();
+    inet_pton(size == 16 ? AF_INET6 : AF_INET, literal->value.c_str(), bytes);
+    llvm::Value* slot = stack_slot(size, "pton");
+    for (uint32_t i = 0; i < size; ++i) {
+      ir_.CreateStore(ir_.getInt8(bytes[i]), field_at(slot, i));
+    }
+    return slot;
+  }
+  case sema::BuiltinFunction::Reg: {
+    const auto* literal = static_cast<const ast::StringLiteral*>(node.args[0]);
+    return register_value(*sema::register_offset(literal->value));
+  }
+  case sema::BuiltinFunction::Bswap: {
+    llvm::Value* value = expr(node.args[0]);
+    uint32_t bits = type.size() * 8;
+    if (bits == 8) {
+      return ir_.CreateAnd(value, 0xff);
+    }
+    llvm::Value* narrow = ir_.CreateTrunc(value, ir_.getIntNTy(bits));
+    llvm::Value* swapped =
+        ir_.CreateUnaryIntrinsic(llvm::Intrinsic::bswap, narrow);
+    return ir_.CreateZExt(swapped, ir_.getInt64Ty());
+  }
+  case sema::BuiltinFunction::Signal: {
+    llvm::Value* number = nullptr;
+    if (const auto* literal = ast::dyn_cast<ast::StringLiteral>(node.args[0])) {
+      number = ir_.getInt64(*sema::signal_number(literal->value));
+    } else {
+      number = expr(node.args[0]);
+    }
+    builder_.call_helper(ir_, BPF_FUNC_send_signal,
+                         {ir_.CreateTrunc(number, ir_.getInt32Ty())});
+    return nullptr;
+  }
+  case sema::BuiltinFunction::Override:
+    SONDE_CHECK(false, "sema rejects override() without kprobes");
+  default:
+    SONDE_CHECK(false, "builtin_call called for a basic builtin");
+  }
+  return nullptr;
+}
+
+llvm::Value* ProbeLowering::has_key(const ast::Call& node) {
+  const auto& access = static_cast<const ast::MapAccess&>(*node.args[0]);
+  uint32_t index = program_.map_index(access.name);
+  const MapMeta& map = resources_.metadata.maps[index];
+  llvm::Value* key = stack_slot(map.key_size, "key");
+  zero(key, map.key_size);
+  store_expr(node.args[1], key, map.key_fields.at(0));
+  llvm::Value* found = builder_.call_helper(ir_, BPF_FUNC_map_lookup_elem,
+                                            {resources_.maps[index], key});
+  return ir_.CreateZExt(ir_.CreateICmpNE(found, ir_.getInt64(0)),
+                        ir_.getInt64Ty());
+}
+
+llvm::Value* ProbeLowering::map_length(const ast::Call& node) {
+  const auto& access = static_cast<const ast::MapAccess&>(*node.args[0]);
+  uint32_t index = program_.map_index(access.name);
+  llvm::Function* callback = builder_.count_callback();
+  llvm::Value* count = stack_slot(8, "len");
+  ir_.CreateStore(ir_.getInt64(0), count);
+  builder_.call_helper(
+      ir_, BPF_FUNC_for_each_map_elem,
+      {resources_.maps[index], callback, count, ir_.getInt64(0)});
+  return ir_.CreateLoad(ir_.getInt64Ty(), count);
+}
+
+void ProbeLowering::update_map(llvm::GlobalVariable* global,
+                               llvm::Value* key,
+                               llvm::Value* value) {
+  llvm::Value* result =
+      builder_.call_helper(ir_, BPF_FUNC_map_update_elem,
+                           {global, key, value, ir_.getInt64(BPF_ANY)});
+  if (resources_.map_full == nullptr) {
+    return;
+  }
+  auto position =
+      std::find(resources_.maps.begin(), resources_.maps.end(), global);
+  if (position == resources_.maps.end()) {
+    return;
+  }
+  llvm::BasicBlock* failed = block("update.failed");
+  llvm::BasicBlock* count = block("update.count");
+  llvm::BasicBlock* done = block("update.done");
+  ir_.CreateCondBr(ir_.CreateICmpSLT(result, ir_.getInt64(0)), failed, done);
+  ir_.SetInsertPoint(failed);
+  llvm::Value* index = stack_slot(4, "full.key");
+  ir_.CreateStore(
+      ir_.getInt32(static_cast<uint32_t>(position - resources_.maps.begin())),
+      index);
+  llvm::Value* counter = builder_.call_helper(ir_, BPF_FUNC_map_lookup_elem,
+                                              {resources_.map_full, index});
+  ir_.CreateCondBr(ir_.CreateICmpNE(counter, ir_.getInt64(0)), count, done);
+  ir_.SetInsertPoint(count);
+  llvm::Value* pointer = ir_.CreateIntToPtr(counter, ir_.getPtrTy());
+  ir_.CreateStore(
+      ir_.CreateAdd(ir_.CreateLoad(ir_.getInt64Ty(), pointer), ir_.getInt64(1)),
+      pointer);
+  ir_.CreateBr(done);
+  ir_.SetInsertPoint(done);
+}
+
+} // namespace sonde::codegen

@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "btf/types.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+// Values that BPF records raw and user space turns into text: stacks (ids
+// into a stack trace map), kernel and user addresses (symbols), timestamps,
+// user and cgroup ids. The output layer formats them (values.h) but cannot
+// look them up: the runtime implements ValueResolver with the loaded maps,
+// /proc/kallsyms and the traced processes' ELF files; tests use a fake.
+namespace sonde::output {
+
+// The symbol an address falls in.
+struct ResolvedSymbol {
+  // False when no symbol contains the address; the rest is then empty.
+  bool found = false;
+  // Demangled for C++ and Rust.
+  std::string name;
+  uint64_t offset = 0;
+  // User addresses: the object's path as the process maps it ("" when the
+  // address is not in a file mapping).
+  std::string module;
+};
+
+// Lookups for formatting. Implementations may cache; calls come from one
+// thread.
+class ValueResolver {
+public:
+  virtual ~ValueResolver();
+
+  // The return addresses of the stack value `data` of stack type `type`,
+  // innermost first; empty when the kernel recorded none (the stack id is
+  // negative or no longer in the stack map).
+  virtual std::vector<uint64_t> stack(const types::Type& type,
+                                      const char* data) = 0;
+  virtual ResolvedSymbol kernel_symbol(uint64_t address) = 0;
+  virtual ResolvedSymbol user_symbol(uint64_t address, uint32_t pid) = 0;
+  // strftime(): the boot-time nanoseconds `boot_ns` as wall-clock time in
+  // the format registered as `format_id`, with `%f` for microseconds.
+  virtual std::string timestamp(uint64_t format_id, uint64_t boot_ns) = 0;
+  // The user name of `uid`; the number when /etc/passwd does not name it.
+  virtual std::string username(uint64_t uid) = 0;
+  // The path of cgroup `id` under the cgroup2 mount.
+  virtual std::string cgroup_path(uint64_t id) = 0;
+};
+
+} // namespace sonde::output

@@ -1,0 +1,234 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "runtime/symbolizer.h"
+
+#include "symbols/kallsyms.h"
+
+#include <algorithm>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <ctime>
+#include <fstream>
+#include <ftw.h>
+#include <pwd.h>
+#include <sstream>
+#include <sys/stat.h>
+
+namespace sonde::runtime {
+
+Symbolizer::Symbolizer(bpf_object* object,
+                       const codegen::RuntimeMetadata& metadata)
+    : object_(object), metadata_(metadata) {}
+
+Symbolizer::~Symbolizer() = default;
+
+int Symbolizer::stack_map_fd(uint32_t depth) {
+  auto found = stack_fds_.find(depth);
+  if (found != stack_fds_.end()) {
+    return found->second;
+  }
+  bpf_map* map = bpf_object__find_map_by_name(
+      object_, codegen::stack_map_name(depth).c_str());
+  int fd = map == nullptr ? -1 : bpf_map__fd(map);
+  stack_fds_[depth] = fd;
+  return fd;
+}
+
+std::vector<uint64_t> Symbolizer::stack(const types::Type& type,
+                                        const char* data) {
+  int64_t id = 0;
+  std::memcpy(&id, data, sizeof(id));
+  int fd = stack_map_fd(type.element_count());
+  if (id < 0 || fd < 0) {
+    return {};
+  }
+  std::vector<uint64_t> frames(type.element_count(), 0);
+  uint32_t key = static_cast<uint32_t>(id);
+  if (bpf_map_lookup_elem(fd, &key, frames.data()) != 0) {
+    return {};
+  }
+  auto end = std::find(frames.begin(), frames.end(), uint64_t(0));
+  frames.erase(end, frames.end());
+  return frames;
+}
+
+output::ResolvedSymbol Symbolizer::kernel_symbol(uint64_t address) {
+  Result<const symbols::Kallsyms*> kallsyms = symbols::Kallsyms::system();
+  if (!kallsyms) {
+    llvm::consumeError(kallsyms.takeError());
+    return {};
+  }
+  std::optional<symbols::KernelSymbolHit> hit = (*kallsyms)->lookup(address);
+  if (!hit) {
+    return {};
+  }
+  return {true, std::string(hit->symbol->name), hit->offset,
+          std::string(hit->symbol->module)};
+}
+
+Symbolizer::Process& Symbolizer::process(uint32_t pid) {
+  std::unique_ptr<Process>& slot = processes_[pid];
+  if (slot != nullptr) {
+    return *slot;
+  }
+  slot = std::make_unique<Process>();
+  Result<symbols::ProcessMaps> maps = symbols::ProcessMaps::read(pid);
+  if (maps) {
+    slot->maps.emplace(std::move(*maps));
+  } else {
+    llvm::consumeError(maps.takeError());
+  }
+  // JIT compilers (V8, the JVM with perf-map-agent, ...) write
+  // "START SIZE name" lines, in hex, to /tmp/perf-PID.map.
+  std::ifstream perf_map("/tmp/perf-" + std::to_string(pid) + ".map");
+  std::string line;
+  while (std::getline(perf_map, line)) {
+    std::istringstream fields(line);
+    JitSymbol symbol;
+    if (!(fields >> std::hex >> symbol.start >> symbol.size)) {
+      continue;
+    }
+    std::getline(fields >> std::ws, symbol.name);
+    slot->jit.push_back(std::move(symbol));
+  }
+  std::sort(
+      slot->jit.begin(), slot->jit.end(),
+      [](const JitSymbol& a, const JitSymbol& b) { return a.start < b.start; });
+  return *slot;
+}
+
+output::ResolvedSymbol Symbolizer::user_symbol(uint64_t address, uint32_t pid) {
+  Process& traced = process(pid);
+  output::ResolvedSymbol resolved;
+  if (traced.maps) {
+    Result<symbols::AddressInfo> info = traced.maps->resolve(address);
+    if (info) {
+      resolved.module = info->map.path;
+      if (info->symbol && info->file) {
+        resolved.found = true;
+        resolved.name =
+            std::string(info->file->display_name(*info->symbol->symbol));
+        resolved.offset = info->symbol->offset;
+        return resolved;
+      }
+    } else {
+      llvm::consumeError(info.takeError());
+    }
+  }
+  auto after = std::upper_bound(traced.jit.begin(), traced.jit.end(), address,
+                                [](uint64_t value, const JitSymbol& symbol) {
+                                  return value < symbol.start;
+                                });
+  if (after != traced.jit.begin()) {
+    const JitSymbol& symbol = *std::prev(after);
+    if (address < symbol.start + symbol.size) {
+      resolved.found = true;
+      resolved.name = symbol.name;
+      resolved.offset = address - symbol.start;
+      if (resolved.module.empty()) {
+        resolved.module = "/tmp/perf-" + std::to_string(pid) + ".map";
+      }
+    }
+  }
+  return resolved;
+}
+
+std::string format_time(const std::string& format, int64_t epoch_nanoseconds) {
+  // %f is not strftime's: replace it with the microseconds first.
+  std::string expanded;
+  for (size_t i = 0; i < format.size(); ++i) {
+    if (format[i] == '%' && i + 1 < format.size()) {
+      if (format[i + 1] == 'f') {
+        char micro[8];
+        snprintf(
+            micro, sizeof(micro), "%06lld",
+            static_cast<long long>((epoch_nanoseconds % 1000000000) / 1000));
+        expanded += micro;
+      } else {
+        expanded += format.substr(i, 2);
+      }
+      ++i;
+      continue;
+    }
+    expanded += format[i];
+  }
+  time_t seconds = static_cast<time_t>(epoch_nanoseconds / 1000000000);
+  struct tm local;
+  localtime_r(&seconds, &local);
+  std::string text(expanded.size() * 4 + 64, '\0');
+  size_t length = strftime(text.data(), text.size(), expanded.c_str(), &local);
+  text.resize(length);
+  return text;
+}
+
+std::string Symbolizer::timestamp(uint64_t format_id, uint64_t boot_ns) {
+  if (format_id >= metadata_.time_formats.size()) {
+    return "";
+  }
+  if (!boot_offset_) {
+    timespec real;
+    timespec boot;
+    clock_gettime(CLOCK_REALTIME, &real);
+    clock_gettime(CLOCK_BOOTTIME, &boot);
+    boot_offset_ = (int64_t(real.tv_sec) - boot.tv_sec) * 1000000000 +
+                   (int64_t(real.tv_nsec) - boot.tv_nsec);
+  }
+  return format_time(metadata_.time_formats[format_id],
+                     static_cast<int64_t>(boot_ns) + *boot_offset_);
+}
+
+std::string Symbolizer::username(uint64_t uid) {
+  auto found = usernames_.find(uid);
+  if (found != usernames_.end()) {
+    return found->second;
+  }
+  passwd entry;
+  passwd* result = nullptr;
+  char buffer[4096];
+  std::string name = std::to_string(uid);
+  if (getpwuid_r(static_cast<uid_t>(uid), &entry, buffer, sizeof(buffer),
+                 &result) == 0 &&
+      result != nullptr) {
+    name = result->pw_name;
+  }
+  usernames_[uid] = name;
+  return name;
+}
+
+namespace {
+
+// nftw has no user argument: the search state lives here for one walk.
+uint64_t searched_inode = 0;
+std::string found_path;
+
+int match_cgroup(const char* path,
+                 const struct stat* status,
+                 int type,
+                 FTW* /*walk*/) {
+  if (type == FTW_D && status->st_ino == searched_inode) {
+    found_path = path;
+    return 1;
+  }
+  return 0;
+}
+
+} // namespace
+
+std::string Symbolizer::cgroup_path(uint64_t id) {
+  auto found = cgroup_paths_.find(id);
+  if (found != cgroup_paths_.end()) {
+    return found->second;
+  }
+  // A cgroup2 id is its directory's inode number.
+  const std::string root = "/sys/fs/cgroup";
+  searched_inode = id;
+  found_path.clear();
+  nftw(root.c_str(), match_cgroup, 16, FTW_PHYS | FTW_MOUNT);
+  std::string path = found_path.empty() ? std::to_string(id)
+                     : found_path.size() == root.size()
+                         ? std::string("/")
+                         : found_path.substr(root.size());
+  cgroup_paths_[id] = path;
+  return path;
+}
+
+} // namespace sonde::runtime

@@ -1,0 +1,68 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "codegen/artifact.h"
+#include "output/resolver.h"
+#include "symbols/proc_maps.h"
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+struct bpf_object;
+
+namespace sonde::runtime {
+
+// The runtime's ValueResolver: stacks from the loaded object's stack trace
+// maps, kernel symbols from /proc/kallsyms (read once), user symbols from
+// each process's /proc/PID/maps (read on the first address of that pid and
+// kept for the run) and the ELF files it maps (cached per path and inode by
+// symbols::ElfFile), or from /tmp/perf-PID.map for JIT-compiled code.
+// A process that exited before its addresses are printed cannot be read;
+// its frames print as addresses.
+class Symbolizer : public output::ValueResolver {
+public:
+  // `object` must stay loaded while the symbolizer is used.
+  Symbolizer(bpf_object* object, const codegen::RuntimeMetadata& metadata);
+  ~Symbolizer() override;
+
+  std::vector<uint64_t> stack(const types::Type& type,
+                              const char* data) override;
+  output::ResolvedSymbol kernel_symbol(uint64_t address) override;
+  output::ResolvedSymbol user_symbol(uint64_t address, uint32_t pid) override;
+  std::string timestamp(uint64_t format_id, uint64_t boot_ns) override;
+  std::string username(uint64_t uid) override;
+  std::string cgroup_path(uint64_t id) override;
+
+private:
+  // One line of a perf map: [start, start + size) is `name`.
+  struct JitSymbol {
+    uint64_t start;
+    uint64_t size;
+    std::string name;
+  };
+  struct Process {
+    std::optional<symbols::ProcessMaps> maps;
+    // /tmp/perf-PID.map, sorted by start; empty when there is none.
+    std::vector<JitSymbol> jit;
+  };
+  Process& process(uint32_t pid);
+  int stack_map_fd(uint32_t depth);
+
+  bpf_object* object_;
+  const codegen::RuntimeMetadata& metadata_;
+  std::map<uint32_t, int> stack_fds_;
+  std::unordered_map<uint32_t, std::unique_ptr<Process>> processes_;
+  std::unordered_map<uint64_t, std::string> usernames_;
+  std::unordered_map<uint64_t, std::string> cgroup_paths_;
+  // CLOCK_REALTIME minus CLOCK_BOOTTIME, in nanoseconds, taken once.
+  std::optional<int64_t> boot_offset_;
+};
+
+// strftime() with `%f` (microseconds of `nanoseconds`), as bpftrace adds.
+std::string format_time(const std::string& format, int64_t epoch_nanoseconds);
+
+} // namespace sonde::runtime

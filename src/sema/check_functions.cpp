@@ -1,0 +1,432 @@
+// SPDX-License-Identifier: Apache-2.0
+// Builtins beyond the basics: stacks, values formatted in user space
+// (ksym, ntop, strftime, ...), user-space actions (time, cat, system),
+// compile-time constants (kaddr, pton, cgroupid), registers, unsafe
+// actions, and map queries (has_key, len).
+#include "base/check.h"
+#include "sema/type_checker.h"
+#include "symbols/kallsyms.h"
+
+#include <arpa/inet.h>
+#include <cstring>
+#include <fstream>
+#include <sys/stat.h>
+
+namespace sonde::sema {
+
+namespace {
+
+// The most frames the kernel records for one stack, from
+// kernel.perf_event_max_stack (127 unless raised). A stack trace map with
+// bigger values cannot be created.
+uint32_t max_stack_frames() {
+  static const uint32_t frames = [] {
+    std::ifstream file("/proc/sys/kernel/perf_event_max_stack");
+    uint32_t value = 0;
+    if (file >> value && value > 0) {
+      return value;
+    }
+    return 127u;
+  }();
+  return frames;
+}
+
+} // namespace
+
+std::string TypeChecker::current_kind() const {
+  if (targets_ == nullptr || targets_->empty()) {
+    return "these";
+  }
+  return std::string(probes::kind_spelling(targets_->front().kind));
+}
+
+bool TypeChecker::all_targets_are(
+    std::initializer_list<probes::ProbeKind> kinds) const {
+  if (targets_ == nullptr || targets_->empty()) {
+    return false;
+  }
+  return std::all_of(
+      targets_->begin(), targets_->end(), [&](const probes::AttachTarget& t) {
+        return std::find(kinds.begin(), kinds.end(), t.kind) != kinds.end();
+      });
+}
+
+bool TypeChecker::require_registers(SourceRange range,
+                                    const std::string& what) {
+  if (all_targets_are({probes::ProbeKind::Uprobe, probes::ProbeKind::Uretprobe,
+                       probes::ProbeKind::Kprobe, probes::ProbeKind::Kretprobe,
+                       probes::ProbeKind::Usdt, probes::ProbeKind::Profile,
+                       probes::ProbeKind::Software,
+                       probes::ProbeKind::Hardware})) {
+    return true;
+  }
+  error(diag::Kind::BuiltinNotInProbe, range, {what, current_kind()});
+  return false;
+}
+
+bool TypeChecker::require_unsafe(const ast::Call& call) {
+  if (checked_.unsafe) {
+    return true;
+  }
+  error(diag::Kind::UnsafeFunction, call.callee_range, {call.callee});
+  return false;
+}
+
+std::optional<std::string> TypeChecker::string_argument(const ast::Call& call,
+                                                        size_t index) {
+  const auto* literal = ast::dyn_cast<ast::StringLiteral>(call.args[index]);
+  if (literal == nullptr) {
+    error(diag::Kind::ArgumentNotLiteral, call.args[index]->range(),
+          {std::to_string(index + 1), call.callee, "a string"});
+    return std::nullopt;
+  }
+  return literal->value;
+}
+
+uint32_t TypeChecker::add_time_format(const ast::Call& call,
+                                      std::string format) {
+  if (!reporting_) {
+    return 0;
+  }
+  auto found = checked_.time_format_ids.find(&call);
+  if (found != checked_.time_format_ids.end()) {
+    return found->second;
+  }
+  uint32_t id = checked_.time_formats.size();
+  checked_.time_formats.push_back(std::move(format));
+  checked_.time_format_ids[&call] = id;
+  return id;
+}
+
+std::optional<Type>
+TypeChecker::check_special_variable(const ast::Builtin& builtin,
+                                    BuiltinVariable variable) {
+  switch (variable) {
+  case BuiltinVariable::Kstack:
+  case BuiltinVariable::Ustack:
+    return Type::stack(variable == BuiltinVariable::Ustack, 127,
+                       checked_.config.stack_mode);
+  case BuiltinVariable::Usermode:
+    if (!require_registers(builtin.range(), builtin.name)) {
+      return Type::none();
+    }
+    return std::nullopt;
+  case BuiltinVariable::Func:
+    if (!all_targets_are(
+            {probes::ProbeKind::Uprobe, probes::ProbeKind::Uretprobe})) {
+      error(diag::Kind::BuiltinNotInProbe, builtin.range(),
+            {builtin.name, current_kind()});
+      return Type::none();
+    }
+    return std::nullopt;
+  case BuiltinVariable::Probe:
+  case BuiltinVariable::Probetype: {
+    size_t longest = 0;
+    if (targets_ != nullptr) {
+      for (const probes::AttachTarget& target : *targets_) {
+        longest = std::max(
+            longest, variable == BuiltinVariable::Probe
+                         ? target.full_name.size()
+                         : std::strlen(probes::kind_spelling(target.kind)));
+      }
+    }
+    return Type::string(static_cast<uint32_t>(longest + 1));
+  }
+  default:
+    return std::nullopt;
+  }
+}
+
+Type TypeChecker::check_stack_call(const ast::Call& call, bool user) {
+  types::StackMode mode = checked_.config.stack_mode;
+  uint32_t limit = 127;
+  size_t index = 0;
+  if (index < call.args.size()) {
+    if (const auto* name = ast::dyn_cast<ast::Builtin>(call.args[index])) {
+      if (name->name == "bpftrace") {
+        mode = types::StackMode::Bpftrace;
+      } else if (name->name == "perf") {
+        mode = types::StackMode::Perf;
+      } else if (name->name == "raw") {
+        mode = types::StackMode::Raw;
+      } else {
+        error(diag::Kind::StackModeUnknown, name->range(), {name->name});
+        return Type::none();
+      }
+      ++index;
+    }
+  }
+  if (index < call.args.size()) {
+    std::optional<int64_t> value = constant_value(call.args[index]);
+    if (!value) {
+      error(diag::Kind::ArgumentNotLiteral, call.args[index]->range(),
+            {std::to_string(index + 1), call.callee, "an integer"});
+      return Type::none();
+    }
+    if (*value < 1 || *value > max_stack_frames()) {
+      error(diag::Kind::StackLimitRange, call.args[index]->range(),
+            {std::to_string(max_stack_frames()), std::to_string(*value)});
+      return Type::none();
+    }
+    limit = static_cast<uint32_t>(*value);
+    ++index;
+  }
+  if (index < call.args.size()) {
+    error(diag::Kind::WrongArgumentCount, call.range(),
+          {call.callee, "0 to 2", std::to_string(call.args.size())});
+    return Type::none();
+  }
+  return Type::stack(user, limit, mode);
+}
+
+Type TypeChecker::check_map_query(const ast::Call& call,
+                                  const FunctionSignature& signature) {
+  if (!check_argument_count(call, signature)) {
+    return Type::none();
+  }
+  const auto* access = ast::dyn_cast<ast::MapAccess>(call.args[0]);
+  if (access == nullptr) {
+    error(diag::Kind::MapArgumentExpected, call.args[0]->range(),
+          {call.callee});
+    for (const ast::Expr* arg : call.args) {
+      check_expr(arg);
+    }
+    return Type::none();
+  }
+  if (!access->keys.empty()) {
+    error(diag::Kind::MapArgumentHasKeys, access->range(),
+          {call.callee, access->name});
+    return Type::none();
+  }
+  const MapInfo* map = find_map(access->name);
+  if (map == nullptr) {
+    if (reporting_) {
+      error(diag::Kind::UndefinedMap, access->range(), {access->name});
+    }
+    return Type::none();
+  }
+  if (signature.function == BuiltinFunction::Len) {
+    return Type::u64();
+  }
+  std::vector<Type> keys;
+  keys.push_back(storage_type(check_expr(call.args[1])));
+  if (keys[0].is_none()) {
+    return Type::none();
+  }
+  if (map->kind == MapKind::Hist || map->kind == MapKind::Lhist) {
+    error(diag::Kind::DeleteHistogramKey, call.range(), {access->name});
+    return Type::none();
+  }
+  if (!same_keys(map->key_types, keys)) {
+    error(diag::Kind::MapKeyMismatch, call.args[1]->range(),
+          {access->name, keys_name(map->key_types), keys_name(keys)});
+    return Type::none();
+  }
+  return Type::integer(1, false);
+}
+
+Type TypeChecker::check_function(const ast::Call& call,
+                                 const FunctionSignature& signature,
+                                 const std::vector<Type>& args) {
+  using types::Presentation;
+  switch (signature.function) {
+  case BuiltinFunction::Ksym:
+    if (require_integer(call, 0, args[0])) {
+      return Type::formatted(Presentation::Ksym, 8);
+    }
+    return Type::none();
+  case BuiltinFunction::Usym:
+    if (require_integer(call, 0, args[0])) {
+      return Type::formatted(Presentation::Usym, 16);
+    }
+    return Type::none();
+  case BuiltinFunction::Ntop: {
+    const Type& address = args.back();
+    if (args.size() == 2) {
+      require_integer(call, 0, args[0]);
+    }
+    bool byte_array =
+        address.is_array() && address.element().is_integer() &&
+        address.element().size() == 1 &&
+        (address.element_count() == 4 || address.element_count() == 16);
+    if (!byte_array && !address.is_none() && !address.is_integer()) {
+      error(diag::Kind::WrongArgumentType, call.args.back()->range(),
+            {std::to_string(args.size()), call.callee,
+             "an integer or a 4- or 16-byte array", address.name()});
+      return Type::none();
+    }
+    return Type::formatted(Presentation::Inet, 24);
+  }
+  case BuiltinFunction::Macaddr: {
+    const Type& address = args[0];
+    bool six_bytes =
+        (address.is_array() || address.is_string()) && address.size() == 6;
+    if (!six_bytes && !address.is_none()) {
+      error(diag::Kind::WrongArgumentType, call.args[0]->range(),
+            {"1", call.callee, "a 6-byte array", address.name()});
+      return Type::none();
+    }
+    return Type::formatted(Presentation::MacAddr, 16);
+  }
+  case BuiltinFunction::Strftime: {
+    std::optional<std::string> format = string_argument(call, 0);
+    if (!format || !require_integer(call, 1, args[1])) {
+      return Type::none();
+    }
+    add_time_format(call, *format);
+    return Type::formatted(Presentation::Timestamp, 16);
+  }
+  case BuiltinFunction::CgroupPath:
+    if (args.size() == 2) {
+      string_argument(call, 1);
+    }
+    if (require_integer(call, 0, args[0])) {
+      return Type::formatted(Presentation::CgroupPath, 8);
+    }
+    return Type::none();
+  case BuiltinFunction::Time: {
+    std::string format = "%H:%M:%S\n";
+    if (!args.empty()) {
+      std::optional<std::string> given = string_argument(call, 0);
+      if (!given) {
+        return Type::none();
+      }
+      format = *given;
+    }
+    add_time_format(call, format);
+    return Type::none();
+  }
+  case BuiltinFunction::System:
+    if (!require_unsafe(call)) {
+      return Type::none();
+    }
+    check_printf(call, args);
+    return Type::none();
+  case BuiltinFunction::Cat:
+  case BuiltinFunction::Errorf:
+  case BuiltinFunction::Warnf:
+    check_printf(call, args);
+    return Type::none();
+  case BuiltinFunction::Kaddr: {
+    std::optional<std::string> name = string_argument(call, 0);
+    if (!name) {
+      return Type::none();
+    }
+    Result<const symbols::Kallsyms*> kallsyms = symbols::Kallsyms::system();
+    std::optional<uint64_t> address;
+    if (kallsyms) {
+      address = (*kallsyms)->address_of(*name);
+    } else {
+      llvm::consumeError(kallsyms.takeError());
+    }
+    if (!address) {
+      error(diag::Kind::UnknownKernelSymbol, call.args[0]->range(), {*name});
+      return Type::none();
+    }
+    if (reporting_) {
+      checked_.constants[&call] = *address;
+    }
+    return Type::u64();
+  }
+  case BuiltinFunction::Pton: {
+    std::optional<std::string> text = string_argument(call, 0);
+    if (!text) {
+      return Type::none();
+    }
+    unsigned char bytes[16];
+    if (inet_pton(AF_INET, text->c_str(), bytes) == 1) {
+      return Type::array(Type::integer(1, false), 4);
+    }
+    if (inet_pton(AF_INET6, text->c_str(), bytes) == 1) {
+      return Type::array(Type::integer(1, false), 16);
+    }
+    error(diag::Kind::InvalidAddress, call.args[0]->range(), {*text});
+    return Type::none();
+  }
+  case BuiltinFunction::Cgroupid: {
+    std::optional<std::string> path = string_argument(call, 0);
+    if (!path) {
+      return Type::none();
+    }
+    // A cgroup2 directory's inode number is its cgroup id.
+    struct stat status;
+    if (stat(path->c_str(), &status) != 0 || !S_ISDIR(status.st_mode)) {
+      error(diag::Kind::CgroupNotFound, call.args[0]->range(), {*path});
+      return Type::none();
+    }
+    if (reporting_) {
+      checked_.constants[&call] = status.st_ino;
+    }
+    return Type::u64();
+  }
+  case BuiltinFunction::Reg: {
+    std::optional<std::string> name = string_argument(call, 0);
+    if (!name) {
+      return Type::none();
+    }
+    if (!register_offset(*name)) {
+      auto report = diagnostic(diag::Kind::UnknownRegister,
+                               call.args[0]->range(), {*name});
+      if (auto close = closest_match(
+              *name,
+              {"r15", "r14", "r13", "r12",   "bp", "bx", "r11", "r10",
+               "r9",  "r8",  "ax",  "cx",    "dx", "si", "di",  "orig_ax",
+               "ip",  "pc",  "cs",  "flags", "sp", "ss"})) {
+        report.hint(diag::Kind::DidYouMean, {*close});
+      }
+      report.emit();
+      return Type::none();
+    }
+    if (!require_registers(call.range(), call.callee)) {
+      return Type::none();
+    }
+    return Type::u64();
+  }
+  case BuiltinFunction::Bswap:
+    if (require_integer(call, 0, args[0])) {
+      return args[0].is_integer() ? Type::integer(args[0].size(), false)
+                                  : Type::u64();
+    }
+    return Type::none();
+  case BuiltinFunction::Kptr:
+  case BuiltinFunction::Uptr: {
+    if (!require_integer(call, 0, args[0])) {
+      return Type::none();
+    }
+    if (!args[0].is_pointer()) {
+      return args[0];
+    }
+    return Type::pointer(args[0].pointee(),
+                         signature.function == BuiltinFunction::Kptr
+                             ? types::AddressSpace::Kernel
+                             : types::AddressSpace::User);
+  }
+  case BuiltinFunction::Signal: {
+    if (!require_unsafe(call)) {
+      return Type::none();
+    }
+    if (const auto* literal = ast::dyn_cast<ast::StringLiteral>(call.args[0])) {
+      if (!signal_number(literal->value)) {
+        error(diag::Kind::UnknownSignal, literal->range(), {literal->value});
+      }
+    } else {
+      require_integer(call, 0, args[0]);
+    }
+    return Type::none();
+  }
+  case BuiltinFunction::Override: {
+    if (!require_unsafe(call)) {
+      return Type::none();
+    }
+    // No kprobe provider exists in this build, so no probe can take
+    // override().
+    error(diag::Kind::OverrideNeedsKprobe, call.callee_range, {current_kind()});
+    return Type::none();
+  }
+  default:
+    SONDE_CHECK(false, "check_function called for a basic builtin");
+  }
+  return Type::none();
+}
+
+} // namespace sonde::sema
