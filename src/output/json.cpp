@@ -105,26 +105,19 @@ std::string format_record_json(const types::Type& type,
   return out + "}";
 }
 
-std::string format_sequence_json(const types::Type& type,
-                                 const char* data,
+std::string format_sequence_json(const RawValue& value,
                                  ValueResolver* resolver) {
   std::string out = "[";
-  const uint32_t count = type.is_tuple()
-                             ? static_cast<uint32_t>(type.fields().size())
-                             : type.element_count();
-  for (uint32_t i = 0; i < count; ++i) {
-    if (i) {
-      out += ",";
-    }
-    const types::Type& element =
-        type.is_tuple() ? *type.fields()[i].type : type.element();
-    const uint32_t offset =
-        type.is_tuple() ? type.fields()[i].offset : i * element.size();
-    out += element.is_integer()
-               ? json_integer({read_sized(data + offset, element.size(),
-                                          element.is_signed()),
-                               element.is_signed()})
-               : format_value_json({&element, data + offset}, resolver);
+  bool first = true;
+  for (const RawValue& element : sequence_elements(value)) {
+    out += first ? "" : ",";
+    first = false;
+    const types::Type& type = *element.type;
+    out += type.is_integer()
+               ? json_integer(
+                     {read_sized(element.data, type.size(), type.is_signed()),
+                      type.is_signed()})
+               : format_value_json(element, resolver);
   }
   return out + "]";
 }
@@ -146,7 +139,7 @@ std::string format_value_json(const RawValue& value, ValueResolver* resolver) {
     return format_record_json(type, value.data, resolver);
   case types::TypeKind::Tuple:
   case types::TypeKind::Array:
-    return format_sequence_json(type, value.data, resolver);
+    return format_sequence_json(value, resolver);
   case types::TypeKind::Buffer:
     return json_string(format_buffer(value.data, type.element_count()));
   case types::TypeKind::Stack:

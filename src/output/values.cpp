@@ -119,29 +119,22 @@ std::string format_record(const types::Type& type,
 }
 
 // bpftrace's forms: tuples "(1, abc)", arrays "[1,2,3]".
-std::string format_sequence(const types::Type& type,
-                            const char* data,
+std::string format_sequence(const RawValue& value,
                             const char* open,
                             const char* separator,
                             const char* close,
                             ValueResolver* resolver) {
   std::string text = open;
-  const uint32_t count = type.is_tuple()
-                             ? static_cast<uint32_t>(type.fields().size())
-                             : type.element_count();
-  for (uint32_t i = 0; i < count; ++i) {
-    if (i) {
-      text += separator;
-    }
-    const types::Type& element =
-        type.is_tuple() ? *type.fields()[i].type : type.element();
-    const uint32_t offset =
-        type.is_tuple() ? type.fields()[i].offset : i * element.size();
-    text += element.is_integer()
-                ? integer_text({read_sized(data + offset, element.size(),
-                                           element.is_signed()),
-                                element.is_signed()})
-                : format_value({&element, data + offset}, resolver);
+  bool first = true;
+  for (const RawValue& element : sequence_elements(value)) {
+    text += first ? "" : separator;
+    first = false;
+    const types::Type& type = *element.type;
+    text += type.is_integer()
+                ? integer_text(
+                      {read_sized(element.data, type.size(), type.is_signed()),
+                       type.is_signed()})
+                : format_value(element, resolver);
   }
   return text + close;
 }
@@ -275,6 +268,22 @@ std::string format_buffer(const char* data, uint32_t capacity) {
   return text;
 }
 
+std::vector<RawValue> sequence_elements(const RawValue& value) {
+  const types::Type& type = *value.type;
+  std::vector<RawValue> elements;
+  if (type.is_tuple()) {
+    for (const types::Field& field : type.fields()) {
+      elements.push_back({field.type.get(), value.data + field.offset});
+    }
+    return elements;
+  }
+  for (uint32_t i = 0; i < type.element_count(); ++i) {
+    elements.push_back(
+        {&type.element(), value.data + i * type.element().size()});
+  }
+  return elements;
+}
+
 std::string format_value(const RawValue& value, ValueResolver* resolver) {
   const types::Type& type = *value.type;
   switch (type.kind()) {
@@ -294,9 +303,9 @@ std::string format_value(const RawValue& value, ValueResolver* resolver) {
   case types::TypeKind::Record:
     return format_record(type, value.data, resolver);
   case types::TypeKind::Tuple:
-    return format_sequence(type, value.data, "(", ", ", ")", resolver);
+    return format_sequence(value, "(", ", ", ")", resolver);
   case types::TypeKind::Array:
-    return format_sequence(type, value.data, "[", ",", "]", resolver);
+    return format_sequence(value, "[", ",", "]", resolver);
   case types::TypeKind::Buffer:
     return format_buffer(value.data, type.element_count());
   case types::TypeKind::Stack:

@@ -74,6 +74,9 @@ std::string format_formatted(const types::Type& type,
                              const char* data,
                              ValueResolver* resolver);
 
+// The elements of a tuple or array value, in order.
+std::vector<RawValue> sequence_elements(const RawValue& value);
+
 // buf() values: a u32 length then bytes; printable bytes as they are, the
 // rest as \xNN, like bpftrace.
 std::string format_buffer(const char* data, uint32_t capacity);
