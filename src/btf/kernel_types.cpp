@@ -156,6 +156,12 @@ std::string btf_error_text(int error) {
 
 } // namespace
 
+std::shared_ptr<KernelTypes> KernelTypes::shared() {
+  static std::shared_ptr<KernelTypes> instance =
+      std::make_shared<KernelTypes>();
+  return instance;
+}
+
 KernelTypes::KernelTypes() {
   if (const char* path = std::getenv("SONDE_BTF"); path && *path) {
     path_ = path;

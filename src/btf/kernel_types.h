@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -62,6 +63,9 @@ public:
   // Reads vmlinux BTF from `$SONDE_BTF` when it is set (tests, goldens;
   // modules are then never searched), else from the running kernel.
   KernelTypes();
+  // One instance for the whole process (sema and the probe providers share
+  // what they load).
+  static std::shared_ptr<KernelTypes> shared();
   // Reads vmlinux BTF from `path` (a raw BTF or an ELF with .BTF); modules
   // are never searched.
   explicit KernelTypes(std::string path);

@@ -11,8 +11,15 @@ namespace sonde::codegen {
 llvm::Value* ProbeLowering::builtin(const ast::Builtin& node) {
   if (std::optional<unsigned> index = sema::register_argument(node.name)) {
     const probes::AttachTarget& target = instance_.targets.front();
-    if (target.kind == probes::ProbeKind::Usdt) {
+    switch (probes::argument_source(target.kind)) {
+    case probes::ArgumentSource::Usdt:
       return usdt_argument(target.usdt_arguments.at(*index));
+    case probes::ArgumentSource::RawTracepoint:
+      // The context is the tracepoint's arguments, one u64 each.
+      return register_value(*index * 8);
+    case probes::ArgumentSource::Registers:
+    case probes::ArgumentSource::None:
+      break;
     }
     return register_value(kArgumentRegisters[*index]);
   }
@@ -42,7 +49,7 @@ llvm::Value* ProbeLowering::builtin(const ast::Builtin& node) {
   case sema::BuiltinVariable::Args:
     return ctx_;
   case sema::BuiltinVariable::Retval:
-    return register_value(kReturnRegister);
+    return retval();
   case sema::BuiltinVariable::Cpid:
     return ir_.getInt64(program_.child_pid);
   case sema::BuiltinVariable::Kstack:
@@ -59,8 +66,23 @@ llvm::Value* ProbeLowering::builtin(const ast::Builtin& node) {
   case sema::BuiltinVariable::Probetype:
   case sema::BuiltinVariable::Username:
     return builtin_variable(node, *variable);
+  case sema::BuiltinVariable::Curtask:
+    return helper(BPF_FUNC_get_current_task);
   }
   return nullptr;
+}
+
+llvm::Value* ProbeLowering::retval() {
+  if (probes::retval_source(instance_.targets.front().kind) !=
+      probes::RetvalSource::FunctionReturn) {
+    return register_value(kReturnRegister);
+  }
+  // fexit: the value sits after the arguments in the context, whose count
+  // only BTF knows; bpf_get_func_ret finds it.
+  llvm::Value* slot = stack_slot(8, "retval");
+  ir_.CreateStore(ir_.getInt64(0), slot);
+  builder_.call_helper(ir_, BPF_FUNC_get_func_ret, {ctx_, slot});
+  return ir_.CreateLoad(ir_.getInt64Ty(), slot);
 }
 
 llvm::Value* ProbeLowering::register_value(uint32_t offset) {

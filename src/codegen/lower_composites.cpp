@@ -39,6 +39,11 @@ llvm::Value* ProbeLowering::tuple_access(const ast::TupleAccess& node) {
 llvm::Value* ProbeLowering::index(const ast::Index& node) {
   const Type& base_type = program_.type_of(node.base);
   const Type& type = program_.type_of(&node);
+  if (base_type.is_pointer() ||
+      (base_type.is_array() && has_address(node.base))) {
+    // An element of memory the program does not hold: read just it.
+    return read_at(*address_of(&node), type);
+  }
   llvm::Value* base = expr(node.base);
   if (base_type.is_tuple()) {
     const auto* literal = ast::dyn_cast<ast::IntLiteral>(node.index);
@@ -50,10 +55,6 @@ llvm::Value* ProbeLowering::index(const ast::Index& node) {
   }
   llvm::Value* position = expr(node.index);
   llvm::Value* offset = ir_.CreateMul(position, ir_.getInt64(type.size()));
-  if (base_type.is_pointer()) {
-    return read_memory(ir_.CreateAdd(base, offset), type,
-                       base_type.address_space());
-  }
   // Strings and arrays on the stack: an index past the end reads zero
   // (the verifier needs the bound checked anyway).
   const uint32_t count =
@@ -99,6 +100,14 @@ llvm::Value* ProbeLowering::cast(const ast::Cast& node) {
   const Type& to = program_.type_of(&node);
   const Type& from = program_.type_of(node.expr);
   llvm::Value* value = expr(node.expr);
+  if (to.is_string() && !(to == from)) {
+    llvm::Value* slot = stack_slot(to.size(), "cast");
+    store_value(slot, to, value, from);
+    return slot;
+  }
+  if (to.in_memory() && to == from) {
+    return value;
+  }
   if (to.is_array()) {
     // An integer's bytes, as an array.
     llvm::Value* slot = stack_slot(8, "cast");

@@ -32,6 +32,10 @@ llvm::Value* ProbeLowering::expr(const ast::Expr* node) {
   case ast::NodeKind::StringLiteral:
     return string_literal(static_cast<const ast::StringLiteral*>(node)->value);
   case ast::NodeKind::Builtin:
+    if (auto constant = program_.constants.find(node);
+        constant != program_.constants.end()) {
+      return ir_.getInt64(constant->second); // An enumerator.
+    }
     return builtin(*static_cast<const ast::Builtin*>(node));
   case ast::NodeKind::Variable: {
     const auto* var = static_cast<const ast::Variable*>(node);
@@ -98,9 +102,9 @@ llvm::Value* ProbeLowering::string_literal(const std::string& text) {
   return slot;
 }
 
-llvm::Value* ProbeLowering::field(const ast::FieldAccess& node) {
-  // The only records so far are tracepoint `args`: the probe context.
-  // The field's offset comes from this instance's own tracepoint.
+llvm::Value* ProbeLowering::args_field(const ast::FieldAccess& node) {
+  // Tracepoint `args` is the probe context; the field's offset comes from
+  // this instance's own tracepoint.
   llvm::Value* base = expr(node.base);
   const types::Field* field = instance_.args_type.field(node.field);
   SONDE_CHECK(field != nullptr, "args field missing in instance");

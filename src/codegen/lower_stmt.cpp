@@ -17,6 +17,8 @@ void ProbeLowering::lower() {
       llvm::BasicBlock::Create(builder_.context(), "body", function_);
   ir_.SetInsertPoint(body);
   set_location(probe.range());
+  place_variables_in_scratch_map();
+  emit_probe_guards();
 
   if (probe.predicate != nullptr) {
     set_location(probe.predicate->range());
@@ -103,6 +105,9 @@ void ProbeLowering::lower_stmt(const ast::Stmt& stmt) {
     return;
   case ast::NodeKind::Return:
     ir_.CreateRet(ir_.getInt32(0));
+    return;
+  case ast::NodeKind::ForMap:
+    lower_for_map(static_cast<const ast::ForMap&>(stmt));
     return;
   default:
     SONDE_CHECK(false, "unexpected statement kind");

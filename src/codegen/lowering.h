@@ -41,6 +41,10 @@ private:
   // `for ($i : start..end)`: both bounds evaluated once, end excluded.
   void lower_for_range(const ast::ForRange& loop);
 
+  // lower_map_loop.cpp
+  void lower_for_map(const ast::ForMap& loop);
+  void place_variables_in_scratch_map();
+
   void lower_if(const ast::If& stmt);
 
   void assign_var(const ast::AssignVar& assign);
@@ -114,12 +118,33 @@ private:
   // A register of the probed task, from the pt_regs context of kprobe and
   // uprobe programs.
   llvm::Value* register_value(uint32_t offset);
+  // `retval`: the return register, or bpf_get_func_ret() in fexit.
+  llvm::Value* retval();
+  // What runs before the predicate: the `-p` pid filter of kernel probes,
+  // and the end-of-iteration check of iter probes.
+  void emit_probe_guards();
 
   // A USDT argument where the probe site's note says it is, widened to 64
   // bits by its size and signedness.
   llvm::Value* usdt_argument(const probes::UsdtArgument& argument);
 
   llvm::Value* field(const ast::FieldAccess& node);
+  llvm::Value* args_field(const ast::FieldAccess& node);
+  // Where a record or array value lives without copying it: kernel or user
+  // memory (an i64 address), or the stack (a pointer).
+  struct Address {
+    llvm::Value* at;
+    types::AddressSpace space;
+    bool on_stack;
+  };
+  std::optional<Address> address_of(const ast::Expr* node);
+  // Whether address_of() finds `node` in memory (without emitting code).
+  bool has_address(const ast::Expr* node) const;
+  Address offset_address(const Address& base, llvm::Value* offset);
+  // Reads a `type` at `address`; bitfields are shifted and masked.
+  llvm::Value* read_at(const Address& address,
+                       const Type& type,
+                       const types::Field* bitfield = nullptr);
 
   llvm::Value* map_read(const ast::MapAccess& access);
 
@@ -262,6 +287,13 @@ private:
   llvm::Function* function_ = nullptr;
   llvm::Value* ctx_ = nullptr;
   std::map<std::string, llvm::Value*> variables_;
+  // Callbacks made for `for ($kv : @map)` so far, for unique names.
+  unsigned callbacks_ = 0;
+  // With a map loop, variables live in a per-CPU map value at
+  // variables_base_ instead of the stack (place_variables_in_scratch_map).
+  llvm::Value* variables_base_ = nullptr;
+  uint32_t variables_size_ = 0;
+  uint32_t variables_used_ = 0;
   // The enclosing loops' continue and break targets.
   std::vector<std::pair<llvm::BasicBlock*, llvm::BasicBlock*>> loops_;
 };

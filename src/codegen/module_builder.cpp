@@ -101,10 +101,34 @@ llvm::Function* ModuleBuilder::add_probe_function(const std::string& name,
       unit_, name, name, file_, line, di_type, line,
       llvm::DINode::FlagPrototyped, llvm::DISubprogram::SPFlagDefinition);
   function->setSubprogram(subprogram);
-  // The kernel refuses BTF whose function prototypes have unnamed
-  // parameters; BTF takes the names from the parameters' variables.
-  di_.createParameterVariable(subprogram, "ctx", 1, file_, line, pointer,
-                              /*AlwaysPreserve=*/true);
+  name_parameters(subprogram, {"ctx"}, {pointer}, line);
+  return function;
+}
+
+llvm::Function* ModuleBuilder::add_callback_function(const std::string& name,
+                                                     uint32_t line) {
+  llvm::Type* pointer_type = llvm::PointerType::get(context_, 0);
+  auto* type = llvm::FunctionType::get(
+      llvm::Type::getInt64Ty(context_),
+      {pointer_type, pointer_type, pointer_type, pointer_type},
+      /*isVarArg=*/false);
+  auto* function = llvm::Function::Create(
+      type, llvm::GlobalValue::InternalLinkage, name, *module_);
+  function->setSection(".text");
+  llvm::DIType* pointer = di_.createPointerType(nullptr, 64);
+  llvm::DIType* long_type =
+      di_.createBasicType("long", 64, llvm::dwarf::DW_ATE_signed);
+  llvm::DISubroutineType* di_type =
+      di_.createSubroutineType(di_.getOrCreateTypeArray(
+          {long_type, pointer, pointer, pointer, pointer}));
+  llvm::DISubprogram* subprogram =
+      di_.createFunction(unit_, name, name, file_, line, di_type, line,
+                         llvm::DINode::FlagPrototyped,
+                         llvm::DISubprogram::SPFlagDefinition |
+                             llvm::DISubprogram::SPFlagLocalToUnit);
+  function->setSubprogram(subprogram);
+  name_parameters(subprogram, {"map", "key", "value", "ctx"},
+                  {pointer, pointer, pointer, pointer}, line);
   return function;
 }
 
@@ -112,38 +136,29 @@ llvm::Function* ModuleBuilder::count_callback() {
   if (count_callback_ != nullptr) {
     return count_callback_;
   }
-  llvm::Type* pointer = llvm::PointerType::get(context_, 0);
-  auto* type = llvm::FunctionType::get(llvm::Type::getInt64Ty(context_),
-                                       {pointer, pointer, pointer, pointer},
-                                       /*isVarArg=*/false);
-  count_callback_ = llvm::Function::Create(
-      type, llvm::GlobalValue::InternalLinkage, "sonde_count", *module_);
-  llvm::DIType* di_pointer = di_.createPointerType(nullptr, 64);
-  llvm::DIType* di_long =
-      di_.createBasicType("long", 64, llvm::dwarf::DW_ATE_signed);
-  llvm::DISubroutineType* di_type =
-      di_.createSubroutineType(di_.getOrCreateTypeArray(
-          {di_long, di_pointer, di_pointer, di_pointer, di_pointer}));
-  llvm::DISubprogram* subprogram =
-      di_.createFunction(unit_, "sonde_count", "sonde_count", file_, 1, di_type,
-                         1, llvm::DINode::FlagPrototyped,
-                         llvm::DISubprogram::SPFlagDefinition |
-                             llvm::DISubprogram::SPFlagLocalToUnit);
-  count_callback_->setSubprogram(subprogram);
-  const char* names[] = {"map", "key", "value", "count"};
-  for (unsigned i = 0; i < 4; ++i) {
-    di_.createParameterVariable(subprogram, names[i], i + 1, file_, 1,
-                                di_pointer, /*AlwaysPreserve=*/true);
-  }
+  count_callback_ = add_callback_function("sonde_count", 1);
   llvm::IRBuilder<> ir(
       llvm::BasicBlock::Create(context_, "entry", count_callback_));
-  ir.SetCurrentDebugLocation(llvm::DILocation::get(context_, 1, 1, subprogram));
+  ir.SetCurrentDebugLocation(
+      llvm::DILocation::get(context_, 1, 1, count_callback_->getSubprogram()));
   llvm::Value* count = count_callback_->getArg(3);
   ir.CreateStore(
       ir.CreateAdd(ir.CreateLoad(ir.getInt64Ty(), count), ir.getInt64(1)),
       count);
   ir.CreateRet(ir.getInt64(0));
   return count_callback_;
+}
+
+void ModuleBuilder::name_parameters(llvm::DISubprogram* subprogram,
+                                    llvm::ArrayRef<const char*> names,
+                                    llvm::ArrayRef<llvm::DIType*> types,
+                                    uint32_t line) {
+  // The kernel rejects BTF whose functions have unnamed parameters; BTF
+  // takes the names from these preserved parameter variables.
+  for (size_t i = 0; i < names.size(); ++i) {
+    di_.createParameterVariable(subprogram, names[i], i + 1, file_, line,
+                                types[i], /*AlwaysPreserve=*/true);
+  }
 }
 
 llvm::DebugLoc ModuleBuilder::location(llvm::Function* function,

@@ -39,6 +39,9 @@ public:
                                 uint32_t value_size);
 
   // Starts a probe function `int name(void *ctx)` in `section`.
+  // A static function `long name(map, key, value, ctx)` for
+  // bpf_for_each_map_elem.
+  llvm::Function* add_callback_function(const std::string& name, uint32_t line);
   llvm::Function* add_probe_function(const std::string& name,
                                      const std::string& section,
                                      uint32_t line);
@@ -64,6 +67,10 @@ public:
   void finalize();
 
 private:
+  void name_parameters(llvm::DISubprogram* subprogram,
+                       llvm::ArrayRef<const char*> names,
+                       llvm::ArrayRef<llvm::DIType*> types,
+                       uint32_t line);
   llvm::DIType* int_array_pointer(uint32_t count);
 
   llvm::LLVMContext& context_;

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "codegen/lowering.h"
 
+#include <linux/bpf.h>
+
 namespace sonde::codegen {
 
 ProbeLowering::ProbeLowering(ModuleBuilder& builder,
@@ -15,12 +17,61 @@ llvm::Value* ProbeLowering::helper(uint32_t id) {
 }
 
 types::AddressSpace ProbeLowering::default_address_space() const {
-  probes::ProbeKind kind = instance_.targets.front().kind;
-  return kind == probes::ProbeKind::Uprobe ||
-                 kind == probes::ProbeKind::Uretprobe ||
-                 kind == probes::ProbeKind::Usdt
+  return probes::user_space_probe(instance_.targets.front().kind)
              ? types::AddressSpace::User
              : types::AddressSpace::Kernel;
+}
+
+// Kernel probes fire for every process; with `-p` they are limited to the
+// traced one, as bpftrace does. User-space probes are attached to the
+// process itself, and timers and BEGIN/END are left alone.
+static bool pid_filtered(probes::ProbeKind kind) {
+  switch (kind) {
+  case probes::ProbeKind::Kprobe:
+  case probes::ProbeKind::Kretprobe:
+  case probes::ProbeKind::Tracepoint:
+  case probes::ProbeKind::Rawtracepoint:
+  case probes::ProbeKind::Fentry:
+  case probes::ProbeKind::Fexit:
+    return true;
+  case probes::ProbeKind::Begin:
+  case probes::ProbeKind::End:
+  case probes::ProbeKind::Interval:
+  case probes::ProbeKind::Profile:
+  case probes::ProbeKind::Software:
+  case probes::ProbeKind::Hardware:
+  case probes::ProbeKind::Uprobe:
+  case probes::ProbeKind::Uretprobe:
+  case probes::ProbeKind::Usdt:
+  case probes::ProbeKind::Watchpoint:
+  case probes::ProbeKind::Iter:
+    return false;
+  }
+  return false;
+}
+
+void ProbeLowering::emit_probe_guards() {
+  probes::ProbeKind kind = instance_.targets.front().kind;
+  llvm::Value* skip_if = nullptr;
+  if (kind == probes::ProbeKind::Iter) {
+    // The iterated object follows the meta pointer in every iterator's
+    // context; it is null on the call that ends the iteration.
+    llvm::Value* object = register_value(8);
+    skip_if = ir_.CreateICmpEQ(object, ir_.getInt64(0));
+  } else if (program_.target_pid > 0 && pid_filtered(kind)) {
+    llvm::Value* pid =
+        ir_.CreateLShr(helper(BPF_FUNC_get_current_pid_tgid), 32);
+    skip_if = ir_.CreateICmpNE(pid, ir_.getInt64(program_.target_pid));
+  }
+  if (skip_if == nullptr) {
+    return;
+  }
+  llvm::BasicBlock* run = block("guard.run");
+  llvm::BasicBlock* skip = block("guard.skip");
+  ir_.CreateCondBr(skip_if, skip, run);
+  ir_.SetInsertPoint(skip);
+  ir_.CreateRet(ir_.getInt32(0));
+  ir_.SetInsertPoint(run);
 }
 
 llvm::Value* ProbeLowering::truth(llvm::Value* value) {
@@ -54,10 +105,68 @@ llvm::Value* ProbeLowering::variable_slot(const std::string& name,
   if (found != variables_.end()) {
     return found->second;
   }
-  llvm::Value* slot =
-      stack_slot(type.in_memory() ? type.size() : 8, ("var." + name).c_str());
+  const uint32_t size = type.in_memory() ? (type.size() + 7) & ~7u : 8;
+  llvm::Value* slot = nullptr;
+  if (variables_base_ != nullptr) {
+    slot = ir_.CreateConstInBoundsGEP1_32(ir_.getInt8Ty(), variables_base_,
+                                          variables_used_);
+    variables_used_ += size;
+    SONDE_CHECK(variables_used_ <= variables_size_, "variables fit");
+  } else {
+    slot = stack_slot(size, ("var." + name).c_str());
+  }
   variables_[name] = slot;
   return slot;
+}
+
+namespace {
+
+bool contains_map_loop(ast::Node* node) {
+  if (node->kind() == ast::NodeKind::ForMap) {
+    return true;
+  }
+  std::vector<ast::Node*> children;
+  ast::collect_children(node, children);
+  for (ast::Node* child : children) {
+    if (contains_map_loop(child)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+} // namespace
+
+void ProbeLowering::place_variables_in_scratch_map() {
+  // A map loop's callback reaches the probe's variables through pointers.
+  // On the stack, the verifier tracks their exact values through every
+  // iteration and never converges; in a per-CPU map value it does not.
+  if (!contains_map_loop(const_cast<ast::Probe*>(instance_.probe))) {
+    return;
+  }
+  variables_size_ = 0;
+  for (const auto& [name, type] : program_.variables.at(instance_.probe)) {
+    variables_size_ += type.in_memory() ? (type.size() + 7) & ~7u : 8;
+  }
+  if (variables_size_ == 0) {
+    return;
+  }
+  llvm::GlobalVariable* scratch =
+      builder_.add_map(instance_.function_name + "_vars",
+                       BPF_MAP_TYPE_PERCPU_ARRAY, 1, 4, variables_size_);
+  llvm::Value* key = stack_slot(4, "vars.key");
+  ir_.CreateStore(ir_.getInt32(0), key);
+  llvm::Value* found =
+      builder_.call_helper(ir_, BPF_FUNC_map_lookup_elem, {scratch, key});
+  llvm::BasicBlock* ready = block("vars.ready");
+  llvm::BasicBlock* missing = block("vars.missing");
+  ir_.CreateCondBr(ir_.CreateICmpNE(found, ir_.getInt64(0)), ready, missing);
+  ir_.SetInsertPoint(missing);
+  ir_.CreateRet(ir_.getInt32(0));
+  ir_.SetInsertPoint(ready);
+  variables_base_ = ir_.CreateIntToPtr(found, ir_.getPtrTy());
+  // Variables read as zero until assigned, on every run of the probe.
+  zero(variables_base_, variables_size_);
 }
 
 uint32_t ProbeLowering::line_of(SourceRange range) const {

@@ -9,6 +9,7 @@
 #include "driver/options.h"
 #include "driver/type_dump.h"
 #include "parse/parse.h"
+#include "probes/kernel_features.h"
 #include "probes/tracefs.h"
 #include "runtime/features.h"
 #include "runtime/runtime.h"
@@ -18,6 +19,8 @@
 #include "llvm/Support/Process.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <cerrno>
+#include <csignal>
 #include <cstdlib>
 #include <iostream>
 #include <iterator>
@@ -93,10 +96,58 @@ void report_backend_errors(
   }
 }
 
+// With -c, the probes that attach to one process (uprobes, USDT,
+// watchpoints) attach to the command, whose pid is known only now.
+void limit_to_process(sema::CheckedProgram& checked, int pid) {
+  for (sema::ProbeInstance& instance : checked.instances) {
+    for (probes::AttachTarget& target : instance.targets) {
+      if (probes::user_space_probe(target.kind) ||
+          target.kind == probes::ProbeKind::Watchpoint) {
+        target.pid = pid;
+      }
+    }
+  }
+}
+
+// `--info`: what sonde found by probing the kernel, one feature a line
+// ("  kprobe: no (this kernel has no kprobe support ...)"), so tests and
+// users can see why a probe type is refused.
+void print_info(llvm::raw_ostream& out) {
+  out << kVersion << "\n\nKernel features:\n";
+  constexpr probes::KernelFeature kFeatures[] = {
+      probes::KernelFeature::Kprobes,    probes::KernelFeature::KprobeMulti,
+      probes::KernelFeature::Fentry,     probes::KernelFeature::RawTracepoints,
+      probes::KernelFeature::Iter,       probes::KernelFeature::Watchpoints,
+      probes::KernelFeature::UprobeMulti};
+  for (probes::KernelFeature feature : kFeatures) {
+    const probes::FeatureStatus& status = probes::kernel_feature(feature);
+    out << "  " << probes::feature_name(feature) << ": "
+        << (status.available ? "yes" : "no");
+    if (!status.available) {
+      out << " (" << status.reason << ")";
+    }
+    out << "\n";
+  }
+  out << "  bpf_v4_instructions: "
+      << (runtime::kernel_has_bpf_v4() ? "yes" : "no") << "\n";
+}
+
+// -p must name a live process: checked before anything is compiled.
+bool process_exists(int pid, llvm::raw_ostream& err) {
+  if (kill(pid, 0) == 0 || errno == EPERM) {
+    return true;
+  }
+  err << "sonde: error: no process with pid " << pid << "\n";
+  return false;
+}
+
 int compile_and_run(const Options& options) {
   llvm::raw_fd_ostream& out = llvm::outs();
   llvm::raw_fd_ostream& err = llvm::errs();
 
+  if (options.pid != 0 && !process_exists(options.pid, err)) {
+    return 1;
+  }
   std::optional<SourceBuffer> source = load_source(options, err);
   if (!source) {
     return 1;
@@ -114,13 +165,20 @@ int compile_and_run(const Options& options) {
   if (options.dump == Dump::Ast) {
     ast::print(program, *source, out);
   }
+  if (options.stop_after != Phase::Parse &&
+      !sema::expand_macros(*program, context, diag)) {
+    return 1;
+  }
   if (options.stop_after == Phase::Parse) {
     return 0;
   }
 
+  probes::ExpandContext traced;
+  traced.pid = options.pid;
+  traced.command = !options.command.empty();
   std::unique_ptr<sema::CheckedProgram> checked =
       sema::analyze(*program, probe_catalog(), diag, options.positional_params,
-                    options.unsafe);
+                    traced, &*source, options.unsafe);
   if (checked == nullptr) {
     return 1;
   }
@@ -143,6 +201,7 @@ int compile_and_run(const Options& options) {
     }
     child.emplace(std::move(*spawned));
     checked->child_pid = child->pid();
+    limit_to_process(*checked, child->pid());
   }
 
   codegen::Options codegen_options;
@@ -178,6 +237,7 @@ int compile_and_run(const Options& options) {
   run_options.warnings = options.warnings;
   run_options.color = color;
   run_options.child = child ? &*child : nullptr;
+  run_options.traced_pid = options.pid;
   run_options.format =
       options.json ? output::OutputFormat::Json : output::OutputFormat::Text;
   const char* notify = std::getenv("SONDE_NOTIFY_ATTACHED");
@@ -213,9 +273,19 @@ int main(int argc, char** argv) {
     llvm::outs() << kVersion << "\n";
     return 0;
   }
+  if (options->info) {
+    print_info(llvm::outs());
+    return 0;
+  }
   if (options->list) {
-    return list_probes(probe_catalog(), options->list_pattern, llvm::outs(),
-                       llvm::errs());
+    if (options->pid != 0 && !process_exists(options->pid, llvm::errs())) {
+      return 1;
+    }
+    ListOptions list;
+    list.pattern = options->list_pattern;
+    list.verbose = options->verbose;
+    list.pid = options->pid;
+    return list_probes(probe_catalog(), list, llvm::outs(), llvm::errs());
   }
   return compile_and_run(*options);
 }

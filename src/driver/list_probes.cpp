@@ -3,15 +3,19 @@
 
 #include "base/strings.h"
 
+#include <set>
+
 namespace sonde::driver {
 
 namespace {
 
 // The providers `-l` walks without a binary to look into, in bpftrace's
-// order.
+// order. Return probes (kretprobe, fexit) list as their entry probes.
 constexpr probes::ProbeKind kListed[] = {
-    probes::ProbeKind::Tracepoint, probes::ProbeKind::Software,
-    probes::ProbeKind::Hardware, probes::ProbeKind::Interval,
+    probes::ProbeKind::Kprobe,        probes::ProbeKind::Tracepoint,
+    probes::ProbeKind::Rawtracepoint, probes::ProbeKind::Software,
+    probes::ProbeKind::Hardware,      probes::ProbeKind::Fentry,
+    probes::ProbeKind::Iter,          probes::ProbeKind::Interval,
     probes::ProbeKind::Profile};
 
 bool needs_binary(probes::ProbeKind kind) {
@@ -19,13 +23,38 @@ bool needs_binary(probes::ProbeKind kind) {
          kind == probes::ProbeKind::Uretprobe;
 }
 
+void print_arguments(const probes::ProbeType& type,
+                     const probes::AttachTarget& target,
+                     llvm::raw_ostream& out) {
+  Result<std::vector<std::string>> lines = type.arg_declarations(target);
+  if (!lines) {
+    llvm::consumeError(lines.takeError());
+    return;
+  }
+  for (const std::string& line : *lines) {
+    out << "    " << line << "\n";
+  }
+}
+
+// The arguments of a listed name, found by expanding it again (only with
+// -lv, so plain listing never reads per-probe files).
+void print_arguments_of(const probes::ProbeType& type,
+                        const std::string& name,
+                        llvm::raw_ostream& out) {
+  probes::ExpandResult result = type.expand(split(name, ':'));
+  if (auto* targets = std::get_if<std::vector<probes::AttachTarget>>(&result);
+      targets != nullptr && !targets->empty()) {
+    print_arguments(type, targets->front(), out);
+  }
+}
+
 } // namespace
 
 int list_probes(const probes::ProbeCatalog& catalog,
-                const std::string& pattern,
+                const ListOptions& options,
                 llvm::raw_ostream& out,
                 llvm::raw_ostream& err) {
-  std::string glob = pattern.empty() ? "*" : pattern;
+  std::string glob = options.pattern.empty() ? "*" : options.pattern;
   std::vector<std::string> parts = split(glob, ':');
   // `t:...` lists as `tracepoint:...`: the names printed are canonical.
   const probes::ProbeType* named =
@@ -39,14 +68,24 @@ int list_probes(const probes::ProbeCatalog& catalog,
   }
 
   if (named != nullptr && needs_binary(named->kind())) {
-    probes::ExpandResult result = named->expand(parts);
+    probes::ExpandContext context;
+    context.pid = options.pid;
+    probes::ExpandResult result = named->expand(parts, context);
     if (auto* error = std::get_if<probes::ExpandError>(&result)) {
       err << "sonde: error: " << error->detail << "\n";
       return 1;
     }
+    // A USDT probe inlined at several sites is listed once.
+    std::set<std::string> printed;
     for (const probes::AttachTarget& target :
          std::get<std::vector<probes::AttachTarget>>(result)) {
+      if (!printed.insert(target.full_name).second) {
+        continue;
+      }
       out << target.full_name << "\n";
+      if (options.verbose) {
+        print_arguments(*named, target, out);
+      }
     }
     return 0;
   }
@@ -54,14 +93,24 @@ int list_probes(const probes::ProbeCatalog& catalog,
     if (named != nullptr && named->kind() != kind) {
       continue;
     }
-    Result<std::vector<std::string>> names = catalog.get(kind).list();
+    const probes::ProbeType& type = catalog.get(kind);
+    Result<std::vector<std::string>> names = type.list();
     if (!names) {
+      // A provider this kernel lacks (no kallsyms, no BTF) lists nothing,
+      // unless it is the one asked for.
+      if (named == nullptr) {
+        llvm::consumeError(names.takeError());
+        continue;
+      }
       err << "sonde: error: " << error_text(names.takeError()) << "\n";
       return 1;
     }
     for (const std::string& name : *names) {
       if (glob_match(glob, name)) {
         out << name << "\n";
+        if (options.verbose) {
+          print_arguments_of(type, name, out);
+        }
       }
     }
   }

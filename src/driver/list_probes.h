@@ -9,12 +9,24 @@
 
 namespace sonde::driver {
 
+// What `-l` was asked for.
+struct ListOptions {
+  // The glob; empty lists everything.
+  std::string pattern;
+  // `-lv`: each probe is followed by its arguments, one per line, indented
+  // by four spaces (tracepoint fields, USDT argN with their size).
+  bool verbose = false;
+  // `-p PID`: `usdt:*` and `uprobe:FN` look into that process.
+  int pid = 0;
+};
+
 // `sonde -l [PATTERN]`: prints every probe whose full name matches the glob
 // PATTERN, one per line, as bpftrace does. A pattern without ':' matches
 // names of any provider (`*sleep*`); `usdt:BIN:*` and `uprobe:BIN:*` list
-// the probes and functions of one binary. Returns the exit status.
+// the probes and functions of one binary, and with a pid `usdt:*` those of
+// every object the process maps. Returns the exit status.
 int list_probes(const probes::ProbeCatalog& catalog,
-                const std::string& pattern,
+                const ListOptions& options,
                 llvm::raw_ostream& out,
                 llvm::raw_ostream& err);
 

@@ -2,6 +2,7 @@
 #include "driver/options.h"
 
 #include <cctype>
+#include <cstdlib>
 #include <cstring>
 
 namespace sonde::driver {
@@ -15,14 +16,20 @@ OPTIONS:
     -e PROGRAM             the program text
     -c, --cmd CMD          run CMD once the probes are attached and stop
                            when it exits; its pid is `cpid`
+    -p, --pid PID          trace process PID: uprobes and usdt probes attach
+                           to it, kernel probes only fire for it; sonde
+                           ends when it exits
     -l, --list [PATTERN]   list probes matching the glob PATTERN
-                           (usdt:BIN:* and uprobe:BIN:* look into BIN)
+                           (usdt:BIN:* and uprobe:BIN:* look into BIN;
+                           with -p, usdt:* lists the process's probes)
+    -lv                    list with the probes' arguments
     -f, --format=FORMAT    output format: text (default) or json
     -o, --output=FILE      write program output to FILE (errors stay on
                            stderr)
     -q, --quiet            do not print "Attached N probes"
     -v, --verbose          show libbpf messages and verifier logs
-    --dry-run              compile, load and attach, then stop
+    --dry-run              compile, load and verify every program, then
+                           stop without attaching or running anything
     --no-warnings          do not print warnings
     --unsafe               allow actions that can harm the system: system(),
                            signal(), override()
@@ -32,6 +39,7 @@ OPTIONS:
     --emit-elf FILE        write the compiled BPF object to FILE and stop
     -h, --help             show this help
     -V, --version          show the version
+    --info                 show which probe types this kernel supports
 
 ENVIRONMENT:
     SONDE_NOTIFY_ATTACHED=1  print __SONDE_ATTACHED__ on stdout once every
@@ -125,6 +133,16 @@ parse_options(int argc, char** argv, std::string& error) {
       options.emit_elf = value;
     } else if (take_value(arg, "--cmd", "-c", i, argc, argv, value, error)) {
       options.command = value;
+    } else if (take_value(arg, "--pid", "-p", i, argc, argv, value, error)) {
+      char* end = nullptr;
+      long pid = std::strtol(value.c_str(), &end, 10);
+      if (value.empty() || *end != '\0' || pid <= 0 || pid > 0x7fffffff) {
+        if (error.empty()) {
+          error = "'" + value + "' is not a process id";
+        }
+      } else {
+        options.pid = static_cast<int>(pid);
+      }
     } else if (take_value(arg, "--output", "-o", i, argc, argv, value, error)) {
       options.output_file = value;
     } else if (take_value(arg, "--format", "-f", i, argc, argv, value, error)) {
@@ -145,8 +163,10 @@ parse_options(int argc, char** argv, std::string& error) {
       options.warnings = false;
     } else if (!std::strcmp(arg, "--no-color")) {
       options.color = false;
-    } else if (!std::strcmp(arg, "-l") || !std::strcmp(arg, "--list")) {
+    } else if (!std::strcmp(arg, "-l") || !std::strcmp(arg, "--list") ||
+               !std::strcmp(arg, "-lv") || !std::strcmp(arg, "-vl")) {
       options.list = true;
+      options.verbose = options.verbose || std::strlen(arg) == 3;
       // The pattern is optional: the next argument, unless it is an option.
       if (i + 1 < argc && argv[i + 1][0] != '-') {
         options.list_pattern = argv[++i];
@@ -156,6 +176,8 @@ parse_options(int argc, char** argv, std::string& error) {
       options.help = true;
     } else if (!std::strcmp(arg, "-V") || !std::strcmp(arg, "--version")) {
       options.version = true;
+    } else if (!std::strcmp(arg, "--info")) {
+      options.info = true;
     } else {
       error = std::string("unknown option '") + arg + "'";
     }
@@ -163,7 +185,11 @@ parse_options(int argc, char** argv, std::string& error) {
       return std::nullopt;
     }
   }
-  if (!options.help && !options.version && !have_program) {
+  if (options.pid != 0 && !options.command.empty()) {
+    error = "-p and -c cannot be used together";
+    return std::nullopt;
+  }
+  if (!options.help && !options.version && !options.info && !have_program) {
     error = "no program given: pass a script file or -e 'PROGRAM'";
     return std::nullopt;
   }

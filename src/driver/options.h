@@ -20,6 +20,7 @@ struct Options {
   std::string emit_elf;    // --emit-elf FILE: write the BPF object there.
   std::string output_file; // -o FILE: program output goes there.
   std::string command;     // -c CMD: the command to trace.
+  int pid = 0;             // -p PID: the process to trace.
   bool json = false;       // -f json.
   bool quiet = false;
   bool verbose = false;
@@ -33,6 +34,8 @@ struct Options {
   bool list = false;
   std::string list_pattern;
   bool version = false;
+  // --info: print the kernel features sonde probes for.
+  bool info = false;
 };
 
 // Parses argv; on a usage error returns nullopt after setting `error`.

@@ -16,7 +16,8 @@ public:
 
   ProbeKind kind() const override { return kind_; }
 
-  ExpandResult expand(const std::vector<std::string>& parts) const override {
+  ExpandResult expand(const std::vector<std::string>& parts,
+                      const ExpandContext&) const override {
     // `BEGIN:*` is what a listing pattern expands to; bpftrace accepts it.
     if (parts.size() > 2 || (parts.size() == 2 && parts[1] != "*")) {
       return ExpandError{ExpandError::Reason::Invalid,

@@ -21,6 +21,64 @@ const char* kind_spelling(ProbeKind kind) {
   return "?";
 }
 
+ArgumentSource argument_source(ProbeKind kind) {
+  switch (kind) {
+  case ProbeKind::Kprobe:
+  case ProbeKind::Kretprobe:
+  case ProbeKind::Uprobe:
+  case ProbeKind::Uretprobe:
+    return ArgumentSource::Registers;
+  case ProbeKind::Usdt:
+    return ArgumentSource::Usdt;
+  case ProbeKind::Rawtracepoint:
+    return ArgumentSource::RawTracepoint;
+  case ProbeKind::Begin:
+  case ProbeKind::End:
+  case ProbeKind::Tracepoint:
+  case ProbeKind::Interval:
+  case ProbeKind::Profile:
+  case ProbeKind::Software:
+  case ProbeKind::Hardware:
+  case ProbeKind::Fentry:
+  case ProbeKind::Fexit:
+  case ProbeKind::Watchpoint:
+  case ProbeKind::Iter:
+    return ArgumentSource::None;
+  }
+  return ArgumentSource::None;
+}
+
+RetvalSource retval_source(ProbeKind kind) {
+  switch (kind) {
+  case ProbeKind::Kretprobe:
+  case ProbeKind::Uretprobe:
+    return RetvalSource::Register;
+  case ProbeKind::Fexit:
+    return RetvalSource::FunctionReturn;
+  case ProbeKind::Begin:
+  case ProbeKind::End:
+  case ProbeKind::Tracepoint:
+  case ProbeKind::Interval:
+  case ProbeKind::Profile:
+  case ProbeKind::Software:
+  case ProbeKind::Hardware:
+  case ProbeKind::Uprobe:
+  case ProbeKind::Usdt:
+  case ProbeKind::Kprobe:
+  case ProbeKind::Rawtracepoint:
+  case ProbeKind::Fentry:
+  case ProbeKind::Watchpoint:
+  case ProbeKind::Iter:
+    return RetvalSource::None;
+  }
+  return RetvalSource::None;
+}
+
+bool user_space_probe(ProbeKind kind) {
+  return kind == ProbeKind::Uprobe || kind == ProbeKind::Uretprobe ||
+         kind == ProbeKind::Usdt;
+}
+
 Attachment::Attachment(Attachment&& other) noexcept : link_(other.link_) {
   other.link_ = nullptr;
 }
@@ -45,6 +103,8 @@ Attachment::~Attachment() {
 Result<types::Type> ProbeType::args_type(const AttachTarget&) const {
   return types::Type::none();
 }
+
+KernelSupport ProbeType::kernel_support() const { return {}; }
 
 Result<std::vector<std::string>> ProbeType::list() const {
   return std::vector<std::string>{};
@@ -79,7 +139,7 @@ ProbeCatalog::create(std::shared_ptr<const Tracefs> tracefs) {
   // HEAD spells BEGIN/END in lower case; both are accepted.
   catalog->add(make_begin_end_probe(ProbeKind::Begin), {"BEGIN", "begin"});
   catalog->add(make_begin_end_probe(ProbeKind::End), {"END", "end"});
-  catalog->add(make_tracepoint_probe(std::move(tracefs)), {"tracepoint", "t"});
+  catalog->add(make_tracepoint_probe(tracefs), {"tracepoint", "t"});
   catalog->add(make_interval_probe(), {"interval", "i"});
   catalog->add(make_profile_probe(), {"profile", "p"});
   catalog->add(make_software_probe(), {"software", "s"});
@@ -87,6 +147,14 @@ ProbeCatalog::create(std::shared_ptr<const Tracefs> tracefs) {
   catalog->add(make_uprobe_probe(false), {"uprobe", "u"});
   catalog->add(make_uprobe_probe(true), {"uretprobe", "ur"});
   catalog->add(make_usdt_probe(), {"usdt", "U"});
+  catalog->add(make_kprobe_probe(false), {"kprobe", "k"});
+  catalog->add(make_kprobe_probe(true), {"kretprobe", "kr"});
+  catalog->add(make_rawtracepoint_probe(tracefs), {"rawtracepoint", "rt"});
+  catalog->add(make_fentry_probe(false), {"fentry", "f", "kfunc"});
+  catalog->add(make_fentry_probe(true), {"fexit", "fr", "kretfunc"});
+  catalog->add(make_watchpoint_probe(),
+               {"watchpoint", "w", "asyncwatchpoint", "aw"});
+  catalog->add(make_iter_probe(), {"iter", "it"});
   return catalog;
 }
 

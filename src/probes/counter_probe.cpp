@@ -26,7 +26,8 @@ const CounterEvent* CounterProbe::find(const std::string& name) const {
   return nullptr;
 }
 
-ExpandResult CounterProbe::expand(const std::vector<std::string>& parts) const {
+ExpandResult CounterProbe::expand(const std::vector<std::string>& parts,
+                                  const ExpandContext& context) const {
   if (parts.size() < 2 || parts.size() > 3) {
     return invalid_attach_point("expected " + provider_ + ":EVENT[:COUNT]");
   }
@@ -54,8 +55,11 @@ ExpandResult CounterProbe::expand(const std::vector<std::string>& parts) const {
   }
   std::string full =
       provider_ + ":" + std::string(event->name) + ":" + std::to_string(count);
-  return std::vector<AttachTarget>{
-      AttachTarget{kind_, std::move(full), {std::string(event->name)}, count}};
+  AttachTarget target{
+      kind_, std::move(full), {std::string(event->name)}, count};
+  // With -p, only that process's events count.
+  target.pid = context.pid > 0 ? context.pid : -1;
+  return std::vector<AttachTarget>{std::move(target)};
 }
 
 Result<std::vector<std::string>> CounterProbe::list() const {
@@ -77,8 +81,10 @@ CounterProbe::attach(bpf_program* program, const AttachTarget& target) const {
   attr.config = event->config;
   // period_ns holds the event count per sample for counter probes.
   attr.sample_period = target.period_ns;
+  attr.inherit = target.pid > 0 ? 1 : 0;
   Result<std::vector<Attachment>> attached =
-      attach_perf_event_on_each_cpu(program, attr);
+      target.pid > 0 ? attach_perf_event_to_process(program, attr, target.pid)
+                     : attach_perf_event_on_each_cpu(program, attr);
   if (!attached && perf_type_ == PERF_TYPE_HARDWARE) {
     std::string why = error_text(attached.takeError());
     return make_error(why + " (hardware events need a CPU performance "

@@ -21,7 +21,8 @@ public:
                size_t event_count);
 
   ProbeKind kind() const override { return kind_; }
-  ExpandResult expand(const std::vector<std::string>& parts) const override;
+  ExpandResult expand(const std::vector<std::string>& parts,
+                      const ExpandContext&) const override;
   Result<std::vector<std::string>> list() const override;
   ProgramType program_type() const override { return ProgramType::PerfEvent; }
   std::string section_name(const AttachTarget&) const override {

@@ -21,7 +21,8 @@ class IntervalProbe : public ProbeType {
 public:
   ProbeKind kind() const override { return ProbeKind::Interval; }
 
-  ExpandResult expand(const std::vector<std::string>& parts) const override {
+  ExpandResult expand(const std::vector<std::string>& parts,
+                      const ExpandContext&) const override {
     std::vector<std::string> rest(parts.begin() + (parts.empty() ? 0 : 1),
                                   parts.end());
     std::variant<TimerPeriod, ExpandError> period =

@@ -11,10 +11,19 @@
 // providers (interval, profile, software, hardware).
 namespace sonde::probes {
 
-// Opens the perf event `attr` for every process on `cpu` and attaches
-// `program` to it. The returned attachment owns the event.
-Result<Attachment>
-attach_perf_event(bpf_program* program, perf_event_attr attr, uint32_t cpu);
+// Opens the perf event `attr` on `cpu` for every process (`pid` -1), or for
+// one thread `pid` on any CPU (`cpu` -1), and attaches `program` to it. The
+// returned attachment owns the event.
+Result<Attachment> attach_perf_event(bpf_program* program,
+                                     perf_event_attr attr,
+                                     int cpu,
+                                     int pid = -1);
+
+// The same for every thread of process `pid` (from /proc/PID/task), on
+// any CPU; threads it starts later are covered through `attr.inherit` if
+// the caller sets it.
+Result<std::vector<Attachment>> attach_perf_event_to_process(
+    bpf_program* program, const perf_event_attr& attr, int pid);
 
 // The same on every online CPU.
 Result<std::vector<Attachment>>

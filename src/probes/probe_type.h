@@ -35,10 +35,69 @@ const char* kind_spelling(ProbeKind kind);
 
 // The BPF program type a probe's function is built for.
 enum class ProgramType : uint8_t {
-  RawTracepoint, // BEGIN/END, run with BPF_PROG_TEST_RUN.
+  // BEGIN/END (run with BPF_PROG_TEST_RUN) and rawtracepoint probes: the
+  // context is the tracepoint's arguments, one u64 each.
+  RawTracepoint,
   Tracepoint,
   PerfEvent,
   Kprobe, // kprobes and uprobes: the context is the traced task's pt_regs.
+  // fentry/fexit and iter: BPF_PROG_TYPE_TRACING, one program per target
+  // (each is bound to a kernel BTF id when loaded).
+  Tracing,
+};
+
+// What `arg0`..`argN` read in a probe of a kind.
+enum class ArgumentSource : uint8_t {
+  None,
+  // pt_regs argument registers (kprobes, uprobes).
+  Registers,
+  // The probe site's note (USDT).
+  Usdt,
+  // The u64 array a raw tracepoint passes (rawtracepoint).
+  RawTracepoint,
+};
+ArgumentSource argument_source(ProbeKind kind);
+
+// Where `retval` comes from in a probe of a kind.
+enum class RetvalSource : uint8_t {
+  None,
+  // The return register of pt_regs (kretprobe, uretprobe).
+  Register,
+  // bpf_get_func_ret() (fexit).
+  FunctionReturn,
+};
+RetvalSource retval_source(ProbeKind kind);
+
+// Whether a kind's pointers (arg0, a USDT argument) point into the traced
+// process rather than the kernel.
+bool user_space_probe(ProbeKind kind);
+
+// What the running kernel offers a probe type, found by probing it (see
+// kernel_features.h). `reason` names the missing facility, as a full
+// sentence fragment after "sonde: error: " ("kprobes are not available:
+// ...").
+struct KernelSupport {
+  enum class Level : uint8_t {
+    // Programs load and attach.
+    Full,
+    // Programs load and pass the verifier, but cannot be attached
+    // (kprobes without CONFIG_KPROBES): `--dry-run` still works.
+    LoadOnly,
+    // The kernel refuses the programs themselves.
+    None,
+  };
+  Level level = Level::Full;
+  std::string reason;
+};
+
+// What an expansion may depend on besides the attach point's text.
+struct ExpandContext {
+  // `-p PID`: user-space probes resolve binaries and libraries through the
+  // process's maps and attach to it only. 0 without one.
+  int pid = 0;
+  // `-c CMD`: a process will be traced, but it does not run yet, so its
+  // maps cannot be read (its pid is set on the targets after expansion).
+  bool command = false;
 };
 
 // Where one USDT argument is at its probe site (x86_64): a constant, a
@@ -72,12 +131,16 @@ struct AttachTarget {
   uint64_t period_ns = 0;
   // Profilers given `hz:N` sample at this frequency instead of a period.
   uint64_t frequency_hz = 0;
-  // Uprobes: the probed instruction's offset in the file target[0].
+  // Uprobes: the probed instruction's offset in the file target[0];
+  // kprobes: the offset into the function (`kprobe:fn+off`).
   uint64_t file_offset = 0;
   // USDT: the semaphore's file offset (0 when the probe has none), which
   // the kernel increments while the probe is attached, and the arguments.
   uint64_t semaphore_offset = 0;
   std::vector<UsdtArgument> usdt_arguments = {};
+  // The process a per-process probe (uprobe, usdt, watchpoint) is limited
+  // to (`-p`, `-c`); -1 for every process.
+  int pid = -1;
 };
 
 // Why an attach point could not be expanded. `detail` depends on the
@@ -133,7 +196,12 @@ public:
   virtual ProbeKind kind() const = 0;
   // Expands an attach point; `parts` are its ':'-separated pieces with the
   // provider (parts[0]) included.
-  virtual ExpandResult expand(const std::vector<std::string>& parts) const = 0;
+  virtual ExpandResult expand(const std::vector<std::string>& parts,
+                              const ExpandContext& context) const = 0;
+  // The same without a traced process.
+  ExpandResult expand(const std::vector<std::string>& parts) const {
+    return expand(parts, ExpandContext{});
+  }
   // The `args` record a probe of this target sees, or none.
   virtual Result<types::Type> args_type(const AttachTarget& target) const;
   // Every attach point this provider can list for `-l`, as full names
@@ -145,6 +213,13 @@ public:
   virtual Result<std::vector<std::string>>
   arg_declarations(const AttachTarget& target) const;
   virtual ProgramType program_type() const = 0;
+  // Whether every target needs a BPF program of its own even when the
+  // body reads nothing target-specific (fentry: each program is bound to
+  // one kernel function when loaded). False by default.
+  virtual bool program_per_target() const { return false; }
+  // Whether the running kernel can load and attach this probe type, probed
+  // once and cached. Full by default.
+  virtual KernelSupport kernel_support() const;
   // The ELF section codegen puts the probe's function in.
   virtual std::string section_name(const AttachTarget& target) const = 0;
   // Attaches a loaded program. BEGIN/END are never attached and return no

@@ -13,7 +13,8 @@ class ProfileProbe : public ProbeType {
 public:
   ProbeKind kind() const override { return ProbeKind::Profile; }
 
-  ExpandResult expand(const std::vector<std::string>& parts) const override {
+  ExpandResult expand(const std::vector<std::string>& parts,
+                      const ExpandContext& context) const override {
     std::vector<std::string> rest(parts.begin() + (parts.empty() ? 0 : 1),
                                   parts.end());
     std::variant<TimerPeriod, ExpandError> period =
@@ -28,6 +29,8 @@ public:
     AttachTarget target{ProbeKind::Profile, std::move(full), rest,
                         std::get<TimerPeriod>(period).period_ns};
     target.frequency_hz = std::get<TimerPeriod>(period).frequency_hz;
+    // With -p, only that process is sampled.
+    target.pid = context.pid > 0 ? context.pid : -1;
     return std::vector<AttachTarget>{std::move(target)};
   }
 
@@ -53,6 +56,10 @@ public:
       attr.sample_freq = target.frequency_hz;
     } else {
       attr.sample_period = target.period_ns;
+    }
+    if (target.pid > 0) {
+      attr.inherit = 1;
+      return attach_perf_event_to_process(program, attr, target.pid);
     }
     return attach_perf_event_on_each_cpu(program, attr);
   }

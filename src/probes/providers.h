@@ -45,6 +45,30 @@ std::unique_ptr<ProbeType> make_uprobe_probe(bool return_probe);
 // semaphore.
 std::unique_ptr<ProbeType> make_usdt_probe();
 
+// `kprobe:FN`, `kprobe:FN+OFF`, `kprobe:MODULE:FN` (globs in FN and
+// MODULE, over the text symbols of /proc/kallsyms) and `kretprobe:...`
+// without an offset.
+std::unique_ptr<ProbeType> make_kprobe_probe(bool return_probe);
+
+// `rawtracepoint:EVENT` and `rawtracepoint:MODULE:EVENT` (globs in
+// EVENT; MODULE is accepted and not checked yet): BPF_PROG_TYPE_RAW_TRACEPOINT
+// with `arg0..argN`. Names come from `tracefs` (null: the system's, located on
+// first use).
+std::unique_ptr<ProbeType>
+make_rawtracepoint_probe(std::shared_ptr<const Tracefs> tracefs);
+
+// `fentry:FN`, `fentry:MODULE:FN` and `fexit:...` (aliases kfunc and
+// kretfunc): BPF trampolines, one program per function.
+std::unique_ptr<ProbeType> make_fentry_probe(bool exit_probe);
+
+// `watchpoint:ADDR:LEN:MODE` (and the older `asyncwatchpoint`): a hardware
+// breakpoint on an address of the `-p`/`-c` process.
+std::unique_ptr<ProbeType> make_watchpoint_probe();
+
+// `iter:task`, `iter:task_file`, `iter:task_vma`, ...: a BPF iterator the
+// runtime runs once; it cannot be mixed with other probes.
+std::unique_ptr<ProbeType> make_iter_probe();
+
 // The text for a failed attach: strerror, plus what usually fixes it for
 // permission errors. Used by every provider's attach().
 std::string attach_error_text(int error);

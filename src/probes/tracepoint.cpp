@@ -22,7 +22,8 @@ public:
 
   ProbeKind kind() const override { return ProbeKind::Tracepoint; }
 
-  ExpandResult expand(const std::vector<std::string>& parts) const override {
+  ExpandResult expand(const std::vector<std::string>& parts,
+                      const ExpandContext&) const override {
     std::vector<std::string> names(parts.begin() + (parts.empty() ? 0 : 1),
                                    parts.end());
     // `tracepoint:*foo*` means any category, as in bpftrace: the user is

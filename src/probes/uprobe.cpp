@@ -39,9 +39,15 @@ public:
     return return_probe_ ? ProbeKind::Uretprobe : ProbeKind::Uprobe;
   }
 
-  ExpandResult expand(const std::vector<std::string>& parts) const override {
+  ExpandResult expand(const std::vector<std::string>& parts,
+                      const ExpandContext& context) const override {
     // uprobe:BIN:FN, or uprobe:BIN:cpp:FN with the language named.
     std::vector<std::string> rest(parts.begin() + 1, parts.end());
+    // With -p, `uprobe:FN` probes the process's executable.
+    if (rest.size() == 1 && context.pid > 0) {
+      rest.insert(rest.begin(),
+                  "/proc/" + std::to_string(context.pid) + "/exe");
+    }
     bool demangled = false;
     if (rest.size() == 3 && rest[1] == "cpp") {
       demangled = true;
@@ -51,7 +57,7 @@ public:
       return invalid_attach_point("expected " + provider() +
                                   ":BINARY:FUNCTION");
     }
-    Result<std::string> path = symbols::resolve_binary(rest[0]);
+    Result<std::string> path = symbols::resolve_binary(rest[0], context.pid);
     if (!path) {
       return ExpandError{ExpandError::Reason::NotFound,
                          error_text(path.takeError()), std::nullopt};
@@ -62,27 +68,13 @@ public:
                          error_text(elf.takeError()), std::nullopt};
     }
     const std::string& function = rest[1];
-    if (function.rfind("0x", 0) == 0) {
-      return expand_address(*path, **elf, function);
+    ExpandResult result = expand_function(*path, **elf, function, demangled);
+    if (auto* targets = std::get_if<std::vector<AttachTarget>>(&result)) {
+      for (AttachTarget& target : *targets) {
+        target.pid = context.pid > 0 ? context.pid : -1;
+      }
     }
-    if (function.find_first_of("*?") != std::string::npos) {
-      return expand_pattern(*path, **elf, function, demangled);
-    }
-    auto [name, offset] = split_offset(function);
-    if (offset && return_probe_) {
-      return invalid_attach_point("uretprobe takes no offset: it fires when "
-                                  "the function returns");
-    }
-    const ElfSymbol* symbol = (*elf)->find_function(
-        name, demangled || name.find("::") != std::string::npos
-                  ? symbols::NameForm::Demangled
-                  : symbols::NameForm::Raw);
-    if (symbol == nullptr) {
-      return ExpandError{ExpandError::Reason::NotFound,
-                         "no function '" + name + "' in " + *path,
-                         closest_match(name, (*elf)->function_names())};
-    }
-    return make_target(*path, **elf, *symbol, name, offset.value_or(0));
+    return result;
   }
 
   ProgramType program_type() const override { return ProgramType::Kprobe; }
@@ -94,11 +86,38 @@ public:
   Result<std::vector<Attachment>>
   attach(bpf_program* program, const AttachTarget& target) const override {
     return single_attachment(bpf_program__attach_uprobe(
-        program, return_probe_, /*pid=*/-1, target.target.at(0).c_str(),
+        program, return_probe_, target.pid, target.target.at(0).c_str(),
         target.file_offset));
   }
 
 private:
+  ExpandResult expand_function(const std::string& path,
+                               const ElfFile& elf,
+                               const std::string& function,
+                               bool demangled) const {
+    if (function.rfind("0x", 0) == 0) {
+      return expand_address(path, elf, function);
+    }
+    if (function.find_first_of("*?") != std::string::npos) {
+      return expand_pattern(path, elf, function, demangled);
+    }
+    auto [name, offset] = split_offset(function);
+    if (offset && return_probe_) {
+      return invalid_attach_point("uretprobe takes no offset: it fires when "
+                                  "the function returns");
+    }
+    const ElfSymbol* symbol = elf.find_function(
+        name, demangled || name.find("::") != std::string::npos
+                  ? symbols::NameForm::Demangled
+                  : symbols::NameForm::Raw);
+    if (symbol == nullptr) {
+      return ExpandError{ExpandError::Reason::NotFound,
+                         "no function '" + name + "' in " + path,
+                         closest_match(name, elf.function_names())};
+    }
+    return make_target(path, elf, *symbol, name, offset.value_or(0));
+  }
+
   std::string provider() const {
     return return_probe_ ? "uretprobe" : "uprobe";
   }

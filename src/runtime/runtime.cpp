@@ -20,6 +20,7 @@
 #include <ctime>
 #include <sys/epoll.h>
 #include <sys/signalfd.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 namespace sonde::runtime {
@@ -66,8 +67,15 @@ public:
   }
 
   int run() {
+    if (!check_kernel_support(probes::KernelSupport::Level::None)) {
+      return 1;
+    }
     if (!load()) {
       return 1;
+    }
+    if (options_.dry_run) {
+      // Loaded and verified: that is all a dry run checks.
+      return 0;
     }
     if (!open_events()) {
       return 1;
@@ -79,7 +87,8 @@ public:
     drain();
     holding_ = false;
     if (!exit_requested_) {
-      if (!attach_all()) {
+      if (!check_kernel_support(probes::KernelSupport::Level::LoadOnly) ||
+          !attach_all()) {
         replay_held_events();
         return 1;
       }
@@ -88,10 +97,13 @@ public:
       if (options_.child != nullptr) {
         options_.child->release();
       }
-      // A script with only BEGIN and END probes has nothing to wait for,
-      // unless it traces a command.
-      if (!options_.dry_run &&
-          (has_attached_probes() || options_.child != nullptr)) {
+      if (!iterators_.empty()) {
+        // An iterator is the whole trace: it runs once, then END.
+        run_iterators();
+      } else if (has_attached_probes() || options_.child != nullptr ||
+                 options_.traced_pid != 0) {
+        // A script with only BEGIN and END probes has nothing to wait
+        // for, unless it traces a process.
         loop();
       }
       attachments_.clear();
@@ -227,6 +239,55 @@ private:
     }
   }
 
+  // Refuses, before anything is loaded (`level` None) or attached
+  // (LoadOnly), a probe type the kernel cannot run at that level, naming
+  // the missing facility.
+  bool check_kernel_support(probes::KernelSupport::Level level) {
+    const probes::ProbeCatalog& catalog = probes::ProbeCatalog::system();
+    for (const codegen::ProgramMeta& meta : metadata_.programs) {
+      for (const probes::AttachTarget& target : meta.targets) {
+        probes::KernelSupport support =
+            catalog.get(target.kind).kernel_support();
+        if (support.level == level) {
+          err_ << "sonde: error: " << support.reason << "\n";
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  // Reads each iterator to its end, which runs its program once per
+  // object; the events it writes are printed as they come.
+  void run_iterators() {
+    for (bpf_link* link : iterators_) {
+      FileDescriptor iterator(bpf_iter_create(bpf_link__fd(link)));
+      if (iterator.get() < 0) {
+        err_ << "sonde: error: cannot start the iterator: "
+             << std::strerror(errno) << "\n";
+        exit_code_ = 1;
+        return;
+      }
+      char buffer[4096];
+      while (!exit_requested_) {
+        ssize_t got = ::read(iterator.get(), buffer, sizeof(buffer));
+        if (got < 0 && errno == EINTR) {
+          continue;
+        }
+        if (got < 0) {
+          err_ << "sonde: error: reading the iterator failed: "
+               << std::strerror(errno) << "\n";
+          exit_code_ = 1;
+          break;
+        }
+        drain();
+        if (got == 0) {
+          break;
+        }
+      }
+    }
+  }
+
   bool attach_all() {
     const probes::ProbeCatalog& catalog = probes::ProbeCatalog::system();
     for (const codegen::ProgramMeta& meta : metadata_.programs) {
@@ -243,6 +304,9 @@ private:
           return false;
         }
         for (probes::Attachment& attachment : *attached) {
+          if (target.kind == probes::ProbeKind::Iter) {
+            iterators_.push_back(attachment.link());
+          }
           attachments_.push_back(std::move(attachment));
         }
       }
@@ -292,14 +356,25 @@ private:
     signal_event.events = EPOLLIN;
     signal_event.data.fd = signal_fd.get();
     epoll_ctl(epoll_fd.get(), EPOLL_CTL_ADD, signal_fd.get(), &signal_event);
+    // -p: the trace ends when the process does (its pidfd turns readable).
+    FileDescriptor traced(
+        options_.traced_pid != 0
+            ? static_cast<int>(syscall(SYS_pidfd_open, options_.traced_pid, 0))
+            : -1);
+    if (traced.get() >= 0) {
+      epoll_event traced_event{};
+      traced_event.events = EPOLLIN;
+      traced_event.data.fd = traced.get();
+      epoll_ctl(epoll_fd.get(), EPOLL_CTL_ADD, traced.get(), &traced_event);
+    }
     epoll_event ring_event{};
     ring_event.events = EPOLLIN;
     ring_event.data.fd = ring_buffer__epoll_fd(ring_);
     epoll_ctl(epoll_fd.get(), EPOLL_CTL_ADD, ring_event.data.fd, &ring_event);
 
     while (!exit_requested_ && !interrupted_) {
-      epoll_event ready[2];
-      int count = epoll_wait(epoll_fd.get(), ready, 2, -1);
+      epoll_event ready[3];
+      int count = epoll_wait(epoll_fd.get(), ready, 3, -1);
       if (count < 0 && errno == EINTR) {
         continue;
       }
@@ -309,7 +384,9 @@ private:
         return;
       }
       for (int i = 0; i < count; ++i) {
-        if (ready[i].data.fd == signal_fd.get()) {
+        if (ready[i].data.fd == traced.get()) {
+          interrupted_ = true;
+        } else if (ready[i].data.fd == signal_fd.get()) {
           signalfd_siginfo info;
           (void)!::read(signal_fd.get(), &info, sizeof(info));
           if (info.ssi_signo != SIGCHLD) {
@@ -560,6 +637,8 @@ private:
   bpf_object* object_ = nullptr;
   ring_buffer* ring_ = nullptr;
   std::vector<probes::Attachment> attachments_;
+  // The links of iter probes (owned by attachments_).
+  std::vector<bpf_link*> iterators_;
   std::unique_ptr<output::Formatter> formatter_;
   std::unique_ptr<Symbolizer> symbolizer_;
   // bpftrace's default max_cat_bytes.

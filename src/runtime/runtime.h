@@ -18,7 +18,9 @@ struct RunOptions {
   bool verbose = false;
   // Print warnf() messages (--no-warnings turns them off).
   bool warnings = true;
-  // Stop right after attaching (and running BEGIN).
+  // Load and verify every program, then stop: nothing is attached and
+  // BEGIN/END do not run (so probe types this kernel cannot attach, such
+  // as kprobes without CONFIG_KPROBES, can still be checked).
   bool dry_run = false;
   // Print a marker line on stdout once every probe is attached, for tests
   // (SONDE_NOTIFY_ATTACHED=1).
@@ -30,6 +32,8 @@ struct RunOptions {
   // `-c CMD`: released once every probe is attached; the trace ends when
   // it exits.
   Child* child = nullptr;
+  // `-p PID`: the trace ends when this process exits; 0 without one.
+  int traced_pid = 0;
 };
 
 // Loads an artifact into the kernel, runs BEGIN, attaches every probe,

@@ -38,6 +38,8 @@ std::vector<std::string> function_names();
 // Arguments past the sixth live on the stack, not in registers.
 std::optional<unsigned> register_argument(const std::string& name);
 inline constexpr unsigned kRegisterArguments = 6;
+// A raw tracepoint passes at most 12 u64 arguments (MAX_BPF_FUNC_ARGS).
+inline constexpr unsigned kRawTracepointArguments = 12;
 
 // reg("name"): the offset of an x86_64 register in struct pt_regs ("pc" is
 // "ip"); nullopt for unknown names.

@@ -25,29 +25,46 @@ Type TypeChecker::check_usdt_argument(const ast::Builtin& builtin,
   return Type::integer(8, is_signed);
 }
 
-bool TypeChecker::all_targets_are(
-    std::initializer_list<probes::ProbeKind> kinds) const {
+template <typename Source>
+Source
+TypeChecker::targets_source(Source (*source_of)(probes::ProbeKind)) const {
   if (targets_ == nullptr || targets_->empty()) {
-    return false;
+    return Source::None;
   }
+  Source first = source_of(targets_->front().kind);
   for (const probes::AttachTarget& target : *targets_) {
-    if (std::find(kinds.begin(), kinds.end(), target.kind) == kinds.end()) {
-      return false;
+    if (source_of(target.kind) != first) {
+      return Source::None;
     }
   }
-  return true;
+  return first;
+}
+
+static bool needs_btf_args(probes::ProbeKind kind) {
+  return kind == probes::ProbeKind::Fentry ||
+         kind == probes::ProbeKind::Fexit ||
+         kind == probes::ProbeKind::Rawtracepoint;
 }
 
 Type TypeChecker::check_builtin(const ast::Builtin& builtin) {
   if (std::optional<unsigned> index = register_argument(builtin.name)) {
-    if (all_targets_are({probes::ProbeKind::Usdt})) {
+    probes::ArgumentSource source = targets_source(probes::argument_source);
+    if (source == probes::ArgumentSource::Usdt) {
       return check_usdt_argument(builtin, *index);
     }
-    if (!all_targets_are(
-            {probes::ProbeKind::Uprobe, probes::ProbeKind::Uretprobe})) {
+    if (source == probes::ArgumentSource::None) {
       error(diag::Kind::RegisterArgumentOutsideProbe, builtin.range(),
             {builtin.name});
       return Type::none();
+    }
+    if (source == probes::ArgumentSource::RawTracepoint) {
+      // The kernel checks the count against the tracepoint when attaching.
+      if (*index >= kRawTracepointArguments) {
+        error(diag::Kind::RawTracepointArgumentTooHigh, builtin.range(),
+              {builtin.name});
+        return Type::none();
+      }
+      return Type::u64();
     }
     if (*index >= kRegisterArguments) {
       error(diag::Kind::RegisterArgumentTooHigh, builtin.range(),
@@ -57,7 +74,17 @@ Type TypeChecker::check_builtin(const ast::Builtin& builtin) {
     return Type::u64();
   }
   std::optional<BuiltinVariable> variable = find_variable(builtin.name);
+  if (!variable && builtin.name == "ctx") {
+    // bpftrace's `ctx` (iter's ctx.task, ...) is typed from kernel BTF.
+    error(diag::Kind::NotSupportedYet, builtin.range(), {"'ctx'"});
+    return Type::none();
+  }
   if (!variable) {
+    // Enumerators of the script's C definitions and of the kernel.
+    if (std::optional<int64_t> value = enum_constant(builtin.name)) {
+      checked_.constants[&builtin] = static_cast<uint64_t>(*value);
+      return Type::s64();
+    }
     auto report =
         diagnostic(diag::Kind::UnknownBuiltin, builtin.range(), {builtin.name});
     if (auto close = closest_match(builtin.name, variable_names())) {
@@ -67,7 +94,7 @@ Type TypeChecker::check_builtin(const ast::Builtin& builtin) {
     return Type::none();
   }
   if (*variable == BuiltinVariable::Retval &&
-      !all_targets_are({probes::ProbeKind::Uretprobe})) {
+      targets_source(probes::retval_source) == probes::RetvalSource::None) {
     error(diag::Kind::RetvalOutsideReturnProbe, builtin.range());
     return Type::none();
   }
@@ -75,8 +102,22 @@ Type TypeChecker::check_builtin(const ast::Builtin& builtin) {
           check_special_variable(builtin, *variable)) {
     return *special;
   }
+  if (*variable == BuiltinVariable::Curtask) {
+    // Without BTF, curtask is an address (bpftrace does the same).
+    std::optional<Type> task = lookup_named_type("struct task_struct");
+    return task ? Type::pointer(*task, types::AddressSpace::Kernel)
+                : Type::u64();
+  }
   if (*variable != BuiltinVariable::Args) {
     return variable_type(*variable);
+  }
+  if (args_records_.empty() && targets_ != nullptr && !targets_->empty() &&
+      needs_btf_args(targets_->front().kind)) {
+    // fentry/fexit and rawtracepoint arguments are typed from kernel BTF.
+    error(diag::Kind::NotSupportedYet, builtin.range(),
+          {std::string("'args' in ") +
+           probes::kind_spelling(targets_->front().kind) + " probes"});
+    return Type::none();
   }
   if (args_records_.empty()) {
     error(diag::Kind::ArgsOutsideTracepoint, builtin.range());
@@ -105,7 +146,9 @@ Type TypeChecker::check_call(const ast::Call& call) {
   case BuiltinFunction::Zero:
     return check_map_function(call, *signature);
   case BuiltinFunction::Print:
-    if (const auto* map = ast::dyn_cast<ast::MapAccess>(call.args.at(0));
+    if (const auto* map = call.args.empty()
+                              ? nullptr
+                              : ast::dyn_cast<ast::MapAccess>(call.args[0]);
         map != nullptr && map->keys.empty()) {
       return check_map_function(call, *signature);
     }
@@ -149,6 +192,9 @@ Type TypeChecker::check_call(const ast::Call& call) {
     }
     return Type::string(checked_.config.max_strlen);
   case BuiltinFunction::Exit:
+    if (map_loop_depth_ > 0) {
+      error(diag::Kind::ExitInMapLoop, call.range());
+    }
     if (!args.empty()) {
       require_integer(call, 0, args[0]);
     }

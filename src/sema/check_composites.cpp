@@ -50,11 +50,12 @@ std::optional<Type> well_known_typedef(const std::string& name) {
 } // namespace
 
 types::AddressSpace TypeChecker::default_address_space() const {
-  return all_targets_are({probes::ProbeKind::Uprobe,
-                          probes::ProbeKind::Uretprobe,
-                          probes::ProbeKind::Usdt})
-             ? types::AddressSpace::User
-             : types::AddressSpace::Kernel;
+  bool user = targets_ != nullptr && !targets_->empty() &&
+              std::all_of(targets_->begin(), targets_->end(),
+                          [](const probes::AttachTarget& target) {
+                            return probes::user_space_probe(target.kind);
+                          });
+  return user ? types::AddressSpace::User : types::AddressSpace::Kernel;
 }
 
 Type TypeChecker::resolve_type(const ast::TypeSpec& spec) {
@@ -238,6 +239,9 @@ Type TypeChecker::check_cast(const ast::Cast& cast) {
   Type to = resolve_type(*cast.type);
   if (from.is_none() || to.is_none()) {
     return Type::none();
+  }
+  if (from == to || (from.is_string() && to.is_string())) {
+    return to;
   }
   if (to.is_pointer() && from.is_pointer()) {
     // The memory stays where it is: keep the source's address space.

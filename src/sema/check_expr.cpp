@@ -128,11 +128,54 @@ Type TypeChecker::compute_type(const ast::Expr& expr) {
 }
 
 std::optional<Type> TypeChecker::lookup_named_type(const std::string& name) {
-  (void)name;
+  if (checked_.c_definitions != nullptr) {
+    if (const Type* defined = checked_.c_definitions->find(name)) {
+      return *defined;
+    }
+  }
+  if (checked_.kernel_types == nullptr) {
+    return std::nullopt;
+  }
+  Result<Type> found = checked_.kernel_types->lookup(name);
+  if (!found) {
+    llvm::consumeError(found.takeError());
+    return std::nullopt;
+  }
+  return *found;
+}
+
+std::optional<int64_t> TypeChecker::enum_constant(const std::string& name) {
+  if (checked_.c_definitions != nullptr) {
+    auto found = checked_.c_definitions->enum_constants.find(name);
+    if (found != checked_.c_definitions->enum_constants.end()) {
+      return found->second;
+    }
+  }
+  // Kernel enumerators are upper case by convention; looking up other
+  // names would load BTF for every misspelt builtin.
+  bool upper =
+      !name.empty() && std::none_of(name.begin(), name.end(), [](char c) {
+        return std::islower(static_cast<unsigned char>(c));
+      });
+  if (upper && checked_.kernel_types != nullptr) {
+    return checked_.kernel_types->enum_value(name);
+  }
   return std::nullopt;
 }
 
-Type TypeChecker::complete_record(const Type& type) { return type; }
+Type TypeChecker::complete_record(const Type& type) {
+  if (!type.is_record() || type.is_complete()) {
+    return type;
+  }
+  if (type.btf_id() == btf::CDefinitions::kRecordId) {
+    return checked_.c_definitions != nullptr
+               ? checked_.c_definitions->complete(type)
+               : type;
+  }
+  return checked_.kernel_types != nullptr
+             ? checked_.kernel_types->complete(type)
+             : type;
+}
 
 std::optional<std::string> TypeChecker::positional_text(uint64_t index) const {
   if (index == 0 || index > checked_.positional.size()) {
@@ -274,6 +317,13 @@ Type TypeChecker::check_field(const ast::FieldAccess& access) {
   if (base.is_none()) {
     return base;
   }
+  // `.` follows pointers (`->` is the same thing).
+  types::AddressSpace space = types::AddressSpace::None;
+  if (base.is_pointer() && base.pointee().is_record()) {
+    space = base.address_space();
+    base = base.pointee();
+  }
+  base = complete_record(base);
   if (!base.is_record()) {
     error(diag::Kind::FieldOfNonRecord, access.base->range(),
           {base.name(), access.field});
@@ -303,6 +353,11 @@ Type TypeChecker::check_field(const ast::FieldAccess& access) {
         return Type::none();
       }
     }
+  }
+  checked_.fields[&access] = *field;
+  // Pointers read out of user memory point into user memory too.
+  if (space == types::AddressSpace::User && field->type->is_pointer()) {
+    return Type::pointer(field->type->pointee(), space);
   }
   return *field->type;
 }

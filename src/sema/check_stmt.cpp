@@ -19,7 +19,8 @@ void TypeChecker::check_probe(const ast::Probe& probe) {
   if (found != expanded_.end()) {
     targets_ = &found->second;
     for (const probes::AttachTarget& target : found->second) {
-      if (target.kind != probes::ProbeKind::Tracepoint) {
+      if (target.kind != probes::ProbeKind::Tracepoint &&
+          target.kind != probes::ProbeKind::Rawtracepoint) {
         continue;
       }
       auto record = catalog_.get(target.kind).args_type(target);
@@ -108,6 +109,9 @@ void TypeChecker::check_stmt(const ast::Stmt& stmt) {
     --loop_depth_;
     return;
   }
+  case ast::NodeKind::ForMap:
+    check_for_map(static_cast<const ast::ForMap&>(stmt));
+    return;
   case ast::NodeKind::Unroll: {
     const auto& unroll = static_cast<const ast::Unroll&>(stmt);
     std::optional<int64_t> count = constant_value(unroll.count);
@@ -135,6 +139,11 @@ void TypeChecker::check_stmt(const ast::Stmt& stmt) {
     return;
   case ast::NodeKind::Return: {
     const auto& ret = static_cast<const ast::Return&>(stmt);
+    if (map_loop_depth_ > 0) {
+      error(diag::Kind::NotSupportedYet, stmt.range(),
+            {"'return' inside 'for ($kv : @map)'"});
+      return;
+    }
     if (ret.value != nullptr) {
       error(diag::Kind::NotSupportedYet, ret.value->range(),
             {"a value after 'return' in a probe"});
@@ -147,6 +156,37 @@ void TypeChecker::check_stmt(const ast::Stmt& stmt) {
           {std::string("the statement '") + ast::kind_name(stmt.kind()) + "'"});
     return;
   }
+}
+
+void TypeChecker::check_for_map(const ast::ForMap& loop) {
+  const MapInfo* map = find_map(loop.map->name);
+  if (map == nullptr) {
+    if (reporting_) {
+      error(diag::Kind::UndefinedMap, loop.map->range(), {loop.map->name});
+    }
+    return;
+  }
+  if (map->key_types.empty()) {
+    error(diag::Kind::ForMapWithoutKeys, loop.map->range(), {loop.map->name});
+    return;
+  }
+  // `$kv.0` is the key (a tuple of the keys for several), `$kv.1` the
+  // value as a read of the map gives it.
+  Type value = check_map_read(*loop.map);
+  if (value.is_none()) {
+    return;
+  }
+  Type key = map->key_types.size() == 1 ? map->key_types[0]
+                                        : Type::tuple(map->key_types);
+  Type pair = Type::tuple({key, value});
+  (*variables_)[loop.var->name] = pair;
+  checked_.expr_types[loop.var] = pair;
+  checked_.expr_types[loop.map] = value;
+  ++loop_depth_;
+  ++map_loop_depth_;
+  check_block(*loop.body);
+  --map_loop_depth_;
+  --loop_depth_;
 }
 
 void TypeChecker::check_var_decl(const ast::VarDecl& decl) {
@@ -179,7 +219,12 @@ void TypeChecker::check_var_decl(const ast::VarDecl& decl) {
 }
 
 bool TypeChecker::storable(const Type& type) {
-  return !type.is_none() && !type.is_aggregation() && !type.is_record();
+  if (type.is_record()) {
+    // Structs copy (`$s = *$p`); a tracepoint's `args` is the probe's
+    // context, read field by field.
+    return type.is_complete() && !type.record_name().starts_with("tracepoint:");
+  }
+  return !type.is_none() && !type.is_aggregation();
 }
 
 bool TypeChecker::check_conversion(const Type& from,
@@ -306,6 +351,7 @@ void TypeChecker::check_assign_var(const ast::AssignVar& assign) {
   if (!storable(value)) {
     error(diag::Kind::CannotStore, assign.value->range(),
           {value.name(), "a variable"});
+    variables_->emplace(name, Type::none());
     return;
   }
   Type stored = storage_type(value);

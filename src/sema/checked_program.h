@@ -2,6 +2,8 @@
 #pragma once
 
 #include "ast/ast.h"
+#include "btf/c_definitions.h"
+#include "btf/kernel_types.h"
 #include "btf/types.h"
 #include "probes/probe_type.h"
 
@@ -83,12 +85,19 @@ struct CheckedProgram {
   // The script's positional parameters, $1 first.
   std::vector<std::string> positional;
   ProgramConfig config;
+  // Types the script names: its C definitions (null without any) and the
+  // kernel's BTF, loaded on first use.
+  std::shared_ptr<btf::CDefinitions> c_definitions;
+  std::shared_ptr<btf::KernelTypes> kernel_types;
   // The pid of the `-c` command (`cpid`), 0 without one.
   uint64_t child_pid = 0;
   // --unsafe: system(), signal() and override() are allowed.
   bool unsafe = false;
   // time() and strftime() formats, by id.
   std::vector<std::string> time_formats;
+  // `-p PID`: kernel probes (kprobe, tracepoint, ...) only fire for this
+  // process; 0 without one.
+  int target_pid = 0;
 
   // Side tables.
   std::unordered_map<const ast::Expr*, types::Type> expr_types;
@@ -98,6 +107,8 @@ struct CheckedProgram {
   std::unordered_map<const ast::Call*, uint32_t> print_value_ids;
   // time() and strftime() calls → index into `time_formats`.
   std::unordered_map<const ast::Call*, uint32_t> time_format_ids;
+  // The field each `.`/`->` reads (offset, bitfield position, type).
+  std::unordered_map<const ast::FieldAccess*, types::Field> fields;
   // sizeof()/offsetof() results, known at compile time.
   std::unordered_map<const ast::Expr*, uint64_t> constants;
   // Scratch variable types per probe: probe → name → type.

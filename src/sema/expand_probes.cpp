@@ -45,13 +45,44 @@ void report(const ast::AttachPoint& ap,
   builder.emit();
 }
 
+// An iterator runs once and then the trace ends, so an iter probe may only
+// come with BEGIN and END (and there is one iterator to run). Called after
+// every attach point expanded, so each names a known provider.
+void check_iter_alone(const ast::Program& program,
+                      const probes::ProbeCatalog& catalog,
+                      diag::DiagnosticEngine& diag) {
+  const ast::AttachPoint* iter = nullptr;
+  const ast::AttachPoint* other = nullptr;
+  for (const ast::Probe* probe : program.probes) {
+    for (const ast::AttachPoint* ap : probe->attach_points) {
+      const probes::ProbeType* type =
+          catalog.find(ap->parts.empty() ? "" : ap->parts[0]);
+      if (type == nullptr || type->kind() == probes::ProbeKind::Begin ||
+          type->kind() == probes::ProbeKind::End) {
+        continue;
+      }
+      if (type->kind() == probes::ProbeKind::Iter && iter == nullptr) {
+        iter = ap;
+      } else if (other == nullptr) {
+        other = ap;
+      }
+    }
+  }
+  if (iter != nullptr && other != nullptr) {
+    diag.build(diag::Kind::IterMixedWithProbes, iter->range())
+        .note(other->range(), diag::Kind::OtherProbeHere, {other->raw})
+        .emit();
+  }
+}
+
 } // namespace
 
 bool expand_probes(const ast::Program& program,
                    const probes::ProbeCatalog& catalog,
                    const ProgramConfig& config,
                    diag::DiagnosticEngine& diag,
-                   ExpandedProbes& expanded) {
+                   ExpandedProbes& expanded,
+                   const probes::ExpandContext& context) {
   unsigned errors = diag.error_count();
   for (const ast::Probe* probe : program.probes) {
     std::vector<probes::AttachTarget>& targets = expanded[probe];
@@ -65,7 +96,7 @@ bool expand_probes(const ast::Program& program,
         report(*ap, probes::ProbeKind::Begin, error, diag);
         continue;
       }
-      probes::ExpandResult result = type->expand(ap->parts);
+      probes::ExpandResult result = type->expand(ap->parts, context);
       if (auto* error = std::get_if<probes::ExpandError>(&result)) {
         // `config = { missing_probes = warn | ignore }` lets a probe that
         // matches nothing drop out.
@@ -83,6 +114,9 @@ bool expand_probes(const ast::Program& program,
         targets.push_back(std::move(target));
       }
     }
+  }
+  if (diag.error_count() == errors) {
+    check_iter_alone(program, catalog, diag);
   }
   return diag.error_count() == errors;
 }

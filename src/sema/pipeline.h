@@ -2,6 +2,7 @@
 #pragma once
 
 #include "ast/ast.h"
+#include "ast/context.h"
 #include "diag/engine.h"
 #include "probes/probe_type.h"
 #include "sema/checked_program.h"
@@ -16,13 +17,16 @@ namespace sonde::sema {
 //   2. check_types    types of every expression, variable and map; rules
 //   3. plan_resources BPF programs, maps and printf formats
 // Returns null when there were errors.
-// `positional` are the script's $1..$N; `unsafe` allows system(),
-// signal() and override() (--unsafe).
+// `positional` are the script's $1..$N; `context` says which process is
+// traced (-p, -c), for user-space probes and the pid filter; `unsafe`
+// allows system(), signal() and override() (--unsafe).
 std::unique_ptr<CheckedProgram>
 analyze(const ast::Program& program,
         const probes::ProbeCatalog& catalog,
         diag::DiagnosticEngine& diag,
         const std::vector<std::string>& positional = {},
+        const probes::ExpandContext& context = {},
+        const SourceBuffer* source = nullptr,
         bool unsafe = false);
 
 // The individual passes, exposed for tests.
@@ -31,15 +35,30 @@ analyze(const ast::Program& program,
 using ExpandedProbes =
     std::unordered_map<const ast::Probe*, std::vector<probes::AttachTarget>>;
 
+// Replaces every macro call (and call of a `fn`) in the probes with a
+// hygienic copy of its body; runs on the parsed AST before analyze().
+bool expand_macros(ast::Program& program,
+                   ast::Context& context,
+                   diag::DiagnosticEngine& diag);
+
+// C definitions are located in `source` when it is given.
+bool read_c_definitions(const ast::Program& program,
+                        const SourceBuffer* source,
+                        diag::DiagnosticEngine& diag,
+                        CheckedProgram& checked);
+
 bool read_config(const ast::Program& program,
                  diag::DiagnosticEngine& diag,
                  ProgramConfig& config);
 
+// Also checks the rules about which probes go together (an `iter` probe
+// only with BEGIN and END).
 bool expand_probes(const ast::Program& program,
                    const probes::ProbeCatalog& catalog,
                    const ProgramConfig& config,
                    diag::DiagnosticEngine& diag,
-                   ExpandedProbes& expanded);
+                   ExpandedProbes& expanded,
+                   const probes::ExpandContext& context = {});
 
 bool check_types(const ast::Program& program,
                  const probes::ProbeCatalog& catalog,

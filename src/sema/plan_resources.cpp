@@ -45,9 +45,10 @@ void plan_resources(const probes::ProbeCatalog& catalog,
                     CheckedProgram& checked) {
   for (const ast::Probe* probe : checked.program->probes) {
     std::vector<probes::AttachTarget>& targets = expanded[probe];
-    bool per_target = program_per_target(*probe, targets);
+    bool body_per_target = program_per_target(*probe, targets);
     for (size_t i = 0; i < targets.size(); ++i) {
       const probes::ProbeType& type = catalog.get(targets[i].kind);
+      bool per_target = body_per_target || type.program_per_target();
       // Targets share a program unless the body reads `args`, whose layout
       // is per tracepoint.
       ProbeInstance* shared = nullptr;
@@ -85,16 +86,21 @@ analyze(const ast::Program& program,
         const probes::ProbeCatalog& catalog,
         diag::DiagnosticEngine& diag,
         const std::vector<std::string>& positional,
+        const probes::ExpandContext& context,
+        const SourceBuffer* source,
         bool unsafe) {
   auto checked = std::make_unique<CheckedProgram>();
   checked->program = &program;
   checked->positional = positional;
+  checked->target_pid = context.pid;
   checked->unsafe = unsafe;
-  if (!read_config(program, diag, checked->config)) {
+  if (!read_config(program, diag, checked->config) ||
+      !read_c_definitions(program, source, diag, *checked)) {
     return nullptr;
   }
   ExpandedProbes expanded;
-  if (!expand_probes(program, catalog, checked->config, diag, expanded)) {
+  if (!expand_probes(program, catalog, checked->config, diag, expanded,
+                     context)) {
     return nullptr;
   }
   if (!check_types(program, catalog, expanded, diag, *checked)) {

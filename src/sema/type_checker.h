@@ -50,8 +50,10 @@ private:
   // codegen can read.
   Type check_usdt_argument(const ast::Builtin& builtin, unsigned index);
 
-  // Whether every target of the current probe is of one of `kinds`.
-  bool all_targets_are(std::initializer_list<probes::ProbeKind> kinds) const;
+  // What `source_of` (probes::argument_source or retval_source) says for
+  // the current probe's targets when they all agree; None otherwise.
+  template <typename Source>
+  Source targets_source(Source (*source_of)(probes::ProbeKind)) const;
 
   void check_block(const ast::Block& block);
 
@@ -63,6 +65,10 @@ private:
   void check_var_decl(const ast::VarDecl& decl);
 
   void check_assign_var(const ast::AssignVar& assign);
+
+  // `for ($kv : @map)`: the body becomes a callback of
+  // bpf_for_each_map_elem.
+  void check_for_map(const ast::ForMap& loop);
 
   // Whether a value of `type` may be held in a variable or map.
   static bool storable(const Type& type);
@@ -172,6 +178,8 @@ private:
   bool require_unsafe(const ast::Call& call);
   // The current probe's provider name, for messages.
   std::string current_kind() const;
+  // Whether every target of the current probe is of one of `kinds`.
+  bool all_targets_are(std::initializer_list<probes::ProbeKind> kinds) const;
   uint32_t add_time_format(const ast::Call& call, std::string format);
 
   Type check_field(const ast::FieldAccess& access);
@@ -203,6 +211,9 @@ private:
   // A record with its fields (BTF records are first known by name only);
   // anything else as it is.
   Type complete_record(const Type& type);
+  // The value of an enumerator named in the script's C definitions or the
+  // kernel's BTF.
+  std::optional<int64_t> enum_constant(const std::string& name);
   void report_unknown_field_name(const Type& record,
                                  const std::string& name,
                                  SourceRange range);
@@ -228,6 +239,7 @@ private:
   // The `args` record of each tracepoint target of the current probe.
   std::vector<std::pair<std::string, Type>> args_records_;
   unsigned loop_depth_ = 0;
+  unsigned map_loop_depth_ = 0;
   // Variables of the current probe: where each is first assigned, and
   // which are read.
   std::map<std::string, SourceRange> assigned_;

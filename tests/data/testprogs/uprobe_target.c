@@ -20,6 +20,20 @@ __attribute__((noipa)) int sonde_inner(int i) { return sonde_add(i, 10); }
 
 __attribute__((noipa)) int sonde_outer(int i) { return sonde_inner(i); }
 
+// A struct for scripts that define it themselves and cast arg0 to it.
+struct sonde_point {
+  int x;
+  int y;
+  char label[8];
+  unsigned flags : 3;
+  unsigned level : 5;
+};
+
+__attribute__((noipa)) int sonde_point_sum(const struct sonde_point* p) {
+  __asm__ volatile("" ::: "memory");
+  return p->x + p->y;
+}
+
 // uprobe_target [ROUNDS [LINGER_MS]]: LINGER_MS keeps the process alive at
 // the end so its /proc/PID/maps can still be read when stacks print.
 int main(int argc, char** argv) {
@@ -33,6 +47,8 @@ int main(int argc, char** argv) {
   // cannot fault in a .rodata page the program has not touched yet).
   char text[] = "hello uprobe";
   total += (int)sonde_greet(text);
+  struct sonde_point point = {3, -4, "pt", 5, 17};
+  total += sonde_point_sum(&point);
   total += getpid() > 0;
   if (linger_ms > 0) {
     usleep((useconds_t)linger_ms * 1000);

@@ -1,0 +1,99 @@
+// SPDX-License-Identifier: Apache-2.0
+// The read_c_definitions pass: the script's C definitions and #include
+// lines are parsed with libclang (loaded only when a script has them), and
+// the kernel's BTF is made available, lazily, for the types scripts name.
+#include "sema/pipeline.h"
+
+#include <algorithm>
+#include <charconv>
+
+namespace sonde::sema {
+
+namespace {
+
+// The definitions at their own script lines, so that clang's line numbers
+// are the script's.
+std::string text_at_script_lines(const ast::CDefinitions& definitions,
+                                 const SourceBuffer* source) {
+  std::string text;
+  uint32_t line = 1;
+  for (const ast::CDefinition& item : definitions.items) {
+    uint32_t at =
+        source != nullptr ? source->line_column(item.range.begin).line : line;
+    for (; line < at; ++line) {
+      text += '\n';
+    }
+    text += item.text;
+    text += '\n';
+    line += 1 + std::count(item.text.begin(), item.text.end(), '\n');
+  }
+  return text;
+}
+
+// "LINE:COL: error: MESSAGE" lines from clang become located diagnostics;
+// errors inside headers keep their file name.
+void report_clang_errors(const std::string& errors,
+                         const SourceBuffer* source,
+                         SourceRange fallback,
+                         diag::DiagnosticEngine& diag) {
+  size_t start = 0;
+  while (start < errors.size()) {
+    size_t end = errors.find('\n', start);
+    if (end == std::string::npos) {
+      end = errors.size();
+    }
+    std::string line = errors.substr(start, end - start);
+    start = end + 1;
+    if (line.empty()) {
+      continue;
+    }
+    unsigned line_number = 0;
+    unsigned column = 0;
+    auto [after_line, line_error] =
+        std::from_chars(line.data(), line.data() + line.size(), line_number);
+    const char* after_column = after_line;
+    if (line_error == std::errc() && *after_line == ':') {
+      auto [next, column_error] =
+          std::from_chars(after_line + 1, line.data() + line.size(), column);
+      after_column = column_error == std::errc() ? next : nullptr;
+    }
+    size_t message_at = line.find("error: ");
+    std::string message =
+        message_at == std::string::npos ? line : line.substr(message_at + 7);
+    if (source == nullptr || line_error != std::errc() ||
+        after_column == nullptr || line_number == 0) {
+      // In a header, or not located: report at the definitions.
+      diag.build(diag::Kind::CDefinitionError, fallback, {line}).emit();
+      continue;
+    }
+    uint32_t offset =
+        source->offset_of({line_number, column == 0 ? 1 : column});
+    diag.build(diag::Kind::CDefinitionError, {offset, offset + 1}, {message})
+        .emit();
+  }
+}
+
+} // namespace
+
+bool read_c_definitions(const ast::Program& program,
+                        const SourceBuffer* source,
+                        diag::DiagnosticEngine& diag,
+                        CheckedProgram& checked) {
+  checked.kernel_types = btf::KernelTypes::shared();
+  const ast::CDefinitions* definitions = program.c_definitions;
+  if (definitions == nullptr || definitions->items.empty()) {
+    return true;
+  }
+  Result<btf::CDefinitions> parsed =
+      btf::parse_c_definitions(text_at_script_lines(*definitions, source));
+  if (!parsed) {
+    report_clang_errors(llvm::toString(parsed.takeError()), source,
+                        definitions->range(), diag);
+    return false;
+  }
+  checked.c_definitions =
+      std::make_shared<btf::CDefinitions>(std::move(*parsed));
+  return true;
+}
+
+} // namespace sonde::sema
