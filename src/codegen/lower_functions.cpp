@@ -66,8 +66,11 @@ llvm::Value* ProbeLowering::builtin_variable(const ast::Builtin& node,
         ir_.getInt64Ty());
   }
   case sema::BuiltinVariable::Func: {
-    // The traced function's address (the uprobe's breakpoint) and the pid
-    // whose maps resolve it.
+    // The traced function's address (the probe's breakpoint) and, for
+    // user functions, the pid whose maps resolve it.
+    if (!type.in_memory()) {
+      return builder_.call_helper(ir_, BPF_FUNC_get_func_ip, {ctx_});
+    }
     llvm::Value* slot = stack_slot(16, "func");
     ir_.CreateStore(builder_.call_helper(ir_, BPF_FUNC_get_func_ip, {ctx_}),
                     slot);
@@ -234,7 +237,10 @@ llvm::Value* ProbeLowering::builtin_call(const ast::Call& node,
     return nullptr;
   }
   case sema::BuiltinFunction::Override:
-    SONDE_CHECK(false, "sema rejects override() without kprobes");
+    // Error injection: the kprobed function returns `rc` without running.
+    builder_.call_helper(ir_, BPF_FUNC_override_return,
+                         {ctx_, expr(node.args[0])});
+    return nullptr;
   default:
     SONDE_CHECK(false, "builtin_call called for a basic builtin");
   }

@@ -132,6 +132,23 @@ llvm::Function* ModuleBuilder::add_callback_function(const std::string& name,
   return function;
 }
 
+llvm::Function* ModuleBuilder::count_callback() {
+  if (count_callback_ != nullptr) {
+    return count_callback_;
+  }
+  count_callback_ = add_callback_function("sonde_count", 1);
+  llvm::IRBuilder<> ir(
+      llvm::BasicBlock::Create(context_, "entry", count_callback_));
+  ir.SetCurrentDebugLocation(
+      llvm::DILocation::get(context_, 1, 1, count_callback_->getSubprogram()));
+  llvm::Value* count = count_callback_->getArg(3);
+  ir.CreateStore(
+      ir.CreateAdd(ir.CreateLoad(ir.getInt64Ty(), count), ir.getInt64(1)),
+      count);
+  ir.CreateRet(ir.getInt64(0));
+  return count_callback_;
+}
+
 void ModuleBuilder::name_parameters(llvm::DISubprogram* subprogram,
                                     llvm::ArrayRef<const char*> names,
                                     llvm::ArrayRef<llvm::DIType*> types,
@@ -142,44 +159,6 @@ void ModuleBuilder::name_parameters(llvm::DISubprogram* subprogram,
     di_.createParameterVariable(subprogram, names[i], i + 1, file_, line,
                                 types[i], /*AlwaysPreserve=*/true);
   }
-}
-
-llvm::Function* ModuleBuilder::count_callback() {
-  if (count_callback_ != nullptr) {
-    return count_callback_;
-  }
-  llvm::Type* pointer = llvm::PointerType::get(context_, 0);
-  auto* type = llvm::FunctionType::get(llvm::Type::getInt64Ty(context_),
-                                       {pointer, pointer, pointer, pointer},
-                                       /*isVarArg=*/false);
-  count_callback_ = llvm::Function::Create(
-      type, llvm::GlobalValue::InternalLinkage, "sonde_count", *module_);
-  llvm::DIType* di_pointer = di_.createPointerType(nullptr, 64);
-  llvm::DIType* di_long =
-      di_.createBasicType("long", 64, llvm::dwarf::DW_ATE_signed);
-  llvm::DISubroutineType* di_type =
-      di_.createSubroutineType(di_.getOrCreateTypeArray(
-          {di_long, di_pointer, di_pointer, di_pointer, di_pointer}));
-  llvm::DISubprogram* subprogram =
-      di_.createFunction(unit_, "sonde_count", "sonde_count", file_, 1, di_type,
-                         1, llvm::DINode::FlagPrototyped,
-                         llvm::DISubprogram::SPFlagDefinition |
-                             llvm::DISubprogram::SPFlagLocalToUnit);
-  count_callback_->setSubprogram(subprogram);
-  const char* names[] = {"map", "key", "value", "count"};
-  for (unsigned i = 0; i < 4; ++i) {
-    di_.createParameterVariable(subprogram, names[i], i + 1, file_, 1,
-                                di_pointer, /*AlwaysPreserve=*/true);
-  }
-  llvm::IRBuilder<> ir(
-      llvm::BasicBlock::Create(context_, "entry", count_callback_));
-  ir.SetCurrentDebugLocation(llvm::DILocation::get(context_, 1, 1, subprogram));
-  llvm::Value* count = count_callback_->getArg(3);
-  ir.CreateStore(
-      ir.CreateAdd(ir.CreateLoad(ir.getInt64Ty(), count), ir.getInt64(1)),
-      count);
-  ir.CreateRet(ir.getInt64(0));
-  return count_callback_;
 }
 
 llvm::DebugLoc ModuleBuilder::location(llvm::Function* function,

@@ -33,6 +33,19 @@ uint32_t max_stack_frames() {
 
 } // namespace
 
+bool TypeChecker::all_targets_are(
+    std::initializer_list<probes::ProbeKind> kinds) const {
+  if (targets_ == nullptr || targets_->empty()) {
+    return false;
+  }
+  for (const probes::AttachTarget& target : *targets_) {
+    if (std::find(kinds.begin(), kinds.end(), target.kind) == kinds.end()) {
+      return false;
+    }
+  }
+  return true;
+}
+
 std::string TypeChecker::current_kind() const {
   if (targets_ == nullptr || targets_->empty()) {
     return "these";
@@ -40,24 +53,14 @@ std::string TypeChecker::current_kind() const {
   return std::string(probes::kind_spelling(targets_->front().kind));
 }
 
-bool TypeChecker::all_targets_are(
-    std::initializer_list<probes::ProbeKind> kinds) const {
-  if (targets_ == nullptr || targets_->empty()) {
-    return false;
-  }
-  return std::all_of(
-      targets_->begin(), targets_->end(), [&](const probes::AttachTarget& t) {
-        return std::find(kinds.begin(), kinds.end(), t.kind) != kinds.end();
-      });
-}
-
 bool TypeChecker::require_registers(SourceRange range,
                                     const std::string& what) {
   if (all_targets_are({probes::ProbeKind::Uprobe, probes::ProbeKind::Uretprobe,
                        probes::ProbeKind::Kprobe, probes::ProbeKind::Kretprobe,
                        probes::ProbeKind::Usdt, probes::ProbeKind::Profile,
-                       probes::ProbeKind::Software,
-                       probes::ProbeKind::Hardware})) {
+                       probes::ProbeKind::Software, probes::ProbeKind::Hardware,
+                       probes::ProbeKind::Kprobe,
+                       probes::ProbeKind::Kretprobe})) {
     return true;
   }
   error(diag::Kind::BuiltinNotInProbe, range, {what, current_kind()});
@@ -112,6 +115,10 @@ TypeChecker::check_special_variable(const ast::Builtin& builtin,
     }
     return std::nullopt;
   case BuiltinVariable::Func:
+    if (all_targets_are(
+            {probes::ProbeKind::Kprobe, probes::ProbeKind::Kretprobe})) {
+      return Type::formatted(types::Presentation::Ksym, 8);
+    }
     if (!all_targets_are(
             {probes::ProbeKind::Uprobe, probes::ProbeKind::Uretprobe})) {
       error(diag::Kind::BuiltinNotInProbe, builtin.range(),
@@ -418,9 +425,12 @@ Type TypeChecker::check_function(const ast::Call& call,
     if (!require_unsafe(call)) {
       return Type::none();
     }
-    // No kprobe provider exists in this build, so no probe can take
-    // override().
-    error(diag::Kind::OverrideNeedsKprobe, call.callee_range, {current_kind()});
+    if (!all_targets_are({probes::ProbeKind::Kprobe})) {
+      error(diag::Kind::OverrideNeedsKprobe, call.callee_range,
+            {current_kind()});
+      return Type::none();
+    }
+    require_integer(call, 0, args[0]);
     return Type::none();
   }
   default:

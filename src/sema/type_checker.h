@@ -55,9 +55,6 @@ private:
   template <typename Source>
   Source targets_source(Source (*source_of)(probes::ProbeKind)) const;
 
-  // Whether every target of the current probe is of one of `kinds`.
-  bool all_targets_are(std::initializer_list<probes::ProbeKind> kinds) const;
-
   void check_block(const ast::Block& block);
 
   void check_condition(const ast::Expr* cond);
@@ -181,6 +178,8 @@ private:
   bool require_unsafe(const ast::Call& call);
   // The current probe's provider name, for messages.
   std::string current_kind() const;
+  // Whether every target of the current probe is of one of `kinds`.
+  bool all_targets_are(std::initializer_list<probes::ProbeKind> kinds) const;
   uint32_t add_time_format(const ast::Call& call, std::string format);
 
   Type check_field(const ast::FieldAccess& access);
