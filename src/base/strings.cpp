@@ -39,25 +39,27 @@ std::vector<std::string> split(std::string_view text, char sep) {
 // The optimal string alignment distance: Levenshtein plus transposition
 // of adjacent characters, the commonest typo ("cuont").
 unsigned edit_distance(std::string_view a, std::string_view b) {
-  std::vector<std::vector<unsigned>> d(a.size() + 1,
-                                       std::vector<unsigned>(b.size() + 1));
-  for (size_t i = 0; i <= a.size(); ++i) {
-    d[i][0] = i;
-  }
+  // Optimal string alignment with three rolling rows: the row before the
+  // previous one is what a transposition looks back to.
+  std::vector<unsigned> before(b.size() + 1), previous(b.size() + 1),
+      current(b.size() + 1);
   for (size_t j = 0; j <= b.size(); ++j) {
-    d[0][j] = j;
+    previous[j] = j;
   }
   for (size_t i = 1; i <= a.size(); ++i) {
+    current[0] = i;
     for (size_t j = 1; j <= b.size(); ++j) {
       unsigned cost = a[i - 1] == b[j - 1] ? 0 : 1;
-      d[i][j] =
-          std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
+      current[j] = std::min(
+          {previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost});
       if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) {
-        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+        current[j] = std::min(current[j], before[j - 2] + 1);
       }
     }
+    std::swap(before, previous);
+    std::swap(previous, current);
   }
-  return d[a.size()][b.size()];
+  return previous[b.size()];
 }
 
 std::optional<std::string>
@@ -67,6 +69,14 @@ closest_match(std::string_view word,
   unsigned best = limit + 1;
   const std::string* found = nullptr;
   for (const std::string& candidate : candidates) {
+    // The distance is at least the difference in length: skip what cannot
+    // beat the best so far (lists of kernel functions are long).
+    size_t gap = candidate.size() > word.size()
+                     ? candidate.size() - word.size()
+                     : word.size() - candidate.size();
+    if (gap >= best) {
+      continue;
+    }
     unsigned distance = edit_distance(word, candidate);
     if (distance < best) {
       best = distance;
