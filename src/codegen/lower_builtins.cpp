@@ -192,6 +192,10 @@ llvm::Value* ProbeLowering::call(const ast::Call& node) {
   case sema::BuiltinFunction::Signal:
   case sema::BuiltinFunction::Override:
     return builtin_call(node, signature->function);
+  case sema::BuiltinFunction::Strncmp:
+  case sema::BuiltinFunction::Strcontains:
+  case sema::BuiltinFunction::Buf:
+    return string_function(node, signature->function);
   }
   return nullptr;
 }

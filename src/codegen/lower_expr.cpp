@@ -332,8 +332,9 @@ llvm::Value* ProbeLowering::arithmetic(ast::BinaryOp op,
 llvm::Value* ProbeLowering::strings_equal(llvm::Value* lhs,
                                           uint32_t lhs_size,
                                           llvm::Value* rhs,
-                                          uint32_t rhs_size) {
-  uint32_t size = std::min(lhs_size, rhs_size);
+                                          uint32_t rhs_size,
+                                          uint32_t limit) {
+  uint32_t size = std::min({lhs_size, rhs_size, limit});
   llvm::BasicBlock* done = block("streq.done");
   llvm::BasicBlock* not_equal = block("streq.ne");
   llvm::BasicBlock* equal = block("streq.eq");
@@ -354,7 +355,7 @@ llvm::Value* ProbeLowering::strings_equal(llvm::Value* lhs,
   // All compared bytes matched without a NUL: equal only if the longer
   // buffer ends here too.
   llvm::Value* tail_equal = ir_.getTrue();
-  if (lhs_size != rhs_size) {
+  if (lhs_size != rhs_size && size < limit) {
     llvm::Value* longer = lhs_size > rhs_size ? lhs : rhs;
     llvm::Value* next_byte = ir_.CreateLoad(
         ir_.getInt8Ty(),

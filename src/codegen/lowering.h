@@ -41,6 +41,15 @@ private:
   // `for ($i : start..end)`: both bounds evaluated once, end excluded.
   void lower_for_range(const ast::ForRange& loop);
 
+  // lower_strings.cpp: strncmp, strcontains, buf.
+  llvm::Value* string_function(const ast::Call& node,
+                               sema::BuiltinFunction function);
+  llvm::Value* string_contains(llvm::Value* haystack,
+                               uint32_t haystack_size,
+                               llvm::Value* needle,
+                               uint32_t needle_size);
+  llvm::Value* read_buffer(const ast::Call& node);
+
   // lower_map_loop.cpp
   void lower_for_map(const ast::ForMap& loop);
   void place_variables_in_scratch_map();
@@ -201,11 +210,13 @@ private:
   llvm::Value* short_circuit(const ast::Binary& node);
 
   // C-string equality over buffers of the given sizes: equal up to and
-  // including the first NUL, with the shorter buffer's end acting as NUL.
+  // including the first NUL, with the shorter buffer's end acting as NUL;
+  // only the first `limit` bytes when given (strncmp).
   llvm::Value* strings_equal(llvm::Value* lhs,
                              uint32_t lhs_size,
                              llvm::Value* rhs,
-                             uint32_t rhs_size);
+                             uint32_t rhs_size,
+                             uint32_t limit = UINT32_MAX);
 
   llvm::Value* call(const ast::Call& node);
 

@@ -433,6 +433,10 @@ Type TypeChecker::check_function(const ast::Call& call,
     require_integer(call, 0, args[0]);
     return Type::none();
   }
+  case BuiltinFunction::Strncmp:
+  case BuiltinFunction::Strcontains:
+  case BuiltinFunction::Buf:
+    return check_string_function(call, signature.function, args);
   default:
     SONDE_CHECK(false, "check_function called for a basic builtin");
   }

@@ -153,6 +153,11 @@ private:
 
   void check_printf(const ast::Call& call, const std::vector<Type>& args);
 
+  // check_strings.cpp: strncmp, strcontains, buf.
+  Type check_string_function(const ast::Call& call,
+                             BuiltinFunction function,
+                             const std::vector<Type>& args);
+
   // ---- check_functions.cpp: the builtins beyond the basics. -------------
   // kstack(...) / ustack(...): an optional mode identifier and an optional
   // frame limit, both constants.
