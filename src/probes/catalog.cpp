@@ -115,6 +115,32 @@ ProbeType::arg_declarations(const AttachTarget&) const {
   return std::vector<std::string>{};
 }
 
+types::Type context_record(std::string name, std::vector<types::Field> fields) {
+  for (types::Field& field : fields) {
+    const types::Type& type = *field.type;
+    if (type.is_integer()) {
+      field.type = std::make_shared<const types::Type>(
+          types::Type::integer(8, type.is_signed()));
+    } else if (!type.is_pointer()) {
+      field.type = std::make_shared<const types::Type>(types::Type::u64());
+    }
+  }
+  const uint32_t size = 8 * static_cast<uint32_t>(fields.size());
+  return types::Type::record(std::move(name), std::move(fields), size);
+}
+
+Result<std::vector<std::string>>
+record_declarations(Result<types::Type> record) {
+  if (!record) {
+    return record.takeError();
+  }
+  std::vector<std::string> declarations;
+  for (const types::Field& field : record->fields()) {
+    declarations.push_back(field.type->name() + " " + field.name);
+  }
+  return declarations;
+}
+
 Result<std::vector<Attachment>> single_attachment(bpf_link* link) {
   if (link == nullptr) {
     return make_error(attach_error_text(errno));

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "base/strings.h"
+#include "btf/kernel_types.h"
 #include "probes/kernel_features.h"
 #include "probes/providers.h"
 #include "probes/timer_period.h"
@@ -26,7 +27,7 @@ Result<const std::vector<std::string>*> kernel_functions() {
   static std::vector<std::string> names;
   static std::string error;
   std::call_once(once, [] {
-    btf* vmlinux = btf__load_vmlinux_btf();
+    struct btf* vmlinux = btf__load_vmlinux_btf();
     if (vmlinux == nullptr) {
       error = "cannot read kernel BTF (/sys/kernel/btf/vmlinux): " +
               std::string(std::strerror(errno));
@@ -52,8 +53,9 @@ Result<const std::vector<std::string>*> kernel_functions() {
 // fentry/fexit: BPF trampolines on kernel functions, found in kernel BTF.
 // Each program is bound to one function's BTF id when it is loaded (libbpf
 // finds it from the section name), so every target gets its own program.
-// The function's arguments by name (`args.NAME`) need their BTF types;
-// until the BTF library provides them only `retval` (fexit) is read.
+// `args.NAME` are the function's parameters, typed from its BTF prototype;
+// each is one u64 of the trampoline's context, so integers widen to 8 bytes
+// (as for raw tracepoints). `retval` (fexit) comes from bpf_get_func_ret.
 class FentryProbe : public ProbeType {
 public:
   explicit FentryProbe(bool exit_probe) : exit_probe_(exit_probe) {}
@@ -121,6 +123,20 @@ public:
       names.push_back(provider() + ":vmlinux:" + name);
     }
     return names;
+  }
+
+  Result<types::Type> args_type(const AttachTarget& target) const override {
+    Result<std::vector<types::Field>> parameters =
+        btf::KernelTypes::shared()->function_arguments(target.target.back());
+    if (!parameters) {
+      return parameters.takeError();
+    }
+    return context_record(target.full_name + " args", std::move(*parameters));
+  }
+
+  Result<std::vector<std::string>>
+  arg_declarations(const AttachTarget& target) const override {
+    return record_declarations(args_type(target));
   }
 
   ProgramType program_type() const override { return ProgramType::Tracing; }

@@ -257,4 +257,13 @@ private:
   std::vector<std::pair<std::string, const ProbeType*>> names_;
 };
 
+// `args` of probes whose context is an array of u64, one per argument
+// (raw tracepoints, fentry/fexit): the BTF-typed arguments, integers
+// widened to the 8 bytes they occupy, anything passed by value read as
+// its first 8 bytes.
+types::Type context_record(std::string name, std::vector<types::Field> fields);
+// "TYPE NAME" per field of a record, for `-lv`.
+Result<std::vector<std::string>>
+record_declarations(Result<types::Type> record);
+
 } // namespace sonde::probes

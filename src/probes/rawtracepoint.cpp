@@ -92,33 +92,12 @@ public:
     if (!arguments) {
       return arguments.takeError();
     }
-    std::vector<types::Field> fields;
-    for (types::Field field : *arguments) {
-      const types::Type& type = *field.type;
-      if (type.is_integer()) {
-        field.type = std::make_shared<const types::Type>(
-            types::Type::integer(8, type.is_signed()));
-      } else if (!type.is_pointer()) {
-        // A struct passed by value: its first 8 bytes, as raw bits.
-        field.type = std::make_shared<const types::Type>(types::Type::u64());
-      }
-      fields.push_back(std::move(field));
-    }
-    return types::Type::record(target.full_name + " args", std::move(fields),
-                               8 * fields.size());
+    return context_record(target.full_name + " args", std::move(*arguments));
   }
 
   Result<std::vector<std::string>>
   arg_declarations(const AttachTarget& target) const override {
-    Result<types::Type> record = args_type(target);
-    if (!record) {
-      return record.takeError();
-    }
-    std::vector<std::string> declarations;
-    for (const types::Field& field : record->fields()) {
-      declarations.push_back(field.type->name() + " " + field.name);
-    }
-    return declarations;
+    return record_declarations(args_type(target));
   }
 
   ProgramType program_type() const override {

@@ -20,7 +20,9 @@ void TypeChecker::check_probe(const ast::Probe& probe) {
     targets_ = &found->second;
     for (const probes::AttachTarget& target : found->second) {
       if (target.kind != probes::ProbeKind::Tracepoint &&
-          target.kind != probes::ProbeKind::Rawtracepoint) {
+          target.kind != probes::ProbeKind::Rawtracepoint &&
+          target.kind != probes::ProbeKind::Fentry &&
+          target.kind != probes::ProbeKind::Fexit) {
         continue;
       }
       auto record = catalog_.get(target.kind).args_type(target);
