@@ -469,6 +469,11 @@ public:
   BlockExpr(SourceRange range, Block* block)
       : Expr(kKind, range), block(block) {}
   Block* block;
+  // The body of a `fn` inlined at a call (sema::expand_macros): `return`
+  // inside it leaves this block with its value, of type `returns` (null
+  // for a function without a return type).
+  bool function_body = false;
+  TypeSpec* returns = nullptr;
 };
 
 // ---- Statements -----------------------------------------------------------

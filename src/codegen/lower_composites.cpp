@@ -156,9 +156,33 @@ llvm::Value* ProbeLowering::if_expr(const ast::IfExpr& node) {
 
 llvm::Value* ProbeLowering::block_expr(const ast::BlockExpr& node) {
   const Type& type = program_.type_of(&node);
-  llvm::Value* result = stack_slot(slot_size(type), "block");
-  value_block(*node.block, result, type);
-  return load_from(result, type);
+  llvm::Value* result = stack_slot(std::max(8u, slot_size(type)), "block");
+  if (!node.function_body) {
+    value_block(*node.block, result, type);
+    return load_from(result, type);
+  }
+  // An inlined `fn`: `return` stores its value and jumps to the end.
+  zero(result, std::max(8u, slot_size(type)));
+  llvm::BasicBlock* done = block("fn.done");
+  function_returns_.push_back({result, type, done});
+  lower_block(*node.block);
+  function_returns_.pop_back();
+  branch_to(done);
+  ir_.SetInsertPoint(done);
+  return type.is_none() ? ir_.getInt64(0) : load_from(result, type);
+}
+
+void ProbeLowering::lower_return(const ast::Return& ret) {
+  if (function_returns_.empty()) {
+    ir_.CreateRet(ir_.getInt32(0));
+    return;
+  }
+  const FunctionReturn& target = function_returns_.back();
+  if (ret.value != nullptr) {
+    store_value(target.slot, target.type, expr(ret.value),
+                program_.type_of(ret.value));
+  }
+  ir_.CreateBr(target.done);
 }
 
 } // namespace sonde::codegen

@@ -104,7 +104,7 @@ void ProbeLowering::lower_stmt(const ast::Stmt& stmt) {
     ir_.CreateBr(loops_.back().first);
     return;
   case ast::NodeKind::Return:
-    ir_.CreateRet(ir_.getInt32(0));
+    lower_return(static_cast<const ast::Return&>(stmt));
     return;
   case ast::NodeKind::ForMap:
     lower_for_map(static_cast<const ast::ForMap&>(stmt));

@@ -171,6 +171,7 @@ private:
   llvm::Value* cast(const ast::Cast& node);
   llvm::Value* if_expr(const ast::IfExpr& node);
   llvm::Value* block_expr(const ast::BlockExpr& node);
+  void lower_return(const ast::Return& ret);
   // Lowers a block that ends in an expression, storing its value in
   // `result`.
   llvm::Value*
@@ -298,6 +299,14 @@ private:
   llvm::Function* function_ = nullptr;
   llvm::Value* ctx_ = nullptr;
   std::map<std::string, llvm::Value*> variables_;
+  // The inlined functions being lowered, innermost last: where `return`
+  // stores its value and where it jumps.
+  struct FunctionReturn {
+    llvm::Value* slot;
+    Type type;
+    llvm::BasicBlock* done;
+  };
+  std::vector<FunctionReturn> function_returns_;
   // Callbacks made for `for ($kv : @map)` so far, for unique names.
   unsigned callbacks_ = 0;
   // With a map loop, variables live in a per-CPU map value at

@@ -366,7 +366,55 @@ Type TypeChecker::check_if_expr(const ast::IfExpr& node) {
 }
 
 Type TypeChecker::check_block_expr(const ast::BlockExpr& node) {
-  return check_value_block(*node.block);
+  if (!node.function_body) {
+    return check_value_block(*node.block);
+  }
+  // An inlined `fn`: its value is what its `return`s give, zero when the
+  // body ends without one.
+  Type returns;
+  if (node.returns != nullptr) {
+    returns = storage_type(resolve_type(*node.returns));
+    if (returns.is_none()) {
+      return returns;
+    }
+  }
+  function_returns_.push_back(returns);
+  check_block(*node.block);
+  function_returns_.pop_back();
+  return returns;
+}
+
+void TypeChecker::check_return(const ast::Return& ret) {
+  if (function_returns_.empty()) {
+    if (ret.value != nullptr) {
+      error(diag::Kind::ReturnValueInProbe, ret.value->range());
+    }
+    return;
+  }
+  const Type& returns = function_returns_.back();
+  if (ret.value == nullptr) {
+    if (!returns.is_none()) {
+      error(diag::Kind::ReturnValueMissing, ret.range(), {returns.name()});
+    }
+    return;
+  }
+  Type value = check_expr(ret.value);
+  if (value.is_none()) {
+    return;
+  }
+  if (returns.is_none()) {
+    error(diag::Kind::ReturnValueInVoidFunction, ret.value->range());
+    return;
+  }
+  bool compatible = (is_scalar(value) && is_scalar(returns)) ||
+                    (value.is_string() && returns.is_string()) ||
+                    value == returns;
+  if (!compatible) {
+    error(diag::Kind::ReturnTypeMismatch, ret.value->range(),
+          {returns.name(), value.name()});
+    return;
+  }
+  check_conversion(value, returns, ret.value, "the return value");
 }
 
 } // namespace sonde::sema

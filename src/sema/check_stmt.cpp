@@ -146,10 +146,7 @@ void TypeChecker::check_stmt(const ast::Stmt& stmt) {
             {"'return' inside 'for ($kv : @map)'"});
       return;
     }
-    if (ret.value != nullptr) {
-      error(diag::Kind::NotSupportedYet, ret.value->range(),
-            {"a value after 'return' in a probe"});
-    }
+    check_return(ret);
     return;
   }
   default:
@@ -290,7 +287,9 @@ bool TypeChecker::fits_narrower(const ast::Expr* value,
 }
 
 void TypeChecker::note_assigned(const ast::Variable& var) {
-  if (reporting_) {
+  // Names with a '.' come from macro and fn expansion: their parameters
+  // need not be used.
+  if (reporting_ && var.name.find('.') == std::string::npos) {
     assigned_.emplace(var.name, var.range());
   }
 }

@@ -255,9 +255,13 @@ private:
                                copy(e->then_block, sub),
                                copy(e->else_block, sub));
     }
-    case ast::NodeKind::BlockExpr:
-      return make<ast::BlockExpr>(
-          range, copy(static_cast<const ast::BlockExpr*>(expr)->block, sub));
+    case ast::NodeKind::BlockExpr: {
+      const auto* e = static_cast<const ast::BlockExpr*>(expr);
+      auto* block = make<ast::BlockExpr>(range, copy(e->block, sub));
+      block->function_body = e->function_body;
+      block->returns = e->returns;
+      return block;
+    }
     default:
       // Literals, positional parameters and type-level nodes hold no
       // variables.
@@ -348,9 +352,9 @@ private:
         .emit();
   }
 
-  // `fn f($a: T): R { ...; return e; }` called as `f(x)`: a block that
-  // declares the parameters and ends in the returned expression. Only a
-  // `return` at the end of the body has a block form.
+  // `fn f($a: T): R { ... }` called as `f(x)`: a block that declares the
+  // parameters and runs the body; its `return`s leave the block with their
+  // value (ast::BlockExpr::function_body).
   ast::Expr* inline_function(const ast::FunctionDef& function,
                              const ast::Call& call,
                              const Substitution& caller) {
@@ -361,18 +365,6 @@ private:
                   std::to_string(call.args.size())})
           .emit();
       return make<ast::IntLiteral>(call.range(), 0);
-    }
-    const std::vector<ast::Stmt*>& stmts = function.body->stmts;
-    const auto* last =
-        stmts.empty() ? nullptr : ast::dyn_cast<ast::Return>(stmts.back());
-    for (size_t i = 0; i + 1 < stmts.size(); ++i) {
-      if (contains_return(stmts[i])) {
-        diag_
-            .build(diag::Kind::NotSupportedYet, stmts[i]->range(),
-                   {"a 'return' before the end of a 'fn'"})
-            .emit();
-        return make<ast::IntLiteral>(call.range(), 0);
-      }
     }
     if (depth_ >= kMaxExpansionDepth) {
       diag_.build(diag::Kind::MacroRecursion, call.range(), {function.name})
@@ -390,34 +382,16 @@ private:
           param.type, copy(call.args[i], caller)));
     }
     ++depth_;
-    for (size_t i = 0; i + (last != nullptr ? 1 : 0) < stmts.size(); ++i) {
-      body.push_back(copy(stmts[i], sub));
+    for (const ast::Stmt* stmt : function.body->stmts) {
+      body.push_back(copy(stmt, sub));
     }
-    ast::Expr* value = last != nullptr && last->value != nullptr
-                           ? copy(last->value, sub)
-                           : make<ast::IntLiteral>(call.range(), 0);
     --depth_;
-    if (function.return_type != nullptr) {
-      value = make<ast::Cast>(value->range(), function.return_type, value);
-    }
-    body.push_back(make<ast::ExprStmt>(value->range(), value));
-    return make<ast::BlockExpr>(
+    auto* inlined = make<ast::BlockExpr>(
         call.range(),
-        make<ast::Block>(function.body->range(), std::move(body), true));
-  }
-
-  static bool contains_return(ast::Node* node) {
-    if (node->kind() == ast::NodeKind::Return) {
-      return true;
-    }
-    std::vector<ast::Node*> children;
-    ast::collect_children(node, children);
-    for (ast::Node* child : children) {
-      if (contains_return(child)) {
-        return true;
-      }
-    }
-    return false;
+        make<ast::Block>(function.body->range(), std::move(body), false));
+    inlined->function_body = true;
+    inlined->returns = function.return_type;
+    return inlined;
   }
 
   ast::Context& context_;

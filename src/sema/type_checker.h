@@ -202,6 +202,8 @@ private:
   Type check_offsetof(const ast::Offsetof& node);
   Type check_if_expr(const ast::IfExpr& node);
   Type check_block_expr(const ast::BlockExpr& node);
+  // `return [value]`: leaves the probe, or an inlined `fn` with its value.
+  void check_return(const ast::Return& ret);
   // The value of a block that ends in an expression; none (reported) when
   // it does not.
   Type check_value_block(const ast::Block& block);
@@ -245,6 +247,9 @@ private:
   std::vector<std::pair<std::string, Type>> args_records_;
   unsigned loop_depth_ = 0;
   unsigned map_loop_depth_ = 0;
+  // The return types of the inlined functions being checked, innermost
+  // last (none for a function without one).
+  std::vector<Type> function_returns_;
   // Variables of the current probe: where each is first assigned, and
   // which are read.
   std::map<std::string, SourceRange> assigned_;
