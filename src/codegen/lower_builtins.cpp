@@ -212,6 +212,10 @@ void ProbeLowering::print_value(const ast::Call& node) {
 
 llvm::Value* ProbeLowering::read_string(const ast::Call& node) {
   const Type& type = program_.type_of(&node);
+  if (auto text = program_.positional_strings.find(&node);
+      text != program_.positional_strings.end()) {
+    return string_literal(text->second);
+  }
   if (program_.type_of(node.args[0]).is_string()) {
     return expr(node.args[0]);
   }

@@ -16,6 +16,7 @@ bool ProbeLowering::fill_string(const ast::Expr* node,
   }
   const auto* call = ast::dyn_cast<ast::Call>(node);
   if (call == nullptr || call->callee != "str" ||
+      program_.positional_strings.contains(call) ||
       program_.type_of(call->args[0]).is_string() ||
       program_.type_of(call).size() > size) {
     return false;

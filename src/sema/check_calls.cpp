@@ -126,6 +126,26 @@ Type TypeChecker::check_builtin(const ast::Builtin& builtin) {
   return args_records_.front().second;
 }
 
+std::optional<std::string>
+TypeChecker::positional_string(const ast::Expr* arg) const {
+  uint64_t skip = 0;
+  if (const auto* sum = ast::dyn_cast<ast::Binary>(arg);
+      sum != nullptr && sum->op == ast::BinaryOp::Add) {
+    const auto* offset = ast::dyn_cast<ast::IntLiteral>(sum->rhs);
+    if (offset == nullptr) {
+      return std::nullopt;
+    }
+    skip = offset->value;
+    arg = sum->lhs;
+  }
+  const auto* positional = ast::dyn_cast<ast::Positional>(arg);
+  if (positional == nullptr) {
+    return std::nullopt;
+  }
+  std::string text = positional_text(positional->index).value_or("");
+  return skip < text.size() ? text.substr(skip) : std::string();
+}
+
 Type TypeChecker::check_call(const ast::Call& call) {
   std::optional<FunctionSignature> signature = find_function(call.callee);
   if (!signature) {
@@ -139,6 +159,14 @@ Type TypeChecker::check_call(const ast::Call& call) {
       check_expr(arg);
     }
     return Type::none();
+  }
+  // str($N) and str($N + k) are the parameter's text (from byte k), as in
+  // bpftrace, whether it reads as a number or not.
+  if (signature->function == BuiltinFunction::Str && call.args.size() == 1) {
+    if (std::optional<std::string> text = positional_string(call.args[0])) {
+      checked_.positional_strings[&call] = *text;
+      return Type::string(text->size() + 1);
+    }
   }
   switch (signature->function) {
   case BuiltinFunction::Delete:

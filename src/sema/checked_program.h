@@ -109,6 +109,8 @@ struct CheckedProgram {
   std::unordered_map<const ast::FieldAccess*, types::Field> fields;
   // time() and strftime() calls → index into `time_formats`.
   std::unordered_map<const ast::Call*, uint32_t> time_format_ids;
+  // str($N) calls and the text they stand for.
+  std::unordered_map<const ast::Call*, std::string> positional_strings;
   // sizeof()/offsetof() results, known at compile time.
   std::unordered_map<const ast::Expr*, uint64_t> constants;
   // Scratch variable types per probe: probe → name → type.

@@ -202,6 +202,9 @@ private:
   Type check_offsetof(const ast::Offsetof& node);
   Type check_if_expr(const ast::IfExpr& node);
   Type check_block_expr(const ast::BlockExpr& node);
+  // The text str($N) or str($N + k) stands for; nullopt for other
+  // arguments.
+  std::optional<std::string> positional_string(const ast::Expr* arg) const;
   // `return [value]`: leaves the probe, or an inlined `fn` with its value.
   void check_return(const ast::Return& ret);
   // The value of a block that ends in an expression; none (reported) when
