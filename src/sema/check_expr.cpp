@@ -298,12 +298,22 @@ Type TypeChecker::check_binary(const ast::Binary& binary) {
     break;
   }
   switch (binary.op) {
-  case ast::BinaryOp::Eq:
-  case ast::BinaryOp::Ne:
   case ast::BinaryOp::Lt:
   case ast::BinaryOp::Le:
   case ast::BinaryOp::Gt:
   case ast::BinaryOp::Ge:
+    // A negative signed value compares as a huge unsigned one. Literals
+    // are exempt: `x > 0` means what it says.
+    if (lhs.is_integer() && rhs.is_integer() &&
+        lhs.is_signed() != rhs.is_signed() && !constant_value(binary.lhs) &&
+        !constant_value(binary.rhs)) {
+      diagnostic(diag::Kind::MixedSignComparison, binary.range(),
+                 {ast::spelling(binary.op), lhs.name(), rhs.name()})
+          .emit();
+    }
+    return Type::u64();
+  case ast::BinaryOp::Eq:
+  case ast::BinaryOp::Ne:
   case ast::BinaryOp::LogicalAnd:
   case ast::BinaryOp::LogicalOr:
     return Type::u64();
