@@ -30,7 +30,9 @@ Type TypeChecker::check_string_function(const ast::Call& call,
   };
   switch (function) {
   case BuiltinFunction::Strncmp: {
-    bool strings = require_string(0) & require_string(1);
+    // Both arguments are checked, so both are reported.
+    const bool first = require_string(0);
+    const bool strings = require_string(1) && first;
     std::optional<int64_t> length = constant_value(call.args[2]);
     if (!length || *length < 0) {
       error(diag::Kind::ArgumentNotLiteral, call.args[2]->range(),
@@ -40,9 +42,11 @@ Type TypeChecker::check_string_function(const ast::Call& call,
     checked_.constants[&call] = static_cast<uint64_t>(*length);
     return strings ? Type::u64() : Type::none();
   }
-  case BuiltinFunction::Strcontains:
-    return require_string(0) & require_string(1) ? Type::integer(1, false)
-                                                 : Type::none();
+  case BuiltinFunction::Strcontains: {
+    const bool first = require_string(0);
+    const bool second = require_string(1);
+    return first && second ? Type::integer(1, false) : Type::none();
+  }
   case BuiltinFunction::Buf: {
     if (!args[0].is_none() && !is_scalar(args[0]) && !args[0].is_string() &&
         !args[0].is_array()) {
