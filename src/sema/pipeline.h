@@ -13,9 +13,12 @@ namespace sonde::sema {
 
 // Runs the semantic passes in order, stopping after the first pass that
 // reports errors (each pass reports as many as it can):
-//   1. expand_probes  attach points → concrete targets (ProbeCatalog)
-//   2. check_types    types of every expression, variable and map; rules
-//   3. plan_resources BPF programs, maps and printf formats
+//   1. read_config         the config block and BPFTRACE_<KEY> variables
+//   2. read_c_definitions  C definitions (libclang); kernel BTF, lazily
+//   3. expand_probes       attach points → concrete targets (ProbeCatalog)
+//   4. check_types         types of every expression, variable and map
+//   5. plan_resources      BPF programs, maps and printf formats
+// expand_macros runs before, on the parsed AST (it rewrites it).
 // Returns null when there were errors.
 // `positional` are the script's $1..$N; `context` says which process is
 // traced (-p, -c), for user-space probes and the pid filter; `source`
