@@ -81,6 +81,10 @@ struct MapMeta {
   std::string bpf_name; // The map's name in the ELF object.
   MapValueKind value_kind = MapValueKind::Plain;
   bool per_cpu = false;
+  // `let @m = lruhash(N)`: least-recently-used eviction, and N entries
+  // (0: the config's max_map_keys).
+  bool lru = false;
+  uint32_t max_entries = 0;
   // Key fields; empty for a map without keys, which has one u64 key 0.
   std::vector<ValueLayout> key_fields;
   uint32_t key_size = 0;

@@ -73,7 +73,13 @@ PrintfMeta describe_printf(const sema::PrintfInfo& info) {
 RuntimeMetadata describe(const sema::CheckedProgram& program) {
   RuntimeMetadata metadata;
   for (const sema::MapInfo& map : program.maps) {
-    metadata.maps.push_back(describe_map(map));
+    MapMeta meta = describe_map(map);
+    if (auto declared = program.map_declarations.find(map.name);
+        declared != program.map_declarations.end()) {
+      meta.lru = declared->second.lru;
+      meta.max_entries = declared->second.max_entries;
+    }
+    metadata.maps.push_back(std::move(meta));
   }
   for (const sema::PrintfInfo& info : program.printfs) {
     metadata.printfs.push_back(describe_printf(info));
@@ -159,9 +165,13 @@ Result<Artifact> generate(const sema::CheckedProgram& program,
                             nullptr};
 
   for (const MapMeta& map : metadata.maps) {
-    uint32_t type = map.per_cpu ? BPF_MAP_TYPE_PERCPU_HASH : BPF_MAP_TYPE_HASH;
-    resources.maps.push_back(builder.add_map(map.bpf_name, type,
-                                             program.config.max_map_keys,
+    uint32_t type =
+        map.lru ? (map.per_cpu ? BPF_MAP_TYPE_LRU_PERCPU_HASH
+                               : BPF_MAP_TYPE_LRU_HASH)
+                : (map.per_cpu ? BPF_MAP_TYPE_PERCPU_HASH : BPF_MAP_TYPE_HASH);
+    uint32_t entries =
+        map.max_entries != 0 ? map.max_entries : program.config.max_map_keys;
+    resources.maps.push_back(builder.add_map(map.bpf_name, type, entries,
                                              map.key_size, map.value_size));
   }
   resources.events = builder.add_map(metadata.events_map, BPF_MAP_TYPE_RINGBUF,

@@ -563,10 +563,16 @@ private:
     }
     for (uint32_t i = 0; i < metadata_.maps.size(); ++i) {
       uint64_t failed = read_percpu_counter(bpf_map__fd(counters), i);
-      if (failed != 0) {
-        err_ << "sonde: warning: map '" << metadata_.maps[i].name
-             << "' is full: " << failed << " update(s) dropped; raise "
-             << "max_map_keys (now " << metadata_.max_map_keys
+      if (failed == 0) {
+        continue;
+      }
+      const codegen::MapMeta& map = metadata_.maps[i];
+      err_ << "sonde: warning: map '" << map.name << "' is full: " << failed
+           << " update(s) dropped; ";
+      if (map.max_entries != 0) {
+        err_ << "it is declared with " << map.max_entries << " entries\n";
+      } else {
+        err_ << "raise max_map_keys (now " << metadata_.max_map_keys
              << ") with config = { max_map_keys = N } or "
                 "BPFTRACE_MAX_MAP_KEYS\n";
       }

@@ -5,9 +5,54 @@
 namespace sonde::sema {
 
 void TypeChecker::check_program(const ast::Program& program) {
+  for (const ast::MapDecl* decl : program.map_decls) {
+    check_map_declaration(*decl);
+  }
   for (const ast::Probe* probe : program.probes) {
     check_probe(*probe);
   }
+  for (const ast::MapDecl* decl : program.map_decls) {
+    const MapInfo* map = find_map(decl->name);
+    auto declared = checked_.map_declarations.find(decl->name);
+    if (map == nullptr || declared == checked_.map_declarations.end()) {
+      if (map == nullptr && reporting_) {
+        diagnostic(diag::Kind::MapDeclaredUnused, decl->name_range,
+                   {decl->name})
+            .emit();
+      }
+      continue;
+    }
+    // Per-CPU maps hold aggregations, whose values user space merges.
+    if (declared->second.per_cpu && map->kind == MapKind::Plain) {
+      error(diag::Kind::PerCpuMapNeedsAggregation, decl->map_type_range,
+            {decl->map_type, decl->name});
+    }
+  }
+}
+
+void TypeChecker::check_map_declaration(const ast::MapDecl& decl) {
+  static const std::vector<std::string> kKinds = {
+      "hash", "lruhash", "percpuhash", "percpulruhash"};
+  if (std::find(kKinds.begin(), kKinds.end(), decl.map_type) == kKinds.end()) {
+    auto report = diagnostic(diag::Kind::UnknownMapType, decl.map_type_range,
+                             {decl.map_type});
+    if (auto close = closest_match(decl.map_type, kKinds)) {
+      report.hint(diag::Kind::DidYouMean, {*close});
+    }
+    report.emit();
+    return;
+  }
+  std::optional<int64_t> entries =
+      decl.args.size() == 1 ? constant_value(decl.args[0]) : std::nullopt;
+  if (!entries || *entries <= 0 || *entries > (int64_t(1) << 24)) {
+    error(diag::Kind::MapDeclarationSize, decl.range(), {decl.map_type});
+    return;
+  }
+  MapDeclaration declaration;
+  declaration.lru = decl.map_type.find("lru") != std::string::npos;
+  declaration.per_cpu = decl.map_type.starts_with("percpu");
+  declaration.max_entries = static_cast<uint32_t>(*entries);
+  checked_.map_declarations[decl.name] = declaration;
 }
 
 void TypeChecker::check_probe(const ast::Probe& probe) {

@@ -74,6 +74,13 @@ struct ProgramConfig {
   types::StackMode stack_mode = types::StackMode::Bpftrace;
 };
 
+// A root map declaration, `let @m = lruhash(100);`.
+struct MapDeclaration {
+  bool lru = false;
+  bool per_cpu = false;
+  uint32_t max_entries = 0;
+};
+
 struct CheckedProgram {
   const ast::Program* program = nullptr;
   std::vector<ProbeInstance> instances;
@@ -85,6 +92,8 @@ struct CheckedProgram {
   // The script's positional parameters, $1 first.
   std::vector<std::string> positional;
   ProgramConfig config;
+  // Maps declared at the top level, by name ("@m").
+  std::map<std::string, MapDeclaration> map_declarations;
   // Types the script names: its C definitions (null without any) and the
   // kernel's BTF, loaded on first use.
   std::shared_ptr<btf::CDefinitions> c_definitions;

@@ -413,11 +413,6 @@ bool expand_macros(ast::Program& program,
     diag.build(diag::Kind::NotSupportedYet, import->range(), {"'import'"})
         .emit();
   }
-  for (const ast::MapDecl* decl : program.map_decls) {
-    diag.build(diag::Kind::NotSupportedYet, decl->range(),
-               {"a map declaration"})
-        .emit();
-  }
   return diag.error_count() == errors;
 }
 

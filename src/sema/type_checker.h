@@ -45,6 +45,8 @@ public:
 
 private:
   void check_probe(const ast::Probe& probe);
+  // `let @m = lruhash(N);`: the kind and size of a map.
+  void check_map_declaration(const ast::MapDecl& decl);
 
   // argN of a USDT probe: every site must have that argument, in a form
   // codegen can read.
