@@ -82,6 +82,7 @@ llvm::Value* ProbeLowering::expr(const ast::Expr* node) {
     return cast(*static_cast<const ast::Cast*>(node));
   case ast::NodeKind::Sizeof:
   case ast::NodeKind::Offsetof:
+  case ast::NodeKind::Comptime:
     return ir_.getInt64(program_.constants.at(node));
   case ast::NodeKind::IfExpr:
     return if_expr(*static_cast<const ast::IfExpr*>(node));

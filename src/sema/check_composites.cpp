@@ -417,4 +417,128 @@ void TypeChecker::check_return(const ast::Return& ret) {
   check_conversion(value, returns, ret.value, "the return value");
 }
 
+std::optional<int64_t> TypeChecker::fold_constant(const ast::Expr* expr) {
+  if (auto known = checked_.constants.find(expr);
+      known != checked_.constants.end()) {
+    return static_cast<int64_t>(known->second);
+  }
+  switch (expr->kind()) {
+  case ast::NodeKind::IntLiteral:
+    return static_cast<int64_t>(
+        static_cast<const ast::IntLiteral*>(expr)->value);
+  case ast::NodeKind::BoolLiteral:
+    return static_cast<const ast::BoolLiteral*>(expr)->value ? 1 : 0;
+  case ast::NodeKind::PositionalCount:
+    return static_cast<int64_t>(checked_.positional.size());
+  case ast::NodeKind::Positional: {
+    auto text =
+        positional_text(static_cast<const ast::Positional*>(expr)->index);
+    if (text && positional_number(*text)) {
+      return std::strtoll(text->c_str(), nullptr, 10);
+    }
+    return text ? std::nullopt : std::optional<int64_t>(0);
+  }
+  case ast::NodeKind::Unary: {
+    const auto* unary = static_cast<const ast::Unary*>(expr);
+    std::optional<int64_t> operand = fold_constant(unary->operand);
+    if (!operand) {
+      return std::nullopt;
+    }
+    switch (unary->op) {
+    case ast::UnaryOp::Neg:
+      return static_cast<int64_t>(0ULL - static_cast<uint64_t>(*operand));
+    case ast::UnaryOp::LogicalNot:
+      return *operand == 0 ? 1 : 0;
+    case ast::UnaryOp::BitNot:
+      return ~*operand;
+    default:
+      return std::nullopt;
+    }
+  }
+  case ast::NodeKind::Binary: {
+    const auto* binary = static_cast<const ast::Binary*>(expr);
+    std::optional<int64_t> a = fold_constant(binary->lhs);
+    std::optional<int64_t> b = fold_constant(binary->rhs);
+    if (!a || !b) {
+      return std::nullopt;
+    }
+    const uint64_t ua = static_cast<uint64_t>(*a);
+    const uint64_t ub = static_cast<uint64_t>(*b);
+    switch (binary->op) {
+    case ast::BinaryOp::Add:
+      return static_cast<int64_t>(ua + ub);
+    case ast::BinaryOp::Sub:
+      return static_cast<int64_t>(ua - ub);
+    case ast::BinaryOp::Mul:
+      return static_cast<int64_t>(ua * ub);
+    case ast::BinaryOp::Div:
+      return *b == 0 || (*a == INT64_MIN && *b == -1)
+                 ? std::nullopt
+                 : std::optional<int64_t>(*a / *b);
+    case ast::BinaryOp::Mod:
+      return *b == 0 || (*a == INT64_MIN && *b == -1)
+                 ? std::nullopt
+                 : std::optional<int64_t>(*a % *b);
+    case ast::BinaryOp::BitAnd:
+      return *a & *b;
+    case ast::BinaryOp::BitOr:
+      return *a | *b;
+    case ast::BinaryOp::BitXor:
+      return *a ^ *b;
+    case ast::BinaryOp::Shl:
+      return ub >= 64 ? 0 : static_cast<int64_t>(ua << ub);
+    case ast::BinaryOp::Shr:
+      return ub >= 64 ? 0 : static_cast<int64_t>(ua >> ub);
+    case ast::BinaryOp::Eq:
+      return *a == *b;
+    case ast::BinaryOp::Ne:
+      return *a != *b;
+    case ast::BinaryOp::Lt:
+      return *a < *b;
+    case ast::BinaryOp::Le:
+      return *a <= *b;
+    case ast::BinaryOp::Gt:
+      return *a > *b;
+    case ast::BinaryOp::Ge:
+      return *a >= *b;
+    case ast::BinaryOp::LogicalAnd:
+      return *a != 0 && *b != 0;
+    case ast::BinaryOp::LogicalOr:
+      return *a != 0 || *b != 0;
+    }
+    return std::nullopt;
+  }
+  case ast::NodeKind::Ternary: {
+    const auto* ternary = static_cast<const ast::Ternary*>(expr);
+    std::optional<int64_t> cond = fold_constant(ternary->cond);
+    if (!cond) {
+      return std::nullopt;
+    }
+    if (*cond != 0) {
+      return ternary->then_expr != nullptr ? fold_constant(ternary->then_expr)
+                                           : cond;
+    }
+    return fold_constant(ternary->else_expr);
+  }
+  case ast::NodeKind::Comptime:
+    return fold_constant(static_cast<const ast::Comptime*>(expr)->expr);
+  default:
+    return std::nullopt;
+  }
+}
+
+Type TypeChecker::check_comptime(const ast::Comptime& node) {
+  Type type = check_expr(node.expr);
+  if (type.is_none()) {
+    return type;
+  }
+  std::optional<int64_t> value = fold_constant(node.expr);
+  if (!value) {
+    error(diag::Kind::NotConstant, node.expr->range());
+    return Type::none();
+  }
+  checked_.constants[&node] = static_cast<uint64_t>(*value);
+  return storage_type(type);
+}
+
 } // namespace sonde::sema

@@ -118,6 +118,8 @@ Type TypeChecker::compute_type(const ast::Expr& expr) {
     return check_if_expr(static_cast<const ast::IfExpr&>(expr));
   case ast::NodeKind::BlockExpr:
     return check_block_expr(static_cast<const ast::BlockExpr&>(expr));
+  case ast::NodeKind::Comptime:
+    return check_comptime(static_cast<const ast::Comptime&>(expr));
   default:
     // Parsed, but not compiled yet: say so rather than drop it.
     error(

@@ -204,6 +204,10 @@ private:
   Type check_offsetof(const ast::Offsetof& node);
   Type check_if_expr(const ast::IfExpr& node);
   Type check_block_expr(const ast::BlockExpr& node);
+  // `comptime e`: e folded to a constant now (literals, operators,
+  // sizeof/offsetof, positional parameters, enumerators).
+  Type check_comptime(const ast::Comptime& node);
+  std::optional<int64_t> fold_constant(const ast::Expr* expr);
   // The text str($N) or str($N + k) stands for; nullopt for other
   // arguments.
   std::optional<std::string> positional_string(const ast::Expr* arg) const;
