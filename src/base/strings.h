@@ -34,5 +34,7 @@ std::string c_identifier(std::string_view text);
 
 // Shell-style glob with '*' and '?' only, as probe wildcards use.
 bool glob_match(std::string_view pattern, std::string_view text);
+// Whether `text` has a '*' or '?' that glob_match() would expand.
+bool has_wildcard(std::string_view text);
 
 } // namespace sonde

@@ -291,11 +291,18 @@ void ProbeLowering::output(llvm::Value* record, uint32_t size, uint64_t flags) {
   llvm::BasicBlock* done = block("output.done");
   ir_.CreateCondBr(ir_.CreateICmpNE(result, ir_.getInt64(0)), lost, done);
   ir_.SetInsertPoint(lost);
-  llvm::Value* key = stack_slot(4, "lost.key");
-  ir_.CreateStore(ir_.getInt32(0), key);
-  llvm::Value* counter = builder_.call_helper(ir_, BPF_FUNC_map_lookup_elem,
-                                              {resources_.lost, key});
-  llvm::BasicBlock* count = block("output.count");
+  count_in(resources_.lost, 0);
+  ir_.CreateBr(done);
+  ir_.SetInsertPoint(done);
+}
+
+void ProbeLowering::count_in(llvm::GlobalVariable* counters, uint32_t index) {
+  llvm::Value* key = stack_slot(4, "counter.key");
+  ir_.CreateStore(ir_.getInt32(index), key);
+  llvm::Value* counter =
+      builder_.call_helper(ir_, BPF_FUNC_map_lookup_elem, {counters, key});
+  llvm::BasicBlock* count = block("counter.add");
+  llvm::BasicBlock* done = block("counter.done");
   ir_.CreateCondBr(ir_.CreateICmpNE(counter, ir_.getInt64(0)), count, done);
   ir_.SetInsertPoint(count);
   llvm::Value* pointer = ir_.CreateIntToPtr(counter, ir_.getPtrTy());

@@ -287,22 +287,11 @@ void ProbeLowering::update_map(llvm::GlobalVariable* global,
     return;
   }
   llvm::BasicBlock* failed = block("update.failed");
-  llvm::BasicBlock* count = block("update.count");
   llvm::BasicBlock* done = block("update.done");
   ir_.CreateCondBr(ir_.CreateICmpSLT(result, ir_.getInt64(0)), failed, done);
   ir_.SetInsertPoint(failed);
-  llvm::Value* index = stack_slot(4, "full.key");
-  ir_.CreateStore(
-      ir_.getInt32(static_cast<uint32_t>(position - resources_.maps.begin())),
-      index);
-  llvm::Value* counter = builder_.call_helper(ir_, BPF_FUNC_map_lookup_elem,
-                                              {resources_.map_full, index});
-  ir_.CreateCondBr(ir_.CreateICmpNE(counter, ir_.getInt64(0)), count, done);
-  ir_.SetInsertPoint(count);
-  llvm::Value* pointer = ir_.CreateIntToPtr(counter, ir_.getPtrTy());
-  ir_.CreateStore(
-      ir_.CreateAdd(ir_.CreateLoad(ir_.getInt64Ty(), pointer), ir_.getInt64(1)),
-      pointer);
+  count_in(resources_.map_full,
+           static_cast<uint32_t>(position - resources_.maps.begin()));
   ir_.CreateBr(done);
   ir_.SetInsertPoint(done);
 }

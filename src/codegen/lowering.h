@@ -264,6 +264,9 @@ private:
 
   void store_header(llvm::Value* record, EventKind kind, llvm::Value* id);
 
+  // Adds one to entry `index` of a per-CPU array of u64 counters (lost
+  // events, full maps).
+  void count_in(llvm::GlobalVariable* counters, uint32_t index);
   // Sends a record to user space; a full ring buffer counts a lost event.
   void output(llvm::Value* record, uint32_t size, uint64_t flags);
 

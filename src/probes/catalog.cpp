@@ -115,6 +115,21 @@ ProbeType::arg_declarations(const AttachTarget&) const {
   return std::vector<std::string>{};
 }
 
+std::pair<std::string, std::optional<uint64_t>>
+split_offset(const std::string& text) {
+  size_t plus = text.rfind('+');
+  if (plus == std::string::npos || plus == 0) {
+    return {text, std::nullopt};
+  }
+  std::string number = text.substr(plus + 1);
+  char* end = nullptr;
+  uint64_t offset = std::strtoull(number.c_str(), &end, 0);
+  if (number.empty() || *end != '\0') {
+    return {text, std::nullopt};
+  }
+  return {text.substr(0, plus), offset};
+}
+
 types::Type context_record(std::string name, std::vector<types::Field> fields) {
   for (types::Field& field : fields) {
     const types::Type& type = *field.type;

@@ -6,41 +6,26 @@
 #include "probes/timer_period.h"
 
 #include <algorithm>
-#include <bpf/btf.h>
 #include <bpf/libbpf.h>
-#include <cerrno>
-#include <cstring>
 #include <mutex>
 
 namespace sonde::probes {
 
 namespace {
 
-bool has_wildcard(std::string_view text) {
-  return text.find_first_of("*?") != std::string_view::npos;
-}
-
 // The functions of vmlinux BTF, the ones a trampoline can attach to; read
-// on first use, sorted.
+// on first use from the process's shared KernelTypes, sorted.
 Result<const std::vector<std::string>*> kernel_functions() {
   static std::once_flag once;
   static std::vector<std::string> names;
   static std::string error;
   std::call_once(once, [] {
-    struct btf* vmlinux = btf__load_vmlinux_btf();
-    if (vmlinux == nullptr) {
-      error = "cannot read kernel BTF (/sys/kernel/btf/vmlinux): " +
-              std::string(std::strerror(errno));
+    std::shared_ptr<btf::KernelTypes> types = btf::KernelTypes::shared();
+    if (llvm::Error failed = types->load()) {
+      error = llvm::toString(std::move(failed));
       return;
     }
-    uint32_t count = btf__type_cnt(vmlinux);
-    for (uint32_t id = 1; id < count; ++id) {
-      const btf_type* type = btf__type_by_id(vmlinux, id);
-      if (btf_is_func(type)) {
-        names.emplace_back(btf__name_by_offset(vmlinux, type->name_off));
-      }
-    }
-    btf__free(vmlinux);
+    names = types->functions_matching("*");
     std::sort(names.begin(), names.end());
     names.erase(std::unique(names.begin(), names.end()), names.end());
   });

@@ -15,10 +15,6 @@ namespace {
 using symbols::Kallsyms;
 using symbols::KernelSymbol;
 
-bool has_wildcard(std::string_view text) {
-  return text.find_first_of("*?") != std::string_view::npos;
-}
-
 // Functions a kprobe can name: text symbols, without the compiler's
 // clones (`foo.isra.0`, `foo.cold`) and the `__pfx_` padding before each
 // function, which available_filter_functions does not list either.
@@ -26,22 +22,6 @@ bool probeable(const KernelSymbol& symbol) {
   return (symbol.type == 't' || symbol.type == 'T') &&
          symbol.name.find('.') == std::string_view::npos &&
          !symbol.name.starts_with("__pfx_");
-}
-
-// Splits "fn+0x10" into the function and its offset.
-std::pair<std::string, std::optional<uint64_t>>
-split_offset(const std::string& text) {
-  size_t plus = text.rfind('+');
-  if (plus == std::string::npos || plus == 0) {
-    return {text, std::nullopt};
-  }
-  std::string number = text.substr(plus + 1);
-  char* end = nullptr;
-  uint64_t offset = std::strtoull(number.c_str(), &end, 0);
-  if (number.empty() || *end != '\0') {
-    return {text, std::nullopt};
-  }
-  return {text.substr(0, plus), offset};
 }
 
 class KprobeProbe : public ProbeType {

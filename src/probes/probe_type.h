@@ -266,4 +266,9 @@ types::Type context_record(std::string name, std::vector<types::Field> fields);
 Result<std::vector<std::string>>
 record_declarations(Result<types::Type> record);
 
+// Splits "fn+0x10" (kprobe, uprobe) into the function and its offset;
+// no offset when the text has no valid "+N".
+std::pair<std::string, std::optional<uint64_t>>
+split_offset(const std::string& text);
+
 } // namespace sonde::probes

@@ -13,10 +13,6 @@ namespace sonde::probes {
 
 namespace {
 
-bool has_wildcard(std::string_view text) {
-  return text.find_first_of("*?") != std::string_view::npos;
-}
-
 // tracefs categories whose events are not kernel tracepoints: syscall
 // events are built on raw_syscalls:sys_enter/sys_exit, ftrace's are the
 // tracer's own records, and kprobes/uprobes hold dynamic events.

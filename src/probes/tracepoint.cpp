@@ -11,10 +11,6 @@ namespace sonde::probes {
 
 namespace {
 
-bool has_wildcard(std::string_view text) {
-  return text.find_first_of("*?") != std::string_view::npos;
-}
-
 class TracepointProbe : public ProbeType {
 public:
   explicit TracepointProbe(std::shared_ptr<const Tracefs> tracefs)

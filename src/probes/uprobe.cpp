@@ -15,22 +15,6 @@ namespace {
 using symbols::ElfFile;
 using symbols::ElfSymbol;
 
-// Splits "fn+0x10" into the function and its offset.
-std::pair<std::string, std::optional<uint64_t>>
-split_offset(const std::string& text) {
-  size_t plus = text.rfind('+');
-  if (plus == std::string::npos || plus == 0) {
-    return {text, std::nullopt};
-  }
-  std::string number = text.substr(plus + 1);
-  char* end = nullptr;
-  uint64_t offset = std::strtoull(number.c_str(), &end, 0);
-  if (number.empty() || *end != '\0') {
-    return {text, std::nullopt};
-  }
-  return {text.substr(0, plus), offset};
-}
-
 class UprobeProbe : public ProbeType {
 public:
   explicit UprobeProbe(bool return_probe) : return_probe_(return_probe) {}
@@ -98,7 +82,7 @@ private:
     if (function.rfind("0x", 0) == 0) {
       return expand_address(path, elf, function);
     }
-    if (function.find_first_of("*?") != std::string::npos) {
+    if (has_wildcard(function)) {
       return expand_pattern(path, elf, function, demangled);
     }
     auto [name, offset] = split_offset(function);

@@ -122,7 +122,7 @@ public:
     if (!targets.empty()) {
       return targets;
     }
-    bool wildcard = (provider + name).find_first_of("*?") != std::string::npos;
+    bool wildcard = has_wildcard(provider + name);
     if (wildcard && provider == "*") {
       return ExpandError{ExpandError::Reason::NoMatch,
                          "no USDT probe of " + where + " matches '" + name +

@@ -18,6 +18,7 @@
 #include <csignal>
 #include <cstring>
 #include <ctime>
+#include <optional>
 #include <sys/epoll.h>
 #include <sys/signalfd.h>
 #include <sys/syscall.h>
@@ -175,7 +176,7 @@ private:
       }
       return;
     }
-    SourceBuffer source(metadata_.source_name, metadata_.source_text);
+    const SourceBuffer& source = script_source();
     uint32_t offset = meta->source_offset;
     if (failure->line != 0) {
       std::string_view text = source.line_text(failure->line);
@@ -502,6 +503,13 @@ private:
                                              symbolizer_.get()));
   }
 
+  const SourceBuffer& script_source() {
+    if (!source_) {
+      source_.emplace(metadata_.source_name, metadata_.source_text);
+    }
+    return *source_;
+  }
+
   // cat(), system(), errorf(), warnf(): a printf record whose text is a
   // path, a command or a message.
   void
@@ -529,8 +537,7 @@ private:
       return;
     case EventKind::Errorf:
     case EventKind::Warnf: {
-      SourceBuffer source(metadata_.source_name, metadata_.source_text);
-      LineColumn at = source.line_column(meta.source_offset);
+      LineColumn at = script_source().line_column(meta.source_offset);
       output::SourceLocation location;
       location.filename = metadata_.source_name;
       location.line = at.line;
@@ -647,6 +654,8 @@ private:
   std::vector<bpf_link*> iterators_;
   std::unique_ptr<output::Formatter> formatter_;
   std::unique_ptr<Symbolizer> symbolizer_;
+  // The script, indexed by line on first use (load errors, errorf/warnf).
+  std::optional<SourceBuffer> source_;
   // bpftrace's default max_cat_bytes.
   static constexpr size_t kMaxCatBytes = 10240;
   std::vector<FormatSpec> printf_specs_;

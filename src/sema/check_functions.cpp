@@ -188,16 +188,8 @@ Type TypeChecker::check_stack_call(const ast::Call& call, bool user) {
 
 Type TypeChecker::check_map_query(const ast::Call& call,
                                   const FunctionSignature& signature) {
-  if (!check_argument_count(call, signature)) {
-    return Type::none();
-  }
-  const auto* access = ast::dyn_cast<ast::MapAccess>(call.args[0]);
+  const ast::MapAccess* access = map_argument(call, signature);
   if (access == nullptr) {
-    error(diag::Kind::MapArgumentExpected, call.args[0]->range(),
-          {call.callee});
-    for (const ast::Expr* arg : call.args) {
-      check_expr(arg);
-    }
     return Type::none();
   }
   if (!access->keys.empty()) {

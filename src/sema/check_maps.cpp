@@ -263,10 +263,11 @@ Type TypeChecker::check_map_read(const ast::MapAccess& access) {
   return Type::none();
 }
 
-Type TypeChecker::check_map_function(const ast::Call& call,
-                                     const FunctionSignature& signature) {
+const ast::MapAccess*
+TypeChecker::map_argument(const ast::Call& call,
+                          const FunctionSignature& signature) {
   if (!check_argument_count(call, signature)) {
-    return Type::none();
+    return nullptr;
   }
   const auto* access = ast::dyn_cast<ast::MapAccess>(call.args[0]);
   if (access == nullptr) {
@@ -275,6 +276,14 @@ Type TypeChecker::check_map_function(const ast::Call& call,
     for (const ast::Expr* arg : call.args) {
       check_expr(arg);
     }
+  }
+  return access;
+}
+
+Type TypeChecker::check_map_function(const ast::Call& call,
+                                     const FunctionSignature& signature) {
+  const ast::MapAccess* access = map_argument(call, signature);
+  if (access == nullptr) {
     return Type::none();
   }
   const MapInfo* map = find_map(access->name);

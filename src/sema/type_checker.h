@@ -143,6 +143,10 @@ private:
 
   // delete(@m[k]), delete(@m, k), clear(@m), zero(@m), print(@m[, top[,
   // div]]): the map is named, not read.
+  // The map a map function is called on (`clear(@m)`, `len(@m)`); null,
+  // reported, when the argument count is wrong or it is not a map.
+  const ast::MapAccess* map_argument(const ast::Call& call,
+                                     const FunctionSignature& signature);
   Type check_map_function(const ast::Call& call,
                           const FunctionSignature& signature);
 
