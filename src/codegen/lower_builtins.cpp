@@ -41,7 +41,7 @@ llvm::Value* ProbeLowering::builtin(const ast::Builtin& node) {
     return helper(BPF_FUNC_get_smp_processor_id);
   case sema::BuiltinVariable::Comm: {
     // The kernel pads the buffer with NULs: no zeroing needed.
-    llvm::Value* slot = stack_slot(16, "comm");
+    llvm::Value* slot = memory_slot(16, "comm");
     builder_.call_helper(ir_, BPF_FUNC_get_current_comm,
                          {slot, ir_.getInt64(16)});
     return slot;
@@ -79,7 +79,7 @@ llvm::Value* ProbeLowering::retval() {
   }
   // fexit: the value sits after the arguments in the context, whose count
   // only BTF knows; bpf_get_func_ret finds it.
-  llvm::Value* slot = stack_slot(8, "retval");
+  llvm::Value* slot = memory_slot(8, "retval");
   ir_.CreateStore(ir_.getInt64(0), slot);
   builder_.call_helper(ir_, BPF_FUNC_get_func_ret, {ctx_, slot});
   return ir_.CreateLoad(ir_.getInt64Ty(), slot);
@@ -107,7 +107,7 @@ ProbeLowering::usdt_argument(const probes::UsdtArgument& argument) {
           address, ir_.CreateMul(register_value(argument.index_offset),
                                  ir_.getInt64(argument.scale)));
     }
-    llvm::Value* slot = stack_slot(8, "usdt.arg");
+    llvm::Value* slot = memory_slot(8, "usdt.arg");
     ir_.CreateStore(ir_.getInt64(0), slot);
     builder_.call_helper(ir_, BPF_FUNC_probe_read_user,
                          {slot, ir_.getInt64(argument.size),
@@ -204,7 +204,7 @@ void ProbeLowering::print_value(const ast::Call& node) {
   uint32_t id = program_.print_value_ids.at(&node);
   const PrintValueMeta& meta = resources_.metadata.print_values[id];
   uint32_t size = sizeof(EventHeader) + slot_size(meta.type);
-  llvm::Value* record = stack_slot(size, "print");
+  llvm::Value* record = memory_slot(size, "print");
   store_header(record, EventKind::PrintValue, ir_.getInt32(id));
   store_expr(node.args[0], record, {meta.type, sizeof(EventHeader)});
   output(record, size, 0);
@@ -219,7 +219,7 @@ llvm::Value* ProbeLowering::read_string(const ast::Call& node) {
   if (program_.type_of(node.args[0]).is_string()) {
     return expr(node.args[0]);
   }
-  llvm::Value* slot = stack_slot(type.size(), "str");
+  llvm::Value* slot = memory_slot(type.size(), "str");
   zero(slot, type.size());
   read_string_into(node, slot, type.size());
   return slot;
@@ -254,7 +254,7 @@ void ProbeLowering::read_string_into(const ast::Call& node,
 void ProbeLowering::emit_printf(const ast::Call& node, EventKind kind) {
   uint32_t id = program_.printf_ids.at(&node);
   const PrintfMeta& meta = resources_.metadata.printfs[id];
-  llvm::Value* record = stack_slot(meta.record_size, "printf");
+  llvm::Value* record = memory_slot(meta.record_size, "printf");
   store_header(record, kind, ir_.getInt32(id));
   for (size_t i = 0; i < meta.args.size(); ++i) {
     const ast::Expr* arg = node.args[i + 1];
@@ -267,7 +267,7 @@ void ProbeLowering::emit_printf(const ast::Call& node, EventKind kind) {
 }
 
 void ProbeLowering::emit_exit(llvm::Value* code) {
-  llvm::Value* record = stack_slot(sizeof(EventHeader), "exit");
+  llvm::Value* record = memory_slot(sizeof(EventHeader), "exit");
   store_header(record, EventKind::Exit,
                ir_.CreateTrunc(code, ir_.getInt32Ty()));
   // The runtime must see exit() at once, not at the next batch wakeup.
@@ -297,7 +297,7 @@ void ProbeLowering::output(llvm::Value* record, uint32_t size, uint64_t flags) {
 }
 
 void ProbeLowering::count_in(llvm::GlobalVariable* counters, uint32_t index) {
-  llvm::Value* key = stack_slot(4, "counter.key");
+  llvm::Value* key = memory_slot(4, "counter.key");
   ir_.CreateStore(ir_.getInt32(index), key);
   llvm::Value* counter =
       builder_.call_helper(ir_, BPF_FUNC_map_lookup_elem, {counters, key});

@@ -8,7 +8,7 @@ namespace sonde::codegen {
 
 llvm::Value* ProbeLowering::tuple(const ast::Tuple& node) {
   const Type& type = program_.type_of(&node);
-  llvm::Value* slot = stack_slot(type.size(), "tuple");
+  llvm::Value* slot = memory_slot(type.size(), "tuple");
   zero(slot, type.size());
   for (size_t i = 0; i < node.elements.size(); ++i) {
     const types::Field& field = type.fields()[i];
@@ -59,16 +59,15 @@ llvm::Value* ProbeLowering::index(const ast::Index& node) {
   // (the verifier needs the bound checked anyway).
   const uint32_t count =
       base_type.is_string() ? base_type.size() : base_type.element_count();
-  llvm::Value* result = stack_slot(slot_size(type), "element");
+  llvm::Value* result = memory_slot(slot_size(type), "element");
   zero(result, slot_size(type));
   llvm::BasicBlock* inside = block("index.inside");
   llvm::BasicBlock* done = block("index.done");
   ir_.CreateCondBr(ir_.CreateICmpULT(position, ir_.getInt64(count)), inside,
                    done);
   ir_.SetInsertPoint(inside);
-  ir_.CreateMemCpy(result, llvm::MaybeAlign(1),
-                   ir_.CreateInBoundsGEP(ir_.getInt8Ty(), base, offset),
-                   llvm::MaybeAlign(1), type.size());
+  copy(result, ir_.CreateInBoundsGEP(ir_.getInt8Ty(), base, offset),
+       type.size());
   ir_.CreateBr(done);
   ir_.SetInsertPoint(done);
   return load_from(result, type);
@@ -77,7 +76,7 @@ llvm::Value* ProbeLowering::index(const ast::Index& node) {
 llvm::Value* ProbeLowering::read_memory(llvm::Value* address,
                                         const Type& type,
                                         types::AddressSpace space) {
-  llvm::Value* slot = stack_slot(slot_size(type), "read");
+  llvm::Value* slot = memory_slot(slot_size(type), "read");
   zero(slot, slot_size(type));
   if (space == types::AddressSpace::None) {
     space = default_address_space();
@@ -101,7 +100,7 @@ llvm::Value* ProbeLowering::cast(const ast::Cast& node) {
   const Type& from = program_.type_of(node.expr);
   llvm::Value* value = expr(node.expr);
   if (to.is_string() && !(to == from)) {
-    llvm::Value* slot = stack_slot(to.size(), "cast");
+    llvm::Value* slot = memory_slot(to.size(), "cast");
     store_value(slot, to, value, from);
     return slot;
   }
@@ -110,7 +109,7 @@ llvm::Value* ProbeLowering::cast(const ast::Cast& node) {
   }
   if (to.is_array()) {
     // An integer's bytes, as an array.
-    llvm::Value* slot = stack_slot(8, "cast");
+    llvm::Value* slot = memory_slot(8, "cast");
     ir_.CreateStore(value, slot);
     return slot;
   }
@@ -139,7 +138,7 @@ llvm::Value* ProbeLowering::value_block(const ast::Block& block,
 
 llvm::Value* ProbeLowering::if_expr(const ast::IfExpr& node) {
   const Type& type = program_.type_of(&node);
-  llvm::Value* result = stack_slot(slot_size(type), "if");
+  llvm::Value* result = memory_slot(slot_size(type), "if");
   llvm::BasicBlock* then_block = block("if.then");
   llvm::BasicBlock* else_block = block("if.else");
   llvm::BasicBlock* done = block("if.end");
@@ -156,7 +155,7 @@ llvm::Value* ProbeLowering::if_expr(const ast::IfExpr& node) {
 
 llvm::Value* ProbeLowering::block_expr(const ast::BlockExpr& node) {
   const Type& type = program_.type_of(&node);
-  llvm::Value* result = stack_slot(std::max(8u, slot_size(type)), "block");
+  llvm::Value* result = memory_slot(std::max(8u, slot_size(type)), "block");
   if (!node.function_body) {
     value_block(*node.block, result, type);
     return load_from(result, type);

@@ -95,7 +95,7 @@ llvm::Value* ProbeLowering::expr(const ast::Expr* node) {
 
 llvm::Value* ProbeLowering::string_literal(const std::string& text) {
   uint32_t size = text.size() + 1;
-  llvm::Value* slot = stack_slot(size, "str");
+  llvm::Value* slot = memory_slot(size, "str");
   for (uint32_t i = 0; i < size; ++i) {
     char c = i < text.size() ? text[i] : 0;
     ir_.CreateStore(ir_.getInt8(c),
@@ -119,14 +119,14 @@ llvm::Value* ProbeLowering::args_field(const ast::FieldAccess& node) {
     llvm::Value* offset =
         ir_.CreateZExt(ir_.CreateAnd(loc, 0xffff), ir_.getInt64Ty());
     llvm::Value* data = ir_.CreateInBoundsGEP(ir_.getInt8Ty(), base, offset);
-    llvm::Value* slot = stack_slot(type.size(), "data_loc");
+    llvm::Value* slot = memory_slot(type.size(), "data_loc");
     zero(slot, type.size());
     builder_.call_helper(ir_, BPF_FUNC_probe_read_kernel_str,
                          {slot, ir_.getInt64(type.size()), data});
     return slot;
   }
   if (type.is_string()) {
-    llvm::Value* slot = stack_slot(type.size(), "field");
+    llvm::Value* slot = memory_slot(type.size(), "field");
     zero(slot, type.size());
     builder_.call_helper(ir_, BPF_FUNC_probe_read_kernel,
                          {slot, ir_.getInt64(type.size() - 1), at});
@@ -145,7 +145,7 @@ llvm::Value* ProbeLowering::ternary(const ast::Ternary& node) {
   llvm::BasicBlock* else_block = block("cond.else");
   llvm::BasicBlock* done = block("cond.end");
   // Strings go through a buffer of the result's size; integers merge.
-  llvm::Value* result = stack_slot(slot_size(type), "cond");
+  llvm::Value* result = memory_slot(slot_size(type), "cond");
   ir_.CreateCondBr(truth(cond), then_block, else_block);
   auto arm = [&](llvm::BasicBlock* at, const ast::Expr* value,
                  llvm::Value* fallback) {

@@ -31,7 +31,7 @@ llvm::Value* ProbeLowering::builtin_variable(const ast::Builtin& node,
     return stack_value(type);
   case sema::BuiltinVariable::Elapsed: {
     llvm::Value* now = helper(BPF_FUNC_ktime_get_boot_ns);
-    llvm::Value* key = stack_slot(4, "start.key");
+    llvm::Value* key = memory_slot(4, "start.key");
     ir_.CreateStore(ir_.getInt32(0), key);
     llvm::Value* found = builder_.call_helper(ir_, BPF_FUNC_map_lookup_elem,
                                               {resources_.start_time, key});
@@ -71,7 +71,7 @@ llvm::Value* ProbeLowering::builtin_variable(const ast::Builtin& node,
     if (!type.in_memory()) {
       return builder_.call_helper(ir_, BPF_FUNC_get_func_ip, {ctx_});
     }
-    llvm::Value* slot = stack_slot(16, "func");
+    llvm::Value* slot = memory_slot(16, "func");
     ir_.CreateStore(builder_.call_helper(ir_, BPF_FUNC_get_func_ip, {ctx_}),
                     slot);
     ir_.CreateStore(ir_.CreateLShr(helper(BPF_FUNC_get_current_pid_tgid), 32),
@@ -103,7 +103,7 @@ llvm::Value* ProbeLowering::stack_value(const Type& type) {
     return id;
   }
   // User addresses mean something only in their process: keep its pid.
-  llvm::Value* slot = stack_slot(16, "ustack");
+  llvm::Value* slot = memory_slot(16, "ustack");
   ir_.CreateStore(id, slot);
   ir_.CreateStore(ir_.CreateLShr(helper(BPF_FUNC_get_current_pid_tgid), 32),
                   field_at(slot, 8));
@@ -112,7 +112,7 @@ llvm::Value* ProbeLowering::stack_value(const Type& type) {
 
 llvm::Value* ProbeLowering::sized_string(const std::string& text,
                                          uint32_t size) {
-  llvm::Value* slot = stack_slot(size, "str");
+  llvm::Value* slot = memory_slot(size, "str");
   zero(slot, size);
   for (uint32_t i = 0; i < text.size() && i + 1 < size; ++i) {
     ir_.CreateStore(ir_.getInt8(text[i]), field_at(slot, i));
@@ -137,7 +137,7 @@ llvm::Value* ProbeLowering::builtin_call(const ast::Call& node,
   case sema::BuiltinFunction::Uptr:
     return expr(node.args[0]);
   case sema::BuiltinFunction::Usym: {
-    llvm::Value* slot = stack_slot(16, "usym");
+    llvm::Value* slot = memory_slot(16, "usym");
     ir_.CreateStore(expr(node.args[0]), slot);
     ir_.CreateStore(ir_.CreateLShr(helper(BPF_FUNC_get_current_pid_tgid), 32),
                     field_at(slot, 8));
@@ -145,7 +145,7 @@ llvm::Value* ProbeLowering::builtin_call(const ast::Call& node,
   }
   case sema::BuiltinFunction::Ntop: {
     // {u64 family, 16 address bytes}.
-    llvm::Value* slot = stack_slot(24, "inet");
+    llvm::Value* slot = memory_slot(24, "inet");
     zero(slot, 24);
     const ast::Expr* address = node.args.back();
     const Type& address_type = program_.type_of(address);
@@ -153,8 +153,7 @@ llvm::Value* ProbeLowering::builtin_call(const ast::Call& node,
     uint64_t family = AF_INET;
     if (address_type.is_array()) {
       family = address_type.element_count() == 16 ? AF_INET6 : AF_INET;
-      ir_.CreateMemCpy(field_at(slot, 8), llvm::MaybeAlign(1), value,
-                       llvm::MaybeAlign(1), address_type.element_count());
+      copy(field_at(slot, 8), value, address_type.element_count());
     } else {
       ir_.CreateStore(ir_.CreateTrunc(value, ir_.getInt32Ty()),
                       field_at(slot, 8));
@@ -165,20 +164,19 @@ llvm::Value* ProbeLowering::builtin_call(const ast::Call& node,
     return slot;
   }
   case sema::BuiltinFunction::Macaddr: {
-    llvm::Value* slot = stack_slot(16, "macaddr");
+    llvm::Value* slot = memory_slot(16, "macaddr");
     zero(slot, 16);
-    ir_.CreateMemCpy(slot, llvm::MaybeAlign(1), expr(node.args[0]),
-                     llvm::MaybeAlign(1), 6);
+    copy(slot, expr(node.args[0]), 6);
     return slot;
   }
   case sema::BuiltinFunction::Strftime: {
-    llvm::Value* slot = stack_slot(16, "strftime");
+    llvm::Value* slot = memory_slot(16, "strftime");
     ir_.CreateStore(ir_.getInt64(program_.time_format_ids.at(&node)), slot);
     ir_.CreateStore(expr(node.args[1]), field_at(slot, 8));
     return slot;
   }
   case sema::BuiltinFunction::Time: {
-    llvm::Value* record = stack_slot(sizeof(EventHeader), "time");
+    llvm::Value* record = memory_slot(sizeof(EventHeader), "time");
     store_header(record, EventKind::Time,
                  ir_.getInt32(program_.time_format_ids.at(&node)));
     output(record, sizeof(EventHeader), 0);
@@ -204,7 +202,7 @@ llvm::Value* ProbeLowering::builtin_call(const ast::Call& node,
     unsigned char bytes[16] = {};
     uint32_t size = type.element_count();
     inet_pton(size == 16 ? AF_INET6 : AF_INET, literal->value.c_str(), bytes);
-    llvm::Value* slot = stack_slot(size, "pton");
+    llvm::Value* slot = memory_slot(size, "pton");
     for (uint32_t i = 0; i < size; ++i) {
       ir_.CreateStore(ir_.getInt8(bytes[i]), field_at(slot, i));
     }
@@ -251,7 +249,7 @@ llvm::Value* ProbeLowering::has_key(const ast::Call& node) {
   const auto& access = static_cast<const ast::MapAccess&>(*node.args[0]);
   uint32_t index = program_.map_index(access.name);
   const MapMeta& map = resources_.metadata.maps[index];
-  llvm::Value* key = stack_slot(map.key_size, "key");
+  llvm::Value* key = memory_slot(map.key_size, "key");
   zero(key, map.key_size);
   store_expr(node.args[1], key, map.key_fields.at(0));
   llvm::Value* found = builder_.call_helper(ir_, BPF_FUNC_map_lookup_elem,
@@ -264,7 +262,7 @@ llvm::Value* ProbeLowering::map_length(const ast::Call& node) {
   const auto& access = static_cast<const ast::MapAccess&>(*node.args[0]);
   uint32_t index = program_.map_index(access.name);
   llvm::Function* callback = builder_.count_callback();
-  llvm::Value* count = stack_slot(8, "len");
+  llvm::Value* count = memory_slot(8, "len");
   ir_.CreateStore(ir_.getInt64(0), count);
   builder_.call_helper(
       ir_, BPF_FUNC_for_each_map_elem,

@@ -42,6 +42,7 @@ void ProbeLowering::lower_for_map(const ast::ForMap& loop) {
   auto saved_loops = std::move(loops_);
   // The callback's own variables ($kv) live on its stack.
   llvm::Value* saved_base = std::exchange(variables_base_, nullptr);
+  ScratchFrame saved_scratch = std::exchange(scratch_frame_, {});
   variables_.clear();
   loops_.clear();
 
@@ -103,9 +104,10 @@ void ProbeLowering::lower_for_map(const ast::ForMap& loop) {
   ir_.SetInsertPoint(stop);
   ir_.CreateRet(ir_.getInt64(1));
   entry_ir_.SetCurrentDebugLocation(ir_.getCurrentDebugLocation());
-  entry_ir_.CreateBr(body);
+  entry_ir_.CreateBr(close_scratch_frame(body));
 
   function_ = saved_function;
+  scratch_frame_ = saved_scratch;
   variables_ = std::move(saved_variables);
   loops_ = std::move(saved_loops);
   variables_base_ = saved_base;

@@ -24,7 +24,7 @@ void ProbeLowering::assign_map(const ast::AssignMap& assign) {
   if (map.value_kind == MapValueKind::Plain) {
     llvm::Value* value = expr(assign.value);
     llvm::Value* key = map_key(target, map);
-    llvm::Value* slot = stack_slot(map.value_size, "value");
+    llvm::Value* slot = memory_slot(map.value_size, "value");
     store_value(slot, map.value_type, value, program_.type_of(assign.value));
     update_map(global, key, slot);
     return;
@@ -150,7 +150,7 @@ llvm::Value* ProbeLowering::lhist_bucket(llvm::Value* value,
 
 llvm::Value* ProbeLowering::map_key(const ast::MapAccess& access,
                                     const MapMeta& map) {
-  llvm::Value* key = stack_slot(map.key_size, "key");
+  llvm::Value* key = memory_slot(map.key_size, "key");
   // `@[comm]`: the helper fills the whole key, padding included.
   if (access.keys.size() == 1 &&
       fill_string(access.keys[0], key, map.key_size)) {
@@ -178,12 +178,11 @@ llvm::Value* ProbeLowering::map_read(const ast::MapAccess& access) {
   llvm::BasicBlock* miss = ir_.GetInsertBlock();
   if (map.value_type.is_string()) {
     // A missing key reads as the empty string.
-    llvm::Value* slot = stack_slot(map.value_size, "map.value");
+    llvm::Value* slot = memory_slot(map.value_size, "map.value");
     zero(slot, map.value_size);
     ir_.CreateCondBr(ir_.CreateICmpNE(found, ir_.getInt64(0)), hit, done);
     ir_.SetInsertPoint(hit);
-    ir_.CreateMemCpy(slot, llvm::MaybeAlign(1), pointer, llvm::MaybeAlign(1),
-                     map.value_type.size());
+    copy(slot, pointer, map.value_type.size());
     ir_.CreateBr(done);
     ir_.SetInsertPoint(done);
     return slot;
@@ -206,7 +205,7 @@ llvm::Value* ProbeLowering::delete_key(const ast::Call& node) {
   const MapMeta& map = resources_.metadata.maps[index];
   llvm::Value* key = nullptr;
   if (node.args.size() == 2) {
-    key = stack_slot(map.key_size, "key");
+    key = memory_slot(map.key_size, "key");
     zero(key, map.key_size);
     store_expr(node.args[1], key, map.key_fields.at(0));
   } else {
@@ -222,7 +221,7 @@ void ProbeLowering::map_operation(const ast::Call& node, EventKind kind) {
   const auto& access = static_cast<const ast::MapAccess&>(*node.args[0]);
   uint32_t index = program_.map_index(access.name);
   uint32_t size = sizeof(EventHeader) + sizeof(MapOperation);
-  llvm::Value* record = stack_slot(size, "map.op");
+  llvm::Value* record = memory_slot(size, "map.op");
   store_header(record, kind, ir_.getInt32(index));
   llvm::Value* top =
       node.args.size() > 1 ? expr(node.args[1]) : ir_.getInt64(0);
@@ -240,7 +239,7 @@ void ProbeLowering::store_map(llvm::GlobalVariable* global,
                               const ast::MapAccess& access,
                               llvm::Value* value) {
   llvm::Value* key = map_key(access, map);
-  llvm::Value* slot = stack_slot(8, "value");
+  llvm::Value* slot = memory_slot(8, "value");
   ir_.CreateStore(value, slot);
   update_map(global, key, slot);
 }
@@ -277,7 +276,7 @@ void ProbeLowering::update_aggregate(
   ir_.CreateBr(done);
 
   ir_.SetInsertPoint(insert_block);
-  llvm::Value* first = stack_slot(value_size, "initial");
+  llvm::Value* first = memory_slot(value_size, "initial");
   zero(first, value_size);
   initial(first);
   update_map(global, key, first);
@@ -289,10 +288,10 @@ llvm::Value* ProbeLowering::read_aggregate(llvm::GlobalVariable* global,
                                            llvm::Value* key,
                                            const MapMeta& map) {
   bool is_signed = map.value_type.is_signed();
-  llvm::Value* first = stack_slot(8, "agg.first");
-  llvm::Value* second = stack_slot(8, "agg.second");
-  llvm::Value* any = stack_slot(8, "agg.any");
-  llvm::Value* cpu_slot = stack_slot(8, "agg.cpu");
+  llvm::Value* first = memory_slot(8, "agg.first");
+  llvm::Value* second = memory_slot(8, "agg.second");
+  llvm::Value* any = memory_slot(8, "agg.any");
+  llvm::Value* cpu_slot = memory_slot(8, "agg.cpu");
   for (llvm::Value* slot : {first, second, any, cpu_slot}) {
     ir_.CreateStore(ir_.getInt64(0), slot);
   }

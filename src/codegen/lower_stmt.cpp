@@ -35,9 +35,10 @@ void ProbeLowering::lower() {
     ir_.CreateRet(ir_.getInt32(0));
   }
   // Stack slots are created in the entry block, which then falls through
-  // to the body.
+  // to the scratch lookup, if any, and the body.
   entry_ir_.SetCurrentDebugLocation(ir_.getCurrentDebugLocation());
-  entry_ir_.CreateBr(body);
+  entry_ir_.CreateBr(close_scratch_frame(body));
+  declare_scratch_map();
 }
 
 void ProbeLowering::lower_block(const ast::Block& block) {
@@ -224,8 +225,7 @@ void ProbeLowering::store_value(llvm::Value* slot,
   }
   if (to.in_memory()) {
     zero(slot, to.size());
-    ir_.CreateMemCpy(slot, llvm::MaybeAlign(1), value, llvm::MaybeAlign(1),
-                     std::min(to.size(), from.size()));
+    copy(slot, value, std::min(to.size(), from.size()));
     return;
   }
   if (to.is_integer() && to.size() < 8) {

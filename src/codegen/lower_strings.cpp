@@ -98,7 +98,7 @@ llvm::Value* ProbeLowering::read_buffer(const ast::Call& node) {
   const Type& type = program_.type_of(&node);
   const Type& source = program_.type_of(node.args[0]);
   const uint32_t capacity = type.element_count();
-  llvm::Value* slot = stack_slot(type.size(), "buf");
+  llvm::Value* slot = memory_slot(type.size(), "buf");
   zero(slot, type.size());
   llvm::Value* data = ir_.CreateConstInBoundsGEP1_32(ir_.getInt8Ty(), slot, 4);
   llvm::Value* length = ir_.getInt64(capacity);
@@ -110,8 +110,7 @@ llvm::Value* ProbeLowering::read_buffer(const ast::Call& node) {
   llvm::Value* from = expr(node.args[0]);
   if (source.in_memory()) {
     // A string or array the program holds: its first `capacity` bytes.
-    ir_.CreateMemCpy(data, llvm::MaybeAlign(1), from, llvm::MaybeAlign(1),
-                     capacity);
+    copy(data, from, capacity);
   } else {
     types::AddressSpace space =
         source.is_pointer() ? source.address_space() : default_address_space();

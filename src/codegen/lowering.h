@@ -285,7 +285,23 @@ private:
   // An 8-byte aligned stack buffer, allocated in the entry block.
   llvm::Value* stack_slot(uint32_t size, const char* name);
 
+  // An 8-byte aligned buffer for a value: on the stack up to
+  // on_stack_limit bytes, larger ones in the probe's per-CPU scratch map
+  // (scratch_frame.cpp), so that strings and records of any configured
+  // size leave the 512-byte BPF stack alone.
+  llvm::Value* memory_slot(uint32_t size, const char* name);
+
+  // The block the entry block falls through to: the current function's
+  // scratch lookup when it has scratch slots, else `body`.
+  llvm::BasicBlock* close_scratch_frame(llvm::BasicBlock* body);
+
+  // Declares the scratch map, sized for every function of the probe.
+  void declare_scratch_map();
+
   void zero(llvm::Value* slot, uint32_t size);
+
+  // memcpy of `size` bytes the program holds (stack or map values).
+  void copy(llvm::Value* to, llvm::Value* from, uint32_t size);
 
   llvm::Value* variable_slot(const std::string& name, const Type& type);
 
@@ -317,6 +333,21 @@ private:
   llvm::Value* variables_base_ = nullptr;
   uint32_t variables_size_ = 0;
   uint32_t variables_used_ = 0;
+  // Scratch slots of the function being lowered (the probe or a map loop
+  // callback): carved out of one map value found once, in `ready`, a block
+  // that dominates the function's body.
+  struct ScratchFrame {
+    llvm::BasicBlock* lookup = nullptr;
+    llvm::BasicBlock* ready = nullptr;
+    llvm::Value* base = nullptr;
+  };
+  ScratchFrame scratch_frame_;
+  // The probe's scratch map, declared once its size is known; until then
+  // lookups name a placeholder.
+  llvm::GlobalVariable* scratch_placeholder_ = nullptr;
+  // Bytes given out so far, by every function of the probe: a callback runs
+  // while the probe's slots are live, so their slots never overlap.
+  uint32_t scratch_used_ = 0;
   // The enclosing loops' continue and break targets.
   std::vector<std::pair<llvm::BasicBlock*, llvm::BasicBlock*>> loops_;
 };

@@ -95,8 +95,29 @@ llvm::Value* ProbeLowering::stack_slot(uint32_t size, const char* name) {
   return slot;
 }
 
+// Clears and copies up to this size become inline stores; the BPF backend
+// cannot expand larger ones, which become one helper call instead.
+constexpr uint32_t kInlineMemoryBytes = 128;
+
 void ProbeLowering::zero(llvm::Value* slot, uint32_t size) {
-  ir_.CreateMemSet(slot, ir_.getInt8(0), size, llvm::MaybeAlign(1));
+  if (size <= kInlineMemoryBytes) {
+    ir_.CreateMemSet(slot, ir_.getInt8(0), size, llvm::MaybeAlign(1));
+    return;
+  }
+  // bpf_probe_read_kernel clears its destination when the source cannot
+  // be read, and address 0 never can.
+  builder_.call_helper(ir_, BPF_FUNC_probe_read_kernel,
+                       {slot, ir_.getInt64(size),
+                        llvm::ConstantPointerNull::get(ir_.getPtrTy())});
+}
+
+void ProbeLowering::copy(llvm::Value* to, llvm::Value* from, uint32_t size) {
+  if (size <= kInlineMemoryBytes) {
+    ir_.CreateMemCpy(to, llvm::MaybeAlign(1), from, llvm::MaybeAlign(1), size);
+    return;
+  }
+  builder_.call_helper(ir_, BPF_FUNC_probe_read_kernel,
+                       {to, ir_.getInt64(size), from});
 }
 
 llvm::Value* ProbeLowering::variable_slot(const std::string& name,
@@ -113,7 +134,7 @@ llvm::Value* ProbeLowering::variable_slot(const std::string& name,
     variables_used_ += size;
     SONDE_CHECK(variables_used_ <= variables_size_, "variables fit");
   } else {
-    slot = stack_slot(size, ("var." + name).c_str());
+    slot = memory_slot(size, ("var." + name).c_str());
   }
   variables_[name] = slot;
   return slot;

@@ -13,6 +13,7 @@
 #include <linux/hw_breakpoint.h>
 #include <linux/perf_event.h>
 #include <mutex>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -171,7 +172,19 @@ FeatureStatus probe_watchpoints() {
     return {false, "the kernel refused a hardware breakpoint event (" +
                        std::string(std::strerror(error)) + ")"};
   }
+  // Some hypervisors accept breakpoint events but never deliver the
+  // debug-register trap: count one write to find out.
+  ioctl(static_cast<int>(fd), PERF_EVENT_IOC_ENABLE, 0);
+  watched = watched + 1;
+  ioctl(static_cast<int>(fd), PERF_EVENT_IOC_DISABLE, 0);
+  uint64_t hits = 0;
+  ssize_t got = read(static_cast<int>(fd), &hits, sizeof(hits));
   close(static_cast<int>(fd));
+  if (got != static_cast<ssize_t>(sizeof(hits)) || hits == 0) {
+    return {false, "hardware breakpoints are accepted but never trigger "
+                   "on this machine (its hypervisor does not pass debug "
+                   "traps through)"};
+  }
   return {true, ""};
 }
 

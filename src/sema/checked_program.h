@@ -67,6 +67,9 @@ struct ProgramConfig {
   uint32_t max_map_keys = 4096;
   // The size of str() results and of `string` without a size.
   uint32_t max_strlen = 64;
+  // Values up to this many bytes live on the BPF stack, larger ones in a
+  // per-CPU scratch map.
+  uint32_t on_stack_limit = 32;
   bool print_maps_on_exit = true;
   std::string license = "GPL";
   // What a probe that attaches to nothing does: error, warn or ignore.

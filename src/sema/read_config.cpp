@@ -23,6 +23,7 @@ struct KeyInfo {
 constexpr KeyInfo kKeys[] = {
     {"max_map_keys", ValueKind::Integer, true},
     {"max_strlen", ValueKind::Integer, true},
+    {"on_stack_limit", ValueKind::Integer, true},
     {"print_maps_on_exit", ValueKind::Bool, true},
     {"license", ValueKind::Text, true},
     {"missing_probes", ValueKind::Text, true},
@@ -34,7 +35,6 @@ constexpr KeyInfo kKeys[] = {
     {"max_bpf_progs", ValueKind::Integer, false},
     {"max_cat_bytes", ValueKind::Integer, false},
     {"max_probes", ValueKind::Integer, false},
-    {"on_stack_limit", ValueKind::Integer, false},
     {"perf_rb_pages", ValueKind::Integer, false},
     {"str_trunc_trailer", ValueKind::Text, false},
     {"use_blazesym", ValueKind::Bool, false},
@@ -57,9 +57,11 @@ constexpr const char* kDeprecated[] = {
     "symbol_source",   "max_type_res_iterations", "unstable_addr",
     "unstable_import", "unstable_macro",          "unstable_map_decl"};
 
-// Bounds that keep the program loadable: strings live on the 512-byte BPF
-// stack until they move to scratch maps.
-constexpr uint64_t kMaxStrlen = 200;
+// Large strings live in a per-CPU scratch map value, which the kernel
+// limits to 32 KiB.
+constexpr uint64_t kMaxStrlen = 32768;
+// The BPF stack is 512 bytes; half of it may hold values.
+constexpr uint64_t kMaxOnStackLimit = 256;
 
 std::string normalise_key(std::string key) {
   for (char& c : key) {
@@ -204,9 +206,14 @@ private:
         config_.max_map_keys = static_cast<uint32_t>(*number);
       } else if (name == "max_strlen") {
         if (*number == 0 || *number > kMaxStrlen) {
-          return invalid("an integer from 1 to 200");
+          return invalid("an integer from 1 to 32768");
         }
         config_.max_strlen = static_cast<uint32_t>(*number);
+      } else if (name == "on_stack_limit") {
+        if (*number > kMaxOnStackLimit) {
+          return invalid("an integer from 0 to 256");
+        }
+        config_.on_stack_limit = static_cast<uint32_t>(*number);
       }
       return true;
     }
