@@ -74,6 +74,12 @@ Type TypeChecker::check_builtin(const ast::Builtin& builtin) {
     return Type::u64();
   }
   std::optional<BuiltinVariable> variable = find_variable(builtin.name);
+  if (!variable && builtin.name == "dw_ustack") {
+    diagnostic(diag::Kind::DwarfUnwindingUnavailable, builtin.range(), {})
+        .hint(diag::Kind::UseFramePointerStacks)
+        .emit();
+    return Type::none();
+  }
   if (!variable && builtin.name == "ctx") {
     // bpftrace's `ctx` (iter's ctx.task, ...) is typed from kernel BTF.
     error(diag::Kind::NotSupportedYet, builtin.range(), {"'ctx'"});
@@ -149,12 +155,18 @@ TypeChecker::positional_string(const ast::Expr* arg) const {
 Type TypeChecker::check_call(const ast::Call& call) {
   std::optional<FunctionSignature> signature = find_function(call.callee);
   if (!signature) {
-    auto report = diagnostic(diag::Kind::UnknownFunction, call.callee_range,
-                             {call.callee});
-    if (auto close = closest_match(call.callee, function_names())) {
-      report.hint(diag::Kind::DidYouMean, {*close});
+    if (call.callee == "dw_ustack") {
+      diagnostic(diag::Kind::DwarfUnwindingUnavailable, call.callee_range, {})
+          .hint(diag::Kind::UseFramePointerStacks)
+          .emit();
+    } else {
+      auto report = diagnostic(diag::Kind::UnknownFunction, call.callee_range,
+                               {call.callee});
+      if (auto close = closest_match(call.callee, function_names())) {
+        report.hint(diag::Kind::DidYouMean, {*close});
+      }
+      report.emit();
     }
-    report.emit();
     for (const ast::Expr* arg : call.args) {
       check_expr(arg);
     }
