@@ -40,7 +40,7 @@ Type TypeChecker::compute_type(const ast::Expr& expr) {
     note_read(var.name);
     auto found = variables_->find(var.name);
     if (found == variables_->end()) {
-      error(diag::Kind::UndefinedVariable, expr.range(), {"$" + var.name});
+      undefined_variable(var.name, expr.range());
       return Type::none();
     }
     return found->second;
@@ -225,7 +225,7 @@ Type TypeChecker::check_inc_dec(const ast::IncDec& node) {
     note_read(var->name);
     auto found = variables_->find(var->name);
     if (found == variables_->end()) {
-      error(diag::Kind::UndefinedVariable, var->range(), {"$" + var->name});
+      undefined_variable(var->name, var->range());
       return Type::none();
     }
     if (!found->second.is_integer()) {
@@ -396,6 +396,22 @@ void TypeChecker::report_unknown_field_name(const Type& record,
       list += (list.empty() ? "" : ", ") + name;
     }
     report.hint(diag::Kind::ValidFields, {record.name(), list});
+  }
+  report.emit();
+}
+
+void TypeChecker::undefined_variable(const std::string& name,
+                                     SourceRange range) {
+  auto report = diagnostic(diag::Kind::UndefinedVariable, range, {"$" + name});
+  std::vector<std::string> known;
+  for (const auto& [candidate, type] : *variables_) {
+    // Macro-expanded names (`m.1.x`) are not the script's to write.
+    if (candidate.find('.') == std::string::npos) {
+      known.push_back(candidate);
+    }
+  }
+  if (auto close = closest_match(name, known)) {
+    report.hint(diag::Kind::DidYouMean, {"$" + *close});
   }
   report.emit();
 }

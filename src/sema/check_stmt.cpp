@@ -376,8 +376,7 @@ void TypeChecker::check_assign_var(const ast::AssignVar& assign) {
     // `$x OP= v` reads $x first: it must exist and both be integers.
     auto found = variables_->find(name);
     if (found == variables_->end()) {
-      error(diag::Kind::UndefinedVariable, assign.target->range(),
-            {"$" + name});
+      undefined_variable(name, assign.target->range());
       return;
     }
     if (!is_scalar(found->second) || !is_scalar(value)) {

@@ -240,6 +240,9 @@ private:
 
   void report_unknown_field(const ast::FieldAccess& access, const Type& record);
 
+  // `$name` read but never assigned: names the closest variable that is.
+  void undefined_variable(const std::string& name, SourceRange range);
+
   diag::DiagnosticBuilder
   diagnostic(diag::Kind kind, SourceRange range, std::vector<std::string> args);
 
