@@ -312,8 +312,10 @@ Type TypeChecker::check_map_read(const ast::MapAccess& access) {
       return Type::integer(8, map.value_type.is_signed());
     case MapKind::Hist:
     case MapKind::Lhist:
-    case MapKind::Tseries:
       error(diag::Kind::AggregationRead, access.range(), {access.name});
+      return Type::none();
+    case MapKind::Tseries:
+      error(diag::Kind::TseriesRead, access.range(), {access.name});
       return Type::none();
     }
     return map.value_type;
