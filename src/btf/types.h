@@ -69,7 +69,13 @@ enum class MapValueKind : uint8_t {
   // bucket (see output/histogram.h for the bucket layout).
   Hist,
   Lhist,
+  // tseries(n, interval_ns, num_intervals[, agg]): `series` holds one
+  // value per interval (see TseriesAggregation).
+  Tseries,
 };
+
+// How tseries() combines the values that fall in one interval.
+enum class TseriesAggregation : uint8_t { Last, Avg, Max, Min, Sum };
 
 struct Field {
   std::string name;

@@ -33,6 +33,8 @@ enum class EventKind : uint32_t {
   System = 9,
   Errorf = 10,
   Warnf = 11,
+  // join(): `id` indexes joins; a JoinRecord follows the header.
+  Join = 12,
 };
 
 struct EventHeader {
@@ -63,6 +65,15 @@ struct MinMaxValue {
 struct AvgValue {
   uint64_t count;
   int64_t total;
+};
+
+// One interval of a tseries() map: each CPU's value holds
+// `tseries_intervals` of them, interval e in slot e % tseries_intervals.
+struct TseriesSlot {
+  uint64_t epoch; // boot-time ns / interval_ns
+  int64_t value;  // the last value, the sum (sum, avg), the min or the max
+  uint64_t count; // values seen in the interval; 0: the slot is unused
+  uint64_t time;  // boot-time ns of the last value, to find the last CPU
 };
 
 struct PrintfMeta {
@@ -96,11 +107,31 @@ struct MapMeta {
   int64_t lhist_min = 0;
   int64_t lhist_max = 0;
   int64_t lhist_step = 1;
+  // tseries() parameters.
+  uint64_t tseries_interval_ns = 0;
+  uint32_t tseries_intervals = 0;
+  types::TseriesAggregation tseries_aggregation =
+      types::TseriesAggregation::Last;
   bool has_bucket() const {
     return value_kind == MapValueKind::Hist ||
            value_kind == MapValueKind::Lhist;
   }
 };
+
+// join(arr[, sep]): the record holds a u64 count of strings read, then
+// `max_strings` slots of `string_size` bytes, each NUL-terminated (the
+// reading stops at the array's first NULL pointer).
+struct JoinMeta {
+  std::string separator;
+  uint32_t string_size = 0;
+  uint32_t max_strings = 0;
+  uint32_t record_size() const {
+    return sizeof(EventHeader) + 8 + string_size * max_strings;
+  }
+};
+
+// The most strings join() reads from one array, as in bpftrace.
+inline constexpr uint32_t kJoinMaxStrings = 16;
 
 struct PrintValueMeta {
   types::Type type;
@@ -122,6 +153,7 @@ struct RuntimeMetadata {
   std::vector<MapMeta> maps;
   std::vector<PrintfMeta> printfs;
   std::vector<PrintValueMeta> print_values;
+  std::vector<JoinMeta> joins;
   // The event ring buffer, and a per-CPU counter of records it dropped.
   // `config = { print_maps_on_exit = false }` leaves maps unprinted.
   bool print_maps_on_exit = true;
@@ -135,6 +167,9 @@ struct RuntimeMetadata {
   // A per-CPU array of u64 with one counter per map (by index into
   // `maps`): the updates that failed because the map was full.
   std::string map_full_map = "map_full";
+  // A one-entry array of zeros as big as the largest tseries() value: a
+  // key's first value is copied from it (too big for the BPF stack).
+  std::string tseries_zero_map = "tseries_zero";
   // The entry limit of hash maps (max_map_keys).
   uint32_t max_map_keys = 0;
 };

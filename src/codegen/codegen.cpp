@@ -6,6 +6,7 @@
 #include "codegen/module_builder.h"
 #include "codegen/probe_lowering.h"
 
+#include <algorithm>
 #include <linux/bpf.h>
 #include <set>
 
@@ -27,6 +28,9 @@ MapMeta describe_map(const sema::MapInfo& map) {
   meta.lhist_min = map.lhist_min;
   meta.lhist_max = map.lhist_max;
   meta.lhist_step = map.lhist_step;
+  meta.tseries_interval_ns = map.tseries_interval_ns;
+  meta.tseries_intervals = map.tseries_intervals;
+  meta.tseries_aggregation = map.tseries_aggregation;
   // Aggregations are per-CPU: each CPU updates its own value without
   // atomics, and user space merges them.
   meta.per_cpu = meta.value_kind != MapValueKind::Plain;
@@ -49,6 +53,9 @@ MapMeta describe_map(const sema::MapInfo& map) {
   case MapValueKind::Avg:
   case MapValueKind::Stats:
     meta.value_size = sizeof(AvgValue);
+    break;
+  case MapValueKind::Tseries:
+    meta.value_size = sizeof(TseriesSlot) * map.tseries_intervals;
     break;
   case MapValueKind::Plain:
   case MapValueKind::Count:
@@ -87,6 +94,10 @@ RuntimeMetadata describe(const sema::CheckedProgram& program) {
   for (const sema::PrintValueInfo& info : program.print_values) {
     metadata.print_values.push_back({info.type});
   }
+  for (const sema::JoinInfo& info : program.joins) {
+    metadata.joins.push_back(
+        {info.separator, program.config.max_strlen, kJoinMaxStrings});
+  }
   for (const sema::ProbeInstance& instance : program.instances) {
     metadata.programs.push_back({instance.function_name, instance.program_type,
                                  instance.targets,
@@ -121,6 +132,16 @@ void add_support_maps(ModuleBuilder& builder,
   if (elapsed) {
     resources.start_time =
         builder.add_map(metadata.start_time_map, BPF_MAP_TYPE_ARRAY, 1, 4, 8);
+  }
+  uint32_t tseries_size = 0;
+  for (const MapMeta& map : metadata.maps) {
+    if (map.value_kind == MapValueKind::Tseries) {
+      tseries_size = std::max(tseries_size, map.value_size);
+    }
+  }
+  if (tseries_size != 0) {
+    resources.tseries_zero = builder.add_map(
+        metadata.tseries_zero_map, BPF_MAP_TYPE_ARRAY, 1, 4, tseries_size);
   }
   if (!metadata.maps.empty()) {
     resources.map_full =
@@ -161,6 +182,7 @@ Result<Artifact> generate(const sema::CheckedProgram& program,
                             options.possible_cpus,
                             &source,
                             {},
+                            nullptr,
                             nullptr,
                             nullptr};
 

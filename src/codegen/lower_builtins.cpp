@@ -165,6 +165,7 @@ llvm::Value* ProbeLowering::call(const ast::Call& node) {
   case sema::BuiltinFunction::Stats:
   case sema::BuiltinFunction::Hist:
   case sema::BuiltinFunction::Lhist:
+  case sema::BuiltinFunction::Tseries:
     // Lowered by assign_map; a bare call was rejected by sema.
     SONDE_CHECK(false, "aggregation outside a map assignment");
   case sema::BuiltinFunction::HasKey:
@@ -182,6 +183,7 @@ llvm::Value* ProbeLowering::call(const ast::Call& node) {
   case sema::BuiltinFunction::System:
   case sema::BuiltinFunction::Errorf:
   case sema::BuiltinFunction::Warnf:
+  case sema::BuiltinFunction::Join:
   case sema::BuiltinFunction::Kaddr:
   case sema::BuiltinFunction::Pton:
   case sema::BuiltinFunction::Cgroupid:

@@ -194,6 +194,9 @@ llvm::Value* ProbeLowering::builtin_call(const ast::Call& node,
   case sema::BuiltinFunction::Warnf:
     emit_printf(node, EventKind::Warnf);
     return nullptr;
+  case sema::BuiltinFunction::Join:
+    emit_join(node);
+    return nullptr;
   case sema::BuiltinFunction::Kaddr:
   case sema::BuiltinFunction::Cgroupid:
     return ir_.getInt64(program_.constants.at(&node));
@@ -243,6 +246,85 @@ llvm::Value* ProbeLowering::builtin_call(const ast::Call& node,
     SONDE_CHECK(false, "builtin_call called for a basic builtin");
   }
   return nullptr;
+}
+
+void ProbeLowering::emit_join(const ast::Call& node) {
+  uint32_t id = program_.join_ids.at(&node);
+  const JoinMeta& meta = resources_.metadata.joins[id];
+  const Type& array_type = program_.type_of(node.args[0]);
+  llvm::Value* array = expr(node.args[0]);
+  const Type& string_pointer =
+      array_type.is_pointer() ? array_type.pointee() : array_type.element();
+  uint32_t count = meta.max_strings;
+  if (array_type.is_array()) {
+    count = std::min(count, array_type.element_count());
+  }
+  types::AddressSpace array_space = array_type.is_pointer()
+                                        ? array_type.address_space()
+                                        : types::AddressSpace::None;
+  if (array_space == types::AddressSpace::None) {
+    array_space = default_address_space();
+  }
+  types::AddressSpace string_space = string_pointer.address_space();
+  if (string_space == types::AddressSpace::None) {
+    string_space = array_space;
+  }
+
+  llvm::Value* reserved = builder_.call_helper(
+      ir_, BPF_FUNC_ringbuf_reserve,
+      {resources_.events, ir_.getInt64(meta.record_size()), ir_.getInt64(0)});
+  llvm::BasicBlock* fill = block("join.fill");
+  llvm::BasicBlock* lost = block("join.lost");
+  llvm::BasicBlock* submit = block("join.submit");
+  llvm::BasicBlock* done = block("join.done");
+  ir_.CreateCondBr(ir_.CreateICmpNE(reserved, ir_.getInt64(0)), fill, lost);
+
+  ir_.SetInsertPoint(lost);
+  count_in(resources_.lost, 0);
+  ir_.CreateBr(done);
+
+  ir_.SetInsertPoint(fill);
+  llvm::Value* record = ir_.CreateIntToPtr(reserved, ir_.getPtrTy());
+  store_header(record, EventKind::Join, ir_.getInt32(id));
+  llvm::Value* count_field = field_at(record, sizeof(EventHeader));
+  llvm::Value* pointer_slot = stack_slot(8, "join.pointer");
+  uint32_t read_pointer = array_space == types::AddressSpace::User
+                              ? BPF_FUNC_probe_read_user
+                              : BPF_FUNC_probe_read_kernel;
+  uint32_t read_string = string_space == types::AddressSpace::User
+                             ? BPF_FUNC_probe_read_user_str
+                             : BPF_FUNC_probe_read_kernel_str;
+  // Unrolled: the record stores how many strings precede the first NULL
+  // pointer, updated before each one so any exit leaves it right.
+  for (uint32_t i = 0; i < count; ++i) {
+    ir_.CreateStore(ir_.getInt64(i), count_field);
+    llvm::Value* pointer = nullptr;
+    if (array_type.is_array()) {
+      pointer = ir_.CreateLoad(ir_.getInt64Ty(), field_at(array, i * 8));
+    } else {
+      builder_.call_helper(
+          ir_, read_pointer,
+          {pointer_slot, ir_.getInt64(8),
+           ir_.CreateIntToPtr(ir_.CreateAdd(array, ir_.getInt64(i * 8)),
+                              ir_.getPtrTy())});
+      pointer = ir_.CreateLoad(ir_.getInt64Ty(), pointer_slot);
+    }
+    llvm::BasicBlock* read = block("join.read");
+    ir_.CreateCondBr(ir_.CreateICmpEQ(pointer, ir_.getInt64(0)), submit, read);
+    ir_.SetInsertPoint(read);
+    uint32_t offset = sizeof(EventHeader) + 8 + i * meta.string_size;
+    builder_.call_helper(ir_, read_string,
+                         {field_at(record, offset),
+                          ir_.getInt64(meta.string_size),
+                          ir_.CreateIntToPtr(pointer, ir_.getPtrTy())});
+  }
+  ir_.CreateStore(ir_.getInt64(count), count_field);
+  ir_.CreateBr(submit);
+
+  ir_.SetInsertPoint(submit);
+  builder_.call_helper(ir_, BPF_FUNC_ringbuf_submit, {record, ir_.getInt64(0)});
+  ir_.CreateBr(done);
+  ir_.SetInsertPoint(done);
 }
 
 llvm::Value* ProbeLowering::has_key(const ast::Call& node) {

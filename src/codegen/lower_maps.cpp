@@ -93,6 +93,9 @@ void ProbeLowering::assign_map(const ast::AssignMap& assign) {
           ir_.CreateStore(argument, field_at(value, offsetof(AvgValue, total)));
         });
     return;
+  case MapValueKind::Tseries:
+    update_tseries(global, key, map, argument);
+    return;
   case MapValueKind::Plain:
     break;
   }
@@ -363,6 +366,96 @@ llvm::Value* ProbeLowering::read_aggregate(llvm::GlobalVariable* global,
     result = divide(ast::BinaryOp::Div, total, count, is_signed);
   }
   return result;
+}
+
+void ProbeLowering::update_tseries(llvm::GlobalVariable* global,
+                                   llvm::Value* key,
+                                   const MapMeta& map,
+                                   llvm::Value* argument) {
+  using Aggregation = types::TseriesAggregation;
+  llvm::Value* now = helper(BPF_FUNC_ktime_get_boot_ns);
+  llvm::Value* epoch =
+      ir_.CreateUDiv(now, ir_.getInt64(map.tseries_interval_ns));
+  // The verifier does not bound a remainder, and LLVM would drop an
+  // explicit check of one: a volatile round trip hides what LLVM knows.
+  llvm::Value* index_slot = stack_slot(8, "tseries.index");
+  ir_.CreateStore(ir_.CreateURem(epoch, ir_.getInt64(map.tseries_intervals)),
+                  index_slot, /*isVolatile=*/true);
+  llvm::Value* index =
+      ir_.CreateLoad(ir_.getInt64Ty(), index_slot, /*isVolatile=*/true);
+
+  llvm::BasicBlock* insert = block("tseries.insert");
+  llvm::BasicBlock* lookup = block("tseries.lookup");
+  llvm::BasicBlock* found_block = block("tseries.found");
+  llvm::BasicBlock* done = block("tseries.done");
+  llvm::Value* existing =
+      builder_.call_helper(ir_, BPF_FUNC_map_lookup_elem, {global, key});
+  ir_.CreateCondBr(ir_.CreateICmpNE(existing, ir_.getInt64(0)), lookup, insert);
+
+  // A key this CPU has not seen starts from the zero map's value.
+  ir_.SetInsertPoint(insert);
+  llvm::Value* zero_key = stack_slot(4, "tseries.zero.key");
+  ir_.CreateStore(ir_.getInt32(0), zero_key);
+  llvm::Value* zeros = builder_.call_helper(
+      ir_, BPF_FUNC_map_lookup_elem, {resources_.tseries_zero, zero_key});
+  llvm::BasicBlock* copy = block("tseries.copy");
+  ir_.CreateCondBr(ir_.CreateICmpNE(zeros, ir_.getInt64(0)), copy, done);
+  ir_.SetInsertPoint(copy);
+  update_map(global, key, ir_.CreateIntToPtr(zeros, ir_.getPtrTy()));
+  ir_.CreateBr(lookup);
+
+  ir_.SetInsertPoint(lookup);
+  llvm::Value* found =
+      builder_.call_helper(ir_, BPF_FUNC_map_lookup_elem, {global, key});
+  ir_.CreateCondBr(ir_.CreateICmpNE(found, ir_.getInt64(0)), found_block, done);
+
+  ir_.SetInsertPoint(found_block);
+  llvm::BasicBlock* update = block("tseries.update");
+  ir_.CreateCondBr(
+      ir_.CreateICmpULT(index, ir_.getInt64(map.tseries_intervals)), update,
+      done);
+  ir_.SetInsertPoint(update);
+  llvm::Value* slot =
+      ir_.CreateGEP(ir_.getInt8Ty(), ir_.CreateIntToPtr(found, ir_.getPtrTy()),
+                    ir_.CreateMul(index, ir_.getInt64(sizeof(TseriesSlot))));
+  llvm::Value* epoch_at = field_at(slot, offsetof(TseriesSlot, epoch));
+  llvm::Value* value_at = field_at(slot, offsetof(TseriesSlot, value));
+  llvm::Value* count_at = field_at(slot, offsetof(TseriesSlot, count));
+  llvm::Value* time_at = field_at(slot, offsetof(TseriesSlot, time));
+  llvm::Value* old_count = ir_.CreateLoad(ir_.getInt64Ty(), count_at);
+  llvm::Value* old_value = ir_.CreateLoad(ir_.getInt64Ty(), value_at);
+  // The slot holds an older interval (or none): this value starts it.
+  llvm::Value* fresh = ir_.CreateOr(
+      ir_.CreateICmpNE(ir_.CreateLoad(ir_.getInt64Ty(), epoch_at), epoch),
+      ir_.CreateICmpEQ(old_count, ir_.getInt64(0)));
+  bool is_signed = map.value_type.is_signed();
+  llvm::Value* combined = argument;
+  switch (map.tseries_aggregation) {
+  case Aggregation::Last:
+    break;
+  case Aggregation::Avg:
+  case Aggregation::Sum:
+    combined = ir_.CreateAdd(old_value, argument);
+    break;
+  case Aggregation::Min:
+  case Aggregation::Max: {
+    using P = llvm::CmpInst::Predicate;
+    bool is_min = map.tseries_aggregation == Aggregation::Min;
+    P predicate = is_min ? (is_signed ? P::ICMP_SLT : P::ICMP_ULT)
+                         : (is_signed ? P::ICMP_SGT : P::ICMP_UGT);
+    combined = ir_.CreateSelect(ir_.CreateICmp(predicate, argument, old_value),
+                                argument, old_value);
+    break;
+  }
+  }
+  ir_.CreateStore(epoch, epoch_at);
+  ir_.CreateStore(ir_.CreateSelect(fresh, argument, combined), value_at);
+  ir_.CreateStore(ir_.CreateSelect(fresh, ir_.getInt64(1),
+                                   ir_.CreateAdd(old_count, ir_.getInt64(1))),
+                  count_at);
+  ir_.CreateStore(now, time_at);
+  ir_.CreateBr(done);
+  ir_.SetInsertPoint(done);
 }
 
 } // namespace sonde::codegen

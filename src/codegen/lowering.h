@@ -82,6 +82,14 @@ private:
                         llvm::function_ref<void(llvm::Value*)> update,
                         llvm::function_ref<void(llvm::Value*)> initial);
 
+  // tseries(): this CPU's slot of the current interval (ktime_get_boot_ns
+  // / interval_ns) takes `argument`, starting over when it held an older
+  // interval.
+  void update_tseries(llvm::GlobalVariable* global,
+                      llvm::Value* key,
+                      const MapMeta& map,
+                      llvm::Value* argument);
+
   // The log2 histogram bucket of `value` with 2^bits sub-buckets per power
   // of two: negative values go to bucket 0, values below 2^bits to
   // value + 1, and others to 1 + ((msb - bits + 1) << bits) plus the `bits`
@@ -261,6 +269,10 @@ private:
                   llvm::Value* value);
 
   void emit_exit(llvm::Value* code);
+
+  // join(arr[, sep]): the strings of an argv-style array, read straight
+  // into a ring buffer reservation (the record is too big for the stack).
+  void emit_join(const ast::Call& node);
 
   void store_header(llvm::Value* record, EventKind kind, llvm::Value* id);
 

@@ -26,6 +26,8 @@ struct ModuleResources {
   // See RuntimeMetadata::start_time_map and map_full_map.
   llvm::GlobalVariable* start_time = nullptr;
   llvm::GlobalVariable* map_full = nullptr;
+  // See RuntimeMetadata::tseries_zero_map; null without tseries() maps.
+  llvm::GlobalVariable* tseries_zero = nullptr;
 };
 
 // Lowers one probe instance (a probe body for a group of targets) into one

@@ -3,6 +3,7 @@
 
 #include "output/histogram.h"
 #include "output/json.h"
+#include "output/tseries.h"
 
 namespace sonde::output {
 
@@ -38,6 +39,9 @@ const char* json_type(const MapSnapshot& map) {
   if (map.is_stats()) {
     return "stats";
   }
+  if (map.is_tseries()) {
+    return "tseries";
+  }
   return "map";
 }
 
@@ -68,6 +72,7 @@ std::string value_text(const MapSnapshot& map,
            ", .total = " + integer_text(entry_total(map, entry)) + " }";
   case MapValueKind::Hist:
   case MapValueKind::Lhist:
+  case MapValueKind::Tseries:
     break;
   }
   return "";
@@ -99,6 +104,9 @@ std::string value_json(const MapSnapshot& map,
   case MapValueKind::Hist:
   case MapValueKind::Lhist:
     return hist_rows_json(rows_of(map, entry, div));
+  case MapValueKind::Tseries:
+    return tseries_rows_json(
+        tseries_rows(map, entry, tseries_last_epoch(map), div));
   }
   return "null";
 }
@@ -115,6 +123,12 @@ void print_map_text(const MapSnapshot& map,
     if (map.is_histogram()) {
       out << ":\n";
       print_hist_rows(rows_of(map, *entry, options.div), out);
+      out << "\n";
+    } else if (map.is_tseries()) {
+      out << ":\n";
+      print_tseries_chart(
+          tseries_rows(map, *entry, tseries_last_epoch(map), options.div),
+          map.tseries_interval_ns, out);
       out << "\n";
     } else {
       out << ": " << value_text(map, *entry, options.div) << "\n";

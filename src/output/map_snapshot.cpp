@@ -66,6 +66,10 @@ std::optional<Integer> sort_value(const MapSnapshot& map,
   case MapValueKind::Hist:
   case MapValueKind::Lhist:
     return Integer::of_unsigned(bucket_total(entry));
+  case MapValueKind::Tseries:
+    // The key whose data is the most recent comes last.
+    return Integer::of_unsigned(
+        entry.series.empty() ? 0 : entry.series.back().epoch);
   }
   return std::nullopt;
 }

@@ -57,6 +57,14 @@ struct MapSnapshot {
     uint64_t total = 0;
     // Hist, Lhist: the count in each bucket, by BPF-side index.
     std::vector<uint64_t> buckets = {};
+    // Tseries: the intervals that have a value, by ascending epoch, each
+    // value merged over the CPUs (two's complement bits; signed when
+    // value_type is).
+    struct Point {
+      uint64_t epoch;
+      uint64_t value;
+    };
+    std::vector<Point> series = {};
   };
   // In any order: printing sorts them.
   std::vector<Entry> entries;
@@ -68,6 +76,12 @@ struct MapSnapshot {
   int64_t lhist_min = 0;
   int64_t lhist_max = 0;
   int64_t lhist_step = 1;
+  // tseries()'s interval and the number of intervals it keeps. Interval e
+  // starts at e * interval_ns on the boot-time clock, which is
+  // boot_to_realtime_ns behind the wall clock.
+  uint64_t tseries_interval_ns = 0;
+  uint32_t tseries_intervals = 0;
+  int64_t boot_to_realtime_ns = 0;
 
   // Looks up stacks and formatted values in keys and values; may be null.
   // Not owned.
@@ -77,6 +91,7 @@ struct MapSnapshot {
   bool is_histogram() const {
     return kind == MapValueKind::Hist || kind == MapValueKind::Lhist;
   }
+  bool is_tseries() const { return kind == MapValueKind::Tseries; }
   bool is_stats() const {
     return kind == MapValueKind::Avg || kind == MapValueKind::Stats;
   }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "runtime/actions.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -33,6 +34,26 @@ std::string run_command(const std::string& command) {
   }
   pclose(pipe);
   return output;
+}
+
+std::string
+join_record(const codegen::JoinMeta& meta, const char* data, size_t size) {
+  size_t strings_at = sizeof(codegen::EventHeader) + 8;
+  if (size < meta.record_size()) {
+    return "";
+  }
+  uint64_t count = 0;
+  std::memcpy(&count, data + sizeof(codegen::EventHeader), sizeof(count));
+  count = std::min<uint64_t>(count, meta.max_strings);
+  std::string text;
+  for (uint64_t i = 0; i < count; ++i) {
+    const char* slot = data + strings_at + i * meta.string_size;
+    if (i != 0) {
+      text += meta.separator;
+    }
+    text.append(slot, strnlen(slot, meta.string_size));
+  }
+  return text;
 }
 
 } // namespace sonde::runtime

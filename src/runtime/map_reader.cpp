@@ -8,6 +8,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <cstring>
+#include <ctime>
 #include <map>
 
 namespace sonde::runtime {
@@ -79,6 +80,8 @@ void merge_cpu_values(const MapMeta& meta,
       entry.total += static_cast<uint64_t>(slot.total);
       break;
     }
+    case MapValueKind::Tseries:
+      break;
     case MapValueKind::Plain:
     case MapValueKind::Count:
     case MapValueKind::Sum:
@@ -94,6 +97,82 @@ void merge_cpu_values(const MapMeta& meta,
                         ? static_cast<uint64_t>(extreme)
                         : sum;
   std::memcpy(entry.value.data(), &merged, sizeof(merged));
+}
+
+// Merges every CPU's intervals of one tseries() key by epoch: the last
+// value written (by time), the sum, the average, the min or the max.
+std::vector<output::MapSnapshot::Entry::Point>
+merge_tseries(const MapMeta& meta, const std::string& values, size_t stride) {
+  using Aggregation = types::TseriesAggregation;
+  struct Merged {
+    int64_t value = 0;
+    uint64_t count = 0;
+    uint64_t time = 0;
+  };
+  bool is_signed = meta.value_type.is_signed();
+  std::map<uint64_t, Merged> by_epoch;
+  for (size_t cpu = 0; cpu < possible_cpus(); ++cpu) {
+    for (uint32_t i = 0; i < meta.tseries_intervals; ++i) {
+      auto slot = read_at<codegen::TseriesSlot>(
+          values.data() + cpu * stride + i * sizeof(codegen::TseriesSlot));
+      if (slot.count == 0) {
+        continue;
+      }
+      auto [merged, added] = by_epoch.try_emplace(slot.epoch);
+      Merged& into = merged->second;
+      if (added) {
+        into = {slot.value, slot.count, slot.time};
+        continue;
+      }
+      switch (meta.tseries_aggregation) {
+      case Aggregation::Last:
+        if (slot.time > into.time) {
+          into.value = slot.value;
+        }
+        break;
+      case Aggregation::Avg:
+      case Aggregation::Sum:
+        into.value =
+            static_cast<int64_t>(uint64_t(into.value) + uint64_t(slot.value));
+        break;
+      case Aggregation::Min:
+      case Aggregation::Max: {
+        bool less = is_signed ? slot.value < into.value
+                              : uint64_t(slot.value) < uint64_t(into.value);
+        bool greater = is_signed ? slot.value > into.value
+                                 : uint64_t(slot.value) > uint64_t(into.value);
+        if (meta.tseries_aggregation == Aggregation::Min ? less : greater) {
+          into.value = slot.value;
+        }
+        break;
+      }
+      }
+      into.count += slot.count;
+      into.time = std::max(into.time, slot.time);
+    }
+  }
+  std::vector<output::MapSnapshot::Entry::Point> series;
+  for (const auto& [epoch, merged] : by_epoch) {
+    uint64_t value = static_cast<uint64_t>(merged.value);
+    if (meta.tseries_aggregation == Aggregation::Avg) {
+      // Integer average truncated toward zero, like avg().
+      value = is_signed ? static_cast<uint64_t>(
+                              merged.value / static_cast<int64_t>(merged.count))
+                        : value / merged.count;
+    }
+    series.push_back({epoch, value});
+  }
+  return series;
+}
+
+// Wall-clock ns minus boot-time ns, now.
+int64_t boot_to_realtime_ns() {
+  timespec real;
+  timespec boot;
+  clock_gettime(CLOCK_REALTIME, &real);
+  clock_gettime(CLOCK_BOOTTIME, &boot);
+  return (int64_t(real.tv_sec) - int64_t(boot.tv_sec)) * 1000000000 +
+         (int64_t(real.tv_nsec) - int64_t(boot.tv_nsec));
 }
 
 uint32_t bucket_count(const MapMeta& meta) {
@@ -118,6 +197,11 @@ output::MapSnapshot read_map(int map_fd, const MapMeta& meta) {
   snapshot.lhist_min = meta.lhist_min;
   snapshot.lhist_max = meta.lhist_max;
   snapshot.lhist_step = meta.lhist_step;
+  snapshot.tseries_interval_ns = meta.tseries_interval_ns;
+  snapshot.tseries_intervals = meta.tseries_intervals;
+  if (meta.value_kind == MapValueKind::Tseries) {
+    snapshot.boot_to_realtime_ns = boot_to_realtime_ns();
+  }
 
   // Per-CPU maps return one 8-byte aligned value per possible CPU.
   size_t stride = (meta.value_size + 7) & ~size_t(7);
@@ -131,6 +215,9 @@ output::MapSnapshot read_map(int map_fd, const MapMeta& meta) {
     }
     output::MapSnapshot::Entry entry;
     merge_cpu_values(meta, values, stride, entry);
+    if (meta.value_kind == MapValueKind::Tseries) {
+      entry.series = merge_tseries(meta, values, stride);
+    }
     if (!meta.has_bucket()) {
       entry.key = key;
       snapshot.entries.push_back(std::move(entry));

@@ -477,6 +477,11 @@ private:
     case EventKind::Warnf:
       action_event(static_cast<EventKind>(header.kind), header.id, data, size);
       return 0;
+    case EventKind::Join:
+      if (header.id < metadata_.joins.size()) {
+        formatter_->join(join_record(metadata_.joins[header.id], data, size));
+      }
+      return 0;
     case EventKind::Exit:
       exit_requested_ = true;
       exit_code_ = static_cast<int>(header.id);

@@ -250,6 +250,7 @@ Type TypeChecker::check_call(const ast::Call& call) {
   case BuiltinFunction::Stats:
   case BuiltinFunction::Hist:
   case BuiltinFunction::Lhist:
+  case BuiltinFunction::Tseries:
     error(diag::Kind::AggregationNotAssigned, call.range(), {call.callee});
     return Type::none();
   case BuiltinFunction::Delete:

@@ -101,6 +101,45 @@ uint32_t TypeChecker::add_time_format(const ast::Call& call,
   return id;
 }
 
+void TypeChecker::check_join(const ast::Call& call,
+                             const std::vector<Type>& args) {
+  std::string separator = " ";
+  if (args.size() > 1) {
+    std::optional<std::string> given = string_argument(call, 1);
+    if (!given) {
+      return;
+    }
+    separator = *given;
+  }
+  const Type& array = args[0];
+  if (array.is_none()) {
+    return;
+  }
+  // The elements are pointers to chars: `char **` or `char *[N]`.
+  bool shaped = array.is_pointer() || array.is_array();
+  const Type* element = nullptr;
+  if (array.is_pointer()) {
+    element = &array.pointee();
+  } else if (array.is_array()) {
+    element = &array.element();
+  }
+  bool strings = shaped && element->is_pointer() &&
+                 element->pointee().is_integer() &&
+                 element->pointee().size() == 1;
+  if (!strings) {
+    diagnostic(diag::Kind::JoinArgumentType, call.args[0]->range(),
+               {array.name()})
+        .hint(diag::Kind::JoinArgumentHint, {})
+        .emit();
+    return;
+  }
+  if (!reporting_ || checked_.join_ids.count(&call) != 0) {
+    return;
+  }
+  checked_.join_ids[&call] = checked_.joins.size();
+  checked_.joins.push_back({std::move(separator)});
+}
+
 std::optional<Type>
 TypeChecker::check_special_variable(const ast::Builtin& builtin,
                                     BuiltinVariable variable) {
@@ -305,6 +344,9 @@ Type TypeChecker::check_function(const ast::Call& call,
   case BuiltinFunction::Errorf:
   case BuiltinFunction::Warnf:
     check_printf(call, args);
+    return Type::none();
+  case BuiltinFunction::Join:
+    check_join(call, args);
     return Type::none();
   case BuiltinFunction::Kaddr: {
     std::optional<std::string> name = string_argument(call, 0);

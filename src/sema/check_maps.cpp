@@ -48,10 +48,11 @@ void TypeChecker::check_assign_map(const ast::AssignMap& assign) {
 std::optional<MapKind>
 TypeChecker::aggregation_kind(const std::string& callee) {
   static const std::pair<const char*, MapKind> kKinds[] = {
-      {"count", MapKind::Count}, {"sum", MapKind::Sum},
-      {"min", MapKind::Min},     {"max", MapKind::Max},
-      {"avg", MapKind::Avg},     {"stats", MapKind::Stats},
-      {"hist", MapKind::Hist},   {"lhist", MapKind::Lhist}};
+      {"count", MapKind::Count},    {"sum", MapKind::Sum},
+      {"min", MapKind::Min},        {"max", MapKind::Max},
+      {"avg", MapKind::Avg},        {"stats", MapKind::Stats},
+      {"hist", MapKind::Hist},      {"lhist", MapKind::Lhist},
+      {"tseries", MapKind::Tseries}};
   for (const auto& [name, kind] : kKinds) {
     if (callee == name) {
       return kind;
@@ -91,7 +92,63 @@ Type TypeChecker::check_aggregation(const ast::Call& call, MapInfo& shape) {
   if (shape.kind == MapKind::Lhist && !check_lhist(call, shape)) {
     return Type::none();
   }
+  if (shape.kind == MapKind::Tseries && !check_tseries(call, shape)) {
+    return Type::none();
+  }
   return Type::integer(8, is_signed);
+}
+
+bool TypeChecker::check_tseries(const ast::Call& call, MapInfo& shape) {
+  const std::string& setting = checked_.config.unstable_tseries;
+  if (setting == "error") {
+    error(diag::Kind::UnstableFeatureDisabled, call.callee_range,
+          {"tseries()", "unstable_tseries"});
+    return false;
+  }
+  if (setting == "warn" && reporting_) {
+    diagnostic(diag::Kind::UnstableFeature, call.callee_range,
+               {"tseries()", "unstable_tseries"})
+        .emit();
+  }
+  std::optional<int64_t> interval = constant_value(call.args[1]);
+  if (!interval || *interval <= 0) {
+    error(diag::Kind::TseriesArgumentInvalid, call.args[1]->range(),
+          {"2", "a positive integer literal (the interval in nanoseconds)"});
+    return false;
+  }
+  // Each CPU's value holds every interval and a per-CPU value is at most
+  // 32 KiB.
+  std::optional<int64_t> intervals = constant_value(call.args[2]);
+  if (!intervals || *intervals < 1 || *intervals > kMaxTseriesIntervals) {
+    error(diag::Kind::TseriesArgumentInvalid, call.args[2]->range(),
+          {"3", "an integer literal from 1 to " +
+                    std::to_string(kMaxTseriesIntervals) +
+                    " (the number of intervals kept)"});
+    return false;
+  }
+  shape.tseries_interval_ns = static_cast<uint64_t>(*interval);
+  shape.tseries_intervals = static_cast<uint32_t>(*intervals);
+  shape.tseries_aggregation = types::TseriesAggregation::Last;
+  if (call.args.size() < 4) {
+    return true;
+  }
+  std::optional<std::string> name = string_argument(call, 3);
+  if (!name) {
+    return false;
+  }
+  static const std::pair<const char*, types::TseriesAggregation> kNames[] = {
+      {"avg", types::TseriesAggregation::Avg},
+      {"max", types::TseriesAggregation::Max},
+      {"min", types::TseriesAggregation::Min},
+      {"sum", types::TseriesAggregation::Sum}};
+  for (const auto& [known, aggregation] : kNames) {
+    if (*name == known) {
+      shape.tseries_aggregation = aggregation;
+      return true;
+    }
+  }
+  error(diag::Kind::TseriesAggregationUnknown, call.args[3]->range(), {*name});
+  return false;
 }
 
 bool TypeChecker::check_lhist(const ast::Call& call, MapInfo& shape) {
@@ -158,7 +215,11 @@ void TypeChecker::record_map(const ast::MapAccess& target,
     }
     bool same_parameters =
         map.hist_bits == shape.hist_bits && map.lhist_min == shape.lhist_min &&
-        map.lhist_max == shape.lhist_max && map.lhist_step == shape.lhist_step;
+        map.lhist_max == shape.lhist_max &&
+        map.lhist_step == shape.lhist_step &&
+        map.tseries_interval_ns == shape.tseries_interval_ns &&
+        map.tseries_intervals == shape.tseries_intervals &&
+        map.tseries_aggregation == shape.tseries_aggregation;
     if (!same_parameters) {
       diagnostic(diag::Kind::AggregationParametersDiffer, value_range,
                  {target.name, kind_name(map.kind)})
@@ -200,6 +261,8 @@ const char* TypeChecker::kind_name(MapKind kind) {
     return "hist";
   case MapKind::Lhist:
     return "lhist";
+  case MapKind::Tseries:
+    return "tseries";
   }
   return "?";
 }
@@ -250,6 +313,9 @@ Type TypeChecker::check_map_read(const ast::MapAccess& access) {
     case MapKind::Hist:
     case MapKind::Lhist:
       error(diag::Kind::AggregationRead, access.range(), {access.name});
+      return Type::none();
+    case MapKind::Tseries:
+      error(diag::Kind::TseriesRead, access.range(), {access.name});
       return Type::none();
     }
     return map.value_type;

@@ -28,10 +28,19 @@ struct MapInfo {
   int64_t lhist_min = 0;
   int64_t lhist_max = 0;
   int64_t lhist_step = 1;
+  // tseries(n, interval_ns, num_intervals[, agg]) parameters.
+  uint64_t tseries_interval_ns = 0;
+  uint32_t tseries_intervals = 0;
+  types::TseriesAggregation tseries_aggregation =
+      types::TseriesAggregation::Last;
   std::vector<types::Type> key_types; // Empty: a map without keys.
   types::Type value_type;
   const ast::MapAccess* first_use = nullptr;
 };
+
+// The most intervals a tseries() keeps: every CPU's value holds all of them
+// (32 bytes each), and a per-CPU value is at most 32 KiB.
+inline constexpr int64_t kMaxTseriesIntervals = 1000;
 
 // One BPF program: a probe's body compiled for a group of attach targets
 // that can share code (same program type and, if the body reads `args`,
@@ -62,6 +71,12 @@ struct PrintValueInfo {
   types::Type type;
 };
 
+// A join(arr[, sep]) call: the separator user space puts between the
+// strings.
+struct JoinInfo {
+  std::string separator;
+};
+
 // The settings of `config = { ... }` and BPFTRACE_<KEY> variables.
 struct ProgramConfig {
   uint32_t max_map_keys = 4096;
@@ -75,6 +90,8 @@ struct ProgramConfig {
   // What a probe that attaches to nothing does: error, warn or ignore.
   std::string missing_probes = "error";
   types::StackMode stack_mode = types::StackMode::Bpftrace;
+  // unstable_tseries: enable, warn (a warning per use) or error.
+  std::string unstable_tseries = "warn";
 };
 
 // A root map declaration, `let @m = lruhash(100);`.
@@ -110,6 +127,7 @@ struct CheckedProgram {
   bool unsafe = false;
   // time() and strftime() formats, by id.
   std::vector<std::string> time_formats;
+  std::vector<JoinInfo> joins;
 
   // Side tables.
   std::unordered_map<const ast::Expr*, types::Type> expr_types;
@@ -121,6 +139,8 @@ struct CheckedProgram {
   std::unordered_map<const ast::FieldAccess*, types::Field> fields;
   // time() and strftime() calls → index into `time_formats`.
   std::unordered_map<const ast::Call*, uint32_t> time_format_ids;
+  // join() calls → index into `joins`.
+  std::unordered_map<const ast::Call*, uint32_t> join_ids;
   // str($N) calls and the text they stand for.
   std::unordered_map<const ast::Call*, std::string> positional_strings;
   // sizeof()/offsetof() results, known at compile time.

@@ -39,7 +39,7 @@ constexpr KeyInfo kKeys[] = {
     {"str_trunc_trailer", ValueKind::Text, false},
     {"use_blazesym", ValueKind::Bool, false},
     {"show_debug_info", ValueKind::Bool, false},
-    {"unstable_tseries", ValueKind::Text, false},
+    {"unstable_tseries", ValueKind::Text, true},
     {"unstable_dw_ustack", ValueKind::Text, false},
     {"unstable_typeinfo", ValueKind::Text, false},
     {"unstable_import_statement", ValueKind::Text, false},
@@ -238,6 +238,11 @@ private:
         return invalid("error, warn or ignore");
       }
       config_.missing_probes = text;
+    } else if (name == "unstable_tseries") {
+      if (text != "enable" && text != "warn" && text != "error") {
+        return invalid("enable, warn or error");
+      }
+      config_.unstable_tseries = text;
     } else if (name == "stack_mode") {
       if (text == "bpftrace") {
         config_.stack_mode = types::StackMode::Bpftrace;

@@ -100,6 +100,10 @@ private:
   // lhist(n, min, max, step): constant bounds, at most 1000 buckets.
   bool check_lhist(const ast::Call& call, MapInfo& shape);
 
+  // tseries(n, interval_ns, num_intervals[, agg]): literal parameters, and
+  // the unstable_tseries setting.
+  bool check_tseries(const ast::Call& call, MapInfo& shape);
+
   // An integer literal, possibly negated.
   static std::optional<int64_t> constant_value(const ast::Expr* expr);
 
@@ -192,6 +196,9 @@ private:
   // Whether every target of the current probe is of one of `kinds`.
   bool all_targets_are(std::initializer_list<probes::ProbeKind> kinds) const;
   uint32_t add_time_format(const ast::Call& call, std::string format);
+  // join(arr[, sep]): `arr` is an array of pointers to chars; sep a
+  // string literal.
+  void check_join(const ast::Call& call, const std::vector<Type>& args);
 
   Type check_field(const ast::FieldAccess& access);
 
