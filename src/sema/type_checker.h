@@ -178,6 +178,9 @@ private:
   // The type of a builtin variable whose type depends on the program
   // (stacks, probe) or that is only valid in some probes; nullopt for
   // the rest.
+  Type check_iter_context(const ast::Builtin& builtin);
+  types::StackMode default_stack_mode(bool user) const;
+  Type check_path(const ast::Call& call, const std::vector<Type>& args);
   std::optional<Type> check_special_variable(const ast::Builtin& builtin,
                                              BuiltinVariable variable);
   // A string literal argument, or nullopt after reporting.
