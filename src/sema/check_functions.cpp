@@ -110,7 +110,7 @@ TypeChecker::check_special_variable(const ast::Builtin& builtin,
     return Type::stack(variable == BuiltinVariable::Ustack, 127,
                        default_stack_mode(variable == BuiltinVariable::Ustack));
   case BuiltinVariable::Ctx:
-    return check_iter_context(builtin);
+    return check_iter_context(builtin.range());
   case BuiltinVariable::Usermode:
     if (!require_registers(builtin.range(), builtin.name)) {
       return Type::none();
@@ -146,10 +146,9 @@ TypeChecker::check_special_variable(const ast::Builtin& builtin,
   }
 }
 
-Type TypeChecker::check_iter_context(const ast::Builtin& builtin) {
+Type TypeChecker::check_iter_context(SourceRange range) {
   if (!all_targets_are({probes::ProbeKind::Iter})) {
-    diagnostic(diag::Kind::BuiltinNotInProbe, builtin.range(),
-               {builtin.name, current_kind()})
+    diagnostic(diag::Kind::BuiltinNotInProbe, range, {"ctx", current_kind()})
         .hint(diag::Kind::CtxOnlyInIter, {})
         .emit();
     return Type::none();
@@ -158,7 +157,7 @@ Type TypeChecker::check_iter_context(const ast::Builtin& builtin) {
   const std::string name = "struct bpf_iter__" + targets_->front().target.at(0);
   std::optional<Type> context = lookup_named_type(name);
   if (!context) {
-    error(diag::Kind::IterContextMissing, builtin.range(), {name});
+    error(diag::Kind::IterContextMissing, range, {name});
     return Type::none();
   }
   return Type::pointer(*context, types::AddressSpace::Kernel);
