@@ -25,5 +25,5 @@ target_compile_definitions(sonde_llvm_headers INTERFACE ${LLVM_DEFINITIONS})
 # runs few static constructors and touches few pages.
 llvm_map_components_to_libnames(SONDE_LLVM_SUPPORT_LIBS support)
 llvm_map_components_to_libnames(SONDE_LLVM_CODEGEN_LIBS
-  bpfcodegen bpfdesc bpfinfo core scalaropts instcombine transformutils
-  analysis target mc)
+  bpfcodegen bpfdesc bpfinfo bpfasmparser core scalaropts instcombine
+  transformutils analysis target mc)

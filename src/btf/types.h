@@ -30,7 +30,9 @@ enum class TypeKind : uint8_t {
 
 // How a kstack/ustack prints: bpftrace's indented form, perf's, or raw
 // addresses.
-enum class StackMode : uint8_t { Bpftrace, Perf, Raw };
+// BuildId (user stacks only): each frame is the object's build id and the
+// offset in it, which another machine can symbolize.
+enum class StackMode : uint8_t { Bpftrace, Perf, Raw, BuildId };
 
 // What user space does with a Formatted value's bytes.
 enum class Presentation : uint8_t {

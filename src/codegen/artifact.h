@@ -175,9 +175,10 @@ struct RuntimeMetadata {
 };
 
 // The stack trace map that holds stacks of `depth` frames; kernel and user
-// stacks of one depth share it.
-inline std::string stack_map_name(uint32_t depth) {
-  return "stack_" + std::to_string(depth);
+// stacks of one depth share it. Build-id stacks have their own maps, whose
+// frames are struct bpf_stack_build_id (BPF_F_STACK_BUILD_ID).
+inline std::string stack_map_name(uint32_t depth, bool build_id = false) {
+  return (build_id ? "stack_bid_" : "stack_") + std::to_string(depth);
 }
 
 struct Artifact {

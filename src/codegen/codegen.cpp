@@ -116,9 +116,12 @@ void add_support_maps(ModuleBuilder& builder,
   bool elapsed = false;
   // Sorted, so the object does not depend on hash order.
   std::set<uint32_t> depths;
+  std::set<uint32_t> build_id_depths;
   for (const auto& [expr, type] : program.expr_types) {
     if (type.is_stack()) {
-      depths.insert(type.element_count());
+      (type.stack_mode() == types::StackMode::BuildId ? build_id_depths
+                                                      : depths)
+          .insert(type.element_count());
     }
     if (const auto* builtin = ast::dyn_cast<ast::Builtin>(expr)) {
       elapsed = elapsed || builtin->name == "elapsed";
@@ -128,6 +131,12 @@ void add_support_maps(ModuleBuilder& builder,
     resources.stack_maps[depth] =
         builder.add_map(stack_map_name(depth), BPF_MAP_TYPE_STACK_TRACE,
                         program.config.max_map_keys, 4, depth * 8);
+  }
+  for (uint32_t depth : build_id_depths) {
+    resources.build_id_stack_maps[depth] = builder.add_map(
+        stack_map_name(depth, true), BPF_MAP_TYPE_STACK_TRACE,
+        program.config.max_map_keys, 4,
+        depth * sizeof(struct bpf_stack_build_id), BPF_F_STACK_BUILD_ID);
   }
   if (elapsed) {
     resources.start_time =
@@ -181,6 +190,7 @@ Result<Artifact> generate(const sema::CheckedProgram& program,
                             options.bpf_cpu == "v4",
                             options.possible_cpus,
                             &source,
+                            {},
                             {},
                             nullptr,
                             nullptr,

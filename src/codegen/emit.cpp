@@ -23,6 +23,7 @@ void LLVMInitializeBPFTargetInfo();
 void LLVMInitializeBPFTarget();
 void LLVMInitializeBPFTargetMC();
 void LLVMInitializeBPFAsmPrinter();
+void LLVMInitializeBPFAsmParser();
 }
 
 namespace sonde::codegen {
@@ -37,6 +38,8 @@ void initialize_bpf_target() {
     LLVMInitializeBPFTarget();
     LLVMInitializeBPFTargetMC();
     LLVMInitializeBPFAsmPrinter();
+    // Inline asm (an opaque register copy, lower_iter.cpp) is assembled.
+    LLVMInitializeBPFAsmParser();
   });
 }
 

@@ -47,6 +47,7 @@ llvm::Value* ProbeLowering::builtin(const ast::Builtin& node) {
     return slot;
   }
   case sema::BuiltinVariable::Args:
+  case sema::BuiltinVariable::Ctx:
     return ctx_;
   case sema::BuiltinVariable::Retval:
     return retval();
@@ -198,6 +199,8 @@ llvm::Value* ProbeLowering::call(const ast::Call& node) {
   case sema::BuiltinFunction::Strcontains:
   case sema::BuiltinFunction::Buf:
     return string_function(node, signature->function);
+  case sema::BuiltinFunction::Path:
+    return kernel_path(node);
   }
   return nullptr;
 }

@@ -9,16 +9,19 @@ namespace sonde::codegen {
 
 namespace {
 
-bool is_args(const ast::Expr* node) {
+// `args` and `ctx` are the program's context: their members are read with
+// direct loads, not through an address.
+bool is_context(const ast::Expr* node) {
   const auto* builtin = ast::dyn_cast<ast::Builtin>(node);
-  return builtin != nullptr && builtin->name == "args";
+  return builtin != nullptr &&
+         (builtin->name == "args" || builtin->name == "ctx");
 }
 
 } // namespace
 
 bool ProbeLowering::has_address(const ast::Expr* node) const {
   if (const auto* access = ast::dyn_cast<ast::FieldAccess>(node)) {
-    return !is_args(access->base);
+    return !is_context(access->base);
   }
   if (const auto* unary = ast::dyn_cast<ast::Unary>(node)) {
     return unary->op == ast::UnaryOp::Deref;
@@ -44,7 +47,7 @@ std::optional<ProbeLowering::Address>
 ProbeLowering::address_of(const ast::Expr* node) {
   const Type& type = program_.type_of(node);
   if (const auto* access = ast::dyn_cast<ast::FieldAccess>(node)) {
-    if (is_args(access->base)) {
+    if (is_context(access->base)) {
       return std::nullopt;
     }
     const Type& base_type = program_.type_of(access->base);
@@ -104,8 +107,9 @@ llvm::Value* ProbeLowering::read_at(const Address& address,
 }
 
 llvm::Value* ProbeLowering::field(const ast::FieldAccess& node) {
-  if (is_args(node.base)) {
-    return args_field(node);
+  if (is_context(node.base)) {
+    const auto& context = static_cast<const ast::Builtin&>(*node.base);
+    return context.name == "ctx" ? iter_context_field(node) : args_field(node);
   }
   std::optional<Address> address = address_of(&node);
   SONDE_CHECK(address.has_value(), "a field has an address");

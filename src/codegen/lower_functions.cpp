@@ -94,11 +94,12 @@ llvm::Value* ProbeLowering::builtin_variable(const ast::Builtin& node,
 llvm::Value* ProbeLowering::stack_value(const Type& type) {
   bool user = type.is_user_stack();
   uint64_t flags = BPF_F_REUSE_STACKID | (user ? BPF_F_USER_STACK : 0);
+  const auto& maps = type.stack_mode() == types::StackMode::BuildId
+                         ? resources_.build_id_stack_maps
+                         : resources_.stack_maps;
   llvm::Value* id = builder_.call_helper(
       ir_, BPF_FUNC_get_stackid,
-      {ctx_, resources_.stack_maps.at(type.element_count()),
-       ir_.getInt64(flags)},
-      "stack.id");
+      {ctx_, maps.at(type.element_count()), ir_.getInt64(flags)}, "stack.id");
   if (!user) {
     return id;
   }

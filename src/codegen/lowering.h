@@ -147,6 +147,10 @@ private:
 
   llvm::Value* field(const ast::FieldAccess& node);
   llvm::Value* args_field(const ast::FieldAccess& node);
+  llvm::Value* iter_context_field(const ast::FieldAccess& node);
+  llvm::Value* null_checked_pointer(llvm::Value* pointer);
+  llvm::Value* kernel_path(const ast::Call& node);
+  std::pair<llvm::Value*, uint64_t> object_and_offset(const ast::Expr* node);
   // Where a record or array value lives without copying it: kernel or user
   // memory (an i64 address), or the stack (a pointer).
   struct Address {

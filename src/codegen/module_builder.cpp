@@ -49,7 +49,8 @@ llvm::GlobalVariable* ModuleBuilder::add_map(const std::string& name,
                                              uint32_t map_type,
                                              uint32_t max_entries,
                                              uint32_t key_size,
-                                             uint32_t value_size) {
+                                             uint32_t value_size,
+                                             uint32_t map_flags) {
   std::vector<std::pair<const char*, uint32_t>> attributes = {
       {"type", map_type}, {"max_entries", max_entries}};
   if (key_size != 0) {
@@ -57,6 +58,9 @@ llvm::GlobalVariable* ModuleBuilder::add_map(const std::string& name,
   }
   if (value_size != 0) {
     attributes.push_back({"value_size", value_size});
+  }
+  if (map_flags != 0) {
+    attributes.push_back({"map_flags", map_flags});
   }
 
   std::vector<llvm::Metadata*> members;

@@ -31,12 +31,13 @@ public:
 
   // Declares a map `name` in ".maps" with its BTF description, as libbpf
   // expects of BTF-defined maps. A zero key or value size leaves that
-  // attribute out (ring buffers have neither).
+  // attribute out (ring buffers have neither); so do zero map_flags.
   llvm::GlobalVariable* add_map(const std::string& name,
                                 uint32_t map_type,
                                 uint32_t max_entries,
                                 uint32_t key_size,
-                                uint32_t value_size);
+                                uint32_t value_size,
+                                uint32_t map_flags = 0);
 
   // Starts a probe function `int name(void *ctx)` in `section`.
   // A static function `long name(map, key, value, ctx)` for

@@ -53,12 +53,9 @@ static bool pid_filtered(probes::ProbeKind kind) {
 void ProbeLowering::emit_probe_guards() {
   probes::ProbeKind kind = instance_.targets.front().kind;
   llvm::Value* skip_if = nullptr;
-  if (kind == probes::ProbeKind::Iter) {
-    // The iterated object follows the meta pointer in every iterator's
-    // context; it is null on the call that ends the iteration.
-    llvm::Value* object = register_value(8);
-    skip_if = ir_.CreateICmpEQ(object, ir_.getInt64(0));
-  } else if (program_.target_pid > 0 && pid_filtered(kind)) {
+  // Iterators are not guarded: the body also runs on the call that ends
+  // the iteration, whose objects are null (`if (ctx.task)`), as in bpftrace.
+  if (program_.target_pid > 0 && pid_filtered(kind)) {
     llvm::Value* pid =
         ir_.CreateLShr(helper(BPF_FUNC_get_current_pid_tgid), 32);
     skip_if = ir_.CreateICmpNE(pid, ir_.getInt64(program_.target_pid));

@@ -23,6 +23,8 @@ struct ModuleResources {
   const SourceBuffer* source = nullptr;
   // Stack trace maps by depth (frames), for kstack/ustack.
   std::map<uint32_t, llvm::GlobalVariable*> stack_maps;
+  // The same for build-id user stacks (ustack(build_id)).
+  std::map<uint32_t, llvm::GlobalVariable*> build_id_stack_maps;
   // See RuntimeMetadata::start_time_map and map_full_map.
   llvm::GlobalVariable* start_time = nullptr;
   llvm::GlobalVariable* map_full = nullptr;

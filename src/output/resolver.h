@@ -26,6 +26,17 @@ struct ResolvedSymbol {
   std::string module;
 };
 
+// One frame of a build-id stack (struct bpf_stack_build_id): the build id
+// of the object and the offset in its file, or only the address when the
+// kernel could not read the build id.
+struct BuildIdFrame {
+  bool has_build_id = false;
+  // The 20 bytes the kernel stores (a shorter id is padded with zeros).
+  std::vector<uint8_t> build_id;
+  // The file offset with a build id, else the address.
+  uint64_t offset_or_ip = 0;
+};
+
 // Lookups for formatting. Implementations may cache; calls come from one
 // thread.
 class ValueResolver {
@@ -37,6 +48,9 @@ public:
   // negative or no longer in the stack map).
   virtual std::vector<uint64_t> stack(const types::Type& type,
                                       const char* data) = 0;
+  // The frames of a build-id stack (StackMode::BuildId), innermost first.
+  virtual std::vector<BuildIdFrame> build_id_stack(const types::Type& type,
+                                                   const char* data) = 0;
   virtual ResolvedSymbol kernel_symbol(uint64_t address) = 0;
   virtual ResolvedSymbol user_symbol(uint64_t address, uint32_t pid) = 0;
   // strftime(): the boot-time nanoseconds `boot_ns` as wall-clock time in

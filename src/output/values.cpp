@@ -2,6 +2,7 @@
 #include "output/values.h"
 
 #include <arpa/inet.h>
+#include <cinttypes>
 #include <cstdio>
 #include <cstring>
 #include <vector>
@@ -166,11 +167,40 @@ std::string inet_text(const char* data) {
   return text;
 }
 
+std::string format_build_id_stack(const types::Type& type,
+                                  const char* data,
+                                  ValueResolver* resolver) {
+  // As bpftrace prints them: the build id in hex and the offset in the
+  // object, or the bare address (hex) when the kernel had no build id.
+  std::string text = "\n";
+  if (resolver == nullptr) {
+    return text;
+  }
+  for (const BuildIdFrame& frame : resolver->build_id_stack(type, data)) {
+    char number[24];
+    if (frame.has_build_id) {
+      for (uint8_t byte : frame.build_id) {
+        snprintf(number, sizeof(number), "%02x", byte);
+        text += number;
+      }
+      snprintf(number, sizeof(number), " 0x%02" PRIx64, frame.offset_or_ip);
+    } else {
+      snprintf(number, sizeof(number), "%" PRIx64, frame.offset_or_ip);
+    }
+    text += number;
+    text += "\n";
+  }
+  return text;
+}
+
 } // namespace
 
 std::string format_stack(const types::Type& type,
                          const char* data,
                          ValueResolver* resolver) {
+  if (type.stack_mode() == types::StackMode::BuildId) {
+    return format_build_id_stack(type, data, resolver);
+  }
   std::vector<uint64_t> frames;
   if (resolver != nullptr) {
     frames = resolver->stack(type, data);
@@ -203,6 +233,8 @@ std::string format_stack(const types::Type& type,
     case types::StackMode::Raw:
       text += hex_address(address, false);
       break;
+    case types::StackMode::BuildId:
+      break; // format_build_id_stack
     }
     text += "\n";
   }

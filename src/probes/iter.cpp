@@ -11,18 +11,18 @@ namespace sonde::probes {
 
 namespace {
 
-// The iterators sonde knows how to run without BTF-typed context fields
-// (libbpf binds the program to the kernel's `bpf_iter_<name>` when
-// loading). Their context starts with the meta pointer followed by the
-// object iterated (the task for all three), which is null on the last,
+// The iterators sonde runs (libbpf binds the program to the kernel's
+// `bpf_iter_<name>` when loading). Their context, `ctx` in a script, is
+// `struct bpf_iter__<name>`: the meta pointer followed by the object
+// iterated (the task for all three), which is null on the last,
 // end-of-iteration call.
 constexpr const char* kIterators[] = {"task", "task_file", "task_vma"};
 
 // BPF iterators: `iter:NAME`. The runtime attaches the program, creates the
 // iterator, reads it to the end (which runs the program once per object)
 // and then ends the trace, so an iter probe cannot be mixed with other
-// probes. The context's fields (`ctx.task`) need kernel BTF types and come
-// with the BTF library; pinning (`iter:NAME:PIN`) is not supported yet.
+// probes. The context's fields (`ctx.task`) are typed from kernel BTF by
+// sema; pinning (`iter:NAME:PIN`) is not supported yet.
 class IterProbe : public ProbeType {
 public:
   ProbeKind kind() const override { return ProbeKind::Iter; }

@@ -21,15 +21,15 @@ Symbolizer::Symbolizer(bpf_object* object,
 
 Symbolizer::~Symbolizer() = default;
 
-int Symbolizer::stack_map_fd(uint32_t depth) {
-  auto found = stack_fds_.find(depth);
+int Symbolizer::stack_map_fd(uint32_t depth, bool build_id) {
+  auto found = stack_fds_.find({depth, build_id});
   if (found != stack_fds_.end()) {
     return found->second;
   }
   bpf_map* map = bpf_object__find_map_by_name(
-      object_, codegen::stack_map_name(depth).c_str());
+      object_, codegen::stack_map_name(depth, build_id).c_str());
   int fd = map == nullptr ? -1 : bpf_map__fd(map);
-  stack_fds_[depth] = fd;
+  stack_fds_[{depth, build_id}] = fd;
   return fd;
 }
 
@@ -37,7 +37,7 @@ std::vector<uint64_t> Symbolizer::stack(const types::Type& type,
                                         const char* data) {
   int64_t id = 0;
   std::memcpy(&id, data, sizeof(id));
-  int fd = stack_map_fd(type.element_count());
+  int fd = stack_map_fd(type.element_count(), false);
   if (id < 0 || fd < 0) {
     return {};
   }
@@ -48,6 +48,38 @@ std::vector<uint64_t> Symbolizer::stack(const types::Type& type,
   }
   auto end = std::find(frames.begin(), frames.end(), uint64_t(0));
   frames.erase(end, frames.end());
+  return frames;
+}
+
+std::vector<output::BuildIdFrame>
+Symbolizer::build_id_stack(const types::Type& type, const char* data) {
+  int64_t id = 0;
+  std::memcpy(&id, data, sizeof(id));
+  int fd = stack_map_fd(type.element_count(), true);
+  if (id < 0 || fd < 0) {
+    return {};
+  }
+  std::vector<bpf_stack_build_id> raw(type.element_count());
+  uint32_t key = static_cast<uint32_t>(id);
+  if (bpf_map_lookup_elem(fd, &key, raw.data()) != 0) {
+    return {};
+  }
+  std::vector<output::BuildIdFrame> frames;
+  for (const bpf_stack_build_id& entry : raw) {
+    if (entry.status == BPF_STACK_BUILD_ID_EMPTY) {
+      break; // the frames past the stack's end
+    }
+    output::BuildIdFrame frame;
+    frame.has_build_id = entry.status == BPF_STACK_BUILD_ID_VALID;
+    if (frame.has_build_id) {
+      frame.build_id.assign(std::begin(entry.build_id),
+                            std::end(entry.build_id));
+      frame.offset_or_ip = entry.offset;
+    } else {
+      frame.offset_or_ip = entry.ip;
+    }
+    frames.push_back(std::move(frame));
+  }
   return frames;
 }
 

@@ -31,6 +31,8 @@ public:
 
   std::vector<uint64_t> stack(const types::Type& type,
                               const char* data) override;
+  std::vector<output::BuildIdFrame> build_id_stack(const types::Type& type,
+                                                   const char* data) override;
   output::ResolvedSymbol kernel_symbol(uint64_t address) override;
   output::ResolvedSymbol user_symbol(uint64_t address, uint32_t pid) override;
   std::string timestamp(uint64_t format_id, uint64_t boot_ns) override;
@@ -50,11 +52,11 @@ private:
     std::vector<JitSymbol> jit;
   };
   Process& process(uint32_t pid);
-  int stack_map_fd(uint32_t depth);
+  int stack_map_fd(uint32_t depth, bool build_id);
 
   bpf_object* object_;
   const codegen::RuntimeMetadata& metadata_;
-  std::map<uint32_t, int> stack_fds_;
+  std::map<std::pair<uint32_t, bool>, int> stack_fds_;
   std::unordered_map<uint32_t, std::unique_ptr<Process>> processes_;
   std::unordered_map<uint64_t, std::string> usernames_;
   std::unordered_map<uint64_t, std::string> cgroup_paths_;

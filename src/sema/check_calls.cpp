@@ -80,11 +80,6 @@ Type TypeChecker::check_builtin(const ast::Builtin& builtin) {
         .emit();
     return Type::none();
   }
-  if (!variable && builtin.name == "ctx") {
-    // bpftrace's `ctx` (iter's ctx.task, ...) is typed from kernel BTF.
-    error(diag::Kind::NotSupportedYet, builtin.range(), {"'ctx'"});
-    return Type::none();
-  }
   if (!variable) {
     // Enumerators of the script's C definitions and of the kernel.
     if (std::optional<int64_t> value = enum_constant(builtin.name)) {

@@ -286,6 +286,9 @@ Type TypeChecker::type_or_value(const ast::TypeSpec* spec,
   if (spec->base == ast::TypeKind::Named && spec->suffixes.empty() &&
       !well_known_typedef(spec->name) && !lookup_named_type(spec->name)) {
     if (std::optional<BuiltinVariable> variable = find_variable(spec->name)) {
+      if (*variable == BuiltinVariable::Ctx) {
+        return check_iter_context(spec->range());
+      }
       if (*variable != BuiltinVariable::Args) {
         return variable_type(*variable);
       }

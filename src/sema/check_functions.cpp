@@ -147,7 +147,9 @@ TypeChecker::check_special_variable(const ast::Builtin& builtin,
   case BuiltinVariable::Kstack:
   case BuiltinVariable::Ustack:
     return Type::stack(variable == BuiltinVariable::Ustack, 127,
-                       checked_.config.stack_mode);
+                       default_stack_mode(variable == BuiltinVariable::Ustack));
+  case BuiltinVariable::Ctx:
+    return check_iter_context(builtin.range());
   case BuiltinVariable::Usermode:
     if (!require_registers(builtin.range(), builtin.name)) {
       return Type::none();
@@ -183,8 +185,33 @@ TypeChecker::check_special_variable(const ast::Builtin& builtin,
   }
 }
 
-Type TypeChecker::check_stack_call(const ast::Call& call, bool user) {
+Type TypeChecker::check_iter_context(SourceRange range) {
+  if (!all_targets_are({probes::ProbeKind::Iter})) {
+    diagnostic(diag::Kind::BuiltinNotInProbe, range, {"ctx", current_kind()})
+        .hint(diag::Kind::CtxOnlyInIter, {})
+        .emit();
+    return Type::none();
+  }
+  // The kernel calls the program with this struct, one u64 per member.
+  const std::string name = "struct bpf_iter__" + targets_->front().target.at(0);
+  std::optional<Type> context = lookup_named_type(name);
+  if (!context) {
+    error(diag::Kind::IterContextMissing, range, {name});
+    return Type::none();
+  }
+  return Type::pointer(*context, types::AddressSpace::Kernel);
+}
+
+types::StackMode TypeChecker::default_stack_mode(bool user) const {
+  // The kernel records build ids for user stacks only: with
+  // `stack_mode = build_id`, kernel stacks keep the default form.
   types::StackMode mode = checked_.config.stack_mode;
+  return !user && mode == types::StackMode::BuildId ? types::StackMode::Bpftrace
+                                                    : mode;
+}
+
+Type TypeChecker::check_stack_call(const ast::Call& call, bool user) {
+  types::StackMode mode = default_stack_mode(user);
   uint32_t limit = 127;
   size_t index = 0;
   if (index < call.args.size()) {
@@ -195,6 +222,12 @@ Type TypeChecker::check_stack_call(const ast::Call& call, bool user) {
         mode = types::StackMode::Perf;
       } else if (name->name == "raw") {
         mode = types::StackMode::Raw;
+      } else if (name->name == "build_id") {
+        if (!user) {
+          error(diag::Kind::KernelStackBuildId, name->range());
+          return Type::none();
+        }
+        mode = types::StackMode::BuildId;
       } else {
         error(diag::Kind::StackModeUnknown, name->range(), {name->name});
         return Type::none();
@@ -471,6 +504,8 @@ Type TypeChecker::check_function(const ast::Call& call,
   case BuiltinFunction::Strcontains:
   case BuiltinFunction::Buf:
     return check_string_function(call, signature.function, args);
+  case BuiltinFunction::Path:
+    return check_path(call, args);
   default:
     SONDE_CHECK(false, "check_function called for a basic builtin");
   }

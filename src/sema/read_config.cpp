@@ -250,8 +250,10 @@ private:
         config_.stack_mode = types::StackMode::Perf;
       } else if (text == "raw") {
         config_.stack_mode = types::StackMode::Raw;
+      } else if (text == "build_id") {
+        config_.stack_mode = types::StackMode::BuildId;
       } else {
-        return invalid("bpftrace, perf or raw");
+        return invalid("bpftrace, perf, raw or build_id");
       }
     }
     return true;

@@ -182,6 +182,10 @@ private:
   // The type of a builtin variable whose type depends on the program
   // (stacks, probe) or that is only valid in some probes; nullopt for
   // the rest.
+  // The type of `ctx` (an error outside iter probes).
+  Type check_iter_context(SourceRange range);
+  types::StackMode default_stack_mode(bool user) const;
+  Type check_path(const ast::Call& call, const std::vector<Type>& args);
   std::optional<Type> check_special_variable(const ast::Builtin& builtin,
                                              BuiltinVariable variable);
   // A string literal argument, or nullopt after reporting.

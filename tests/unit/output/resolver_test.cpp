@@ -25,6 +25,21 @@ public:
     }
     return {0x1010, 0x2020, 0x9999};
   }
+  std::vector<BuildIdFrame> build_id_stack(const Type& /*type*/,
+                                           const char* data) override {
+    int64_t id;
+    std::memcpy(&id, data, 8);
+    if (id < 0) {
+      return {};
+    }
+    std::vector<uint8_t> build_id(20, 0);
+    for (uint8_t i = 0; i < 20; ++i) {
+      build_id[i] = static_cast<uint8_t>(0xa0 + i);
+    }
+    return {{true, build_id, 0x1139},
+            {true, build_id, 0x5},
+            {false, {}, 0x7fff1234}};
+  }
   ResolvedSymbol kernel_symbol(uint64_t address) override {
     if (address == 0x1010) {
       return {true, "vfs_read", 16, ""};
@@ -92,6 +107,17 @@ TEST(Resolver, RawModeIsAddressesOnly) {
   std::string data = words({1});
   EXPECT_EQ(format_value({&type, data.data()}, &resolver),
             "\n1010\n2020\n9999\n");
+}
+
+TEST(Resolver, BuildIdStackPrintsIdAndOffsetOrAddress) {
+  FakeResolver resolver;
+  Type type = Type::stack(true, 3, StackMode::BuildId);
+  std::string data = words({1, 4242});
+  const std::string id = "a0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3";
+  EXPECT_EQ(format_value({&type, data.data()}, &resolver),
+            "\n" + id + " 0x1139\n" + id + " 0x05\n7fff1234\n");
+  std::string failed = words({static_cast<uint64_t>(-14), 4242});
+  EXPECT_EQ(format_value({&type, failed.data()}, &resolver), "\n");
 }
 
 TEST(Resolver, FormattedValues) {
