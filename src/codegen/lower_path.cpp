@@ -28,7 +28,7 @@ ProbeLowering::object_and_offset(const ast::Expr* node) {
 
 llvm::Value* ProbeLowering::kernel_path(const ast::Call& node) {
   const uint32_t size = program_.type_of(&node).size();
-  llvm::Value* slot = stack_slot(size, "path");
+  llvm::Value* slot = memory_slot(size, "path");
   zero(slot, size);
   auto [object, offset] = object_and_offset(node.args[0]);
   // A null object (the iterator's last call) gives an empty string; the

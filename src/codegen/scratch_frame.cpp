@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-// Large values (strings, records, printf records) live in a per-CPU map
-// value instead of on the 512-byte BPF stack. Each probe has its own map,
+// Large values (strings, records, printf records) live in a map value, one
+// per CPU, instead of on the 512-byte BPF stack. Each probe has its own map,
 // so probes that interrupt one another on a CPU never share bytes, and the
 // kernel never runs one program twice at once on a CPU.
 #include "codegen/lowering.h"
@@ -26,8 +26,12 @@ llvm::Value* ProbeLowering::memory_slot(uint32_t size, const char* name) {
     scratch_frame_.ready = block("scratch.ready");
     llvm::IRBuilder<> lookup(scratch_frame_.lookup);
     lookup.SetCurrentDebugLocation(ir_.getCurrentDebugLocation());
+    // One element per CPU of a plain array: a per-CPU value may not pass
+    // 32 KiB, an array element may.
     llvm::Value* key = stack_slot(4, "scratch.key");
-    lookup.CreateStore(lookup.getInt32(0), key);
+    llvm::Value* cpu =
+        builder_.call_helper(lookup, BPF_FUNC_get_smp_processor_id, {});
+    lookup.CreateStore(lookup.CreateTrunc(cpu, lookup.getInt32Ty()), key);
     llvm::Value* found = builder_.call_helper(lookup, BPF_FUNC_map_lookup_elem,
                                               {scratch_placeholder_, key});
     llvm::BasicBlock* missing = block("scratch.missing");
@@ -66,8 +70,8 @@ void ProbeLowering::declare_scratch_map() {
     return;
   }
   llvm::GlobalVariable* map =
-      builder_.add_map(instance_.function_name + "_scratch",
-                       BPF_MAP_TYPE_PERCPU_ARRAY, 1, 4, scratch_used_);
+      builder_.add_map(instance_.function_name + "_scratch", BPF_MAP_TYPE_ARRAY,
+                       resources_.possible_cpus, 4, scratch_used_);
   scratch_placeholder_->replaceAllUsesWith(map);
   scratch_placeholder_->eraseFromParent();
   scratch_placeholder_ = nullptr;

@@ -9,7 +9,7 @@ namespace {
 
 // bpf_d_path writes into a buffer on the 512-byte BPF stack: the same bound
 // as max_strlen.
-constexpr int64_t kMaxPathSize = 200;
+constexpr int64_t kMaxPathSize = 4096;
 
 bool is_struct_path(const Type& type) {
   return type.is_record() && type.name() == "struct path";

@@ -57,8 +57,8 @@ constexpr const char* kDeprecated[] = {
     "symbol_source",   "max_type_res_iterations", "unstable_addr",
     "unstable_import", "unstable_macro",          "unstable_map_decl"};
 
-// Large strings live in a per-CPU scratch map value, which the kernel
-// limits to 32 KiB.
+// Large strings live in a scratch map; a bound keeps a printf of a few of
+// them within what the kernel allocates for one map element and event.
 constexpr uint64_t kMaxStrlen = 32768;
 // The BPF stack is 512 bytes; half of it may hold values.
 constexpr uint64_t kMaxOnStackLimit = 256;
