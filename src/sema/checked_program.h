@@ -63,6 +63,9 @@ struct PrintValueInfo {
 };
 
 // The settings of `config = { ... }` and BPFTRACE_<KEY> variables.
+// What using an unstable feature does: nothing, a warning or an error.
+enum class Unstable : uint8_t { Enable, Warn, Error };
+
 struct ProgramConfig {
   uint32_t max_map_keys = 4096;
   // The size of str() results and of `string` without a size.
@@ -72,6 +75,8 @@ struct ProgramConfig {
   // What a probe that attaches to nothing does: error, warn or ignore.
   std::string missing_probes = "error";
   types::StackMode stack_mode = types::StackMode::Bpftrace;
+  Unstable unstable_typeinfo = Unstable::Error;
+  Unstable unstable_import_statement = Unstable::Error;
 };
 
 // A root map declaration, `let @m = lruhash(100);`.
@@ -79,6 +84,12 @@ struct MapDeclaration {
   bool lru = false;
   bool per_cpu = false;
   uint32_t max_entries = 0;
+};
+
+// The texts of a `typeinfo(x)` record, known at compile time.
+struct TypeInfoText {
+  std::string base_type;
+  std::string full_type;
 };
 
 struct CheckedProgram {
@@ -116,6 +127,7 @@ struct CheckedProgram {
   std::unordered_map<const ast::Call*, uint32_t> print_value_ids;
   // The field each `.`/`->` reads (offset, bitfield position, type).
   std::unordered_map<const ast::FieldAccess*, types::Field> fields;
+  std::unordered_map<const ast::Typeinfo*, TypeInfoText> typeinfos;
   // time() and strftime() calls → index into `time_formats`.
   std::unordered_map<const ast::Call*, uint32_t> time_format_ids;
   // str($N) calls and the text they stand for.
