@@ -7,22 +7,35 @@ namespace sonde {
 
 SourceBuffer::SourceBuffer(std::string name, std::string text)
     : text_(std::move(text)) {
-  files_.push_back(
-      {std::move(name), 0, static_cast<uint32_t>(text_.size()), 0});
-  line_starts_.push_back(0);
-  for (uint32_t i = 0; i < text_.size(); ++i) {
-    if (text_[i] == '\n') {
-      line_starts_.push_back(i + 1);
-    }
+  // Text from another SourceBuffer may hold imported files already, each
+  // as "\0NAME\0TEXT" (see add_file): index them again.
+  size_t end = std::min(text_.find('\0'), text_.size());
+  index_file(std::move(name), 0, static_cast<uint32_t>(end));
+  while (end < text_.size()) {
+    size_t name_end = std::min(text_.find('\0', end + 1), text_.size());
+    size_t file_end = std::min(text_.find('\0', name_end + 1), text_.size());
+    index_file(text_.substr(end + 1, name_end - end - 1),
+               static_cast<uint32_t>(std::min(name_end + 1, text_.size())),
+               static_cast<uint32_t>(file_end));
+    end = file_end;
   }
 }
 
 SourceRange SourceBuffer::add_file(std::string name, std::string_view text) {
-  // The NUL keeps a lexer's look-ahead from running into the next file.
+  // The NULs keep a lexer's look-ahead from running into the next file,
+  // and let the text alone carry the file names (codegen and the runtime
+  // rebuild a SourceBuffer from it).
+  text_ += '\0';
+  text_ += name;
   text_ += '\0';
   const uint32_t begin = static_cast<uint32_t>(text_.size());
   text_ += text;
   const uint32_t end = static_cast<uint32_t>(text_.size());
+  index_file(std::move(name), begin, end);
+  return {begin, end};
+}
+
+void SourceBuffer::index_file(std::string name, uint32_t begin, uint32_t end) {
   files_.push_back({std::move(name), begin, end,
                     static_cast<uint32_t>(line_starts_.size())});
   line_starts_.push_back(begin);
@@ -31,7 +44,6 @@ SourceRange SourceBuffer::add_file(std::string name, std::string_view text) {
       line_starts_.push_back(i + 1);
     }
   }
-  return {begin, end};
 }
 
 const SourceBuffer::File& SourceBuffer::file_at(uint32_t offset) const {

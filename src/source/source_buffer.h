@@ -35,7 +35,8 @@ public:
 
   // The main script's name.
   const std::string& name() const { return files_.front().name; }
-  // The text of every file, each after a NUL separator.
+  // The text of every file: the main script, then each imported file as
+  // "\0NAME\0TEXT". A SourceBuffer made from this text has the same files.
   std::string_view text() const { return text_; }
   std::string_view slice(SourceRange range) const;
 
@@ -66,6 +67,7 @@ private:
     uint32_t first_line; // Index into line_starts_.
   };
   const File& file_at(uint32_t offset) const;
+  void index_file(std::string name, uint32_t begin, uint32_t end);
 
   std::string text_;
   std::vector<File> files_;

@@ -89,6 +89,12 @@ TEST(SourceBuffer, ImportedFilesKeepTheirNamesAndLines) {
   EXPECT_EQ(source.line_text(2), "BEGIN {}");
   EXPECT_EQ(source.line_text(4), "");
   EXPECT_EQ(source.offset_of({2, 1}), 17u);
+  // The text alone carries the files.
+  SourceBuffer copy("main.bt", std::string(source.text()));
+  EXPECT_EQ(copy.name_at(lib.begin + 19), "lib.bt");
+  EXPECT_EQ(copy.line_column(lib.begin + 19).line, 2u);
+  EXPECT_EQ(copy.line_text_at(lib.begin + 19), "fn f() {}");
+  EXPECT_EQ(copy.line_text(2), "BEGIN {}");
 }
 
 TEST(TerminalConsumer, NamesTheImportedFile) {
