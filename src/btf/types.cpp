@@ -80,18 +80,36 @@ Type Type::array(Type element, uint32_t count) {
 }
 
 Type Type::tuple(std::vector<Type> elements) {
+  std::vector<std::string> names;
+  for (size_t i = 0; i < elements.size(); ++i) {
+    names.push_back(std::to_string(i));
+  }
+  Type type = named_tuple(std::move(names), std::move(elements));
+  type.named_ = false;
+  std::string name = "(";
+  for (size_t i = 0; i < type.fields_.size(); ++i) {
+    name += (i ? ", " : "") + type.fields_[i].type->name();
+  }
+  type.name_ = name + ")";
+  return type;
+}
+
+Type Type::named_tuple(std::vector<std::string> names,
+                       std::vector<Type> elements) {
   Type type;
   type.kind_ = TypeKind::Tuple;
+  type.named_ = true;
   uint32_t offset = 0;
   uint32_t alignment = 1;
+  // Named like the literal that makes it: "(a=int64, b=string[2])".
   std::string name = "(";
   for (size_t i = 0; i < elements.size(); ++i) {
     const uint32_t align = elements[i].alignment();
     alignment = std::max(alignment, align);
     offset = (offset + align - 1) / align * align;
-    name += (i ? ", " : "") + elements[i].name();
+    name += (i ? ", " : "") + names[i] + "=" + elements[i].name();
     Field field;
-    field.name = std::to_string(i);
+    field.name = std::move(names[i]);
     field.offset = offset;
     offset += elements[i].size();
     field.type = std::make_shared<const Type>(std::move(elements[i]));
@@ -169,11 +187,12 @@ bool Type::operator==(const Type& other) const {
   case TypeKind::Record:
     return name_ == other.name_;
   case TypeKind::Tuple:
-    if (fields_.size() != other.fields_.size()) {
+    if (fields_.size() != other.fields_.size() || named_ != other.named_) {
       return false;
     }
     for (size_t i = 0; i < fields_.size(); ++i) {
-      if (!(*fields_[i].type == *other.fields_[i].type)) {
+      if (!(*fields_[i].type == *other.fields_[i].type) ||
+          fields_[i].name != other.fields_[i].name) {
         return false;
       }
     }

@@ -18,9 +18,11 @@ enum class TypeKind : uint8_t {
   Pointer, // An address, with the address space it points into.
   Record,  // A struct or union of named fields (`args`, kernel structs).
   Array,   // `count` elements of one type (char arrays are Strings).
-  Tuple,   // `(a, b)`: fields named "0", "1", ... at aligned offsets.
-  Buffer,  // buf(): a u32 length, then up to `capacity` bytes.
-  Stack,   // kstack/ustack: the ids the kernel recorded (see StackMode).
+  // `(a, b)`: fields named "0", "1", ... at aligned offsets. A record
+  // literal `(a=1, b="x")` is a tuple whose fields carry the given names.
+  Tuple,
+  Buffer, // buf(): a u32 length, then up to `capacity` bytes.
+  Stack,  // kstack/ustack: the ids the kernel recorded (see StackMode).
   // A value recorded raw in the kernel and formatted in user space
   // (ksym, usym, inet, timestamps, ...), see Presentation.
   Formatted,
@@ -122,6 +124,10 @@ public:
   static Type array(Type element, uint32_t count);
   // Elements laid out at their natural alignment, like a C struct.
   static Type tuple(std::vector<Type> elements);
+  // A record literal's type: a tuple laid out the same way, whose fields
+  // are named (`names` and `elements` have the same length).
+  static Type named_tuple(std::vector<std::string> names,
+                          std::vector<Type> elements);
   static Type buffer(uint32_t capacity);
   // kstack: an 8-byte stack id. ustack: stack id then pid, 16 bytes.
   static Type stack(bool user, uint32_t depth, StackMode mode);
@@ -141,6 +147,8 @@ public:
   bool is_record() const { return kind_ == TypeKind::Record; }
   bool is_array() const { return kind_ == TypeKind::Array; }
   bool is_tuple() const { return kind_ == TypeKind::Tuple; }
+  // A tuple made by a record literal (fields accessed by name).
+  bool is_named_tuple() const { return kind_ == TypeKind::Tuple && named_; }
   bool is_buffer() const { return kind_ == TypeKind::Buffer; }
   bool is_stack() const { return kind_ == TypeKind::Stack; }
   bool is_formatted() const { return kind_ == TypeKind::Formatted; }
@@ -184,6 +192,7 @@ private:
   bool is_signed_ = false;
   AddressSpace space_ = AddressSpace::None;
   bool is_union_ = false;
+  bool named_ = false;
   StackMode stack_mode_ = StackMode::Bpftrace;
   Presentation presentation_ = Presentation::Ksym;
   uint32_t count_ = 0;

@@ -7,12 +7,39 @@
 namespace sonde::codegen {
 
 llvm::Value* ProbeLowering::tuple(const ast::Tuple& node) {
+  return composite(program_.type_of(&node), node.elements);
+}
+
+llvm::Value* ProbeLowering::record(const ast::Record& node) {
+  std::vector<ast::Expr*> values;
+  for (const ast::RecordField& field : node.fields) {
+    values.push_back(field.value);
+  }
+  return composite(program_.type_of(&node), values);
+}
+
+llvm::Value* ProbeLowering::typeinfo(const ast::Typeinfo& node) {
   const Type& type = program_.type_of(&node);
+  const sema::TypeInfoText& text = program_.typeinfos.at(&node);
+  llvm::Value* slot = memory_slot(type.size(), "typeinfo");
+  zero(slot, type.size());
+  const std::string* strings[] = {&text.base_type, &text.full_type};
+  for (size_t i = 0; i < 2; ++i) {
+    const types::Field& field = type.fields()[i + 1];
+    store_value(
+        ir_.CreateConstInBoundsGEP1_32(ir_.getInt8Ty(), slot, field.offset),
+        *field.type, string_literal(*strings[i]), *field.type);
+  }
+  return slot;
+}
+
+llvm::Value* ProbeLowering::composite(const Type& type,
+                                      const std::vector<ast::Expr*>& values) {
   llvm::Value* slot = memory_slot(type.size(), "tuple");
   zero(slot, type.size());
-  for (size_t i = 0; i < node.elements.size(); ++i) {
+  for (size_t i = 0; i < values.size(); ++i) {
     const types::Field& field = type.fields()[i];
-    store_expr(node.elements[i], slot, {*field.type, field.offset});
+    store_expr(values[i], slot, {*field.type, field.offset});
   }
   return slot;
 }
@@ -93,6 +120,15 @@ llvm::Value* ProbeLowering::deref(const ast::Unary& node) {
   const Type& pointer = program_.type_of(node.operand);
   return read_memory(expr(node.operand), program_.type_of(&node),
                      pointer.address_space());
+}
+
+llvm::Value* ProbeLowering::address_of_operand(const ast::Unary& node) {
+  if (const auto* access = ast::dyn_cast<ast::MapAccess>(node.operand)) {
+    return map_value_address(*access);
+  }
+  const auto& var = static_cast<const ast::Variable&>(*node.operand);
+  llvm::Value* slot = variable_slot(var.name, program_.type_of(node.operand));
+  return ir_.CreatePtrToInt(slot, ir_.getInt64Ty());
 }
 
 llvm::Value* ProbeLowering::cast(const ast::Cast& node) {

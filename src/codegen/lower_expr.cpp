@@ -74,6 +74,8 @@ llvm::Value* ProbeLowering::expr(const ast::Expr* node) {
     return inc_dec(*static_cast<const ast::IncDec*>(node));
   case ast::NodeKind::Tuple:
     return tuple(*static_cast<const ast::Tuple*>(node));
+  case ast::NodeKind::Record:
+    return record(*static_cast<const ast::Record*>(node));
   case ast::NodeKind::TupleAccess:
     return tuple_access(*static_cast<const ast::TupleAccess*>(node));
   case ast::NodeKind::Index:
@@ -84,6 +86,8 @@ llvm::Value* ProbeLowering::expr(const ast::Expr* node) {
   case ast::NodeKind::Offsetof:
   case ast::NodeKind::Comptime:
     return ir_.getInt64(program_.constants.at(node));
+  case ast::NodeKind::Typeinfo:
+    return typeinfo(*static_cast<const ast::Typeinfo*>(node));
   case ast::NodeKind::IfExpr:
     return if_expr(*static_cast<const ast::IfExpr*>(node));
   case ast::NodeKind::BlockExpr:
@@ -185,6 +189,9 @@ llvm::Value* ProbeLowering::unary(const ast::Unary& node) {
   if (node.op == ast::UnaryOp::Deref) {
     return deref(node);
   }
+  if (node.op == ast::UnaryOp::AddressOf) {
+    return address_of_operand(node);
+  }
   llvm::Value* operand = expr(node.operand);
   switch (node.op) {
   case ast::UnaryOp::Neg:
@@ -196,7 +203,7 @@ llvm::Value* ProbeLowering::unary(const ast::Unary& node) {
     return ir_.CreateNot(operand);
   case ast::UnaryOp::Deref:
   case ast::UnaryOp::AddressOf:
-    SONDE_CHECK(false, "'*' is lowered by deref(); sema rejects '&'");
+    SONDE_CHECK(false, "'*' and '&' are lowered before the switch");
   }
   return nullptr;
 }
@@ -210,9 +217,11 @@ llvm::Value* ProbeLowering::binary(const ast::Binary& node) {
   const Type& rhs_type = program_.type_of(node.rhs);
   llvm::Value* lhs = expr(node.lhs);
   llvm::Value* rhs = expr(node.rhs);
-  if (lhs_type.is_string()) {
+  if (lhs_type.is_string() || lhs_type.is_tuple()) {
     llvm::Value* equal =
-        strings_equal(lhs, lhs_type.size(), rhs, rhs_type.size());
+        lhs_type.is_tuple()
+            ? tuples_equal(lhs, lhs_type, rhs, rhs_type)
+            : strings_equal(lhs, lhs_type.size(), rhs, rhs_type.size());
     if (node.op == ast::BinaryOp::Ne) {
       equal = ir_.CreateNot(equal);
     }
@@ -329,6 +338,30 @@ llvm::Value* ProbeLowering::arithmetic(ast::BinaryOp op,
     break;
   }
   SONDE_CHECK(false, "unhandled binary operator");
+}
+
+llvm::Value* ProbeLowering::tuples_equal(llvm::Value* lhs,
+                                         const Type& lhs_type,
+                                         llvm::Value* rhs,
+                                         const Type& rhs_type) {
+  llvm::Value* equal = ir_.getTrue();
+  for (size_t i = 0; i < lhs_type.fields().size(); ++i) {
+    const types::Field& a = lhs_type.fields()[i];
+    const types::Field& b = rhs_type.fields()[i];
+    llvm::Value* a_value = load_from(
+        ir_.CreateConstInBoundsGEP1_32(ir_.getInt8Ty(), lhs, a.offset),
+        *a.type);
+    llvm::Value* b_value = load_from(
+        ir_.CreateConstInBoundsGEP1_32(ir_.getInt8Ty(), rhs, b.offset),
+        *b.type);
+    llvm::Value* field_equal =
+        a.type->is_tuple() ? tuples_equal(a_value, *a.type, b_value, *b.type)
+        : a.type->is_string()
+            ? strings_equal(a_value, a.type->size(), b_value, b.type->size())
+            : ir_.CreateICmpEQ(a_value, b_value);
+    equal = ir_.CreateAnd(equal, field_equal);
+  }
+  return equal;
 }
 
 llvm::Value* ProbeLowering::strings_equal(llvm::Value* lhs,

@@ -26,7 +26,7 @@ void ProbeLowering::assign_map(const ast::AssignMap& assign) {
     llvm::Value* key = map_key(target, map);
     llvm::Value* slot = memory_slot(map.value_size, "value");
     store_value(slot, map.value_type, value, program_.type_of(assign.value));
-    update_map(global, key, slot);
+    overwrite_map(global, key, slot, map.value_size);
     return;
   }
 
@@ -179,8 +179,8 @@ llvm::Value* ProbeLowering::map_read(const ast::MapAccess& access) {
   llvm::BasicBlock* hit = block("map.hit");
   llvm::BasicBlock* done = block("map.done");
   llvm::BasicBlock* miss = ir_.GetInsertBlock();
-  if (map.value_type.is_string()) {
-    // A missing key reads as the empty string.
+  if (map.value_type.in_memory()) {
+    // A missing key reads as the empty string (or a zeroed tuple).
     llvm::Value* slot = memory_slot(map.value_size, "map.value");
     zero(slot, map.value_size);
     ir_.CreateCondBr(ir_.CreateICmpNE(found, ir_.getInt64(0)), hit, done);
@@ -200,6 +200,30 @@ llvm::Value* ProbeLowering::map_read(const ast::MapAccess& access) {
   value->addIncoming(loaded, hit);
   value->addIncoming(ir_.getInt64(0), miss);
   return value;
+}
+
+llvm::Value* ProbeLowering::map_value_address(const ast::MapAccess& access) {
+  uint32_t index = program_.map_index(access.name);
+  const MapMeta& map = resources_.metadata.maps[index];
+  llvm::GlobalVariable* global = resources_.maps[index];
+  llvm::Value* key = map_key(access, map);
+  llvm::Value* found = builder_.call_helper(ir_, BPF_FUNC_map_lookup_elem,
+                                            {global, key}, "found");
+  llvm::Value* result = stack_slot(8, "address");
+  ir_.CreateStore(found, result);
+  llvm::BasicBlock* insert = block("address.insert");
+  llvm::BasicBlock* done = block("address.done");
+  ir_.CreateCondBr(ir_.CreateICmpEQ(found, ir_.getInt64(0)), insert, done);
+  ir_.SetInsertPoint(insert);
+  llvm::Value* initial = stack_slot(map.value_size, "address.zero");
+  zero(initial, map.value_size);
+  update_map(global, key, initial);
+  ir_.CreateStore(builder_.call_helper(ir_, BPF_FUNC_map_lookup_elem,
+                                       {global, key}, "inserted"),
+                  result);
+  ir_.CreateBr(done);
+  ir_.SetInsertPoint(done);
+  return ir_.CreateLoad(ir_.getInt64Ty(), result);
 }
 
 llvm::Value* ProbeLowering::delete_key(const ast::Call& node) {
@@ -244,7 +268,28 @@ void ProbeLowering::store_map(llvm::GlobalVariable* global,
   llvm::Value* key = map_key(access, map);
   llvm::Value* slot = memory_slot(8, "value");
   ir_.CreateStore(value, slot);
-  update_map(global, key, slot);
+  overwrite_map(global, key, slot, 8);
+}
+
+void ProbeLowering::overwrite_map(llvm::GlobalVariable* global,
+                                  llvm::Value* key,
+                                  llvm::Value* value,
+                                  uint32_t size) {
+  // An existing value is written in place: a hash map update would put a
+  // new element in its place and leave `&@m` pointing at the old one.
+  llvm::Value* found = builder_.call_helper(ir_, BPF_FUNC_map_lookup_elem,
+                                            {global, key}, "found");
+  llvm::BasicBlock* in_place = block("store.in_place");
+  llvm::BasicBlock* insert = block("store.insert");
+  llvm::BasicBlock* done = block("store.done");
+  ir_.CreateCondBr(ir_.CreateICmpNE(found, ir_.getInt64(0)), in_place, insert);
+  ir_.SetInsertPoint(in_place);
+  copy(ir_.CreateIntToPtr(found, ir_.getPtrTy()), value, size);
+  ir_.CreateBr(done);
+  ir_.SetInsertPoint(insert);
+  update_map(global, key, value);
+  ir_.CreateBr(done);
+  ir_.SetInsertPoint(done);
 }
 
 void ProbeLowering::add_to_aggregate(llvm::GlobalVariable* global,

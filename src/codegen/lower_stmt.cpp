@@ -110,6 +110,9 @@ void ProbeLowering::lower_stmt(const ast::Stmt& stmt) {
   case ast::NodeKind::ForMap:
     lower_for_map(static_cast<const ast::ForMap&>(stmt));
     return;
+  case ast::NodeKind::Import:
+    // Resolved before sema, with the root imports: no code.
+    return;
   default:
     SONDE_CHECK(false, "unexpected statement kind");
   }

@@ -177,6 +177,24 @@ private:
 
   // lower_composites.cpp
   llvm::Value* tuple(const ast::Tuple& node);
+  llvm::Value* record(const ast::Record& node);
+  // typeinfo(x): its record, built from the texts sema recorded.
+  llvm::Value* typeinfo(const ast::Typeinfo& node);
+  // `&$x`, `&@m`, `&@m[k]`: the address as an integer.
+  llvm::Value* address_of_operand(const ast::Unary& node);
+  // The address of a map element's value, inserted as zero when absent
+  // (0 only when the map is full).
+  llvm::Value* map_value_address(const ast::MapAccess& access);
+  // Stores `size` bytes at `value` as the element `key` of a plain map:
+  // in place when it exists (so `&@m` stays valid), else inserted.
+  void overwrite_map(llvm::GlobalVariable* global,
+                     llvm::Value* key,
+                     llvm::Value* value,
+                     uint32_t size);
+  // A tuple or record value built on the stack from one expression per
+  // field of `type`.
+  llvm::Value* composite(const Type& type,
+                         const std::vector<ast::Expr*>& values);
   llvm::Value* tuple_access(const ast::TupleAccess& node);
   llvm::Value* index(const ast::Index& node);
   llvm::Value* deref(const ast::Unary& node);
@@ -222,6 +240,12 @@ private:
 
   llvm::Value* short_circuit(const ast::Binary& node);
 
+  // `==` of two tuples (or records) that sema found comparable: every
+  // field equal, strings up to their NUL. An i1.
+  llvm::Value* tuples_equal(llvm::Value* lhs,
+                            const Type& lhs_type,
+                            llvm::Value* rhs,
+                            const Type& rhs_type);
   // C-string equality over buffers of the given sizes: equal up to and
   // including the first NUL, with the shorter buffer's end acting as NUL;
   // only the first `limit` bytes when given (strncmp).

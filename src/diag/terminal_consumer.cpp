@@ -74,7 +74,8 @@ void TerminalConsumer::render(Severity severity,
   }
   if (range != nullptr) {
     LineColumn at = source_.line_column(range->begin);
-    out_ << source_.name() << ":" << at.line << ":" << at.column << ": ";
+    out_ << source_.name_at(range->begin) << ":" << at.line << ":" << at.column
+         << ": ";
   } else {
     out_ << "sonde: ";
   }
@@ -100,7 +101,7 @@ void TerminalConsumer::render(Severity severity,
 
 void TerminalConsumer::render_excerpt(SourceRange range) {
   LineColumn begin = source_.line_column(range.begin);
-  std::string_view line = source_.line_text(begin.line);
+  std::string_view line = source_.line_text_at(range.begin);
   std::string number = std::to_string(begin.line);
   std::string gutter(number.size(), ' ');
 

@@ -8,6 +8,7 @@
 #include "driver/list_probes.h"
 #include "driver/options.h"
 #include "driver/type_dump.h"
+#include "parse/imports.h"
 #include "parse/parse.h"
 #include "probes/kernel_features.h"
 #include "probes/tracefs.h"
@@ -22,6 +23,7 @@
 #include <cerrno>
 #include <csignal>
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
 #include <iterator>
 #include <unistd.h>
@@ -49,6 +51,24 @@ std::optional<SourceBuffer> load_source(const Options& options,
     return std::nullopt;
   }
   return SourceBuffer(options.program_file, std::move(*text));
+}
+
+// Imports resolve relative to the script's directory; for -e and stdin,
+// relative to the current directory.
+bool resolve_script_imports(const Options& options,
+                            ast::Program& program,
+                            SourceBuffer& source,
+                            ast::Context& context,
+                            diag::DiagnosticEngine& diag) {
+  bool from_file = !options.program_file.empty() && options.program_file != "-";
+  std::string dir = ".";
+  if (from_file) {
+    std::filesystem::path parent =
+        std::filesystem::path(options.program_file).parent_path();
+    dir = parent.empty() ? "." : parent.string();
+  }
+  return parse::resolve_imports(program, source, context, diag, dir,
+                                from_file ? options.program_file : "");
 }
 
 bool write_file(const std::string& path,
@@ -164,6 +184,10 @@ int compile_and_run(const Options& options) {
   }
   if (options.dump == Dump::Ast) {
     ast::print(program, *source, out);
+  }
+  if (options.stop_after != Phase::Parse &&
+      !resolve_script_imports(options, *program, *source, context, diag)) {
+    return 1;
   }
   if (options.stop_after != Phase::Parse &&
       !sema::expand_macros(*program, context, diag)) {

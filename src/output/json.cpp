@@ -138,6 +138,10 @@ std::string format_value_json(const RawValue& value, ValueResolver* resolver) {
   case types::TypeKind::Record:
     return format_record_json(type, value.data, resolver);
   case types::TypeKind::Tuple:
+    // A record literal's value is an object, like a struct's.
+    return type.is_named_tuple()
+               ? format_record_json(type, value.data, resolver)
+               : format_sequence_json(value, resolver);
   case types::TypeKind::Array:
     return format_sequence_json(value, resolver);
   case types::TypeKind::Buffer:

@@ -335,7 +335,10 @@ std::string format_value(const RawValue& value, ValueResolver* resolver) {
   case types::TypeKind::Record:
     return format_record(type, value.data, resolver);
   case types::TypeKind::Tuple:
-    return format_sequence(value, "(", ", ", ")", resolver);
+    // A record literal's value prints like a struct.
+    return type.is_named_tuple()
+               ? format_record(type, value.data, resolver)
+               : format_sequence(value, "(", ", ", ")", resolver);
   case types::TypeKind::Array:
     return format_sequence(value, "[", ",", "]", resolver);
   case types::TypeKind::Buffer:

@@ -516,13 +516,20 @@ private:
 ast::Program* parse(const SourceBuffer& source,
                     ast::Context& context,
                     diag::DiagnosticEngine& diag) {
+  return parse_file(source, source.main_range(), context, diag);
+}
+
+ast::Program* parse_file(const SourceBuffer& source,
+                         SourceRange file,
+                         ast::Context& context,
+                         diag::DiagnosticEngine& diag) {
   detail::ParseState state(source, context, diag);
-  std::string_view text = source.text();
+  std::string_view text = source.text().substr(0, file.end);
 
   // A `#!` line at the very start is the interpreter line, not bpftrace.
-  uint32_t start = 0;
-  if (text.starts_with("#!")) {
-    size_t newline = text.find('\n');
+  uint32_t start = file.begin;
+  if (text.substr(start).starts_with("#!")) {
+    size_t newline = text.find('\n', start);
     start = newline == std::string_view::npos ? text.size() : newline;
   }
   state.offset = start;

@@ -18,4 +18,11 @@ ast::Program* parse(const SourceBuffer& source,
                     ast::Context& context,
                     diag::DiagnosticEngine& diag);
 
+// Parses one file of `source` (an imported one, see
+// SourceBuffer::add_file); ranges in the result are offsets into source.
+ast::Program* parse_file(const SourceBuffer& source,
+                         SourceRange file,
+                         ast::Context& context,
+                         diag::DiagnosticEngine& diag);
+
 } // namespace sonde::parse

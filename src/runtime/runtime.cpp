@@ -544,11 +544,12 @@ private:
     case EventKind::Warnf: {
       LineColumn at = script_source().line_column(meta.source_offset);
       output::SourceLocation location;
-      location.filename = metadata_.source_name;
+      // The file that holds the call: the script or an imported one.
+      location.filename = script_source().name_at(meta.source_offset);
       location.line = at.line;
       location.column = at.column;
-      location.text = metadata_.source_name + ":" + std::to_string(at.line) +
-                      ":" + std::to_string(at.column);
+      location.text = location.filename + ":" + std::to_string(at.line) + ":" +
+                      std::to_string(at.column);
       if (kind == EventKind::Errorf) {
         formatter_->errorf(text, location);
       } else if (options_.warnings) {

@@ -155,12 +155,36 @@ Type TypeChecker::check_tuple(const ast::Tuple& tuple) {
   return Type::tuple(std::move(elements));
 }
 
+Type TypeChecker::check_record(const ast::Record& record) {
+  std::vector<std::string> names;
+  std::vector<Type> elements;
+  for (const ast::RecordField& field : record.fields) {
+    Type type = check_expr(field.value);
+    if (type.is_none()) {
+      return type;
+    }
+    if (std::find(names.begin(), names.end(), field.name) != names.end()) {
+      error(diag::Kind::DuplicateRecordField, field.name_range, {field.name});
+      return Type::none();
+    }
+    if (type.is_aggregation() || type.is_record()) {
+      error(diag::Kind::CannotStore, field.value->range(),
+            {type.name(), "a record"});
+      return Type::none();
+    }
+    names.push_back(field.name);
+    elements.push_back(storage_type(type));
+  }
+  return Type::named_tuple(std::move(names), std::move(elements));
+}
+
 Type TypeChecker::check_tuple_access(const ast::TupleAccess& access) {
   Type base = check_expr(access.base);
   if (base.is_none()) {
     return base;
   }
-  if (!base.is_tuple()) {
+  // A record's fields are reached by name only.
+  if (!base.is_tuple() || base.is_named_tuple()) {
     error(diag::Kind::NotATuple, access.index_range,
           {std::to_string(access.index), base.name()});
     return Type::none();
@@ -198,6 +222,10 @@ Type TypeChecker::check_index(const ast::Index& index) {
   case types::TypeKind::Array:
     return check_bound(base.element_count()) ? base.element() : Type::none();
   case types::TypeKind::Tuple:
+    if (base.is_named_tuple()) {
+      error(diag::Kind::NotIndexable, index.base->range(), {base.name()});
+      return Type::none();
+    }
     if (!constant) {
       error(diag::Kind::TupleIndexNotConstant, index.index->range());
       return Type::none();
@@ -232,6 +260,41 @@ Type TypeChecker::check_deref(const ast::Unary& deref) {
     return Type::none();
   }
   return pointee;
+}
+
+// `&$x` points at the variable's storage (BPF stack or the probe's
+// per-CPU variables), `&@m` / `&@m[k]` at the map element's value; both
+// are kernel memory, read back with `*`.
+Type TypeChecker::check_address_of(const ast::Unary& node) {
+  const ast::Expr* operand = node.operand;
+  if (ast::dyn_cast<ast::Variable>(operand) != nullptr) {
+    Type type = check_expr(operand);
+    if (type.is_none()) {
+      return type;
+    }
+    return Type::pointer(type, types::AddressSpace::Kernel);
+  }
+  const auto* access = ast::dyn_cast<ast::MapAccess>(operand);
+  if (access == nullptr) {
+    check_expr(operand); // Its variables count as read.
+    error(diag::Kind::AddressOfInvalidOperand, operand->range());
+    return Type::none();
+  }
+  Type value = check_expr(operand);
+  const MapInfo* map = find_map(access->name);
+  if (value.is_none() || map == nullptr) {
+    return Type::none();
+  }
+  if (map->kind != MapKind::Plain) {
+    error(diag::Kind::AddressOfAggregation, operand->range(),
+          {access->name, kind_name(map->kind)});
+    return Type::none();
+  }
+  if (access->keys.empty() && !map->key_types.empty()) {
+    error(diag::Kind::AddressOfKeyedMap, operand->range(), {access->name});
+    return Type::none();
+  }
+  return Type::pointer(map->value_type, types::AddressSpace::Kernel);
 }
 
 Type TypeChecker::check_cast(const ast::Cast& cast) {
@@ -307,6 +370,59 @@ Type TypeChecker::check_sizeof(const ast::Sizeof& node) {
   }
   checked_.constants[&node] = type.size();
   return Type::u64();
+}
+
+namespace {
+
+// typeinfo's `base_type`: the kind of a type, without its parts.
+std::string base_type_name(const Type& type) {
+  switch (type.kind()) {
+  case types::TypeKind::None:
+    return "none";
+  case types::TypeKind::Integer:
+    return "int";
+  case types::TypeKind::String:
+    return "string";
+  case types::TypeKind::Pointer:
+    return "pointer";
+  case types::TypeKind::Record:
+    return type.is_union() ? "union" : "struct";
+  case types::TypeKind::Array:
+    return "array";
+  case types::TypeKind::Tuple:
+    return type.is_named_tuple() ? "record" : "tuple";
+  case types::TypeKind::Buffer:
+    return "buffer";
+  case types::TypeKind::Stack:
+  case types::TypeKind::Formatted:
+  case types::TypeKind::Count:
+  case types::TypeKind::Sum:
+    return type.name();
+  }
+  return "none";
+}
+
+} // namespace
+
+// `typeinfo(x)` describes x's type at compile time, as the record
+// (btf_id=0, base_type="int", full_type="int64"); btf_id is 0 until
+// sonde's types carry BTF ids.
+Type TypeChecker::check_typeinfo(const ast::Typeinfo& node) {
+  if (!check_unstable(checked_.config.unstable_typeinfo, node.range(),
+                      "'typeinfo'", "unstable_typeinfo")) {
+    return Type::none();
+  }
+  Type type = type_or_value(node.type, node.expr);
+  if (type.is_none()) {
+    return type;
+  }
+  TypeInfoText text{base_type_name(type), type.name()};
+  Type result =
+      Type::named_tuple({"btf_id", "base_type", "full_type"},
+                        {Type::u64(), Type::string(text.base_type.size() + 1),
+                         Type::string(text.full_type.size() + 1)});
+  checked_.typeinfos[&node] = std::move(text);
+  return result;
 }
 
 Type TypeChecker::check_offsetof(const ast::Offsetof& node) {

@@ -54,6 +54,9 @@ Type TypeChecker::compute_type(const ast::Expr& expr) {
     if (unary.op == ast::UnaryOp::Deref) {
       return check_deref(unary);
     }
+    if (unary.op == ast::UnaryOp::AddressOf) {
+      return check_address_of(unary);
+    }
     Type operand = check_expr(unary.operand);
     if (operand.is_none()) {
       return operand;
@@ -71,12 +74,8 @@ Type TypeChecker::compute_type(const ast::Expr& expr) {
     case ast::UnaryOp::BitNot:
       return storage_type(operand);
     case ast::UnaryOp::Deref:
-      return Type::none(); // Handled before the operand is checked.
     case ast::UnaryOp::AddressOf:
-      error(diag::Kind::NotSupportedYet, expr.range(),
-            {std::string("the unary operator '") + ast::spelling(unary.op) +
-             "'"});
-      return Type::none();
+      return Type::none(); // Handled before the operand is checked.
     }
     return Type::none();
   }
@@ -104,6 +103,8 @@ Type TypeChecker::compute_type(const ast::Expr& expr) {
     return check_inc_dec(static_cast<const ast::IncDec&>(expr));
   case ast::NodeKind::Tuple:
     return check_tuple(static_cast<const ast::Tuple&>(expr));
+  case ast::NodeKind::Record:
+    return check_record(static_cast<const ast::Record&>(expr));
   case ast::NodeKind::TupleAccess:
     return check_tuple_access(static_cast<const ast::TupleAccess&>(expr));
   case ast::NodeKind::Index:
@@ -112,6 +113,8 @@ Type TypeChecker::compute_type(const ast::Expr& expr) {
     return check_cast(static_cast<const ast::Cast&>(expr));
   case ast::NodeKind::Sizeof:
     return check_sizeof(static_cast<const ast::Sizeof&>(expr));
+  case ast::NodeKind::Typeinfo:
+    return check_typeinfo(static_cast<const ast::Typeinfo&>(expr));
   case ast::NodeKind::Offsetof:
     return check_offsetof(static_cast<const ast::Offsetof&>(expr));
   case ast::NodeKind::IfExpr:
@@ -255,6 +258,26 @@ Type TypeChecker::check_inc_dec(const ast::IncDec& node) {
   return Type::none();
 }
 
+bool TypeChecker::comparable_tuples(const Type& lhs, const Type& rhs) {
+  if (!lhs.is_tuple() || !rhs.is_tuple() ||
+      lhs.is_named_tuple() != rhs.is_named_tuple() ||
+      lhs.fields().size() != rhs.fields().size()) {
+    return false;
+  }
+  for (size_t i = 0; i < lhs.fields().size(); ++i) {
+    const Type& a = *lhs.fields()[i].type;
+    const Type& b = *rhs.fields()[i].type;
+    bool same =
+        lhs.fields()[i].name == rhs.fields()[i].name &&
+        ((is_scalar(a) && is_scalar(b)) || (a.is_string() && b.is_string()) ||
+         (a.is_tuple() && comparable_tuples(a, b)));
+    if (!same) {
+      return false;
+    }
+  }
+  return true;
+}
+
 Type TypeChecker::check_binary(const ast::Binary& binary) {
   Type lhs = check_expr(binary.lhs);
   Type rhs = check_expr(binary.rhs);
@@ -271,6 +294,20 @@ Type TypeChecker::check_binary(const ast::Binary& binary) {
     }
     if (!equality) {
       error(diag::Kind::StringCompareOnly, binary.range());
+      return Type::none();
+    }
+    return Type::u64();
+  }
+  if (lhs.is_tuple() || rhs.is_tuple()) {
+    // Tuples and records compare field by field.
+    if (!comparable_tuples(lhs, rhs)) {
+      error(diag::Kind::TypeMismatch, binary.range(),
+            {ast::spelling(binary.op), lhs.name(), rhs.name()});
+      return Type::none();
+    }
+    if (!equality) {
+      error(diag::Kind::UnsupportedOperand, binary.range(),
+            {ast::spelling(binary.op), lhs.name()});
       return Type::none();
     }
     return Type::u64();
@@ -335,6 +372,9 @@ Type TypeChecker::check_field(const ast::FieldAccess& access) {
     space = base.address_space();
     base = base.pointee();
   }
+  if (base.is_named_tuple()) {
+    return check_record_field(access, base);
+  }
   base = complete_record(base);
   if (!base.is_record()) {
     error(diag::Kind::FieldOfNonRecord, access.base->range(),
@@ -371,6 +411,17 @@ Type TypeChecker::check_field(const ast::FieldAccess& access) {
   if (space == types::AddressSpace::User && field->type->is_pointer()) {
     return Type::pointer(field->type->pointee(), space);
   }
+  return *field->type;
+}
+
+Type TypeChecker::check_record_field(const ast::FieldAccess& access,
+                                     const Type& record) {
+  const types::Field* field = record.field(access.field);
+  if (field == nullptr) {
+    report_unknown_field(access, record);
+    return Type::none();
+  }
+  checked_.fields[&access] = *field;
   return *field->type;
 }
 

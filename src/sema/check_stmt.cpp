@@ -194,6 +194,12 @@ void TypeChecker::check_stmt(const ast::Stmt& stmt) {
     check_return(ret);
     return;
   }
+  case ast::NodeKind::Import:
+    // The file was imported with the root imports (parse/imports.cpp);
+    // only the statement's place is unstable.
+    check_unstable(checked_.config.unstable_import_statement, stmt.range(),
+                   "'import' inside a block", "unstable_import_statement");
+    return;
   default:
     // Parsed, but not compiled yet: say so rather than drop it.
     error(diag::Kind::NotSupportedYet, stmt.range(),
@@ -262,6 +268,28 @@ void TypeChecker::check_var_decl(const ast::VarDecl& decl) {
   checked_.expr_types[decl.var] = stored;
 }
 
+bool TypeChecker::check_unstable(Unstable level,
+                                 SourceRange range,
+                                 const std::string& feature,
+                                 const std::string& key) {
+  if (level == Unstable::Enable) {
+    return true;
+  }
+  bool fatal = level == Unstable::Error;
+  std::string upper = key;
+  for (char& c : upper) {
+    c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  }
+  diagnostic(fatal ? diag::Kind::UnstableFeatureDisabled
+                   : diag::Kind::UnstableFeatureUsed,
+             range, {feature, key})
+      .hint(fatal ? diag::Kind::UnstableFeatureHint
+                  : diag::Kind::UnstableFeatureSilence,
+            {key, upper})
+      .emit();
+  return !fatal;
+}
+
 bool TypeChecker::storable(const Type& type) {
   if (type.is_record()) {
     // Structs copy (`$s = *$p`); a tracepoint's `args` is the probe's
@@ -298,11 +326,14 @@ bool TypeChecker::check_conversion(const Type& from,
     return true;
   }
   if (from.is_tuple() && to.is_tuple() &&
-      from.fields().size() == to.fields().size()) {
+      from.fields().size() == to.fields().size() &&
+      from.is_named_tuple() == to.is_named_tuple()) {
     bool convertible = true;
     for (size_t i = 0; i < from.fields().size(); ++i) {
       const Type& a = *from.fields()[i].type;
       const Type& b = *to.fields()[i].type;
+      // Records convert field by field when the names match in order.
+      convertible &= from.fields()[i].name == to.fields()[i].name;
       convertible &= (is_scalar(a) && is_scalar(b)) ||
                      (a.is_string() && b.is_string() && a.size() <= b.size()) ||
                      a == b;

@@ -78,6 +78,9 @@ struct JoinInfo {
 };
 
 // The settings of `config = { ... }` and BPFTRACE_<KEY> variables.
+// What using an unstable feature does: nothing, a warning or an error.
+enum class Unstable : uint8_t { Enable, Warn, Error };
+
 struct ProgramConfig {
   uint32_t max_map_keys = 4096;
   // The size of str() results and of `string` without a size.
@@ -92,6 +95,8 @@ struct ProgramConfig {
   types::StackMode stack_mode = types::StackMode::Bpftrace;
   // unstable_tseries: enable, warn (a warning per use) or error.
   std::string unstable_tseries = "warn";
+  Unstable unstable_typeinfo = Unstable::Error;
+  Unstable unstable_import_statement = Unstable::Error;
 };
 
 // A root map declaration, `let @m = lruhash(100);`.
@@ -99,6 +104,12 @@ struct MapDeclaration {
   bool lru = false;
   bool per_cpu = false;
   uint32_t max_entries = 0;
+};
+
+// The texts of a `typeinfo(x)` record, known at compile time.
+struct TypeInfoText {
+  std::string base_type;
+  std::string full_type;
 };
 
 struct CheckedProgram {
@@ -137,6 +148,7 @@ struct CheckedProgram {
   std::unordered_map<const ast::Call*, uint32_t> print_value_ids;
   // The field each `.`/`->` reads (offset, bitfield position, type).
   std::unordered_map<const ast::FieldAccess*, types::Field> fields;
+  std::unordered_map<const ast::Typeinfo*, TypeInfoText> typeinfos;
   // time() and strftime() calls → index into `time_formats`.
   std::unordered_map<const ast::Call*, uint32_t> time_format_ids;
   // join() calls → index into `joins`.

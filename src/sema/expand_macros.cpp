@@ -231,6 +231,14 @@ private:
     case ast::NodeKind::Tuple:
       return make<ast::Tuple>(
           range, copy_all(static_cast<const ast::Tuple*>(expr)->elements, sub));
+    case ast::NodeKind::Record: {
+      std::vector<ast::RecordField> fields =
+          static_cast<const ast::Record*>(expr)->fields;
+      for (ast::RecordField& field : fields) {
+        field.value = copy(field.value, sub);
+      }
+      return make<ast::Record>(range, std::move(fields));
+    }
     case ast::NodeKind::TupleAccess: {
       const auto* e = static_cast<const ast::TupleAccess*>(expr);
       return make<ast::TupleAccess>(range, copy(e->base, sub), e->index,
@@ -243,6 +251,10 @@ private:
     case ast::NodeKind::Sizeof: {
       const auto* e = static_cast<const ast::Sizeof*>(expr);
       return make<ast::Sizeof>(range, e->type, copy_or_null(e->expr, sub));
+    }
+    case ast::NodeKind::Typeinfo: {
+      const auto* e = static_cast<const ast::Typeinfo*>(expr);
+      return make<ast::Typeinfo>(range, e->type, copy_or_null(e->expr, sub));
     }
     case ast::NodeKind::Offsetof: {
       const auto* e = static_cast<const ast::Offsetof*>(expr);
@@ -409,10 +421,6 @@ bool expand_macros(ast::Program& program,
                    diag::DiagnosticEngine& diag) {
   unsigned errors = diag.error_count();
   MacroExpander(context, diag).expand(program);
-  for (const ast::Import* import : program.imports) {
-    diag.build(diag::Kind::NotSupportedYet, import->range(), {"'import'"})
-        .emit();
-  }
   return diag.error_count() == errors;
 }
 

@@ -41,8 +41,8 @@ constexpr KeyInfo kKeys[] = {
     {"show_debug_info", ValueKind::Bool, false},
     {"unstable_tseries", ValueKind::Text, true},
     {"unstable_dw_ustack", ValueKind::Text, false},
-    {"unstable_typeinfo", ValueKind::Text, false},
-    {"unstable_import_statement", ValueKind::Text, false},
+    {"unstable_typeinfo", ValueKind::Text, true},
+    {"unstable_import_statement", ValueKind::Text, true},
 };
 
 // Old spellings that bpftrace answers with the new name.
@@ -71,6 +71,19 @@ std::string normalise_key(std::string key) {
     key = key.substr(9);
   }
   return key;
+}
+
+std::optional<Unstable> unstable_level(const std::string& text) {
+  if (text == "enable") {
+    return Unstable::Enable;
+  }
+  if (text == "warn") {
+    return Unstable::Warn;
+  }
+  if (text == "error") {
+    return Unstable::Error;
+  }
+  return std::nullopt;
 }
 
 const KeyInfo* find_key(const std::string& name) {
@@ -231,7 +244,15 @@ private:
       }
       return true;
     }
-    if (name == "license") {
+    if (name == "unstable_typeinfo" || name == "unstable_import_statement") {
+      std::optional<Unstable> level = unstable_level(text);
+      if (!level) {
+        return invalid("enable, warn or error");
+      }
+      (name == "unstable_typeinfo" ? config_.unstable_typeinfo
+                                   : config_.unstable_import_statement) =
+          *level;
+    } else if (name == "license") {
       config_.license = text;
     } else if (name == "missing_probes") {
       if (text != "error" && text != "warn" && text != "ignore") {

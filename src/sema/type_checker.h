@@ -139,6 +139,9 @@ private:
   Type check_map_read(const ast::MapAccess& access);
 
   Type check_binary(const ast::Binary& binary);
+  // Whether `==` can compare two tuples (or two records): the same shape,
+  // names, and comparable fields.
+  static bool comparable_tuples(const Type& lhs, const Type& rhs);
 
   Type check_call(const ast::Call& call);
 
@@ -205,15 +208,26 @@ private:
   void check_join(const ast::Call& call, const std::vector<Type>& args);
 
   Type check_field(const ast::FieldAccess& access);
+  // `record.name` on a record literal's value.
+  Type check_record_field(const ast::FieldAccess& access, const Type& record);
 
   // check_composites.cpp: tuples, indexing, dereference, casts, sizeof,
   // offsetof, value blocks, type annotations.
   Type check_tuple(const ast::Tuple& tuple);
+  Type check_record(const ast::Record& record);
   Type check_tuple_access(const ast::TupleAccess& access);
   Type check_index(const ast::Index& index);
   Type check_deref(const ast::Unary& deref);
+  // Reports the use of an unstable feature as its config key says; false
+  // when it is an error.
+  bool check_unstable(Unstable level,
+                      SourceRange range,
+                      const std::string& feature,
+                      const std::string& key);
+  Type check_address_of(const ast::Unary& node);
   Type check_cast(const ast::Cast& cast);
   Type check_sizeof(const ast::Sizeof& node);
+  Type check_typeinfo(const ast::Typeinfo& node);
   // The type of sizeof's/offsetof's operand: a type, or an expression.
   Type type_or_value(const ast::TypeSpec* spec, const ast::Expr* expr);
   Type check_offsetof(const ast::Offsetof& node);

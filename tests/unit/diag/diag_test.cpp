@@ -74,5 +74,42 @@ TEST(SourceBuffer, LineAndColumn) {
   EXPECT_EQ(source.line_text(9), "");
 }
 
+TEST(SourceBuffer, ImportedFilesKeepTheirNamesAndLines) {
+  SourceBuffer source("main.bt", "import \"lib.bt\";\nBEGIN {}\n");
+  SourceRange lib = source.add_file("lib.bt", "macro a() { 1 }\nfn f() {}");
+  EXPECT_EQ(source.slice(lib), "macro a() { 1 }\nfn f() {}");
+  EXPECT_EQ(source.name_at(3), "main.bt");
+  EXPECT_EQ(source.name_at(lib.begin), "lib.bt");
+  EXPECT_EQ(source.line_column(lib.begin).line, 1u);
+  EXPECT_EQ(source.line_column(lib.begin + 16).line, 2u);
+  EXPECT_EQ(source.line_column(lib.begin + 19).column, 4u);
+  EXPECT_EQ(source.line_text_at(lib.begin + 19), "fn f() {}");
+  EXPECT_EQ(source.line_text_at(lib.begin), "macro a() { 1 }");
+  // The main script's lines are unchanged.
+  EXPECT_EQ(source.line_text(2), "BEGIN {}");
+  EXPECT_EQ(source.line_text(4), "");
+  EXPECT_EQ(source.offset_of({2, 1}), 17u);
+  // The text alone carries the files.
+  SourceBuffer copy("main.bt", std::string(source.text()));
+  EXPECT_EQ(copy.name_at(lib.begin + 19), "lib.bt");
+  EXPECT_EQ(copy.line_column(lib.begin + 19).line, 2u);
+  EXPECT_EQ(copy.line_text_at(lib.begin + 19), "fn f() {}");
+  EXPECT_EQ(copy.line_text(2), "BEGIN {}");
+}
+
+TEST(TerminalConsumer, NamesTheImportedFile) {
+  SourceBuffer source("main.bt", "BEGIN {}\n");
+  SourceRange lib = source.add_file("lib/x.bt", "macro a() {\n  oops;\n}\n");
+  Diagnostic diagnostic{Kind::UnknownBuiltin,
+                        {"oops"},
+                        {lib.begin + 14, lib.begin + 18},
+                        true,
+                        {}};
+  EXPECT_EQ(render(source, diagnostic),
+            "lib/x.bt:2:3: error: unknown identifier 'oops'\n"
+            " 2 |   oops;\n"
+            "   |   ^~~~\n");
+}
+
 } // namespace
 } // namespace sonde::diag

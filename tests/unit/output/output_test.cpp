@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
+#include "output/json.h"
 #include "output/map_printer.h"
 #include "output/printf.h"
+#include "output/values.h"
 
 #include <cstring>
 #include <gtest/gtest.h>
@@ -86,6 +88,26 @@ std::string print_map(const MapSnapshot& map) {
   llvm::raw_string_ostream out(text);
   print_map_text(map, out);
   return text;
+}
+
+TEST(Values, RecordLiteralsPrintLikeStructs) {
+  Type record =
+      Type::named_tuple({"name", "size"}, {Type::string(4), Type::s64()});
+  EXPECT_EQ(record.name(), "(name=string[4], size=int64)");
+  EXPECT_TRUE(record.is_tuple());
+  EXPECT_TRUE(record.is_named_tuple());
+  EXPECT_EQ(record.field("size")->offset, 8u);
+  std::string bytes = padded("abc", 8) + bytes_of(uint64_t(-2));
+  EXPECT_EQ(format_value({&record, bytes.data()}, nullptr),
+            "{ .name = abc, .size = -2 }");
+  EXPECT_EQ(format_value_json({&record, bytes.data()}, nullptr),
+            R"({"name": "abc", "size": -2})");
+  // A tuple with the same element types is another type.
+  Type tuple = Type::tuple({Type::string(4), Type::s64()});
+  EXPECT_FALSE(tuple == record);
+  EXPECT_FALSE(record == Type::named_tuple({"size", "name"},
+                                           {Type::string(4), Type::s64()}));
+  EXPECT_EQ(format_value({&tuple, bytes.data()}, nullptr), "(abc, -2)");
 }
 
 TEST(MapPrinter, MapWithoutKeys) {

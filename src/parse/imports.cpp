@@ -1,0 +1,264 @@
+// SPDX-License-Identifier: Apache-2.0
+// Resolving `import "path";`: imported scripts are parsed into the same
+// SourceBuffer (so diagnostics name their file and line) and merged into
+// the program before macros are expanded.
+#include "parse/imports.h"
+
+#include "parse/parse.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <set>
+#include <sstream>
+#include <sys/stat.h>
+
+namespace sonde::parse {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// The `import` statements inside blocks (unstable; sema decides whether
+// they are allowed), in source order.
+void collect_block_imports(ast::Node* node, std::vector<ast::Import*>& out) {
+  std::vector<ast::Node*> stack{node};
+  std::vector<ast::Node*> kids;
+  while (!stack.empty()) {
+    ast::Node* current = stack.back();
+    stack.pop_back();
+    if (auto* import = ast::dyn_cast<ast::Import>(current)) {
+      out.push_back(import);
+      continue;
+    }
+    kids.clear();
+    ast::collect_children(current, kids);
+    for (auto it = kids.rbegin(); it != kids.rend(); ++it) {
+      stack.push_back(*it);
+    }
+  }
+}
+
+bool has_suffix(const std::string& name, std::string_view suffix) {
+  return name.size() > suffix.size() && name.ends_with(suffix);
+}
+
+class Importer {
+public:
+  Importer(ast::Program& program,
+           SourceBuffer& source,
+           ast::Context& context,
+           diag::DiagnosticEngine& diag)
+      : program_(program), source_(source), context_(context), diag_(diag) {}
+
+  void mark_seen(const std::string& path) {
+    std::error_code error;
+    fs::path real = fs::canonical(path, error);
+    if (!error) {
+      seen_.insert(real.string());
+    }
+  }
+
+  // Imports what `imports` name, relative to `dir`.
+  void import_all(const std::vector<ast::Import*>& imports,
+                  const fs::path& dir) {
+    for (const ast::Import* import : imports) {
+      import_one(*import, dir);
+    }
+  }
+
+  // The script's own macros and fns come after the imported ones, so that
+  // they win when signatures collide.
+  void finish() {
+    imported_macros_.insert(imported_macros_.end(), program_.macros.begin(),
+                            program_.macros.end());
+    program_.macros = std::move(imported_macros_);
+    imported_functions_.insert(imported_functions_.end(),
+                               program_.functions.begin(),
+                               program_.functions.end());
+    program_.functions = std::move(imported_functions_);
+  }
+
+private:
+  void import_one(const ast::Import& import, const fs::path& dir) {
+    fs::path path = fs::path(import.path).is_absolute() ? fs::path(import.path)
+                                                        : (dir / import.path);
+    path = path.lexically_normal();
+    struct stat info{};
+    if (stat(path.c_str(), &info) != 0) {
+      diag_
+          .build(diag::Kind::ImportNotFound, import.path_range,
+                 {import.path, path.string(), std::strerror(errno)})
+          .emit();
+      return;
+    }
+    if (S_ISDIR(info.st_mode)) {
+      if (!safe_directory(import, path)) {
+        return;
+      }
+      std::vector<fs::path> files;
+      std::error_code error;
+      for (const fs::directory_entry& entry :
+           fs::directory_iterator(path, error)) {
+        std::string name = entry.path().filename().string();
+        if (entry.is_regular_file() &&
+            (has_suffix(name, ".bt") || has_suffix(name, ".h"))) {
+          files.push_back(entry.path());
+        }
+      }
+      std::sort(files.begin(), files.end());
+      for (const fs::path& file : files) {
+        import_file(import, file);
+      }
+      return;
+    }
+    if (!safe_directory(import, path.parent_path().empty()
+                                    ? fs::path(".")
+                                    : path.parent_path())) {
+      return;
+    }
+    import_file(import, path);
+  }
+
+  // Anyone could plant a script in a world-writable directory.
+  bool safe_directory(const ast::Import& import, const fs::path& dir) {
+    struct stat info{};
+    if (stat(dir.c_str(), &info) == 0 && (info.st_mode & S_IWOTH) != 0) {
+      diag_
+          .build(diag::Kind::ImportWorldWritable, import.path_range,
+                 {import.path, dir.string()})
+          .hint(diag::Kind::ImportWorldWritableHint, {dir.string()})
+          .emit();
+      return false;
+    }
+    return true;
+  }
+
+  void import_file(const ast::Import& import, const fs::path& path) {
+    std::error_code error;
+    fs::path real = fs::canonical(path, error);
+    if (error) {
+      diag_
+          .build(diag::Kind::ImportNotFound, import.path_range,
+                 {import.path, path.string(), error.message()})
+          .emit();
+      return;
+    }
+    if (!seen_.insert(real.string()).second) {
+      return; // Imported already (or a cycle back to an importer).
+    }
+    const std::string name = path.filename().string();
+    if (has_suffix(name, ".bpf.c")) {
+      diag_.build(diag::Kind::ImportBpfC, import.path_range, {import.path})
+          .emit();
+      return;
+    }
+    if (has_suffix(name, ".h")) {
+      add_c_definition({ast::CDefinition::Kind::Preprocessor, "",
+                        "#include \"" + real.string() + "\"", import.range()});
+      return;
+    }
+    if (!has_suffix(name, ".bt")) {
+      diag_
+          .build(diag::Kind::ImportUnknownKind, import.path_range,
+                 {import.path})
+          .emit();
+      return;
+    }
+    std::ifstream in(path);
+    if (!in) {
+      diag_
+          .build(diag::Kind::ImportNotFound, import.path_range,
+                 {import.path, path.string(), std::strerror(errno)})
+          .emit();
+      return;
+    }
+    std::string text((std::istreambuf_iterator<char>(in)),
+                     std::istreambuf_iterator<char>());
+    SourceRange file = source_.add_file(path.string(), text);
+    ast::Program* imported = parse_file(source_, file, context_, diag_);
+    if (imported == nullptr) {
+      return;
+    }
+    merge(*imported);
+    std::vector<ast::Import*> nested = imported->imports;
+    for (ast::Node* item : imported->items) {
+      if (item->kind() != ast::NodeKind::Import) {
+        collect_block_imports(item, nested);
+      }
+    }
+    import_all(nested, path.parent_path());
+  }
+
+  void merge(ast::Program& imported) {
+    for (const ast::Config* config : imported.configs) {
+      SourceRange keyword{config->range().begin, config->range().begin + 6};
+      diag_.build(diag::Kind::ImportedConfig, keyword).emit();
+    }
+    if (imported.c_definitions != nullptr) {
+      for (const ast::CDefinition& item : imported.c_definitions->items) {
+        add_c_definition(item);
+      }
+    }
+    imported_macros_.insert(imported_macros_.end(), imported.macros.begin(),
+                            imported.macros.end());
+    imported_functions_.insert(imported_functions_.end(),
+                               imported.functions.begin(),
+                               imported.functions.end());
+    program_.map_decls.insert(program_.map_decls.end(),
+                              imported.map_decls.begin(),
+                              imported.map_decls.end());
+    program_.probes.insert(program_.probes.end(), imported.probes.begin(),
+                           imported.probes.end());
+    program_.items.insert(program_.items.end(), imported.items.begin(),
+                          imported.items.end());
+  }
+
+  void add_c_definition(ast::CDefinition item) {
+    if (program_.c_definitions == nullptr) {
+      program_.c_definitions = context_.make<ast::CDefinitions>(
+          item.range, std::vector<ast::CDefinition>{});
+    }
+    program_.c_definitions->items.push_back(std::move(item));
+  }
+
+  ast::Program& program_;
+  SourceBuffer& source_;
+  ast::Context& context_;
+  diag::DiagnosticEngine& diag_;
+  std::set<std::string> seen_;
+  std::vector<ast::MacroDef*> imported_macros_;
+  std::vector<ast::FunctionDef*> imported_functions_;
+};
+
+} // namespace
+
+bool resolve_imports(ast::Program& program,
+                     SourceBuffer& source,
+                     ast::Context& context,
+                     diag::DiagnosticEngine& diag,
+                     const std::string& script_dir,
+                     const std::string& script_path) {
+  std::vector<ast::Import*> imports = program.imports;
+  for (ast::Node* item : program.items) {
+    if (item->kind() != ast::NodeKind::Import) {
+      collect_block_imports(item, imports);
+    }
+  }
+  if (imports.empty()) {
+    return true;
+  }
+  unsigned errors = diag.error_count();
+  Importer importer(program, source, context, diag);
+  if (!script_path.empty()) {
+    importer.mark_seen(script_path);
+  }
+  importer.import_all(imports, fs::path(script_dir));
+  importer.finish();
+  return diag.error_count() == errors;
+}
+
+} // namespace sonde::parse

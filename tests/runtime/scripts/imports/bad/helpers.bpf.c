@@ -1,0 +1,1 @@
+// sonde does not compile BPF C; importing this file is refused.
