@@ -33,6 +33,8 @@ enum class EventKind : uint32_t {
   System = 9,
   Errorf = 10,
   Warnf = 11,
+  // unwatch(addr): `id` is unused; the u64 address follows the header.
+  Unwatch = 12,
 };
 
 struct EventHeader {

@@ -8,6 +8,7 @@
 #include "probes/probe_type.h"
 
 #include <map>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -84,6 +85,19 @@ struct MapDeclaration {
   uint32_t max_entries = 0;
 };
 
+// The named parameters given after `--`: `--name=value`, or `--name`
+// alone (no value).
+using NamedParams = std::map<std::string, std::optional<std::string>>;
+
+// A getopt() in the script: what `-- --help` lists and which names the
+// command line may give.
+struct GetoptInfo {
+  std::string name;
+  std::string type; // "bool", "int" or "string".
+  std::string default_text;
+  std::string description;
+};
+
 struct CheckedProgram {
   const ast::Program* program = nullptr;
   std::vector<ProbeInstance> instances;
@@ -110,6 +124,13 @@ struct CheckedProgram {
   bool unsafe = false;
   // time() and strftime() formats, by id.
   std::vector<std::string> time_formats;
+  // Named parameters from the command line, and the getopt() calls that
+  // read them, by name.
+  NamedParams named_params;
+  std::map<std::string, GetoptInfo> getopts;
+  // percpu_kaddr(): the kernel address of __per_cpu_offset[], 0 when no
+  // call needs it.
+  uint64_t per_cpu_offsets = 0;
 
   // Side tables.
   std::unordered_map<const ast::Expr*, types::Type> expr_types;
@@ -123,6 +144,12 @@ struct CheckedProgram {
   std::unordered_map<const ast::Call*, uint32_t> time_format_ids;
   // str($N) calls and the text they stand for.
   std::unordered_map<const ast::Call*, std::string> positional_strings;
+  // percpu_kaddr() calls → the BTF kinds of the kernel variable's type,
+  // outermost first (btf::KernelTypes::percpu_variable_shape): what libbpf
+  // compares when it binds the program's extern to the kernel's variable.
+  std::unordered_map<const ast::Call*, std::string> percpu_shapes;
+  // getopt() calls with a string default, and their value.
+  std::unordered_map<const ast::Call*, std::string> getopt_strings;
   // sizeof()/offsetof() results, known at compile time.
   std::unordered_map<const ast::Expr*, uint64_t> constants;
   // Scratch variable types per probe: probe → name → type.
