@@ -75,7 +75,16 @@ llvm::Value* ProbeLowering::lower_assert(const ast::Call& node) {
   ir_.SetInsertPoint(failed);
   // An error with the script location, then exit(1).
   emit_printf(node, EventKind::Errorf);
-  emit_exit(ir_.getInt64(1));
+  if (ir_.GetInsertBlock()->getParent()->getReturnType()->isIntegerTy(32)) {
+    emit_exit(ir_.getInt64(1));
+  } else {
+    // In a map loop's callback: the same exit record, and 1 stops the
+    // iteration.
+    llvm::Value* record = memory_slot(sizeof(EventHeader), "exit");
+    store_header(record, EventKind::Exit, ir_.getInt32(1));
+    output(record, sizeof(EventHeader), BPF_RB_FORCE_WAKEUP);
+    ir_.CreateRet(ir_.getInt64(1));
+  }
   ir_.SetInsertPoint(done);
   return nullptr;
 }
