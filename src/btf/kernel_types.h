@@ -123,6 +123,12 @@ public:
   // empty when BTF comes from a file.
   std::vector<std::string> modules() const;
 
+  // A per-CPU variable of vmlinux (a VAR in its ".data..percpu" section):
+  // the BTF kinds of its type, outermost first ('S' struct, 'U' union, 'I'
+  // integer, 'E' enum, 'P' pointer, 'A' array), typedefs and qualifiers
+  // skipped; nullopt when `name` is no such variable (percpu_variables.cpp).
+  std::optional<std::string> percpu_variable_shape(std::string_view name);
+
 private:
   // One loaded BTF: index 0 is vmlinux, then modules in load order.
   struct Source {

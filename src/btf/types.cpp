@@ -293,6 +293,12 @@ std::string Type::name() const {
       return "username";
     case Presentation::CgroupPath:
       return "cgroup_path";
+    case Presentation::ErrnoText:
+      return "strerror_t";
+    case Presentation::SignalName:
+      return "signal_name_t";
+    case Presentation::SyscallName:
+      return "syscall_name_t";
     }
     return "?";
   case TypeKind::Count:

@@ -38,13 +38,16 @@ enum class StackMode : uint8_t { Bpftrace, Perf, Raw, BuildId };
 
 // What user space does with a Formatted value's bytes.
 enum class Presentation : uint8_t {
-  Ksym,       // u64 kernel address -> symbol name.
-  Usym,       // u64 address, u64 pid -> symbol in that process.
-  Inet,       // u64 family, 16 bytes address -> "1.2.3.4" / "::1".
-  Timestamp,  // strftime: u64 format id, u64 nanoseconds.
-  MacAddr,    // 6 bytes -> "00:11:22:33:44:55".
-  Username,   // u64 uid -> name from /etc/passwd.
-  CgroupPath, // u64 cgroup id -> path.
+  Ksym,        // u64 kernel address -> symbol name.
+  Usym,        // u64 address, u64 pid -> symbol in that process.
+  Inet,        // u64 family, 16 bytes address -> "1.2.3.4" / "::1".
+  Timestamp,   // strftime: u64 format id, u64 nanoseconds.
+  MacAddr,     // 6 bytes -> "00:11:22:33:44:55".
+  Username,    // u64 uid -> name from /etc/passwd.
+  CgroupPath,  // u64 cgroup id -> path.
+  ErrnoText,   // strerror(): u64 errno -> libc's message.
+  SignalName,  // u64 signal number -> "SIGTERM".
+  SyscallName, // u64 x86_64 syscall number -> "openat".
 };
 
 enum class AddressSpace : uint8_t { None, Kernel, User };

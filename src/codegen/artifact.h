@@ -35,6 +35,8 @@ enum class EventKind : uint32_t {
   Warnf = 11,
   // join(): `id` indexes joins; a JoinRecord follows the header.
   Join = 12,
+  // unwatch(addr): `id` is unused; the u64 address follows the header.
+  Unwatch = 13,
 };
 
 struct EventHeader {

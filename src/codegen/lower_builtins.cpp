@@ -201,6 +201,20 @@ llvm::Value* ProbeLowering::call(const ast::Call& node) {
     return string_function(node, signature->function);
   case sema::BuiltinFunction::Path:
     return kernel_path(node);
+  case sema::BuiltinFunction::Strerror:
+  case sema::BuiltinFunction::SignalName:
+  case sema::BuiltinFunction::SyscallName:
+  case sema::BuiltinFunction::Getopt:
+  case sema::BuiltinFunction::Fail:
+  case sema::BuiltinFunction::StaticAssert:
+  case sema::BuiltinFunction::Assert:
+  case sema::BuiltinFunction::Debugf:
+  case sema::BuiltinFunction::SignalThread:
+  case sema::BuiltinFunction::WriteUser:
+  case sema::BuiltinFunction::Unwatch:
+  case sema::BuiltinFunction::PercpuKaddr:
+  case sema::BuiltinFunction::SocketCookie:
+    return control_function(node, signature->function);
   }
   return nullptr;
 }

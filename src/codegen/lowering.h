@@ -129,6 +129,13 @@ private:
   llvm::Value* expr(const ast::Expr* node);
 
   llvm::Value* string_literal(const std::string& text);
+  // strerror .. socket_cookie (lower_control.cpp).
+  llvm::Value* control_function(const ast::Call& node,
+                                sema::BuiltinFunction function);
+  llvm::Value* lower_assert(const ast::Call& node);
+  llvm::Value* lower_debugf(const ast::Call& node);
+  llvm::Value* lower_write_user(const ast::Call& node);
+  llvm::Value* lower_percpu_kaddr(const ast::Call& node);
 
   llvm::Value* builtin(const ast::Builtin& node);
 

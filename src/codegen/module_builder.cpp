@@ -87,6 +87,54 @@ llvm::GlobalVariable* ModuleBuilder::add_map(const std::string& name,
   return global;
 }
 
+llvm::GlobalVariable*
+ModuleBuilder::add_kernel_variable(const std::string& name,
+                                   const std::string& shape) {
+  // Innermost kind first: each 'P' or 'A' wraps what follows it.
+  llvm::DIType* type = nullptr;
+  for (auto kind = shape.rbegin(); kind != shape.rend(); ++kind) {
+    switch (*kind) {
+    case 'S':
+      type = di_.createStructType(unit_, "", file_, 0, 0, 8,
+                                  llvm::DINode::FlagZero, nullptr,
+                                  di_.getOrCreateArray({}));
+      break;
+    case 'U':
+      type =
+          di_.createUnionType(unit_, "", file_, 0, 0, 8, llvm::DINode::FlagZero,
+                              di_.getOrCreateArray({}));
+      break;
+    case 'E':
+      type = di_.createEnumerationType(unit_, "", file_, 0, 32, 32,
+                                       di_.getOrCreateArray({}), int_type_);
+      break;
+    case 'I':
+      type = int_type_;
+      break;
+    case 'V':
+      type = nullptr;
+      break;
+    case 'P':
+      type = di_.createPointerType(type, 64);
+      break;
+    case 'A':
+      type = di_.createArrayType(
+          0, 8, type, di_.getOrCreateArray({di_.getOrCreateSubrange(0, 1)}));
+      break;
+    default:
+      break;
+    }
+  }
+  auto* global = new llvm::GlobalVariable(
+      *module_, llvm::Type::getInt8Ty(context_), /*isConstant=*/true,
+      llvm::GlobalValue::ExternalLinkage, nullptr, name);
+  global->setSection(".ksyms");
+  global->addDebugInfo(di_.createGlobalVariableExpression(
+      unit_, name, "", file_, 0, type, /*IsLocalToUnit=*/false,
+      /*isDefined=*/false));
+  return global;
+}
+
 llvm::Function* ModuleBuilder::add_probe_function(const std::string& name,
                                                   const std::string& section,
                                                   uint32_t line) {

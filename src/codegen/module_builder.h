@@ -39,6 +39,11 @@ public:
                                 uint32_t value_size,
                                 uint32_t map_flags = 0);
 
+  // Declares the kernel variable `name` as an extern in ".ksyms", typed
+  // with the kinds of `shape` (see CheckedProgram::percpu_shapes), so
+  // libbpf binds it to the kernel's BTF variable (BPF_PSEUDO_BTF_ID).
+  llvm::GlobalVariable* add_kernel_variable(const std::string& name,
+                                            const std::string& shape);
   // Starts a probe function `int name(void *ctx)` in `section`.
   // A static function `long name(map, key, value, ctx)` for
   // bpf_for_each_map_elem.

@@ -6,6 +6,7 @@
 #include "codegen/codegen.h"
 #include "diag/terminal_consumer.h"
 #include "driver/list_probes.h"
+#include "driver/named_params.h"
 #include "driver/options.h"
 #include "driver/type_dump.h"
 #include "parse/imports.h"
@@ -202,9 +203,12 @@ int compile_and_run(const Options& options) {
   traced.command = !options.command.empty();
   std::unique_ptr<sema::CheckedProgram> checked =
       sema::analyze(*program, probe_catalog(), diag, options.positional_params,
-                    traced, &*source, options.unsafe);
+                    traced, &*source, options.unsafe, options.named_params);
   if (checked == nullptr) {
     return 1;
+  }
+  if (std::optional<int> status = check_named_params(*checked, out, err)) {
+    return *status;
   }
   if (options.dump == Dump::Types) {
     print_types(*checked, *source, out);

@@ -9,8 +9,12 @@ namespace sonde::driver {
 
 const char* usage() {
   return R"(USAGE:
-    sonde [options] FILE [ARGS...]
-    sonde [options] -e 'PROGRAM' [ARGS...]
+    sonde [options] FILE [ARGS...] [-- --NAME=VALUE...]
+    sonde [options] -e 'PROGRAM' [ARGS...] [-- --NAME=VALUE...]
+
+ARGS are the positional parameters $1, $2, ...; after `--`, --NAME=VALUE
+(or --NAME for a flag) sets the named parameter getopt("NAME"), and
+`-- --help` lists the script's named parameters.
 
 OPTIONS:
     -e PROGRAM             the program text
@@ -32,7 +36,8 @@ OPTIONS:
                            stop without attaching or running anything
     --no-warnings          do not print warnings
     --unsafe               allow actions that can harm the system: system(),
-                           signal(), override()
+                           signal(), signal_thread(), override(),
+                           write_user()
     --no-color             never colour diagnostics
     -d, --dump=STAGE       print a stage to stdout: ast, types, ir
     --stop-after=PHASE     stop after parse, sema or codegen
@@ -99,8 +104,23 @@ parse_options(int argc, char** argv, std::string& error) {
       continue;
     }
     if (std::strcmp(arg, "--") == 0) {
+      // Named parameters (--name=value, --flag) and positional ones, which
+      // may be negative numbers here.
       for (++i; i < argc; ++i) {
-        options.positional_params.push_back(argv[i]);
+        std::string text = argv[i];
+        if (text.size() <= 2 || text.compare(0, 2, "--") != 0) {
+          options.positional_params.push_back(text);
+          continue;
+        }
+        size_t equals = text.find('=');
+        std::string name = text.substr(2, equals - 2);
+        if (name.empty() && error.empty()) {
+          error = "invalid named parameter '" + text + "' (--NAME=VALUE)";
+        }
+        options.named_params[name] =
+            equals == std::string::npos
+                ? std::nullopt
+                : std::optional<std::string>(text.substr(equals + 1));
       }
       break;
     }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -15,6 +16,8 @@ struct Options {
   std::string program_text; // From -e.
   std::string program_file; // A script path, or "-" for stdin.
   std::vector<std::string> positional_params;
+  // After `--`: --name=value (or --name) for the script's getopt().
+  std::map<std::string, std::optional<std::string>> named_params;
   Phase stop_after = Phase::Run;
   Dump dump = Dump::None;
   std::string emit_elf;    // --emit-elf FILE: write the BPF object there.

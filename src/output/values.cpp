@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "output/values.h"
 
+#include "output/names.h"
+
 #include <arpa/inet.h>
 #include <cinttypes>
 #include <cstdio>
@@ -277,6 +279,12 @@ std::string format_formatted(const types::Type& type,
       return std::to_string(read_unsigned(data));
     }
     return resolver->cgroup_path(read_unsigned(data));
+  case types::Presentation::ErrnoText:
+    return errno_text(read_signed(data));
+  case types::Presentation::SignalName:
+    return signal_text(read_signed(data));
+  case types::Presentation::SyscallName:
+    return syscall_text(read_signed(data));
   }
   return "";
 }

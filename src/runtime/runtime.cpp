@@ -16,8 +16,10 @@
 #include <bpf/libbpf.h>
 #include <cerrno>
 #include <csignal>
+#include <cstdlib>
 #include <cstring>
 #include <ctime>
+#include <map>
 #include <optional>
 #include <sys/epoll.h>
 #include <sys/signalfd.h>
@@ -308,11 +310,28 @@ private:
           if (target.kind == probes::ProbeKind::Iter) {
             iterators_.push_back(attachment.link());
           }
+          if (target.kind == probes::ProbeKind::Watchpoint) {
+            watchpoints_.emplace(
+                std::strtoull(target.target.at(0).c_str(), nullptr, 0),
+                attachments_.size());
+          }
           attachments_.push_back(std::move(attachment));
         }
       }
     }
     return true;
+  }
+
+  // unwatch(addr): detaches every watchpoint on `address` (a no-op when
+  // there is none, or it is gone already).
+  void unwatch(uint64_t address) {
+    auto [first, last] = watchpoints_.equal_range(address);
+    for (auto it = first; it != last; ++it) {
+      if (it->second < attachments_.size()) {
+        attachments_[it->second] = probes::Attachment();
+      }
+    }
+    watchpoints_.erase(first, last);
   }
 
   bool has_attached_probes() const {
@@ -480,6 +499,13 @@ private:
     case EventKind::Join:
       if (header.id < metadata_.joins.size()) {
         formatter_->join(join_record(metadata_.joins[header.id], data, size));
+      }
+      return 0;
+    case EventKind::Unwatch:
+      if (size >= sizeof(EventHeader) + sizeof(uint64_t)) {
+        uint64_t address;
+        std::memcpy(&address, data + sizeof(EventHeader), sizeof(address));
+        unwatch(address);
       }
       return 0;
     case EventKind::Exit:
@@ -656,6 +682,9 @@ private:
   bpf_object* object_ = nullptr;
   ring_buffer* ring_ = nullptr;
   std::vector<probes::Attachment> attachments_;
+  // Watched addresses → their perf event links in attachments_, for
+  // unwatch().
+  std::multimap<uint64_t, size_t> watchpoints_;
   // The links of iter probes (owned by attachments_).
   std::vector<bpf_link*> iterators_;
   std::unique_ptr<output::Formatter> formatter_;

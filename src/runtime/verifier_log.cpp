@@ -44,6 +44,18 @@ uint32_t source_line_of(const std::string& line) {
   return number;
 }
 
+// Why the kernel said no, where its words do not say: the verifier reports
+// a helper the kernel withholds as unknown to the program type.
+std::string explained(const std::string& reason) {
+  if (reason.find("cannot use helper bpf_probe_write_user") !=
+      std::string::npos) {
+    return reason +
+           " (write_user() needs bpf_probe_write_user, which a kernel under "
+           "lockdown does not offer: see kernel_lockdown(7))";
+  }
+  return reason;
+}
+
 } // namespace
 
 std::optional<LoadFailure> parse_load_failure(const std::string& log) {
@@ -81,6 +93,9 @@ std::optional<LoadFailure> parse_load_failure(const std::string& log) {
   }
   if (failure && !last_message.empty()) {
     failure->reason = last_message;
+  }
+  if (failure) {
+    failure->reason = explained(failure->reason);
   }
   return failure;
 }

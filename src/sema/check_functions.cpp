@@ -506,6 +506,20 @@ Type TypeChecker::check_function(const ast::Call& call,
     return check_string_function(call, signature.function, args);
   case BuiltinFunction::Path:
     return check_path(call, args);
+  case BuiltinFunction::Strerror:
+  case BuiltinFunction::SignalName:
+  case BuiltinFunction::SyscallName:
+  case BuiltinFunction::Getopt:
+  case BuiltinFunction::Fail:
+  case BuiltinFunction::StaticAssert:
+  case BuiltinFunction::Assert:
+  case BuiltinFunction::Debugf:
+  case BuiltinFunction::SignalThread:
+  case BuiltinFunction::WriteUser:
+  case BuiltinFunction::Unwatch:
+  case BuiltinFunction::PercpuKaddr:
+  case BuiltinFunction::SocketCookie:
+    return check_control_function(call, signature.function, args);
   default:
     SONDE_CHECK(false, "check_function called for a basic builtin");
   }

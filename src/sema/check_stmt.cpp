@@ -123,9 +123,15 @@ void TypeChecker::check_stmt(const ast::Stmt& stmt) {
   case ast::NodeKind::If: {
     const auto& branch = static_cast<const ast::If&>(stmt);
     check_condition(branch.cond);
+    // A constant condition rules one branch out: fail() there is fine.
+    std::optional<int64_t> known = fold_constant(branch.cond);
+    unreachable_depth_ += known && *known == 0;
     check_block(*branch.then_block);
+    unreachable_depth_ -= known && *known == 0;
     if (branch.else_block != nullptr) {
+      unreachable_depth_ += known && *known != 0;
       check_block(*branch.else_block);
+      unreachable_depth_ -= known && *known != 0;
     }
     return;
   }

@@ -8,6 +8,7 @@
 #include "probes/probe_type.h"
 
 #include <map>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -110,6 +111,17 @@ struct MapDeclaration {
 struct TypeInfoText {
   std::string base_type;
   std::string full_type;
+// The named parameters given after `--`: `--name=value`, or `--name`
+// alone (no value).
+using NamedParams = std::map<std::string, std::optional<std::string>>;
+
+// A getopt() in the script: what `-- --help` lists and which names the
+// command line may give.
+struct GetoptInfo {
+  std::string name;
+  std::string type; // "bool", "int" or "string".
+  std::string default_text;
+  std::string description;
 };
 
 struct CheckedProgram {
@@ -139,6 +151,13 @@ struct CheckedProgram {
   // time() and strftime() formats, by id.
   std::vector<std::string> time_formats;
   std::vector<JoinInfo> joins;
+  // Named parameters from the command line, and the getopt() calls that
+  // read them, by name.
+  NamedParams named_params;
+  std::map<std::string, GetoptInfo> getopts;
+  // percpu_kaddr(): the kernel address of __per_cpu_offset[], 0 when no
+  // call needs it.
+  uint64_t per_cpu_offsets = 0;
 
   // Side tables.
   std::unordered_map<const ast::Expr*, types::Type> expr_types;
@@ -155,6 +174,12 @@ struct CheckedProgram {
   std::unordered_map<const ast::Call*, uint32_t> join_ids;
   // str($N) calls and the text they stand for.
   std::unordered_map<const ast::Call*, std::string> positional_strings;
+  // percpu_kaddr() calls → the BTF kinds of the kernel variable's type,
+  // outermost first (btf::KernelTypes::percpu_variable_shape): what libbpf
+  // compares when it binds the program's extern to the kernel's variable.
+  std::unordered_map<const ast::Call*, std::string> percpu_shapes;
+  // getopt() calls with a string default, and their value.
+  std::unordered_map<const ast::Call*, std::string> getopt_strings;
   // sizeof()/offsetof() results, known at compile time.
   std::unordered_map<const ast::Expr*, uint64_t> constants;
   // Scratch variable types per probe: probe → name → type.

@@ -23,7 +23,7 @@ namespace sonde::sema {
 // `positional` are the script's $1..$N; `context` says which process is
 // traced (-p, -c), for user-space probes and the pid filter; `source`
 // locates C definitions; `unsafe` allows system(), signal() and override()
-// (--unsafe).
+// (--unsafe); `named` are the parameters after `--` that getopt() reads.
 std::unique_ptr<CheckedProgram>
 analyze(const ast::Program& program,
         const probes::ProbeCatalog& catalog,
@@ -31,7 +31,8 @@ analyze(const ast::Program& program,
         const std::vector<std::string>& positional = {},
         const probes::ExpandContext& context = {},
         const SourceBuffer* source = nullptr,
-        bool unsafe = false);
+        bool unsafe = false,
+        const NamedParams& named = {});
 
 // The individual passes, exposed for tests.
 

@@ -88,12 +88,14 @@ analyze(const ast::Program& program,
         const std::vector<std::string>& positional,
         const probes::ExpandContext& context,
         const SourceBuffer* source,
-        bool unsafe) {
+        bool unsafe,
+        const NamedParams& named) {
   auto checked = std::make_unique<CheckedProgram>();
   checked->program = &program;
   checked->positional = positional;
   checked->target_pid = context.pid;
   checked->unsafe = unsafe;
+  checked->named_params = named;
   if (!read_config(program, diag, checked->config) ||
       !read_c_definitions(program, source, diag, *checked)) {
     return nullptr;

@@ -121,6 +121,17 @@ private:
 
   Type check_expr(const ast::Expr* expr);
 
+  // strerror, signal_name, syscall_name, getopt, fail, static_assert,
+  // assert, debugf, signal_thread, write_user, unwatch, percpu_kaddr and
+  // socket_cookie (check_control.cpp).
+  Type check_control_function(const ast::Call& call,
+                              BuiltinFunction function,
+                              const std::vector<Type>& args);
+  Type check_getopt(const ast::Call& call, const std::vector<Type>& args);
+  Type check_percpu_kaddr(const ast::Call& call, const std::vector<Type>& args);
+  // fail()'s and debugf()'s formats with constant arguments.
+  std::optional<std::string> constant_format(const ast::Call& call);
+
   Type compute_type(const ast::Expr& expr);
 
   std::optional<std::string> positional_text(uint64_t index) const;
@@ -296,6 +307,9 @@ private:
   std::map<std::string, SourceRange> assigned_;
   std::set<std::string> read_;
   const std::vector<probes::AttachTarget>* targets_ = nullptr;
+  // Inside a branch a constant condition never takes: fail() there is not
+  // reached.
+  unsigned unreachable_depth_ = 0;
 };
 
 } // namespace sonde::sema

@@ -40,6 +40,22 @@ TEST(VerifierLog, WithoutALogKeepsLibbpfsReason) {
   EXPECT_EQ(failure->reason, "BPF program load failed: Invalid argument");
 }
 
+TEST(VerifierLog, ExplainsAWithheldWriteUserHelper) {
+  std::optional<LoadFailure> failure = parse_load_failure(
+      "libbpf: prog 's0_BEGIN': BPF program load failed: Invalid argument\n"
+      "libbpf: prog 's0_BEGIN': -- BEGIN PROG LOAD LOG --\n"
+      "0: R1=ctx() R10=fp0\n"
+      "7: (85) call bpf_probe_write_user#36\n"
+      "program of this type cannot use helper bpf_probe_write_user#36\n"
+      "processed 8 insns (limit 1000000)\n"
+      "-- END PROG LOAD LOG --\n");
+  ASSERT_TRUE(failure.has_value());
+  EXPECT_EQ(failure->reason,
+            "program of this type cannot use helper bpf_probe_write_user#36 "
+            "(write_user() needs bpf_probe_write_user, which a kernel under "
+            "lockdown does not offer: see kernel_lockdown(7))");
+}
+
 TEST(VerifierLog, NoProgramNoFailure) {
   EXPECT_FALSE(parse_load_failure("libbpf: map 'x': failed\n").has_value());
   EXPECT_FALSE(parse_load_failure("").has_value());
