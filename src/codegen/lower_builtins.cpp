@@ -69,6 +69,12 @@ llvm::Value* ProbeLowering::builtin(const ast::Builtin& node) {
   case sema::BuiltinVariable::Probetype:
   case sema::BuiltinVariable::Username:
     return builtin_variable(node, *variable);
+  case sema::BuiltinVariable::DefaultStrLength:
+  case sema::BuiltinVariable::Config:
+  case sema::BuiltinVariable::Arch:
+  case sema::BuiltinVariable::SafeMode:
+    // Compile-time constants, lowered from the program's constant tables.
+    SONDE_CHECK(false, "constant builtin without a value");
   }
   return nullptr;
 }
@@ -169,8 +175,14 @@ llvm::Value* ProbeLowering::call(const ast::Call& node) {
   case sema::BuiltinFunction::Tseries:
     // Lowered by assign_map; a bare call was rejected by sema.
     SONDE_CHECK(false, "aggregation outside a map assignment");
-  case sema::BuiltinFunction::HasKey:
   case sema::BuiltinFunction::Len:
+    // len(@m) leaves its map untyped; len(kstack) types its stack.
+    if (auto arg = program_.expr_types.find(node.args[0]);
+        arg != program_.expr_types.end() && arg->second.is_stack()) {
+      return stack_length(node);
+    }
+    return builtin_call(node, signature->function);
+  case sema::BuiltinFunction::HasKey:
   case sema::BuiltinFunction::Kstack:
   case sema::BuiltinFunction::Ustack:
   case sema::BuiltinFunction::Ksym:
@@ -215,6 +227,21 @@ llvm::Value* ProbeLowering::call(const ast::Call& node) {
   case sema::BuiltinFunction::PercpuKaddr:
   case sema::BuiltinFunction::SocketCookie:
     return control_function(node, signature->function);
+  case sema::BuiltinFunction::Strlen:
+  case sema::BuiltinFunction::Strstr:
+  case sema::BuiltinFunction::Memcmp:
+  case sema::BuiltinFunction::StrConcat:
+  case sema::BuiltinFunction::Strcap:
+  case sema::BuiltinFunction::AssertStr:
+  case sema::BuiltinFunction::IsStr:
+  case sema::BuiltinFunction::IsPtr:
+  case sema::BuiltinFunction::IsArray:
+  case sema::BuiltinFunction::IsInteger:
+  case sema::BuiltinFunction::IsUnsignedInteger:
+  case sema::BuiltinFunction::IsLiteral:
+  case sema::BuiltinFunction::IsErr:
+  case sema::BuiltinFunction::ContainerOf:
+    return more_string_function(node, signature->function);
   }
   return nullptr;
 }

@@ -35,7 +35,11 @@ llvm::Value* ProbeLowering::expr(const ast::Expr* node) {
   case ast::NodeKind::Builtin:
     if (auto constant = program_.constants.find(node);
         constant != program_.constants.end()) {
-      return ir_.getInt64(constant->second); // An enumerator.
+      return ir_.getInt64(constant->second); // An enumerator, safe_mode...
+    }
+    if (auto text = program_.constant_strings.find(node);
+        text != program_.constant_strings.end()) {
+      return string_literal(text->second); // arch
     }
     return builtin(*static_cast<const ast::Builtin*>(node));
   case ast::NodeKind::Variable: {
@@ -53,6 +57,15 @@ llvm::Value* ProbeLowering::expr(const ast::Expr* node) {
   case ast::NodeKind::Call:
     return call(*static_cast<const ast::Call*>(node));
   case ast::NodeKind::FieldAccess:
+    // config.KEY
+    if (auto constant = program_.constants.find(node);
+        constant != program_.constants.end()) {
+      return ir_.getInt64(constant->second);
+    }
+    if (auto text = program_.constant_strings.find(node);
+        text != program_.constant_strings.end()) {
+      return string_literal(text->second);
+    }
     return field(*static_cast<const ast::FieldAccess*>(node));
   case ast::NodeKind::BoolLiteral:
     return ir_.getInt64(static_cast<const ast::BoolLiteral*>(node)->value);

@@ -50,6 +50,28 @@ private:
                                uint32_t needle_size);
   llvm::Value* read_buffer(const ast::Call& node);
 
+  // lower_string_functions.cpp: strlen, strstr, memcmp, str_concat,
+  // strcap, assert_str, the type predicates, is_err, container_of.
+  llvm::Value* more_string_function(const ast::Call& node,
+                                    sema::BuiltinFunction function);
+  // strlen of a string, char array or char pointer.
+  llvm::Value* string_length(const ast::Expr* arg);
+  // The bytes before the first NUL of a held buffer of `size` bytes.
+  llvm::Value* held_string_length(llvm::Value* text, uint32_t size);
+  // The index of `needle` in `haystack`, or -1.
+  llvm::Value* string_find(llvm::Value* haystack,
+                           uint32_t haystack_size,
+                           llvm::Value* needle,
+                           uint32_t needle_size);
+  // C memcmp of the first min(size, count) bytes.
+  llvm::Value* memory_compare(llvm::Value* left,
+                              llvm::Value* right,
+                              uint32_t size,
+                              llvm::Value* count);
+  llvm::Value* string_concat(const ast::Call& node);
+  // len(stack): the frames of the stack where the probe runs.
+  llvm::Value* stack_length(const ast::Call& node);
+
   // lower_map_loop.cpp
   void lower_for_map(const ast::ForMap& loop);
   void place_variables_in_scratch_map();

@@ -3,6 +3,7 @@
 
 #include <csignal>
 #include <cstdlib>
+#include <string_view>
 #include <utility>
 
 namespace sonde::sema {
@@ -81,6 +82,27 @@ std::optional<BuiltinVariable> find_variable(const std::string& name) {
   for (const VariableEntry& entry : kVariables) {
     if (name == entry.name) {
       return entry.variable;
+    }
+  }
+  if (std::optional<std::string> aliased = raw_builtin_name(name)) {
+    return find_variable(*aliased);
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> raw_builtin_name(const std::string& name) {
+  // The raw names bpftrace's stdlib macros are built on.
+  static const char* const kRawNames[] = {
+      "comm",      "cpid",   "cpu",      "elapsed",   "func", "ncpus", "probe",
+      "probetype", "retval", "usermode", "safe_mode", "arch", "config"};
+  constexpr std::string_view kPrefix = "__builtin_";
+  if (!name.starts_with(kPrefix)) {
+    return std::nullopt;
+  }
+  std::string rest = name.substr(kPrefix.size());
+  for (const char* raw : kRawNames) {
+    if (rest == raw) {
+      return rest;
     }
   }
   return std::nullopt;

@@ -26,7 +26,11 @@ struct FunctionSignature {
   unsigned max_args;
 };
 
+// Also finds the raw `__builtin_NAME` forms (raw_builtin_name).
 std::optional<BuiltinVariable> find_variable(const std::string& name);
+// "comm" for "__builtin_comm" and the other raw names SPEC lists; nullopt
+// for other names.
+std::optional<std::string> raw_builtin_name(const std::string& name);
 types::Type variable_type(BuiltinVariable variable);
 std::optional<FunctionSignature> find_function(const std::string& name);
 

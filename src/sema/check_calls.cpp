@@ -105,6 +105,10 @@ Type TypeChecker::check_builtin(const ast::Builtin& builtin) {
     return task ? Type::pointer(*task, types::AddressSpace::Kernel)
                 : Type::u64();
   }
+  if (std::optional<Type> constant =
+          check_constant_variable(builtin, *variable)) {
+    return *constant;
+  }
   if (std::optional<Type> special =
           check_special_variable(builtin, *variable)) {
     return *special;
@@ -188,9 +192,23 @@ Type TypeChecker::check_call(const ast::Call& call) {
       return check_map_function(call, *signature);
     }
     break;
-  case BuiltinFunction::HasKey:
   case BuiltinFunction::Len:
+    // len(@m) counts a map's keys, len(kstack) a stack's frames.
+    if (call.args.size() == 1 && takes_stack(call.args[0])) {
+      return check_stack_length(call);
+    }
     return check_map_query(call, *signature);
+  case BuiltinFunction::HasKey:
+    return check_map_query(call, *signature);
+  case BuiltinFunction::IsStr:
+  case BuiltinFunction::IsPtr:
+  case BuiltinFunction::IsArray:
+  case BuiltinFunction::IsInteger:
+  case BuiltinFunction::IsUnsignedInteger:
+  case BuiltinFunction::IsLiteral:
+    return check_type_predicate(call, signature->function);
+  case BuiltinFunction::ContainerOf:
+    return check_container_of(call);
   case BuiltinFunction::Kstack:
   case BuiltinFunction::Ustack:
     return check_stack_call(call,

@@ -99,11 +99,7 @@ Type TypeChecker::resolve_type(const ast::TypeSpec& spec) {
     break;
   }
   case ast::TypeKind::Typeof:
-    if (spec.of->type != nullptr) {
-      type = resolve_type(*spec.of->type);
-    } else {
-      type = storage_type(check_expr(spec.of->expr));
-    }
+    type = typeof_type(*spec.of);
     if (type.is_none()) {
       return type;
     }

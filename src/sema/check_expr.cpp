@@ -123,6 +123,8 @@ Type TypeChecker::compute_type(const ast::Expr& expr) {
     return check_block_expr(static_cast<const ast::BlockExpr&>(expr));
   case ast::NodeKind::Comptime:
     return check_comptime(static_cast<const ast::Comptime&>(expr));
+  case ast::NodeKind::Typeof:
+    return check_typeof_value(static_cast<const ast::Typeof&>(expr));
   default:
     // Parsed, but not compiled yet: say so rather than drop it.
     error(
@@ -362,6 +364,9 @@ Type TypeChecker::check_binary(const ast::Binary& binary) {
 }
 
 Type TypeChecker::check_field(const ast::FieldAccess& access) {
+  if (reads_config(access)) {
+    return check_config_field(access);
+  }
   Type base = check_expr(access.base);
   if (base.is_none()) {
     return base;

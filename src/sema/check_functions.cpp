@@ -520,6 +520,17 @@ Type TypeChecker::check_function(const ast::Call& call,
   case BuiltinFunction::PercpuKaddr:
   case BuiltinFunction::SocketCookie:
     return check_control_function(call, signature.function, args);
+  case BuiltinFunction::Strlen:
+  case BuiltinFunction::Strstr:
+  case BuiltinFunction::Memcmp:
+  case BuiltinFunction::StrConcat:
+  case BuiltinFunction::Strcap:
+  case BuiltinFunction::AssertStr:
+    return check_more_string_function(call, signature.function, args);
+  case BuiltinFunction::IsErr:
+    // The kernel's IS_ERR: the pointer is one of the last 4095 addresses.
+    return require_integer(call, 0, args[0]) ? Type::integer(1, false)
+                                             : Type::none();
   default:
     SONDE_CHECK(false, "check_function called for a basic builtin");
   }

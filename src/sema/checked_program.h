@@ -182,6 +182,8 @@ struct CheckedProgram {
   std::unordered_map<const ast::Call*, std::string> getopt_strings;
   // sizeof()/offsetof() results, known at compile time.
   std::unordered_map<const ast::Expr*, uint64_t> constants;
+  // Strings known at compile time (`arch`, text `config.KEY` values).
+  std::unordered_map<const ast::Expr*, std::string> constant_strings;
   // Scratch variable types per probe: probe → name → type.
   std::unordered_map<const ast::Probe*, std::map<std::string, types::Type>>
       variables;

@@ -131,7 +131,8 @@ private:
     }
     case ast::NodeKind::VarDecl: {
       const auto* s = static_cast<const ast::VarDecl*>(stmt);
-      return make<ast::VarDecl>(range, copy_variable(s->var, sub), s->type,
+      return make<ast::VarDecl>(range, copy_variable(s->var, sub),
+                                copy_type(s->type, sub),
                                 copy_or_null(s->init, sub));
     }
     case ast::NodeKind::Discard:
@@ -169,9 +170,51 @@ private:
     }
   }
 
+  // Types name macro parameters through typeof: `typeof(T)` or a bare `T`
+  // whose argument is `typeof(...)` become that argument's type.
+  ast::TypeSpec* copy_type(const ast::TypeSpec* spec, const Substitution& sub) {
+    if (spec == nullptr || sub.expressions.empty()) {
+      return const_cast<ast::TypeSpec*>(spec);
+    }
+    ast::Typeof* of = nullptr;
+    if (spec->base == ast::TypeKind::Named) {
+      auto found = sub.expressions.find(spec->name);
+      if (found == sub.expressions.end() ||
+          found->second->kind() != ast::NodeKind::Typeof) {
+        return const_cast<ast::TypeSpec*>(spec);
+      }
+      of = static_cast<ast::Typeof*>(copy(found->second, Substitution{}));
+    } else if (spec->base == ast::TypeKind::Typeof && spec->of != nullptr) {
+      of = copy_typeof(spec->of, sub);
+    } else {
+      return const_cast<ast::TypeSpec*>(spec);
+    }
+    auto* copied = make<ast::TypeSpec>(spec->range(), ast::TypeKind::Typeof);
+    copied->suffixes = spec->suffixes;
+    copied->of = of;
+    return copied;
+  }
+
+  ast::Typeof* copy_typeof(const ast::Typeof* of, const Substitution& sub) {
+    if (of->type != nullptr && of->type->base == ast::TypeKind::Named &&
+        of->type->suffixes.empty()) {
+      auto found = sub.expressions.find(of->type->name);
+      if (found != sub.expressions.end()) {
+        // `typeof(T)` where T is a value or a `typeof(...)`.
+        return make<ast::Typeof>(of->range(), nullptr,
+                                 copy(found->second, Substitution{}),
+                                 of->implicit);
+      }
+    }
+    return make<ast::Typeof>(of->range(), copy_type(of->type, sub),
+                             copy_or_null(of->expr, sub), of->implicit);
+  }
+
   ast::Expr* copy(const ast::Expr* expr, const Substitution& sub) {
     SourceRange range = expr->range();
     switch (expr->kind()) {
+    case ast::NodeKind::Typeof:
+      return copy_typeof(static_cast<const ast::Typeof*>(expr), sub);
     case ast::NodeKind::Variable:
       return copy_variable(static_cast<const ast::Variable*>(expr), sub);
     case ast::NodeKind::MapAccess:
@@ -226,7 +269,8 @@ private:
     }
     case ast::NodeKind::Cast: {
       const auto* e = static_cast<const ast::Cast*>(expr);
-      return make<ast::Cast>(range, e->type, copy(e->expr, sub));
+      return make<ast::Cast>(range, copy_type(e->type, sub),
+                             copy(e->expr, sub));
     }
     case ast::NodeKind::Tuple:
       return make<ast::Tuple>(
@@ -250,7 +294,8 @@ private:
     }
     case ast::NodeKind::Sizeof: {
       const auto* e = static_cast<const ast::Sizeof*>(expr);
-      return make<ast::Sizeof>(range, e->type, copy_or_null(e->expr, sub));
+      return make<ast::Sizeof>(range, copy_type(e->type, sub),
+                               copy_or_null(e->expr, sub));
     }
     case ast::NodeKind::Typeinfo: {
       const auto* e = static_cast<const ast::Typeinfo*>(expr);

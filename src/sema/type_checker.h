@@ -182,6 +182,39 @@ private:
                              BuiltinFunction function,
                              const std::vector<Type>& args);
 
+  // check_string_functions.cpp: strlen, strstr, memcmp, str_concat, strcap,
+  // assert_str.
+  Type check_more_string_function(const ast::Call& call,
+                                  BuiltinFunction function,
+                                  const std::vector<Type>& args);
+  // Reports argument `index` unless it is a string or a char array (or,
+  // with `allow_pointer`, a pointer to chars).
+  bool require_string_like(const ast::Call& call,
+                           size_t index,
+                           const Type& type,
+                           bool allow_pointer);
+
+  // check_type_predicates.cpp: is_str(x) ... is_literal(x), whose operand
+  // is typed but never run.
+  Type check_type_predicate(const ast::Call& call, BuiltinFunction function);
+  // container_of(ptr, type, member).
+  Type check_container_of(const ast::Call& call);
+  // len(kstack), len($stack): the frames of a stack. takes_stack: whether
+  // len()'s argument is one (not a map to count).
+  bool takes_stack(const ast::Expr* arg) const;
+  Type check_stack_length(const ast::Call& call);
+  // default_str_length, safe_mode, arch, config: constants; nullopt for
+  // other variables.
+  std::optional<Type> check_constant_variable(const ast::Builtin& builtin,
+                                              BuiltinVariable variable);
+  // `config.KEY`.
+  bool reads_config(const ast::FieldAccess& access) const;
+  Type check_config_field(const ast::FieldAccess& access);
+  // The type `typeof(...)` names.
+  Type typeof_type(const ast::Typeof& node);
+  // `typeof(...)` where a value is expected.
+  Type check_typeof_value(const ast::Typeof& node);
+
   // ---- check_functions.cpp: the builtins beyond the basics. -------------
   // kstack(...) / ustack(...): an optional mode identifier and an optional
   // frame limit, both constants.

@@ -1,0 +1,245 @@
+// SPDX-License-Identifier: Apache-2.0
+// Questions about types answered at compile time (is_str, is_ptr, ...,
+// typeof), the builtins that are constants of the running configuration
+// (default_str_length, config.KEY, arch, safe_mode), and the kernel pointer
+// helpers is_err and container_of. len() of a stack is here too: its
+// argument is a value, not a map.
+#include "base/check.h"
+#include "sema/config_values.h"
+#include "sema/type_checker.h"
+
+#include <sys/utsname.h>
+
+namespace sonde::sema {
+
+namespace {
+
+// The machine's architecture as uname(2) names it ("x86_64").
+std::string machine_name() {
+  struct utsname names;
+  if (uname(&names) != 0) {
+    return "unknown";
+  }
+  return names.machine;
+}
+
+bool is_literal_expr(const ast::Expr* expr) {
+  switch (expr->kind()) {
+  case ast::NodeKind::IntLiteral:
+  case ast::NodeKind::StringLiteral:
+  case ast::NodeKind::BoolLiteral:
+    return true;
+  case ast::NodeKind::Unary: {
+    const auto* unary = static_cast<const ast::Unary*>(expr);
+    return unary->op == ast::UnaryOp::Neg &&
+           unary->operand->kind() == ast::NodeKind::IntLiteral;
+  }
+  default:
+    return false;
+  }
+}
+
+} // namespace
+
+Type TypeChecker::typeof_type(const ast::Typeof& node) {
+  if (node.type != nullptr) {
+    return resolve_type(*node.type);
+  }
+  // A macro's type parameter substituted into `typeof(T)`.
+  if (const auto* inner = ast::dyn_cast<ast::Typeof>(node.expr)) {
+    return typeof_type(*inner);
+  }
+  return check_expr(node.expr);
+}
+
+Type TypeChecker::check_type_predicate(const ast::Call& call,
+                                       BuiltinFunction function) {
+  const FunctionSignature signature = *find_function(call.callee);
+  if (!check_argument_count(call, signature)) {
+    return Type::none();
+  }
+  const ast::Expr* arg = call.args[0];
+  // The operand is only typed, never run; a type may stand for a value.
+  Type type;
+  if (const auto* of = ast::dyn_cast<ast::Typeof>(arg)) {
+    type = typeof_type(*of);
+  } else {
+    type = check_expr(arg);
+  }
+  if (type.is_none() && function != BuiltinFunction::IsLiteral) {
+    return Type::none();
+  }
+  bool answer = false;
+  switch (function) {
+  case BuiltinFunction::IsStr:
+    answer = type.is_string();
+    break;
+  case BuiltinFunction::IsPtr:
+    answer = type.is_pointer();
+    break;
+  case BuiltinFunction::IsArray:
+    answer = type.is_array();
+    break;
+  case BuiltinFunction::IsInteger:
+    answer = type.is_integer();
+    break;
+  case BuiltinFunction::IsUnsignedInteger:
+    answer = type.is_integer() && !type.is_signed();
+    break;
+  case BuiltinFunction::IsLiteral:
+    answer = is_literal_expr(arg);
+    break;
+  default:
+    SONDE_CHECK(false, "not a type predicate");
+  }
+  checked_.constants[&call] = answer ? 1 : 0;
+  return Type::integer(1, false);
+}
+
+Type TypeChecker::check_container_of(const ast::Call& call) {
+  const FunctionSignature signature = *find_function(call.callee);
+  if (!check_argument_count(call, signature)) {
+    return Type::none();
+  }
+  Type pointer = check_expr(call.args[0]);
+  const bool pointer_ok = require_integer(call, 0, pointer);
+  Type record;
+  if (const auto* of = ast::dyn_cast<ast::Typeof>(call.args[1])) {
+    record = typeof_type(*of);
+  } else {
+    record = check_expr(call.args[1]);
+  }
+  if (record.is_none()) {
+    return Type::none();
+  }
+  record = complete_record(record);
+  if (!record.is_record()) {
+    error(diag::Kind::WrongArgumentType, call.args[1]->range(),
+          {"2", call.callee, "a struct or union type", record.name()});
+    return Type::none();
+  }
+  // The member: `name` or `name.sub.field`, outermost last in the AST.
+  std::vector<std::pair<std::string, SourceRange>> path;
+  const ast::Expr* member = call.args[2];
+  while (const auto* access = ast::dyn_cast<ast::FieldAccess>(member)) {
+    path.insert(path.begin(), {access->field, access->field_range});
+    member = access->base;
+  }
+  const auto* head = ast::dyn_cast<ast::Builtin>(member);
+  if (head == nullptr) {
+    error(diag::Kind::ContainerOfMember, call.args[2]->range());
+    return Type::none();
+  }
+  path.insert(path.begin(), {head->name, head->range()});
+  uint64_t offset = 0;
+  Type current = record;
+  for (const auto& [name, range] : path) {
+    current = complete_record(current);
+    if (!current.is_record()) {
+      error(diag::Kind::FieldOfNonRecord, range, {current.name(), name});
+      return Type::none();
+    }
+    const types::Field* field = current.field(name);
+    if (field == nullptr) {
+      report_unknown_field_name(current, name, range);
+      return Type::none();
+    }
+    offset += field->offset;
+    current = *field->type;
+  }
+  if (!pointer_ok) {
+    return Type::none();
+  }
+  // The member expression is never run: it holds the offset to subtract.
+  checked_.constants[call.args[2]] = offset;
+  types::AddressSpace space =
+      pointer.is_pointer() ? pointer.address_space() : default_address_space();
+  return Type::pointer(record, space);
+}
+
+bool TypeChecker::takes_stack(const ast::Expr* arg) const {
+  const auto* access = ast::dyn_cast<ast::MapAccess>(arg);
+  if (access == nullptr) {
+    return true;
+  }
+  // `len(@stacks[k])` names a stack, to be refused with a reason.
+  const MapInfo* map = find_map(access->name);
+  return !access->keys.empty() && map != nullptr && map->value_type.is_stack();
+}
+
+Type TypeChecker::check_stack_length(const ast::Call& call) {
+  const FunctionSignature signature = *find_function(call.callee);
+  if (!check_argument_count(call, signature)) {
+    return Type::none();
+  }
+  Type stack = check_expr(call.args[0]);
+  if (stack.is_none()) {
+    return stack;
+  }
+  if (!stack.is_stack()) {
+    error(diag::Kind::WrongArgumentType, call.args[0]->range(),
+          {"1", call.callee, "a map or a stack", stack.name()});
+    return Type::none();
+  }
+  if (call.args[0]->kind() == ast::NodeKind::MapAccess) {
+    error(diag::Kind::StackLengthFromMap, call.args[0]->range());
+    return Type::none();
+  }
+  return Type::u64();
+}
+
+std::optional<Type>
+TypeChecker::check_constant_variable(const ast::Builtin& builtin,
+                                     BuiltinVariable variable) {
+  switch (variable) {
+  case BuiltinVariable::DefaultStrLength:
+    checked_.constants[&builtin] = checked_.config.max_strlen;
+    return Type::u64();
+  case BuiltinVariable::SafeMode:
+    checked_.constants[&builtin] = checked_.unsafe ? 0 : 1;
+    return Type::integer(1, false);
+  case BuiltinVariable::Arch: {
+    std::string name = machine_name();
+    checked_.constant_strings[&builtin] = name;
+    return Type::string(name.size() + 1);
+  }
+  case BuiltinVariable::Config:
+    error(diag::Kind::ConfigNeedsKey, builtin.range());
+    return Type::none();
+  default:
+    return std::nullopt;
+  }
+}
+
+bool TypeChecker::reads_config(const ast::FieldAccess& access) const {
+  const auto* base = ast::dyn_cast<ast::Builtin>(access.base);
+  return base != nullptr &&
+         find_variable(base->name) == BuiltinVariable::Config;
+}
+
+Type TypeChecker::check_config_field(const ast::FieldAccess& access) {
+  std::optional<ConfigValue> value =
+      config_value(checked_.config, access.field);
+  if (!value) {
+    std::string keys;
+    for (const std::string& key : readable_config_keys()) {
+      keys += (keys.empty() ? "" : ", ") + key;
+    }
+    error(diag::Kind::ConfigKeyUnreadable, access.field_range,
+          {access.field, keys});
+    return Type::none();
+  }
+  if (value->is_text) {
+    checked_.constant_strings[&access] = value->text;
+    return Type::string(value->text.size() + 1);
+  }
+  checked_.constants[&access] = value->number;
+  return Type::u64();
+}
+
+Type TypeChecker::check_typeof_value(const ast::Typeof& node) {
+  error(diag::Kind::TypeofNotValue, node.range());
+  return Type::none();
+}
+
+} // namespace sonde::sema
