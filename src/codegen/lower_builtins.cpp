@@ -47,7 +47,7 @@ llvm::Value* ProbeLowering::builtin(const ast::Builtin& node) {
     return slot;
   }
   case sema::BuiltinVariable::Args:
-    return ctx_;
+    return instance_.args_registers.empty() ? ctx_ : register_args_record();
   case sema::BuiltinVariable::Retval:
     return retval();
   case sema::BuiltinVariable::Cpid:

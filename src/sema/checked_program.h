@@ -42,6 +42,9 @@ struct ProbeInstance {
   std::vector<probes::AttachTarget> targets;
   // The `args` record when the body reads it; none otherwise.
   types::Type args_type;
+  // Uprobes: per field of args_type, the argument registers holding it
+  // (probes::RegisterArgs::registers). Empty for other probes.
+  std::vector<std::vector<uint8_t>> args_registers;
   // The function and section names in the BPF object.
   std::string function_name;
   std::string section_name;
