@@ -183,6 +183,7 @@ llvm::Value* ProbeLowering::call(const ast::Call& node) {
   case sema::BuiltinFunction::Errorf:
   case sema::BuiltinFunction::Warnf:
   case sema::BuiltinFunction::Kaddr:
+  case sema::BuiltinFunction::Uaddr:
   case sema::BuiltinFunction::Pton:
   case sema::BuiltinFunction::Cgroupid:
   case sema::BuiltinFunction::Reg:

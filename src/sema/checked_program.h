@@ -8,6 +8,7 @@
 #include "probes/probe_type.h"
 
 #include <map>
+#include <set>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -125,6 +126,10 @@ struct CheckedProgram {
   std::unordered_map<const ast::Call*, std::string> positional_strings;
   // sizeof()/offsetof() results, known at compile time.
   std::unordered_map<const ast::Expr*, uint64_t> constants;
+  // uaddr() calls in position-independent binaries: their constant is the
+  // symbol's distance from the probed instruction, added at run time to
+  // the instruction's address (bpf_get_func_ip, uprobes since Linux 6.7).
+  std::set<const ast::Expr*> load_relative;
   // Scratch variable types per probe: probe → name → type.
   std::unordered_map<const ast::Probe*, std::map<std::string, types::Type>>
       variables;

@@ -194,6 +194,8 @@ private:
   uint32_t add_time_format(const ast::Call& call, std::string format);
 
   Type check_field(const ast::FieldAccess& access);
+  // uaddr("sym"): the symbol's address in the probed binary.
+  Type check_uaddr(const ast::Call& call);
   // `args` of uprobes, from the DWARF of each target's function: fills
   // args_records_ on first use in a probe. False, reported at `range`,
   // when a target has none.
