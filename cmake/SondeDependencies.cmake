@@ -13,6 +13,8 @@ find_package(FLEX 2.6 REQUIRED)
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(LIBBPF REQUIRED IMPORTED_TARGET libbpf)
 pkg_check_modules(LIBELF REQUIRED IMPORTED_TARGET libelf)
+# DWARF of traced programs, for `args` in uprobes (symbols/dwarf_types.cpp).
+pkg_check_modules(LIBDW REQUIRED IMPORTED_TARGET libdw)
 find_package(ZLIB REQUIRED)
 
 # LLVM headers and its RTTI setting are shared by every target that includes

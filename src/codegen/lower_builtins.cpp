@@ -47,6 +47,7 @@ llvm::Value* ProbeLowering::builtin(const ast::Builtin& node) {
     return slot;
   }
   case sema::BuiltinVariable::Args:
+    return instance_.args_registers.empty() ? ctx_ : register_args_record();
   case sema::BuiltinVariable::Ctx:
     return ctx_;
   case sema::BuiltinVariable::Retval:
@@ -198,6 +199,7 @@ llvm::Value* ProbeLowering::call(const ast::Call& node) {
   case sema::BuiltinFunction::Warnf:
   case sema::BuiltinFunction::Join:
   case sema::BuiltinFunction::Kaddr:
+  case sema::BuiltinFunction::Uaddr:
   case sema::BuiltinFunction::Pton:
   case sema::BuiltinFunction::Cgroupid:
   case sema::BuiltinFunction::Reg:

@@ -122,6 +122,9 @@ llvm::Value* ProbeLowering::string_literal(const std::string& text) {
 }
 
 llvm::Value* ProbeLowering::args_field(const ast::FieldAccess& node) {
+  if (!instance_.args_registers.empty()) {
+    return register_args_field(node);
+  }
   // Tracepoint `args` is the probe context; the field's offset comes from
   // this instance's own tracepoint.
   llvm::Value* base = expr(node.base);

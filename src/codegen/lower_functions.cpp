@@ -201,6 +201,16 @@ llvm::Value* ProbeLowering::builtin_call(const ast::Call& node,
   case sema::BuiltinFunction::Kaddr:
   case sema::BuiltinFunction::Cgroupid:
     return ir_.getInt64(program_.constants.at(&node));
+  case sema::BuiltinFunction::Uaddr: {
+    llvm::Value* constant = ir_.getInt64(program_.constants.at(&node));
+    if (program_.load_relative.count(&node) == 0) {
+      return constant;
+    }
+    // The probed instruction's run-time address minus its link-time one
+    // is the load bias.
+    return ir_.CreateAdd(
+        builder_.call_helper(ir_, BPF_FUNC_get_func_ip, {ctx_}), constant);
+  }
   case sema::BuiltinFunction::Pton: {
     const auto* literal = static_cast<const ast::StringLiteral*>(node.args[0]);
     unsigned char bytes[16] = {};

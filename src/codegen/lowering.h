@@ -180,6 +180,15 @@ private:
   llvm::Value* null_checked_pointer(llvm::Value* pointer);
   llvm::Value* kernel_path(const ast::Call& node);
   std::pair<llvm::Value*, uint64_t> object_and_offset(const ast::Expr* node);
+  // Uprobe `args` (lower_register_args.cpp): the parameters are in the
+  // argument registers; a field is read from its register(s), the whole
+  // record is built on the stack.
+  llvm::Value* register_args_field(const ast::FieldAccess& node);
+  llvm::Value* register_args_record();
+  // Stores the low `size` bytes of the field's registers at `at`.
+  void store_register_bytes(llvm::Value* at,
+                            const std::vector<uint8_t>& registers,
+                            uint32_t size);
   // Where a record or array value lives without copying it: kernel or user
   // memory (an i64 address), or the stack (a pointer).
   struct Address {

@@ -104,6 +104,10 @@ Result<types::Type> ProbeType::args_type(const AttachTarget&) const {
   return types::Type::none();
 }
 
+Result<RegisterArgs> ProbeType::register_args(const AttachTarget&) const {
+  return make_error("this probe type has no arguments typed from registers");
+}
+
 KernelSupport ProbeType::kernel_support() const { return {}; }
 
 Result<std::vector<std::string>> ProbeType::list() const {

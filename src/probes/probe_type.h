@@ -189,6 +189,21 @@ private:
   bpf_link* link_ = nullptr;
 };
 
+// `args` of a probe whose context is pt_regs (uprobes on a function with
+// DWARF): the parameters as a record, and the argument registers that hold
+// each field at function entry.
+struct RegisterArgs {
+  // The parameters `args` can read, in order, at natural C offsets (what
+  // sizeof, offsetof and print see).
+  types::Type record;
+  // Per field of `record`: the argument registers holding it, lowest bytes
+  // first (0 = rdi ... 5 = r9; two for a struct of 9 to 16 bytes).
+  std::vector<std::vector<uint8_t>> registers;
+  // Parameters `args` cannot read, with why, as a clause ("it is passed in
+  // a floating-point register, ...").
+  std::vector<std::pair<std::string, std::string>> unreadable;
+};
+
 class ProbeType {
 public:
   virtual ~ProbeType() = default;
@@ -204,6 +219,9 @@ public:
   }
   // The `args` record a probe of this target sees, or none.
   virtual Result<types::Type> args_type(const AttachTarget& target) const;
+  // `args` read from registers (uprobes); fails, saying why, for targets
+  // without them. Fails by default.
+  virtual Result<RegisterArgs> register_args(const AttachTarget& target) const;
   // Every attach point this provider can list for `-l`, as full names
   // ("tracepoint:sched:sched_switch"); the caller filters by pattern.
   // Empty by default.

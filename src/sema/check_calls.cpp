@@ -80,6 +80,19 @@ Type TypeChecker::check_builtin(const ast::Builtin& builtin) {
         .emit();
     return Type::none();
   }
+  if (!variable && builtin.name.size() > 4 &&
+      builtin.name.starts_with("sarg") &&
+      builtin.name.find_first_not_of("0123456789", 4) == std::string::npos) {
+    // bpftrace removed sargN in 0.25: at a function's entry the stack
+    // pointer points at the return address, the arguments are above it.
+    uint64_t index = std::strtoull(builtin.name.c_str() + 4, nullptr, 10);
+    diagnostic(diag::Kind::StackArgumentRemoved, builtin.range(),
+               {builtin.name})
+        .hint(diag::Kind::StackArgumentHint,
+              {std::to_string((index + 1) * 8), builtin.name})
+        .emit();
+    return Type::none();
+  }
   if (!variable) {
     // Enumerators of the script's C definitions and of the kernel.
     if (std::optional<int64_t> value = enum_constant(builtin.name)) {
@@ -115,6 +128,10 @@ Type TypeChecker::check_builtin(const ast::Builtin& builtin) {
   }
   if (*variable != BuiltinVariable::Args) {
     return variable_type(*variable);
+  }
+  if (args_records_.empty() && uprobe_targets()) {
+    return load_register_args(builtin.range()) ? args_records_.front().second
+                                               : Type::none();
   }
   if (args_records_.empty() && targets_ != nullptr && !targets_->empty() &&
       needs_btf_args(targets_->front().kind)) {

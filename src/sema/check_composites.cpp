@@ -255,7 +255,8 @@ Type TypeChecker::check_deref(const ast::Unary& deref) {
     error(diag::Kind::DerefOpaque, deref.operand->range(), {operand.name()});
     return Type::none();
   }
-  return pointee;
+  // `*p` of a struct is a value: it needs its fields.
+  return complete_record(pointee);
 }
 
 // `&$x` points at the variable's storage (BPF stack or the probe's
@@ -350,6 +351,10 @@ Type TypeChecker::type_or_value(const ast::TypeSpec* spec,
       }
       if (*variable != BuiltinVariable::Args) {
         return variable_type(*variable);
+      }
+      if (args_records_.empty() && uprobe_targets() &&
+          !load_register_args(spec->range())) {
+        return Type::none();
       }
       if (!args_records_.empty()) {
         return args_records_.front().second;

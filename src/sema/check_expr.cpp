@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Expressions: literals, operators, fields, positional parameters.
 #include "sema/type_checker.h"
+#include "symbols/dwarf_types.h"
 
 namespace sonde::sema {
 
@@ -178,6 +179,9 @@ Type TypeChecker::complete_record(const Type& type) {
     return checked_.c_definitions != nullptr
                ? checked_.c_definitions->complete(type)
                : type;
+  }
+  if (symbols::DwarfFile::owns(type)) {
+    return symbols::DwarfFile::complete(type);
   }
   return checked_.kernel_types != nullptr
              ? checked_.kernel_types->complete(type)
@@ -388,6 +392,9 @@ Type TypeChecker::check_field(const ast::FieldAccess& access) {
   }
   const types::Field* field = base.field(access.field);
   if (field == nullptr) {
+    if (report_unreadable_argument(access)) {
+      return Type::none();
+    }
     report_unknown_field(access, base);
     return Type::none();
   }

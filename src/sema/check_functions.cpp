@@ -5,6 +5,7 @@
 // actions, and map queries (has_key, len).
 #include "base/check.h"
 #include "sema/type_checker.h"
+#include "symbols/elf_symbols.h"
 #include "symbols/kallsyms.h"
 
 #include <arpa/inet.h>
@@ -402,6 +403,8 @@ Type TypeChecker::check_function(const ast::Call& call,
     }
     return Type::u64();
   }
+  case BuiltinFunction::Uaddr:
+    return check_uaddr(call);
   case BuiltinFunction::Pton: {
     std::optional<std::string> text = string_argument(call, 0);
     if (!text) {

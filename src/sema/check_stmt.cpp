@@ -59,6 +59,8 @@ void TypeChecker::check_probe(const ast::Probe& probe) {
   variables_ = &checked_.variables[&probe];
   variables_->clear();
   args_records_.clear();
+  register_args_loaded_ = false;
+  unreadable_args_.clear();
   targets_ = nullptr;
   auto found = expanded_.find(&probe);
   if (found != expanded_.end()) {

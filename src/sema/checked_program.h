@@ -9,6 +9,7 @@
 
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -52,6 +53,9 @@ struct ProbeInstance {
   std::vector<probes::AttachTarget> targets;
   // The `args` record when the body reads it; none otherwise.
   types::Type args_type;
+  // Uprobes: per field of args_type, the argument registers holding it
+  // (probes::RegisterArgs::registers). Empty for other probes.
+  std::vector<std::vector<uint8_t>> args_registers;
   // The function and section names in the BPF object.
   std::string function_name;
   std::string section_name;
@@ -184,6 +188,10 @@ struct CheckedProgram {
   std::unordered_map<const ast::Expr*, uint64_t> constants;
   // Strings known at compile time (`arch`, text `config.KEY` values).
   std::unordered_map<const ast::Expr*, std::string> constant_strings;
+  // uaddr() calls in position-independent binaries: their constant is the
+  // symbol's distance from the probed instruction, added at run time to
+  // the instruction's address (bpf_get_func_ip, uprobes since Linux 6.7).
+  std::set<const ast::Expr*> load_relative;
   // Scratch variable types per probe: probe → name → type.
   std::unordered_map<const ast::Probe*, std::map<std::string, types::Type>>
       variables;

@@ -14,20 +14,54 @@ namespace {
 class TargetUse : public ast::Visitor<TargetUse> {
 public:
   void visit_Builtin(ast::Builtin* node) {
+    reads_args = reads_args || node->name == "args";
     args = args || node->name == "args" || node->name == "probe";
     arguments = arguments || register_argument(node->name).has_value();
   }
+  bool reads_args = false;
   bool args = false;
   bool arguments = false;
 };
 
-// Whether each target needs a program of its own.
-bool program_per_target(const ast::Probe& probe,
-                        const std::vector<probes::AttachTarget>& targets) {
+TargetUse target_use(const ast::Probe& probe) {
   TargetUse use;
   use.visit(const_cast<ast::Probe*>(&probe));
+  return use;
+}
+
+// Whether each target needs a program of its own.
+bool program_per_target(const TargetUse& use,
+                        const std::vector<probes::AttachTarget>& targets) {
   bool usdt = !targets.empty() && targets[0].kind == probes::ProbeKind::Usdt;
   return use.args || (use.arguments && usdt);
+}
+
+// The `args` of one target: uprobes read theirs from registers (and from
+// DWARF only when the body reads them), the others from the context.
+void type_args(const probes::ProbeType& type,
+               const TargetUse& use,
+               ProbeInstance& instance) {
+  const probes::AttachTarget& target = instance.targets.front();
+  if (probes::argument_source(target.kind) ==
+      probes::ArgumentSource::Registers) {
+    if (!use.reads_args) {
+      return;
+    }
+    auto args = type.register_args(target);
+    if (args) {
+      instance.args_type = std::move(args->record);
+      instance.args_registers = std::move(args->registers);
+    } else {
+      llvm::consumeError(args.takeError());
+    }
+    return;
+  }
+  auto args = type.args_type(target);
+  if (args) {
+    instance.args_type = std::move(*args);
+  } else {
+    llvm::consumeError(args.takeError());
+  }
 }
 
 // A C identifier for the BPF function, readable in `bpftool prog` (the
@@ -45,7 +79,8 @@ void plan_resources(const probes::ProbeCatalog& catalog,
                     CheckedProgram& checked) {
   for (const ast::Probe* probe : checked.program->probes) {
     std::vector<probes::AttachTarget>& targets = expanded[probe];
-    bool body_per_target = program_per_target(*probe, targets);
+    TargetUse use = target_use(*probe);
+    bool body_per_target = program_per_target(use, targets);
     for (size_t i = 0; i < targets.size(); ++i) {
       const probes::ProbeType& type = catalog.get(targets[i].kind);
       bool per_target = body_per_target || type.program_per_target();
@@ -66,15 +101,11 @@ void plan_resources(const probes::ProbeCatalog& catalog,
           type.program_type(),
           {targets[i]},
           {},
+          {},
           function_name(checked.instances.size(), targets[i]),
           type.section_name(targets[i])};
       if (per_target) {
-        auto args = type.args_type(targets[i]);
-        if (args) {
-          instance.args_type = std::move(*args);
-        } else {
-          llvm::consumeError(args.takeError());
-        }
+        type_args(type, use, instance);
       }
       checked.instances.push_back(std::move(instance));
     }

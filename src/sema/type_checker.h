@@ -254,6 +254,16 @@ private:
   Type check_field(const ast::FieldAccess& access);
   // `record.name` on a record literal's value.
   Type check_record_field(const ast::FieldAccess& access, const Type& record);
+  // uaddr("sym"): the symbol's address in the probed binary.
+  Type check_uaddr(const ast::Call& call);
+  // `args` of uprobes, from the DWARF of each target's function: fills
+  // args_records_ on first use in a probe. False, reported at `range`,
+  // when a target has none.
+  bool load_register_args(SourceRange range);
+  // Whether the current probe's targets are all uprobes or uretprobes.
+  bool uprobe_targets() const;
+  // `args.NAME` of a uprobe parameter that is not in a register: reported.
+  bool report_unreadable_argument(const ast::FieldAccess& access);
 
   // check_composites.cpp: tuples, indexing, dereference, casts, sizeof,
   // offsetof, value blocks, type annotations.
@@ -330,6 +340,11 @@ private:
   std::map<std::string, Type>* variables_ = nullptr;
   // The `args` record of each tracepoint target of the current probe.
   std::vector<std::pair<std::string, Type>> args_records_;
+  // Uprobes type `args` from DWARF, read only when a probe uses it.
+  bool register_args_loaded_ = false;
+  // Per uprobe target: the parameters `args` cannot read, and why.
+  std::map<std::string, std::vector<std::pair<std::string, std::string>>>
+      unreadable_args_;
   unsigned loop_depth_ = 0;
   unsigned map_loop_depth_ = 0;
   // The return types of the inlined functions being checked, innermost

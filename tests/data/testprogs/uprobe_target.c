@@ -29,6 +29,39 @@ __attribute__((noipa)) int sonde_point_sum(const struct sonde_point* p) {
   return p->x + p->y;
 }
 
+// Read by uaddr("sonde_global_counter") in the runtime tests; main sets
+// it before calling sonde_args.
+long sonde_global_counter = 1;
+
+// Two registers' worth of struct, passed by value.
+struct sonde_pair {
+  long first;
+  int second;
+};
+
+// Parameters of many kinds for `args` typed from DWARF: integers of each
+// width and signedness, a string, a struct pointer, a double (in an SSE
+// register), a 16-byte struct that no longer fits in the registers left
+// (so it goes on the stack) and an int that still gets r9.
+__attribute__((noipa)) int sonde_args(signed char small,
+                                      unsigned short half,
+                                      long long wide,
+                                      const char* name,
+                                      const struct sonde_point* point,
+                                      double ratio,
+                                      struct sonde_pair pair,
+                                      unsigned flag) {
+  __asm__ volatile("" ::: "memory");
+  return small + half + (int)wide + name[0] + point->x + (int)ratio +
+         pair.second + (int)flag;
+}
+
+// A struct passed in two registers (rdi, rsi), then an int in rdx.
+__attribute__((noipa)) long sonde_pair_sum(struct sonde_pair pair, int scale) {
+  __asm__ volatile("" ::: "memory");
+  return (pair.first + pair.second) * scale;
+}
+
 // Calls sonde_add from a chain of known functions, for ustack tests.
 __attribute__((noipa)) int sonde_inner(int i) { return sonde_add(i, 10); }
 
@@ -49,6 +82,11 @@ int main(int argc, char** argv) {
   total += (int)sonde_greet(text);
   struct sonde_point point = {3, -4, "pt", 5, 17};
   total += sonde_point_sum(&point);
+  sonde_global_counter = 4200 + rounds;
+  char name[] = "dwarf args";
+  struct sonde_pair pair = {-7000000000L, 21};
+  total += sonde_args(-5, 65000, -123456789012LL, name, &point, 2.5, pair, 7u);
+  total += (int)sonde_pair_sum(pair, 3);
   total += getpid() > 0;
   if (linger_ms > 0) {
     usleep((useconds_t)linger_ms * 1000);
