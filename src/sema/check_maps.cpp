@@ -99,16 +99,9 @@ Type TypeChecker::check_aggregation(const ast::Call& call, MapInfo& shape) {
 }
 
 bool TypeChecker::check_tseries(const ast::Call& call, MapInfo& shape) {
-  const std::string& setting = checked_.config.unstable_tseries;
-  if (setting == "error") {
-    error(diag::Kind::UnstableFeatureDisabled, call.callee_range,
-          {"tseries()", "unstable_tseries"});
+  if (!check_unstable(checked_.config.unstable_tseries, call.callee_range,
+                      "tseries()", "unstable_tseries")) {
     return false;
-  }
-  if (setting == "warn" && reporting_) {
-    diagnostic(diag::Kind::UnstableFeature, call.callee_range,
-               {"tseries()", "unstable_tseries"})
-        .emit();
   }
   std::optional<int64_t> interval = constant_value(call.args[1]);
   if (!interval || *interval <= 0) {

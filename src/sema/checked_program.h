@@ -98,8 +98,7 @@ struct ProgramConfig {
   // What a probe that attaches to nothing does: error, warn or ignore.
   std::string missing_probes = "error";
   types::StackMode stack_mode = types::StackMode::Bpftrace;
-  // unstable_tseries: enable, warn (a warning per use) or error.
-  std::string unstable_tseries = "warn";
+  Unstable unstable_tseries = Unstable::Warn;
   Unstable unstable_typeinfo = Unstable::Error;
   Unstable unstable_import_statement = Unstable::Error;
 };
@@ -115,6 +114,8 @@ struct MapDeclaration {
 struct TypeInfoText {
   std::string base_type;
   std::string full_type;
+};
+
 // The named parameters given after `--`: `--name=value`, or `--name`
 // alone (no value).
 using NamedParams = std::map<std::string, std::optional<std::string>>;

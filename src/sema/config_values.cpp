@@ -13,6 +13,8 @@ const char* stack_mode_name(types::StackMode mode) {
     return "perf";
   case types::StackMode::Raw:
     return "raw";
+  case types::StackMode::BuildId:
+    return "build_id";
   }
   return "bpftrace";
 }

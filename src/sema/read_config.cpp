@@ -244,13 +244,15 @@ private:
       }
       return true;
     }
-    if (name == "unstable_typeinfo" || name == "unstable_import_statement") {
+    if (name == "unstable_typeinfo" || name == "unstable_import_statement" ||
+        name == "unstable_tseries") {
       std::optional<Unstable> level = unstable_level(text);
       if (!level) {
         return invalid("enable, warn or error");
       }
-      (name == "unstable_typeinfo" ? config_.unstable_typeinfo
-                                   : config_.unstable_import_statement) =
+      (name == "unstable_typeinfo"  ? config_.unstable_typeinfo
+       : name == "unstable_tseries" ? config_.unstable_tseries
+                                    : config_.unstable_import_statement) =
           *level;
     } else if (name == "license") {
       config_.license = text;
@@ -259,11 +261,6 @@ private:
         return invalid("error, warn or ignore");
       }
       config_.missing_probes = text;
-    } else if (name == "unstable_tseries") {
-      if (text != "enable" && text != "warn" && text != "error") {
-        return invalid("enable, warn or error");
-      }
-      config_.unstable_tseries = text;
     } else if (name == "stack_mode") {
       if (text == "bpftrace") {
         config_.stack_mode = types::StackMode::Bpftrace;
