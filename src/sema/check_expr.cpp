@@ -318,6 +318,16 @@ Type TypeChecker::check_binary(const ast::Binary& binary) {
     }
     return Type::u64();
   }
+  if (lhs.is_pointer() && rhs.is_pointer() &&
+      lhs.address_space() != rhs.address_space() &&
+      lhs.address_space() != types::AddressSpace::None &&
+      rhs.address_space() != types::AddressSpace::None) {
+    diagnostic(diag::Kind::AddressSpaceOperands, binary.range(),
+               {ast::spelling(binary.op)})
+        .hint(diag::Kind::AddressSpaceHint)
+        .emit();
+    return Type::none();
+  }
   if (!is_scalar(lhs) || !is_scalar(rhs)) {
     const Type& bad = is_scalar(lhs) ? rhs : lhs;
     error(diag::Kind::UnsupportedOperand, binary.range(),

@@ -311,6 +311,9 @@ bool TypeChecker::check_conversion(const Type& from,
                                    const Type& to,
                                    const ast::Expr* value,
                                    const std::string& target) {
+  if (!same_address_space(from, to, value->range(), target)) {
+    return false;
+  }
   if (is_scalar(from) && is_scalar(to)) {
     if (to.is_integer() && to.size() < 8 && fits_narrower(value, from, to)) {
       return true;
@@ -352,6 +355,28 @@ bool TypeChecker::check_conversion(const Type& from,
   }
   error(diag::Kind::ScratchTypeMismatch, value->range(),
         {target, to.name(), from.name()});
+  return false;
+}
+
+static const char* space_name(types::AddressSpace space) {
+  return space == types::AddressSpace::User ? "user" : "kernel";
+}
+
+bool TypeChecker::same_address_space(const Type& from,
+                                     const Type& to,
+                                     SourceRange range,
+                                     const std::string& target) {
+  if (!from.is_pointer() || !to.is_pointer() ||
+      from.address_space() == types::AddressSpace::None ||
+      to.address_space() == types::AddressSpace::None ||
+      from.address_space() == to.address_space()) {
+    return true;
+  }
+  diagnostic(diag::Kind::AddressSpaceMismatch, range,
+             {target, space_name(to.address_space()),
+              space_name(from.address_space())})
+      .hint(diag::Kind::AddressSpaceHint)
+      .emit();
   return false;
 }
 

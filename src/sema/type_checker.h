@@ -80,6 +80,12 @@ private:
                         const Type& to,
                         const ast::Expr* value,
                         const std::string& target);
+  // A kernel pointer stored where a user pointer was, or the reverse: an
+  // error at `range` naming `target`. True when the spaces agree.
+  bool same_address_space(const Type& from,
+                          const Type& to,
+                          SourceRange range,
+                          const std::string& target);
   // Whether `value` fits the narrower integer type `to` without loss.
   static bool
   fits_narrower(const ast::Expr* value, const Type& from, const Type& to);
