@@ -194,8 +194,7 @@ void TypeChecker::record_map(const ast::MapAccess& target,
     if (map.name != target.name) {
       continue;
     }
-    if (!same_address_space(value, map.value_type, value_range,
-                            target.name)) {
+    if (!same_address_space(value, map.value_type, value_range, target.name)) {
       return;
     }
     bool same_value = map.kind == shape.kind &&
