@@ -38,60 +38,10 @@ llvm::Value* ProbeLowering::string_contains(llvm::Value* haystack,
                                             uint32_t haystack_size,
                                             llvm::Value* needle,
                                             uint32_t needle_size) {
-  // for (i = 0; i < haystack_size && haystack[i]; ++i): compare the needle
-  // at i, unrolled over its (constant) size. A bounded loop the verifier
-  // walks once per position.
-  llvm::BasicBlock* before = ir_.GetInsertBlock();
-  llvm::BasicBlock* head = block("contains.head");
-  llvm::BasicBlock* body = block("contains.body");
-  llvm::BasicBlock* next = block("contains.next");
-  llvm::BasicBlock* found = block("contains.found");
-  llvm::BasicBlock* missing = block("contains.missing");
-  llvm::BasicBlock* done = block("contains.done");
-  ir_.CreateBr(head);
-  ir_.SetInsertPoint(head);
-  llvm::PHINode* i = ir_.CreatePHI(ir_.getInt64Ty(), 2, "i");
-  i->addIncoming(ir_.getInt64(0), before);
-  ir_.CreateCondBr(ir_.CreateICmpULT(i, ir_.getInt64(haystack_size)), body,
-                   missing);
-  ir_.SetInsertPoint(body);
-  for (uint32_t j = 0; j < needle_size; ++j) {
-    llvm::Value* wanted = ir_.CreateLoad(
-        ir_.getInt8Ty(),
-        ir_.CreateConstInBoundsGEP1_32(ir_.getInt8Ty(), needle, j));
-    llvm::BasicBlock* compare = block("contains.compare");
-    ir_.CreateCondBr(ir_.CreateICmpEQ(wanted, ir_.getInt8(0)), found, compare);
-    ir_.SetInsertPoint(compare);
-    llvm::Value* at = ir_.CreateAdd(i, ir_.getInt64(j));
-    llvm::BasicBlock* inside = block("contains.inside");
-    ir_.CreateCondBr(ir_.CreateICmpULT(at, ir_.getInt64(haystack_size)), inside,
-                     missing);
-    ir_.SetInsertPoint(inside);
-    llvm::Value* got = ir_.CreateLoad(
-        ir_.getInt8Ty(), ir_.CreateInBoundsGEP(ir_.getInt8Ty(), haystack, at));
-    llvm::BasicBlock* same = block("contains.same");
-    // The haystack ended before the needle did: no later position can
-    // match either.
-    llvm::BasicBlock* differs = block("contains.differs");
-    ir_.CreateCondBr(ir_.CreateICmpEQ(got, wanted), same, differs);
-    ir_.SetInsertPoint(differs);
-    ir_.CreateCondBr(ir_.CreateICmpEQ(got, ir_.getInt8(0)), missing, next);
-    ir_.SetInsertPoint(same);
-  }
-  // The needle filled its whole buffer without a NUL and matched.
-  ir_.CreateBr(found);
-  ir_.SetInsertPoint(next);
-  i->addIncoming(ir_.CreateAdd(i, ir_.getInt64(1)), next);
-  ir_.CreateBr(head);
-  ir_.SetInsertPoint(found);
-  ir_.CreateBr(done);
-  ir_.SetInsertPoint(missing);
-  ir_.CreateBr(done);
-  ir_.SetInsertPoint(done);
-  llvm::PHINode* result = ir_.CreatePHI(ir_.getInt64Ty(), 2);
-  result->addIncoming(ir_.getInt64(1), found);
-  result->addIncoming(ir_.getInt64(0), missing);
-  return result;
+  llvm::Value* index =
+      string_find(haystack, haystack_size, needle, needle_size);
+  return ir_.CreateZExt(ir_.CreateICmpNE(index, ir_.getInt64(-1)),
+                        ir_.getInt64Ty());
 }
 
 llvm::Value* ProbeLowering::read_buffer(const ast::Call& node) {

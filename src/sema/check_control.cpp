@@ -346,18 +346,6 @@ Type TypeChecker::check_control_function(const ast::Call& call,
     }
     return Type::none();
   }
-  case BuiltinFunction::SignalThread:
-    if (!require_unsafe(call)) {
-      return Type::none();
-    }
-    if (const auto* literal = ast::dyn_cast<ast::StringLiteral>(call.args[0])) {
-      if (!signal_number(literal->value)) {
-        error(diag::Kind::UnknownSignal, literal->range(), {literal->value});
-      }
-    } else {
-      require_integer(call, 0, args[0]);
-    }
-    return Type::none();
   case BuiltinFunction::WriteUser: {
     if (!require_unsafe(call) || !require_integer(call, 0, args[0])) {
       return Type::none();

@@ -478,7 +478,8 @@ Type TypeChecker::check_function(const ast::Call& call,
                              ? types::AddressSpace::Kernel
                              : types::AddressSpace::User);
   }
-  case BuiltinFunction::Signal: {
+  case BuiltinFunction::Signal:
+  case BuiltinFunction::SignalThread: {
     if (!require_unsafe(call)) {
       return Type::none();
     }
@@ -517,7 +518,6 @@ Type TypeChecker::check_function(const ast::Call& call,
   case BuiltinFunction::StaticAssert:
   case BuiltinFunction::Assert:
   case BuiltinFunction::Debugf:
-  case BuiltinFunction::SignalThread:
   case BuiltinFunction::WriteUser:
   case BuiltinFunction::Unwatch:
   case BuiltinFunction::PercpuKaddr:
