@@ -377,6 +377,7 @@ private:
   void declare_scratch_map();
 
   void zero(llvm::Value* slot, uint32_t size);
+  void zero_with(llvm::IRBuilder<>& at, llvm::Value* slot, uint32_t size);
 
   // memcpy of `size` bytes the program holds (stack or map values).
   void copy(llvm::Value* to, llvm::Value* from, uint32_t size);

@@ -97,15 +97,21 @@ llvm::Value* ProbeLowering::stack_slot(uint32_t size, const char* name) {
 constexpr uint32_t kInlineMemoryBytes = 128;
 
 void ProbeLowering::zero(llvm::Value* slot, uint32_t size) {
+  zero_with(ir_, slot, size);
+}
+
+void ProbeLowering::zero_with(llvm::IRBuilder<>& at,
+                              llvm::Value* slot,
+                              uint32_t size) {
   if (size <= kInlineMemoryBytes) {
-    ir_.CreateMemSet(slot, ir_.getInt8(0), size, llvm::MaybeAlign(1));
+    at.CreateMemSet(slot, at.getInt8(0), size, llvm::MaybeAlign(1));
     return;
   }
   // bpf_probe_read_kernel clears its destination when the source cannot
   // be read, and address 0 never can.
-  builder_.call_helper(ir_, BPF_FUNC_probe_read_kernel,
-                       {slot, ir_.getInt64(size),
-                        llvm::ConstantPointerNull::get(ir_.getPtrTy())});
+  builder_.call_helper(
+      at, BPF_FUNC_probe_read_kernel,
+      {slot, at.getInt64(size), llvm::ConstantPointerNull::get(at.getPtrTy())});
 }
 
 void ProbeLowering::copy(llvm::Value* to, llvm::Value* from, uint32_t size) {
@@ -132,6 +138,14 @@ llvm::Value* ProbeLowering::variable_slot(const std::string& name,
     SONDE_CHECK(variables_used_ <= variables_size_, "variables fit");
   } else {
     slot = memory_slot(size, ("var." + name).c_str());
+    // A variable reads as zero until assigned, on every run: cleared where
+    // its slot is made, which runs before anything else in the function.
+    auto* made = llvm::dyn_cast<llvm::Instruction>(slot);
+    llvm::IRBuilder<> at(made != nullptr && !llvm::isa<llvm::AllocaInst>(made)
+                             ? made->getParent()
+                             : entry_ir_.GetInsertBlock());
+    at.SetCurrentDebugLocation(ir_.getCurrentDebugLocation());
+    zero_with(at, slot, size);
   }
   variables_[name] = slot;
   return slot;
