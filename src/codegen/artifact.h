@@ -37,6 +37,9 @@ enum class EventKind : uint32_t {
   Join = 12,
   // unwatch(addr): `id` is unused; the u64 address follows the header.
   Unwatch = 13,
+  // A run-time condition the script should know about (division by zero):
+  // `id` indexes runtime_warnings. The runtime prints each one once.
+  RuntimeWarning = 14,
 };
 
 struct EventHeader {
@@ -147,6 +150,13 @@ struct ProgramMeta {
   uint32_t source_offset = 0;
 };
 
+// What a RuntimeWarning event reports, and where in the script.
+struct RuntimeWarningMeta {
+  enum class Kind : uint8_t { DivisionByZero, ModuloByZero };
+  Kind kind = Kind::DivisionByZero;
+  uint32_t source_offset = 0;
+};
+
 struct RuntimeMetadata {
   // The script, so load-time errors can quote the line they come from.
   std::string source_name;
@@ -156,6 +166,7 @@ struct RuntimeMetadata {
   std::vector<PrintfMeta> printfs;
   std::vector<PrintValueMeta> print_values;
   std::vector<JoinMeta> joins;
+  std::vector<RuntimeWarningMeta> runtime_warnings;
   // The event ring buffer, and a per-CPU counter of records it dropped.
   // `config = { print_maps_on_exit = false }` leaves maps unprinted.
   bool print_maps_on_exit = true;

@@ -194,7 +194,8 @@ Result<Artifact> generate(const sema::CheckedProgram& program,
                             {},
                             nullptr,
                             nullptr,
-                            nullptr};
+                            nullptr,
+                            &artifact.metadata.runtime_warnings};
 
   for (const MapMeta& map : metadata.maps) {
     uint32_t type =

@@ -18,7 +18,8 @@ void ProbeLowering::assign_map(const ast::AssignMap& assign) {
     bool is_signed = map.value_type.is_signed();
     store_map(global, map, target,
               arithmetic(*assign.compound, old, value,
-                         is_signed && value_type.is_signed(), is_signed));
+                         is_signed && value_type.is_signed(), is_signed,
+                         assign));
     return;
   }
   if (map.value_kind == MapValueKind::Plain) {
@@ -407,8 +408,8 @@ llvm::Value* ProbeLowering::read_aggregate(llvm::GlobalVariable* global,
       map.value_kind == MapValueKind::Stats) {
     llvm::Value* count = result;
     llvm::Value* total = ir_.CreateLoad(ir_.getInt64Ty(), second);
-    // No calls yet reads as 0 (BPF division by zero gives 0 as well).
-    result = divide(ast::BinaryOp::Div, total, count, is_signed);
+    // No calls yet reads as 0.
+    result = divide(ast::BinaryOp::Div, total, count, is_signed, nullptr);
   }
   return result;
 }

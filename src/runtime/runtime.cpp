@@ -508,6 +508,9 @@ private:
         unwatch(address);
       }
       return 0;
+    case EventKind::RuntimeWarning:
+      runtime_warning(header.id);
+      return 0;
     case EventKind::Exit:
       exit_requested_ = true;
       exit_code_ = static_cast<int>(header.id);
@@ -541,6 +544,43 @@ private:
     return *source_;
   }
 
+  // The script location at `offset`, as errorf/warnf print it.
+  output::SourceLocation location_at(uint32_t offset) {
+    LineColumn at = script_source().line_column(offset);
+    output::SourceLocation location;
+    // The file that holds the offset: the script or an imported one.
+    location.filename = script_source().name_at(offset);
+    location.line = at.line;
+    location.column = at.column;
+    location.text = location.filename + ":" + std::to_string(at.line) + ":" +
+                    std::to_string(at.column);
+    return location;
+  }
+
+  // A run-time warning, printed the first time its site reports it.
+  void runtime_warning(uint32_t id) {
+    if (id >= metadata_.runtime_warnings.size() || !options_.warnings) {
+      return;
+    }
+    warned_sites_.resize(metadata_.runtime_warnings.size());
+    if (warned_sites_[id]) {
+      return;
+    }
+    warned_sites_[id] = true;
+    const codegen::RuntimeWarningMeta& warning = metadata_.runtime_warnings[id];
+    using Kind = codegen::RuntimeWarningMeta::Kind;
+    const char* text = "";
+    switch (warning.kind) {
+    case Kind::DivisionByZero:
+      text = "division by zero: 1 is used as the result";
+      break;
+    case Kind::ModuloByZero:
+      text = "modulo by zero: 1 is used as the result";
+      break;
+    }
+    formatter_->warnf(text, location_at(warning.source_offset));
+  }
+
   // cat(), system(), errorf(), warnf(): a printf record whose text is a
   // path, a command or a message.
   void
@@ -568,14 +608,7 @@ private:
       return;
     case EventKind::Errorf:
     case EventKind::Warnf: {
-      LineColumn at = script_source().line_column(meta.source_offset);
-      output::SourceLocation location;
-      // The file that holds the call: the script or an imported one.
-      location.filename = script_source().name_at(meta.source_offset);
-      location.line = at.line;
-      location.column = at.column;
-      location.text = location.filename + ":" + std::to_string(at.line) + ":" +
-                      std::to_string(at.column);
+      output::SourceLocation location = location_at(meta.source_offset);
       if (kind == EventKind::Errorf) {
         formatter_->errorf(text, location);
       } else if (options_.warnings) {
@@ -695,6 +728,8 @@ private:
   static constexpr size_t kMaxCatBytes = 10240;
   std::vector<FormatSpec> printf_specs_;
   std::vector<output::RawValue> printf_args_;
+  // Run-time warning sites already reported, by id.
+  std::vector<bool> warned_sites_;
   bool exit_requested_ = false;
   bool discarding_ = false;
   // Events from BEGIN, kept until the attach message is printed.

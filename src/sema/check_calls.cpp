@@ -46,6 +46,20 @@ static bool needs_btf_args(probes::ProbeKind kind) {
          kind == probes::ProbeKind::Rawtracepoint;
 }
 
+bool TypeChecker::format_fields_fit(const FormatSpec& spec,
+                                    const ast::StringLiteral& literal) {
+  for (const auto& piece : spec.pieces) {
+    const auto* conversion = std::get_if<Conversion>(&piece);
+    if (conversion != nullptr && conversion->field_too_wide()) {
+      error(diag::Kind::FormatFieldTooWide, literal.range(),
+            {literal.value.substr(conversion->offset, conversion->size),
+             std::to_string(kMaxFormatField)});
+      return false;
+    }
+  }
+  return true;
+}
+
 Type TypeChecker::check_builtin(const ast::Builtin& builtin) {
   if (std::optional<unsigned> index = register_argument(builtin.name)) {
     probes::ArgumentSource source = targets_source(probes::argument_source);
@@ -365,6 +379,9 @@ void TypeChecker::check_printf(const ast::Call& call,
     diagnostic(diag::Kind::FormatUnknownConversion, range, {bad})
         .hint(diag::Kind::FormatConversionsHint, {})
         .emit();
+    return;
+  }
+  if (!format_fields_fit(spec, *literal)) {
     return;
   }
   size_t given = call.args.size() - 1;
