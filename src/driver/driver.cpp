@@ -2,6 +2,7 @@
 #include "driver/driver.h"
 
 #include "ast/printer.h"
+#include "base/source_file.h"
 #include "base/strings.h"
 #include "codegen/codegen.h"
 #include "diag/terminal_consumer.h"
@@ -41,17 +42,19 @@ std::optional<SourceBuffer> load_source(const Options& options,
   if (options.program_file.empty()) {
     return SourceBuffer("stdin", options.program_text);
   }
-  if (options.program_file == "-") {
-    std::string text((std::istreambuf_iterator<char>(std::cin)),
-                     std::istreambuf_iterator<char>());
-    return SourceBuffer("stdin", std::move(text));
-  }
-  std::optional<std::string> text = read_file(options.program_file);
+  bool from_stdin = options.program_file == "-";
+  Result<std::string> text = from_stdin
+                                 ? read_source_stream(STDIN_FILENO)
+                                 : read_source_file(options.program_file);
   if (!text) {
-    err << "sonde: error: cannot read '" << options.program_file << "'\n";
+    err << "sonde: error: cannot read "
+        << (from_stdin ? "the script from stdin"
+                       : "'" + options.program_file + "'")
+        << ": " << error_text(text.takeError()) << "\n";
     return std::nullopt;
   }
-  return SourceBuffer(options.program_file, std::move(*text));
+  return SourceBuffer(from_stdin ? "stdin" : options.program_file,
+                      std::move(*text));
 }
 
 // Imports resolve relative to the script's directory; for -e and stdin,
@@ -177,6 +180,12 @@ int compile_and_run(const Options& options) {
   diag::TerminalConsumer consumer(*source, err, color);
   diag::DiagnosticEngine diag(consumer);
   diag.set_warnings_enabled(options.warnings);
+  if (size_t nul = source->text().find('\0'); nul != std::string_view::npos) {
+    // Scripts are text; imported files are joined to the buffer after NULs.
+    auto at = static_cast<uint32_t>(nul);
+    diag.build(diag::Kind::SourceNulByte, {at, at + 1}).emit();
+    return 1;
+  }
 
   ast::Context context;
   ast::Program* program = parse::parse(*source, context, diag);

@@ -421,6 +421,13 @@ void TypeChecker::check_printf(const ast::Call& call,
         !is_scalar(type)) {
       error(diag::Kind::FormatArgumentType, arg->range(),
             {text, "an integer", type.name()});
+    } else if (conversion->is_string() && is_scalar(type)) {
+      // A plain number: %s would hide a mistaken argument order.
+      diagnostic(diag::Kind::FormatArgumentType, arg->range(),
+                 {text, "a string or a formatted value", type.name()})
+          .hint(diag::Kind::FormatIntegerForString,
+                {type.is_pointer() ? "%p" : "%d"})
+          .emit();
     } else if (conversion->is_string() && !storable(type)) {
       error(diag::Kind::FormatArgumentType, arg->range(),
             {text, "a string", type.name()});
