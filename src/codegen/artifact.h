@@ -177,6 +177,10 @@ struct RuntimeMetadata {
   // A one-entry array the runtime fills with CLOCK_BOOTTIME nanoseconds
   // before BEGIN runs; `elapsed` counts from it.
   std::string start_time_map = "start_time";
+  // A one-entry array where exit() also writes (1 << 32 | code): the
+  // runtime reads it when the ring buffer was too full to take the exit
+  // record. Absent when the program never calls exit() or assert().
+  std::string exit_status_map = "exit_status";
   // A per-CPU array of u64 with one counter per map (by index into
   // `maps`): the updates that failed because the map was full.
   std::string map_full_map = "map_full";

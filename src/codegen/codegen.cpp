@@ -114,6 +114,7 @@ void add_support_maps(ModuleBuilder& builder,
                       const RuntimeMetadata& metadata,
                       ModuleResources& resources) {
   bool elapsed = false;
+  bool exits = false;
   // Sorted, so the object does not depend on hash order.
   std::set<uint32_t> depths;
   std::set<uint32_t> build_id_depths;
@@ -125,6 +126,9 @@ void add_support_maps(ModuleBuilder& builder,
     }
     if (const auto* builtin = ast::dyn_cast<ast::Builtin>(expr)) {
       elapsed = elapsed || builtin->name == "elapsed";
+    }
+    if (const auto* call = ast::dyn_cast<ast::Call>(expr)) {
+      exits = exits || call->callee == "exit" || call->callee == "assert";
     }
   }
   for (uint32_t depth : depths) {
@@ -141,6 +145,10 @@ void add_support_maps(ModuleBuilder& builder,
   if (elapsed) {
     resources.start_time =
         builder.add_map(metadata.start_time_map, BPF_MAP_TYPE_ARRAY, 1, 4, 8);
+  }
+  if (exits) {
+    resources.exit_status =
+        builder.add_map(metadata.exit_status_map, BPF_MAP_TYPE_ARRAY, 1, 4, 8);
   }
   uint32_t tseries_size = 0;
   for (const MapMeta& map : metadata.maps) {
@@ -192,6 +200,7 @@ Result<Artifact> generate(const sema::CheckedProgram& program,
                             &source,
                             {},
                             {},
+                            nullptr,
                             nullptr,
                             nullptr,
                             nullptr,

@@ -363,7 +363,11 @@ private:
                   llvm::Value* key,
                   llvm::Value* value);
 
+  // exit(code): send_exit, then leave the probe.
   void emit_exit(llvm::Value* code);
+  // The exit record, and the code in the exit_status map, which the
+  // runtime reads when the ring buffer is too full to take the record.
+  void send_exit(llvm::Value* code);
 
   // join(arr[, sep]): the strings of an argv-style array, read straight
   // into a ring buffer reservation (the record is too big for the stack).

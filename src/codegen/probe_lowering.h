@@ -27,6 +27,7 @@ struct ModuleResources {
   std::map<uint32_t, llvm::GlobalVariable*> build_id_stack_maps;
   // See RuntimeMetadata::start_time_map and map_full_map.
   llvm::GlobalVariable* start_time = nullptr;
+  llvm::GlobalVariable* exit_status = nullptr;
   llvm::GlobalVariable* map_full = nullptr;
   // See RuntimeMetadata::tseries_zero_map; null without tseries() maps.
   llvm::GlobalVariable* tseries_zero = nullptr;

@@ -9,6 +9,7 @@
 #include "driver/list_probes.h"
 #include "driver/named_params.h"
 #include "driver/options.h"
+#include "driver/privileges.h"
 #include "driver/type_dump.h"
 #include "parse/imports.h"
 #include "parse/parse.h"
@@ -169,6 +170,13 @@ int compile_and_run(const Options& options) {
   llvm::raw_fd_ostream& out = llvm::outs();
   llvm::raw_fd_ostream& err = llvm::errs();
 
+  bool runs = options.stop_after == Phase::Run && options.emit_elf.empty();
+  if (runs) {
+    if (std::optional<std::string> missing = missing_tracing_privileges()) {
+      err << "sonde: error: " << *missing << "\n";
+      return 1;
+    }
+  }
   if (options.pid != 0 && !process_exists(options.pid, err)) {
     return 1;
   }
@@ -243,7 +251,6 @@ int compile_and_run(const Options& options) {
 
   codegen::Options codegen_options;
   // Golden IR dumps and --stop-after=codegen must not depend on the kernel.
-  bool runs = options.stop_after == Phase::Run && options.emit_elf.empty();
   codegen_options.bpf_cpu = runs && runtime::kernel_has_bpf_v4() ? "v4" : "v3";
   codegen_options.possible_cpus = runtime::possible_cpus();
   codegen_options.source_name = source->name();
@@ -280,7 +287,12 @@ int compile_and_run(const Options& options) {
   const char* notify = std::getenv("SONDE_NOTIFY_ATTACHED");
   run_options.notify_attached = notify != nullptr && notify[0] == '1';
   if (options.output_file.empty()) {
-    return runtime::run(*artifact, run_options, out, err);
+    run_options.out_file = &out;
+    int status = runtime::run(*artifact, run_options, out, err);
+    // A write error was reported by the run; LLVM would abort on it at exit.
+    out.flush();
+    out.clear_error();
+    return status;
   }
   std::error_code error;
   llvm::raw_fd_ostream file(options.output_file, error);
@@ -289,12 +301,17 @@ int compile_and_run(const Options& options) {
         << "': " << error.message() << "\n";
     return 1;
   }
-  return runtime::run(*artifact, run_options, file, err);
+  run_options.out_file = &file;
+  int status = runtime::run(*artifact, run_options, file, err);
+  file.flush();
+  file.clear_error();
+  return status;
 }
 
 } // namespace
 
 int main(int argc, char** argv) {
+  open_standard_descriptors();
   std::string error;
   std::optional<Options> options = parse_options(argc, argv, error);
   if (!options) {

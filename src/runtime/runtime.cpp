@@ -11,6 +11,8 @@
 #include "runtime/symbolizer.h"
 #include "runtime/verifier_log.h"
 
+#include "llvm/Support/raw_ostream.h"
+
 #include <algorithm>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -49,6 +51,34 @@ public:
 private:
   int fd_;
 };
+
+// SIGINT, SIGTERM and SIGHUP (a closed terminal) end a run the same way,
+// END and maps included; SIGCHLD tells that a -c command ended.
+void add_run_signals(sigset_t& signals) {
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGHUP);
+  sigaddset(&signals, SIGCHLD);
+}
+
+// How often (in events, or time for slow events such as system()) a long
+// drain looks up from the events: for signals, an exit() whose record a
+// full ring buffer could not take (exit_status map), lost events to report
+// and output errors.
+constexpr uint32_t kCheckInterval = 1024;
+constexpr uint64_t kCheckIntervalNs = 50000000;
+
+// The longest a run spends printing events still queued when it ends.
+constexpr uint64_t kFinishBudgetNs = 1000000000;
+
+// The least time between two reports of lost events while running.
+constexpr uint64_t kLostReportIntervalNs = 1000000000;
+
+uint64_t monotonic_ns() {
+  timespec now;
+  clock_gettime(CLOCK_MONOTONIC, &now);
+  return uint64_t(now.tv_sec) * 1000000000 + uint64_t(now.tv_nsec);
+}
 
 // One run of an artifact: the loaded object, its attachments and the event
 // stream. Destruction detaches and unloads everything, whatever path the
@@ -119,12 +149,13 @@ public:
     exit_requested_ = false;
     run_special(probes::ProbeKind::End);
     drain();
-    report_lost();
+    report_lost(/*final=*/true);
     report_full_maps();
-    if (artifact_.metadata.print_maps_on_exit) {
+    if (artifact_.metadata.print_maps_on_exit && !output_failed_) {
       print_maps();
     }
     out_.flush();
+    check_output();
     return exit_code_;
   }
 
@@ -146,6 +177,10 @@ private:
       return false;
     }
     take_libbpf_messages();
+    if (bpf_map* status = bpf_object__find_map_by_name(
+            object_, metadata_.exit_status_map.c_str())) {
+      exit_status_fd_ = bpf_map__fd(status);
+    }
     symbolizer_ = std::make_unique<Symbolizer>(object_, metadata_);
     formatter_->set_resolver(symbolizer_.get());
     // `elapsed` counts from here.
@@ -365,12 +400,17 @@ private:
   // Waits for events and signals. The ring buffer wakes the loop when data
   // arrives, and exit() forces a wakeup, so nothing here polls on a timer.
   void loop() {
+    wait_for_events();
+    signal_fd_ = -1; // Closed by wait_for_events().
+  }
+
+  void wait_for_events() {
     sigset_t signals;
     sigemptyset(&signals);
-    sigaddset(&signals, SIGINT);
-    sigaddset(&signals, SIGTERM);
-    sigaddset(&signals, SIGCHLD);
-    FileDescriptor signal_fd(signalfd(-1, &signals, SFD_CLOEXEC));
+    add_run_signals(signals);
+    FileDescriptor signal_fd(
+        signalfd(-1, &signals, SFD_CLOEXEC | SFD_NONBLOCK));
+    signal_fd_ = signal_fd.get();
     FileDescriptor epoll_fd(epoll_create1(EPOLL_CLOEXEC));
     epoll_event signal_event{};
     signal_event.events = EPOLLIN;
@@ -407,14 +447,7 @@ private:
         if (ready[i].data.fd == traced.get()) {
           interrupted_ = true;
         } else if (ready[i].data.fd == signal_fd.get()) {
-          signalfd_siginfo info;
-          (void)!::read(signal_fd.get(), &info, sizeof(info));
-          if (info.ssi_signo != SIGCHLD) {
-            interrupted_ = true;
-          } else if (options_.child != nullptr && options_.child->reap()) {
-            // The traced command is done: so is the trace.
-            interrupted_ = true;
-          }
+          take_signals();
         } else {
           drain();
         }
@@ -427,7 +460,57 @@ private:
     if (!exit_requested_) {
       ring_buffer__consume(ring_);
     }
+    exit_if_requested();
+    report_lost(/*final=*/false);
     out_.flush();
+    check_output();
+  }
+
+  // Reads the signals waiting in the signalfd: each but SIGCHLD ends the
+  // run, and so does SIGCHLD once the -c command has exited.
+  void take_signals() {
+    signalfd_siginfo info;
+    while (signal_fd_ >= 0 &&
+           ::read(signal_fd_, &info, sizeof(info)) == sizeof(info)) {
+      if (info.ssi_signo != SIGCHLD) {
+        interrupted_ = true;
+      } else if (options_.child != nullptr && options_.child->reap()) {
+        // The traced command is done: so is the trace.
+        interrupted_ = true;
+      }
+    }
+  }
+
+  // exit() whose record the full ring buffer could not take. Only looked
+  // for once events were lost: otherwise the record is queued in order,
+  // behind events that must still be printed.
+  bool exit_if_requested() {
+    if (exit_requested_ || exit_status_fd_ < 0 || reported_lost_ == 0) {
+      return exit_requested_;
+    }
+    uint32_t key = 0;
+    uint64_t status = 0;
+    if (bpf_map_lookup_elem(exit_status_fd_, &key, &status) == 0 &&
+        (status >> 32) != 0) {
+      exit_requested_ = true;
+      exit_code_ = static_cast<int32_t>(status & 0xffffffff);
+    }
+    return exit_requested_;
+  }
+
+  // A write to the output failed (a closed pipe, a full disk): the run ends
+  // as after SIGTERM, and the error is reported once on stderr.
+  void check_output() {
+    llvm::raw_fd_ostream* file = options_.out_file;
+    if (file == nullptr || !file->has_error() || output_failed_) {
+      return;
+    }
+    output_failed_ = true;
+    interrupted_ = true;
+    err_ << "sonde: error: cannot write the output: " << file->error().message()
+         << "\n";
+    file->clear_error();
+    exit_code_ = 1;
   }
 
   void replay_held_events() {
@@ -439,13 +522,23 @@ private:
   }
 
   // After the probes are detached: events still queued are printed when
-  // the run ended by a signal, and dropped when it ended by exit().
+  // the run ended by a signal, and dropped when it ended by exit(). A
+  // backlog that takes longer than kFinishBudgetNs to print (a flood of
+  // system() calls) is dropped too, and counted, so that a signal ends
+  // the run promptly.
   void finish_events() {
     discarding_ = exit_requested_;
     exit_requested_ = false;
+    finish_deadline_ns_ = monotonic_ns() + kFinishBudgetNs;
     ring_buffer__consume(ring_);
+    finish_deadline_ns_ = 0;
+    over_budget_ = false;
     discarding_ = false;
     out_.flush();
+    if (unprinted_ != 0) {
+      err_ << "sonde: warning: " << unprinted_
+           << " queued events were not printed: the run was ending\n";
+    }
   }
 
   static int on_event(void* context, void* data, size_t size) {
@@ -454,9 +547,42 @@ private:
   }
 
   int handle_event(const char* data, size_t size) {
-    if (size < sizeof(EventHeader) || discarding_) {
+    if (size < sizeof(EventHeader)) {
       return 0;
     }
+    if (over_budget_) {
+      ++unprinted_;
+      return 0;
+    }
+    if (discarding_) {
+      return 0;
+    }
+    int result = dispatch_event(data, size);
+    if (result != 0 || (++events_since_check_ < kCheckInterval &&
+                        monotonic_ns() - last_check_ns_ < kCheckIntervalNs)) {
+      return result;
+    }
+    // A flood keeps ring_buffer__consume from returning: what drain()
+    // checks between batches is checked here too.
+    events_since_check_ = 0;
+    last_check_ns_ = monotonic_ns();
+    take_signals();
+    report_lost(/*final=*/false);
+    out_.flush();
+    check_output();
+    if (finish_deadline_ns_ != 0 && last_check_ns_ > finish_deadline_ns_) {
+      over_budget_ = true;
+      return 0;
+    }
+    // In the event loop, a signal or exit() stops the drain at once.
+    if (exit_if_requested() || (interrupted_ && signal_fd_ >= 0)) {
+      return -ECANCELED;
+    }
+    return 0;
+  }
+
+  // Prints one event or acts on it.
+  int dispatch_event(const char* data, size_t size) {
     EventHeader header;
     std::memcpy(&header, data, sizeof(header));
     if (holding_ && header.kind != static_cast<uint32_t>(EventKind::Exit)) {
@@ -679,12 +805,21 @@ private:
     }
   }
 
-  void report_lost() {
+  // Events the ring buffer could not take since the last report: while
+  // running at most once a second, and whatever is left at the end.
+  void report_lost(bool final) {
+    uint64_t now = monotonic_ns();
+    if (ring_ == nullptr ||
+        (!final && now - last_lost_check_ns_ < kLostReportIntervalNs)) {
+      return;
+    }
+    last_lost_check_ns_ = now;
     bpf_map* lost =
         bpf_object__find_map_by_name(object_, metadata_.lost_map.c_str());
     uint64_t count = read_percpu_counter(bpf_map__fd(lost));
-    if (count != 0) {
-      formatter_->lost_events(count);
+    if (count > reported_lost_) {
+      formatter_->lost_events(count - reported_lost_);
+      reported_lost_ = count;
     }
   }
 
@@ -731,6 +866,21 @@ private:
   // Run-time warning sites already reported, by id.
   std::vector<bool> warned_sites_;
   bool exit_requested_ = false;
+  // See exit_if_requested(); -1 when the program never calls exit().
+  int exit_status_fd_ = -1;
+  uint32_t events_since_check_ = 0;
+  uint64_t last_check_ns_ = 0;
+  // While finish_events() prints the backlog: when it stops printing; and
+  // how many events it dropped.
+  uint64_t finish_deadline_ns_ = 0;
+  bool over_budget_ = false;
+  uint64_t unprinted_ = 0;
+  // The event loop's signalfd (non-blocking), -1 outside the loop.
+  int signal_fd_ = -1;
+  // Lost events already reported, and when the counter was last read.
+  uint64_t reported_lost_ = 0;
+  uint64_t last_lost_check_ns_ = 0;
+  bool output_failed_ = false;
   bool discarding_ = false;
   // Events from BEGIN, kept until the attach message is printed.
   bool holding_ = false;
@@ -747,14 +897,14 @@ int run(const codegen::Artifact& artifact,
         llvm::raw_ostream& out,
         llvm::raw_ostream& err) {
   capture_libbpf_messages(options.verbose);
-  // SIGINT and SIGTERM are taken through a signalfd in the event loop; they
-  // are blocked from here on so none is lost between loading and waiting.
+  // The signals that end a run are taken through a signalfd in the event
+  // loop; they are blocked from here on so none is lost between loading
+  // and waiting. A closed output is seen as a write error, not SIGPIPE.
   sigset_t signals;
   sigemptyset(&signals);
-  sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGTERM);
-  sigaddset(&signals, SIGCHLD);
+  add_run_signals(signals);
   sigprocmask(SIG_BLOCK, &signals, nullptr);
+  signal(SIGPIPE, SIG_IGN);
   return Session(artifact, options, out, err).run();
 }
 
