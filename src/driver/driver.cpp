@@ -16,6 +16,7 @@
 #include "runtime/features.h"
 #include "runtime/runtime.h"
 #include "sema/pipeline.h"
+#include "symbols/kallsyms.h"
 
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Process.h"
@@ -201,9 +202,10 @@ int compile_and_run(const Options& options) {
   probes::ExpandContext traced;
   traced.pid = options.pid;
   traced.command = !options.command.empty();
-  std::unique_ptr<sema::CheckedProgram> checked =
-      sema::analyze(*program, probe_catalog(), diag, options.positional_params,
-                    traced, &*source, options.unsafe, options.named_params);
+  std::unique_ptr<sema::CheckedProgram> checked = sema::analyze(
+      *program, probe_catalog(), symbols::KernelSymbolSource::system(), diag,
+      options.positional_params, traced, &*source, options.unsafe,
+      options.named_params);
   if (checked == nullptr) {
     return 1;
   }

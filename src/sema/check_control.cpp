@@ -4,7 +4,6 @@
 // percpu_kaddr, socket_cookie).
 #include "base/format_spec.h"
 #include "sema/type_checker.h"
-#include "symbols/kallsyms.h"
 
 #include <cerrno>
 #include <cstdio>
@@ -229,14 +228,7 @@ Type TypeChecker::check_percpu_kaddr(const ast::Call& call,
   }
   // The verifier binds a BTF variable through kallsyms, which lists data
   // symbols only with CONFIG_KALLSYMS_ALL.
-  Result<const symbols::Kallsyms*> kallsyms = symbols::Kallsyms::system();
-  bool listed = false;
-  if (kallsyms) {
-    listed = (*kallsyms)->address_of(*name).has_value();
-  } else {
-    llvm::consumeError(kallsyms.takeError());
-  }
-  if (!listed) {
+  if (!kernel_symbols_.address_of(*name)) {
     error(diag::Kind::UnknownKernelSymbol, call.args[0]->range(), {*name});
     return Type::none();
   }

@@ -6,7 +6,6 @@
 // variables that depend on the probe (func, probe, ctx).
 #include "sema/type_checker.h"
 #include "symbols/elf_symbols.h"
-#include "symbols/kallsyms.h"
 
 #include <arpa/inet.h>
 #include <cstring>
@@ -365,13 +364,7 @@ Type TypeChecker::check_kaddr(const ast::Call& call) {
   if (!name) {
     return Type::none();
   }
-  Result<const symbols::Kallsyms*> kallsyms = symbols::Kallsyms::system();
-  std::optional<uint64_t> address;
-  if (kallsyms) {
-    address = (*kallsyms)->address_of(*name);
-  } else {
-    llvm::consumeError(kallsyms.takeError());
-  }
+  std::optional<uint64_t> address = kernel_symbols_.address_of(*name);
   if (!address) {
     error(diag::Kind::UnknownKernelSymbol, call.args[0]->range(), {*name});
     return Type::none();

@@ -8,6 +8,7 @@
 #include "base/strings.h"
 #include "sema/builtins.h"
 #include "sema/pipeline.h"
+#include "symbols/kallsyms.h"
 
 #include <algorithm>
 #include <limits>
@@ -37,6 +38,7 @@ inline bool is_scalar(const Type& type) {
 class TypeChecker {
 public:
   TypeChecker(const probes::ProbeCatalog& catalog,
+              const symbols::KernelSymbolSource& kernel_symbols,
               const ExpandedProbes& expanded,
               diag::DiagnosticEngine& diag,
               CheckedProgram& checked,
@@ -268,7 +270,7 @@ private:
   Type check_cgroup_path(const ast::Call& call, const std::vector<Type>& args);
   Type check_time(const ast::Call& call, const std::vector<Type>& args);
   Type check_system(const ast::Call& call, const std::vector<Type>& args);
-  // kaddr("sym"): the symbol's address in kallsyms, a constant.
+  // kaddr("sym"): the address from kernel_symbols_, a constant.
   Type check_kaddr(const ast::Call& call);
   Type check_pton(const ast::Call& call);
   Type check_cgroupid(const ast::Call& call);
@@ -388,6 +390,7 @@ private:
     diag_.build(kind, range, std::move(args)).emit();
   }
   const probes::ProbeCatalog& catalog_;
+  const symbols::KernelSymbolSource& kernel_symbols_;
   const ExpandedProbes& expanded_;
   diag::DiagnosticEngine& diag_;
   CheckedProgram& checked_;
