@@ -273,7 +273,7 @@ int compile_and_run(const Options& options) {
   const char* notify = std::getenv("SONDE_NOTIFY_ATTACHED");
   run_options.notify_attached = notify != nullptr && notify[0] == '1';
   if (options.output_file.empty()) {
-    return runtime::run(*artifact, run_options, out, err);
+    return runtime::run(*artifact, probe_catalog(), run_options, out, err);
   }
   std::error_code error;
   llvm::raw_fd_ostream file(options.output_file, error);
@@ -282,7 +282,7 @@ int compile_and_run(const Options& options) {
         << "': " << error.message() << "\n";
     return 1;
   }
-  return runtime::run(*artifact, run_options, file, err);
+  return runtime::run(*artifact, probe_catalog(), run_options, file, err);
 }
 
 } // namespace
