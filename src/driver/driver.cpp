@@ -16,6 +16,7 @@
 #include "runtime/features.h"
 #include "runtime/runtime.h"
 #include "sema/pipeline.h"
+#include "symbols/kallsyms.h"
 
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Process.h"
@@ -201,9 +202,10 @@ int compile_and_run(const Options& options) {
   probes::ExpandContext traced;
   traced.pid = options.pid;
   traced.command = !options.command.empty();
-  std::unique_ptr<sema::CheckedProgram> checked =
-      sema::analyze(*program, probe_catalog(), diag, options.positional_params,
-                    traced, &*source, options.unsafe, options.named_params);
+  std::unique_ptr<sema::CheckedProgram> checked = sema::analyze(
+      *program, probe_catalog(), symbols::KernelSymbolSource::system(), diag,
+      options.positional_params, traced, &*source, options.unsafe,
+      options.named_params);
   if (checked == nullptr) {
     return 1;
   }
@@ -271,7 +273,7 @@ int compile_and_run(const Options& options) {
   const char* notify = std::getenv("SONDE_NOTIFY_ATTACHED");
   run_options.notify_attached = notify != nullptr && notify[0] == '1';
   if (options.output_file.empty()) {
-    return runtime::run(*artifact, run_options, out, err);
+    return runtime::run(*artifact, probe_catalog(), run_options, out, err);
   }
   std::error_code error;
   llvm::raw_fd_ostream file(options.output_file, error);
@@ -280,7 +282,7 @@ int compile_and_run(const Options& options) {
         << "': " << error.message() << "\n";
     return 1;
   }
-  return runtime::run(*artifact, run_options, file, err);
+  return runtime::run(*artifact, probe_catalog(), run_options, file, err);
 }
 
 } // namespace

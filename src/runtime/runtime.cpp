@@ -56,11 +56,12 @@ private:
 class Session {
 public:
   Session(const codegen::Artifact& artifact,
+          const probes::ProbeCatalog& catalog,
           const RunOptions& options,
           llvm::raw_ostream& out,
           llvm::raw_ostream& err)
-      : artifact_(artifact), metadata_(artifact.metadata), options_(options),
-        out_(out), err_(err),
+      : artifact_(artifact), metadata_(artifact.metadata), catalog_(catalog),
+        options_(options), out_(out), err_(err),
         formatter_(output::make_formatter(options.format, out, err)) {}
 
   ~Session() {
@@ -246,11 +247,10 @@ private:
   // (LoadOnly), a probe type the kernel cannot run at that level, naming
   // the missing facility.
   bool check_kernel_support(probes::KernelSupport::Level level) {
-    const probes::ProbeCatalog& catalog = probes::ProbeCatalog::system();
     for (const codegen::ProgramMeta& meta : metadata_.programs) {
       for (const probes::AttachTarget& target : meta.targets) {
         probes::KernelSupport support =
-            catalog.get(target.kind).kernel_support();
+            catalog_.get(target.kind).kernel_support();
         if (support.level == level) {
           err_ << "sonde: error: " << support.reason << "\n";
           return false;
@@ -292,7 +292,6 @@ private:
   }
 
   bool attach_all() {
-    const probes::ProbeCatalog& catalog = probes::ProbeCatalog::system();
     for (const codegen::ProgramMeta& meta : metadata_.programs) {
       for (const probes::AttachTarget& target : meta.targets) {
         if (target.kind == probes::ProbeKind::Begin ||
@@ -300,7 +299,7 @@ private:
           continue;
         }
         Result<std::vector<probes::Attachment>> attached =
-            catalog.get(target.kind).attach(program(meta), target);
+            catalog_.get(target.kind).attach(program(meta), target);
         if (!attached) {
           err_ << "sonde: error: attaching '" << target.full_name
                << "' failed: " << error_text(attached.takeError()) << "\n";
@@ -675,6 +674,7 @@ private:
 
   const codegen::Artifact& artifact_;
   const codegen::RuntimeMetadata& metadata_;
+  const probes::ProbeCatalog& catalog_;
   const RunOptions& options_;
   llvm::raw_ostream& out_;
   llvm::raw_ostream& err_;
@@ -708,6 +708,7 @@ private:
 } // namespace
 
 int run(const codegen::Artifact& artifact,
+        const probes::ProbeCatalog& catalog,
         const RunOptions& options,
         llvm::raw_ostream& out,
         llvm::raw_ostream& err) {
@@ -720,7 +721,7 @@ int run(const codegen::Artifact& artifact,
   sigaddset(&signals, SIGTERM);
   sigaddset(&signals, SIGCHLD);
   sigprocmask(SIG_BLOCK, &signals, nullptr);
-  return Session(artifact, options, out, err).run();
+  return Session(artifact, catalog, options, out, err).run();
 }
 
 } // namespace sonde::runtime

@@ -571,9 +571,11 @@ std::optional<int64_t> TypeChecker::fold_constant(const ast::Expr* expr) {
       return *operand == 0 ? 1 : 0;
     case ast::UnaryOp::BitNot:
       return ~*operand;
-    default:
+    case ast::UnaryOp::Deref:
+    case ast::UnaryOp::AddressOf:
       return std::nullopt;
     }
+    return std::nullopt;
   }
   case ast::NodeKind::Binary: {
     const auto* binary = static_cast<const ast::Binary*>(expr);

@@ -372,9 +372,19 @@ Type TypeChecker::check_binary(const ast::Binary& binary) {
   case ast::BinaryOp::LogicalAnd:
   case ast::BinaryOp::LogicalOr:
     return Type::u64();
-  default:
-    return Type::integer(8, lhs.is_signed() && rhs.is_signed());
+  case ast::BinaryOp::Add:
+  case ast::BinaryOp::Sub:
+  case ast::BinaryOp::Mul:
+  case ast::BinaryOp::Div:
+  case ast::BinaryOp::Mod:
+  case ast::BinaryOp::BitAnd:
+  case ast::BinaryOp::BitOr:
+  case ast::BinaryOp::BitXor:
+  case ast::BinaryOp::Shl:
+  case ast::BinaryOp::Shr:
+    break;
   }
+  return Type::integer(8, lhs.is_signed() && rhs.is_signed());
 }
 
 Type TypeChecker::check_field(const ast::FieldAccess& access) {

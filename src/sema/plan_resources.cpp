@@ -115,6 +115,7 @@ void plan_resources(const probes::ProbeCatalog& catalog,
 std::unique_ptr<CheckedProgram>
 analyze(const ast::Program& program,
         const probes::ProbeCatalog& catalog,
+        const symbols::KernelSymbolSource& kernel_symbols,
         diag::DiagnosticEngine& diag,
         const std::vector<std::string>& positional,
         const probes::ExpandContext& context,
@@ -136,7 +137,8 @@ analyze(const ast::Program& program,
                      context)) {
     return nullptr;
   }
-  if (!check_types(program, catalog, expanded, diag, *checked)) {
+  if (!check_types(program, catalog, kernel_symbols, expanded, diag,
+                   *checked)) {
     return nullptr;
   }
   plan_resources(catalog, expanded, *checked);

@@ -8,6 +8,7 @@
 #include "base/strings.h"
 #include "sema/builtins.h"
 #include "sema/pipeline.h"
+#include "symbols/kallsyms.h"
 
 #include <algorithm>
 #include <limits>
@@ -37,6 +38,7 @@ inline bool is_scalar(const Type& type) {
 class TypeChecker {
 public:
   TypeChecker(const probes::ProbeCatalog& catalog,
+              const symbols::KernelSymbolSource& kernel_symbols,
               const ExpandedProbes& expanded,
               diag::DiagnosticEngine& diag,
               CheckedProgram& checked,
@@ -127,14 +129,18 @@ private:
 
   Type check_expr(const ast::Expr* expr);
 
-  // strerror, signal_name, syscall_name, getopt, fail, static_assert,
-  // assert, debugf, signal_thread, write_user, unwatch, percpu_kaddr and
-  // socket_cookie (check_control.cpp).
-  Type check_control_function(const ast::Call& call,
-                              BuiltinFunction function,
-                              const std::vector<Type>& args);
+  // ---- check_control.cpp: named parameters, checks, debugf, kernel
+  // objects. --------------------------------------------------------------
   Type check_getopt(const ast::Call& call, const std::vector<Type>& args);
+  Type check_fail(const ast::Call& call);
+  Type check_static_assert(const ast::Call& call);
+  Type check_assert(const ast::Call& call, const std::vector<Type>& args);
+  // debugf(): the conversions bpf_trace_printk accepts.
+  Type check_debugf(const ast::Call& call, const std::vector<Type>& args);
+  Type check_write_user(const ast::Call& call, const std::vector<Type>& args);
   Type check_percpu_kaddr(const ast::Call& call, const std::vector<Type>& args);
+  Type check_socket_cookie(const ast::Call& call,
+                           const std::vector<Type>& args);
   // fail()'s and debugf()'s formats with constant arguments.
   std::optional<std::string> constant_format(const ast::Call& call);
 
@@ -151,7 +157,11 @@ private:
   // at 0.
   Type check_inc_dec(const ast::IncDec& node);
 
+  // A builtin variable, or `argN`; every variable of builtins.def is
+  // routed from one switch to its rule.
   Type check_builtin(const ast::Builtin& builtin);
+  // `args`: the tracepoint's record, or a uprobe's arguments from DWARF.
+  Type check_args(const ast::Builtin& builtin);
 
   Type check_map_read(const ast::MapAccess& access);
 
@@ -160,7 +170,12 @@ private:
   // names, and comparable fields.
   static bool comparable_tuples(const Type& lhs, const Type& rhs);
 
+  // A builtin function call: one switch names every function of
+  // builtins.def and routes it to its checker, so a new builtin breaks the
+  // build until it is checked.
   Type check_call(const ast::Call& call);
+  Type check_str(const ast::Call& call, const std::vector<Type>& args);
+  Type check_exit(const ast::Call& call, const std::vector<Type>& args);
 
   bool check_argument_count(const ast::Call& call,
                             const FunctionSignature& signature);
@@ -183,16 +198,19 @@ private:
 
   void check_printf(const ast::Call& call, const std::vector<Type>& args);
 
-  // check_strings.cpp: strncmp, strcontains, buf.
-  Type check_string_function(const ast::Call& call,
-                             BuiltinFunction function,
-                             const std::vector<Type>& args);
-
-  // check_string_functions.cpp: strlen, strstr, memcmp, str_concat, strcap,
-  // assert_str.
-  Type check_more_string_function(const ast::Call& call,
-                                  BuiltinFunction function,
-                                  const std::vector<Type>& args);
+  // ---- check_strings.cpp, check_string_functions.cpp: strings and
+  // bytes. ----------------------------------------------------------------
+  // Reports argument `index` unless it is a string; true when it is one.
+  bool require_string(const ast::Call& call, size_t index, const Type& type);
+  Type check_strncmp(const ast::Call& call, const std::vector<Type>& args);
+  Type check_strcontains(const ast::Call& call, const std::vector<Type>& args);
+  Type check_buf(const ast::Call& call, const std::vector<Type>& args);
+  Type check_strlen(const ast::Call& call, const std::vector<Type>& args);
+  Type check_strcap(const ast::Call& call, const std::vector<Type>& args);
+  Type check_assert_str(const ast::Call& call, const std::vector<Type>& args);
+  Type check_strstr(const ast::Call& call, const std::vector<Type>& args);
+  Type check_str_concat(const ast::Call& call, const std::vector<Type>& args);
+  Type check_memcmp(const ast::Call& call, const std::vector<Type>& args);
   // Reports argument `index` unless it is a string or a char array (or,
   // with `allow_pointer`, a pointer to chars).
   bool require_string_like(const ast::Call& call,
@@ -200,19 +218,32 @@ private:
                            const Type& type,
                            bool allow_pointer);
 
-  // check_type_predicates.cpp: is_str(x) ... is_literal(x), whose operand
-  // is typed but never run.
-  Type check_type_predicate(const ast::Call& call, BuiltinFunction function);
+  // ---- check_type_predicates.cpp. --------------------------------------
+  // The operand of a question about types, typed but never run: a type
+  // (`typeof(...)`) may stand for a value.
+  Type type_operand(const ast::Expr* operand);
+  // is_str(x), is_ptr(x), ...: whether `holds` is true of x's type, a
+  // constant.
+  Type check_type_predicate(const ast::Call& call,
+                            const FunctionSignature& signature,
+                            bool (*holds)(const Type& type));
+  // is_literal(x): whether x is written as a literal.
+  Type check_is_literal(const ast::Call& call,
+                        const FunctionSignature& signature);
   // container_of(ptr, type, member).
-  Type check_container_of(const ast::Call& call);
+  Type check_container_of(const ast::Call& call,
+                          const FunctionSignature& signature);
   // len(kstack), len($stack): the frames of a stack. takes_stack: whether
   // len()'s argument is one (not a map to count).
   bool takes_stack(const ast::Expr* arg) const;
-  Type check_stack_length(const ast::Call& call);
-  // default_str_length, safe_mode, arch, config: constants; nullopt for
-  // other variables.
-  std::optional<Type> check_constant_variable(const ast::Builtin& builtin,
-                                              BuiltinVariable variable);
+  Type check_stack_length(const ast::Call& call,
+                          const FunctionSignature& signature);
+  // Constants of the running configuration; `config` alone is an error
+  // (`config.KEY` reads one key).
+  Type check_default_str_length(const ast::Builtin& builtin);
+  Type check_safe_mode(const ast::Builtin& builtin);
+  Type check_arch(const ast::Builtin& builtin);
+  Type check_config_variable(const ast::Builtin& builtin);
   // `config.KEY`.
   bool reads_config(const ast::FieldAccess& access) const;
   Type check_config_field(const ast::FieldAccess& access);
@@ -228,19 +259,39 @@ private:
   // has_key(@m, k), len(@m): the map is named, not read.
   Type check_map_query(const ast::Call& call,
                        const FunctionSignature& signature);
-  // Every other function whose arguments are already typed in `args`.
-  Type check_function(const ast::Call& call,
-                      const FunctionSignature& signature,
-                      const std::vector<Type>& args);
-  // The type of a builtin variable whose type depends on the program
-  // (stacks, probe) or that is only valid in some probes; nullopt for
-  // the rest.
+  // A function of one integer whose value has type `result` (ksym,
+  // strerror, is_err, ...); none when the argument is not an integer.
+  Type check_integer_function(const ast::Call& call,
+                              const std::vector<Type>& args,
+                              Type result);
+  Type check_ntop(const ast::Call& call, const std::vector<Type>& args);
+  Type check_macaddr(const ast::Call& call, const std::vector<Type>& args);
+  Type check_strftime(const ast::Call& call, const std::vector<Type>& args);
+  Type check_cgroup_path(const ast::Call& call, const std::vector<Type>& args);
+  Type check_time(const ast::Call& call, const std::vector<Type>& args);
+  Type check_system(const ast::Call& call, const std::vector<Type>& args);
+  // kaddr("sym"): the address from kernel_symbols_, a constant.
+  Type check_kaddr(const ast::Call& call);
+  Type check_pton(const ast::Call& call);
+  Type check_cgroupid(const ast::Call& call);
+  Type check_reg(const ast::Call& call);
+  Type check_bswap(const ast::Call& call, const std::vector<Type>& args);
+  // kptr(p), uptr(p): p, pointing into `space`.
+  Type check_pointer_space(const ast::Call& call,
+                           const std::vector<Type>& args,
+                           types::AddressSpace space);
+  // signal() and signal_thread().
+  Type check_signal(const ast::Call& call, const std::vector<Type>& args);
+  Type check_override(const ast::Call& call, const std::vector<Type>& args);
+  // `func`: a kernel or user symbol, in kprobes and uprobes only.
+  Type check_func_variable(const ast::Builtin& builtin);
+  // `probe` (`full_name`) or `probetype`: a string as long as the longest
+  // name among the current probe's targets.
+  Type check_probe_name(bool full_name);
   // The type of `ctx` (an error outside iter probes).
   Type check_iter_context(SourceRange range);
   types::StackMode default_stack_mode(bool user) const;
   Type check_path(const ast::Call& call, const std::vector<Type>& args);
-  std::optional<Type> check_special_variable(const ast::Builtin& builtin,
-                                             BuiltinVariable variable);
   // A string literal argument, or nullopt after reporting.
   std::optional<std::string> string_argument(const ast::Call& call,
                                              size_t index);
@@ -339,6 +390,7 @@ private:
     diag_.build(kind, range, std::move(args)).emit();
   }
   const probes::ProbeCatalog& catalog_;
+  const symbols::KernelSymbolSource& kernel_symbols_;
   const ExpandedProbes& expanded_;
   diag::DiagnosticEngine& diag_;
   CheckedProgram& checked_;
