@@ -7,10 +7,12 @@
 #include "ast/printer.h"
 #include "ast/visitor.h"
 #include "parse/parse.h"
+#include "unit/ast/every_kind.h"
 
 #include <gtest/gtest.h>
 #include <map>
 #include <memory>
+#include <ostream>
 #include <set>
 #include <string>
 #include <vector>
@@ -18,40 +20,23 @@
 namespace sonde::ast {
 namespace {
 
-// Every node kind at least once (the test checks it). No string holds
-// ": ", which the dump uses after a label.
-const char* const kEveryKind = R"bt(#include <linux/sched.h>
+// Every node kind at least once (the test checks it).
+std::string every_kind() {
+  return std::string(R"bt(#include <linux/sched.h>
 struct Foo { int x; };
 config = { max_strlen = 100; stack_mode = perf }
 import "lib.bt";
 let @m = lruhash(100);
 macro add($a, @b, c) { $a + c }
 fn f($a: int32, $b: (uint8, struct Foo*)): uint64 { return $a + 1; }
-kprobe:vfs_read, uprobe:/bin/x:f /pid == $1/ {
-  let $x: uint8[4] = (1, 2);
-  let $y;
-  $z += 2; @c[1, 2] <<= 3; @d++; --$z; _ = $z ? 1 : 2; $e = $z ?: 5;
-  if ($z) { 1 } else if ($z > 2) { 2 } else { 3 }
-  for ($kv : @m) { $kv.0; break; }
-  for $i : 0..10 { continue; }
-  while ($i < 3) { $i++ }
-  unroll(3) { @x = *$p; $q = &$z; }
-  { let $w = 1; import "inner.bt"; }
-  $v = { let $t = 1; $t + 1 };
-  $u = if $z { 1 } else if $y { 2 } else { 3 };
-  $r = (name=1, size=(1, "a"), e=(), g=(1,));
-  $s = sizeof(struct Foo) + sizeof($x) + offsetof(struct Foo, z.y);
-  $t = (pid_t *)$p + (typeof($x))$y + (string[64])$p + $p->a.b;
-  $n = $# + $s[0] + true + comptime 1 + typeinfo(int8) + -$n;
-  container_of($p, struct Foo, z);
-  return
+kprobe:vfs_read, uprobe:/bin/x:f /pid == $1/ {)bt") +
+         test_support::kEveryStatement + "}\n";
 }
-)bt";
 
 class ChildrenTest : public ::testing::Test {
 protected:
   void SetUp() override {
-    source_ = std::make_unique<SourceBuffer>("test.bt", kEveryKind);
+    source_ = std::make_unique<SourceBuffer>("test.bt", every_kind());
     program_ = parse::parse(*source_, context_, diag_);
     ASSERT_NE(program_, nullptr);
     ASSERT_TRUE(capture_.diagnostics.empty())
@@ -86,7 +71,7 @@ TEST_F(ChildrenTest, TheScriptHasEveryKind) {
     seen.insert(node->kind());
   }
 #define NODE(Name)                                                             \
-  EXPECT_TRUE(seen.count(NodeKind::Name)) << "no " #Name " in kEveryKind";
+  EXPECT_TRUE(seen.count(NodeKind::Name)) << "no " #Name " in every_kind()";
 #include "ast/nodes.def"
 }
 

@@ -3,6 +3,7 @@
 // children (ast.h), so every child of every kind is copied.
 #include "parse/parse.h"
 #include "sema/pipeline.h"
+#include "unit/ast/every_kind.h"
 
 #include <gtest/gtest.h>
 #include <memory>
@@ -13,29 +14,11 @@
 namespace sonde::sema {
 namespace {
 
-// Statements and expressions of as many kinds as a macro body can hold,
-// without calls of macros or fns (whose expansion changes the shape).
-const char* const kScript = R"bt(macro m() {
-  let $x: uint8[4] = (1, 2);
-  let $y: typeof($x);
-  $z += 2; @c[1, 2] <<= 3; @d++; --$z; _ = $z ? 1 : 2; $e = $z ?: 5;
-  if ($z) { 1 } else if ($z > 2) { 2 } else { 3 }
-  for ($kv : @m) { $kv.0; break; }
-  for $i : 0..10 { continue; }
-  while ($i < 3) { $i++ }
-  unroll(3) { @x = *$p; $q = &$z; }
-  { let $w = 1; }
-  $v = { let $t = 1; $t + 1 };
-  $u = if $z { 1 } else { 3 };
-  $r = (name=1, size=(1, "a"), e=());
-  $s = sizeof(struct Foo) + sizeof($x) + offsetof(struct Foo, z.y);
-  $t = (pid_t *)$p + (typeof($x))$y + (string[64])$p + $p->a.b;
-  $n = $# + $s[0] + true + comptime $z + typeinfo($x) + -$n + $1;
-  container_of($p, struct Foo, z);
-  return
+// A macro whose body has every statement and expression kind, called once.
+std::string script() {
+  return std::string("macro m() {") + ast::test_support::kEveryStatement +
+         "}\nBEGIN { m(); }\n";
 }
-BEGIN { m(); }
-)bt";
 
 // The nodes under `node`, parents first.
 std::vector<ast::Node*> preorder(ast::Node* node) {
@@ -59,7 +42,7 @@ bool has_children(ast::Node* node) {
 }
 
 TEST(ExpandMacros, CopiesEveryChildOfTheBody) {
-  SourceBuffer source("test.bt", kScript);
+  SourceBuffer source("test.bt", script());
   ast::Context context;
   diag::CaptureConsumer capture;
   diag::DiagnosticEngine diag(capture);
