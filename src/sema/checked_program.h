@@ -4,8 +4,8 @@
 #include "ast/ast.h"
 #include "btf/c_definitions.h"
 #include "btf/kernel_types.h"
-#include "btf/types.h"
 #include "probes/probe_type.h"
+#include "types/types.h"
 
 #include <map>
 #include <optional>
