@@ -272,15 +272,10 @@ Type TypeChecker::check_call(const ast::Call& call) {
   case BuiltinFunction::Print:
     check_print_value(call, args);
     return Type::none();
-  case BuiltinFunction::Count:
-  case BuiltinFunction::Sum:
-  case BuiltinFunction::Min:
-  case BuiltinFunction::Max:
-  case BuiltinFunction::Avg:
-  case BuiltinFunction::Stats:
-  case BuiltinFunction::Hist:
-  case BuiltinFunction::Lhist:
-  case BuiltinFunction::Tseries:
+    // The aggregations (types/map_kinds.def) are checked by
+    // check_assign_map, as the value of a map assignment.
+#define AGGREGATION(Enum, Name) case BuiltinFunction::Enum:
+#include "types/map_kinds.def"
     error(diag::Kind::AggregationNotAssigned, call.range(), {call.callee});
     return Type::none();
   case BuiltinFunction::Delete:
