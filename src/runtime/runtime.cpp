@@ -604,11 +604,11 @@ private:
       if (failed == 0) {
         continue;
       }
-      const codegen::MapMeta& map = metadata_.maps[i];
-      err_ << "sonde: warning: map '" << map.name << "' is full: " << failed
+      const types::MapShape& shape = metadata_.maps[i].shape;
+      err_ << "sonde: warning: map '" << shape.name << "' is full: " << failed
            << " update(s) dropped; ";
-      if (map.max_entries != 0) {
-        err_ << "it is declared with " << map.max_entries << " entries\n";
+      if (shape.max_entries != 0) {
+        err_ << "it is declared with " << shape.max_entries << " entries\n";
       } else {
         err_ << "raise max_map_keys (now " << metadata_.max_map_keys
              << ") with config = { max_map_keys = N } or "
@@ -662,7 +662,7 @@ private:
     }
     std::sort(maps.begin(), maps.end(),
               [](const codegen::MapMeta* a, const codegen::MapMeta* b) {
-                return a->name < b->name;
+                return a->shape.name < b->shape.name;
               });
     formatter_->end();
     for (const codegen::MapMeta* meta : maps) {

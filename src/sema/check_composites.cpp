@@ -282,16 +282,16 @@ Type TypeChecker::check_address_of(const ast::Unary& node) {
   if (value.is_none() || map == nullptr) {
     return Type::none();
   }
-  if (map->kind != MapKind::Plain) {
+  if (map->shape.is_aggregation()) {
     error(diag::Kind::AddressOfAggregation, operand->range(),
-          {access->name, kind_name(map->kind)});
+          {access->name, types::map_kind_name(map->shape.kind)});
     return Type::none();
   }
-  if (access->keys.empty() && !map->key_types.empty()) {
+  if (access->keys.empty() && !map->shape.is_scalar()) {
     error(diag::Kind::AddressOfKeyedMap, operand->range(), {access->name});
     return Type::none();
   }
-  return Type::pointer(map->value_type, types::AddressSpace::Kernel);
+  return Type::pointer(map->shape.value_type, types::AddressSpace::Kernel);
 }
 
 Type TypeChecker::check_cast(const ast::Cast& cast) {

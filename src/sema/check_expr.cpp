@@ -248,11 +248,11 @@ Type TypeChecker::check_inc_dec(const ast::IncDec& node) {
   if (const auto* map = ast::dyn_cast<ast::MapAccess>(node.operand)) {
     std::vector<Type> keys = check_keys(*map);
     if (const MapInfo* existing = find_map(map->name);
-        existing != nullptr && existing->kind != MapKind::Plain) {
+        existing != nullptr && existing->shape.is_aggregation()) {
       error(diag::Kind::CompoundOnAggregation, node.range(), {map->name});
       return Type::none();
     }
-    MapInfo shape;
+    types::MapShape shape;
     shape.name = map->name;
     shape.value_type = Type::s64();
     shape.key_types = keys;

@@ -265,13 +265,13 @@ Type TypeChecker::check_map_query(const ast::Call& call,
   if (keys[0].is_none()) {
     return Type::none();
   }
-  if (map->kind == MapKind::Hist || map->kind == MapKind::Lhist) {
+  if (map->shape.has_buckets()) {
     error(diag::Kind::DeleteHistogramKey, call.range(), {access->name});
     return Type::none();
   }
-  if (!same_keys(map->key_types, keys)) {
+  if (!same_keys(map->shape.key_types, keys)) {
     error(diag::Kind::MapKeyMismatch, call.args[1]->range(),
-          {access->name, keys_name(map->key_types), keys_name(keys)});
+          {access->name, keys_name(map->shape.key_types), keys_name(keys)});
     return Type::none();
   }
   return Type::integer(1, false);

@@ -144,7 +144,8 @@ bool TypeChecker::takes_stack(const ast::Expr* arg) const {
   }
   // `len(@stacks[k])` names a stack, to be refused with a reason.
   const MapInfo* map = find_map(access->name);
-  return !access->keys.empty() && map != nullptr && map->value_type.is_stack();
+  return !access->keys.empty() && map != nullptr &&
+         map->shape.value_type.is_stack();
 }
 
 Type TypeChecker::check_stack_length(const ast::Call& call,

@@ -31,6 +31,13 @@ inline bool is_scalar(const Type& type) {
   return type.is_integer() || type.is_pointer();
 }
 
+// A root map declaration, `let @m = lruhash(100);`.
+struct MapDeclaration {
+  bool lru = false;
+  bool per_cpu = false;
+  uint32_t max_entries = 0;
+};
+
 // Types every expression of a program. It runs twice: the first run (with
 // diagnostics discarded) learns the type of every map from its
 // assignments, so that a probe may read a map that a later probe assigns;
@@ -98,30 +105,36 @@ private:
 
   void check_assign_map(const ast::AssignMap& assign);
 
-  // The aggregation a function call assigned to a map performs.
+  // The aggregation a function call assigned to a map performs; nullopt
+  // for a call of anything else.
   static std::optional<MapKind> aggregation_kind(const std::string& callee);
 
   // Checks `@m = count()`, `@m = hist(n, 2)`, ...: fills the map's kind and
-  // parameters into `shape` and returns its value type.
-  Type check_aggregation(const ast::Call& call, MapInfo& shape);
+  // arguments into `shape` and returns its value type (none, reported,
+  // when the call is wrong).
+  Type check_aggregation(const ast::Call& call, types::MapShape& shape);
+
+  // hist(n, k): k from 0 to 5.
+  bool check_hist(const ast::Call& call, types::MapShape& shape);
 
   // lhist(n, min, max, step): constant bounds, at most 1000 buckets.
-  bool check_lhist(const ast::Call& call, MapInfo& shape);
+  bool check_lhist(const ast::Call& call, types::MapShape& shape);
 
   // tseries(n, interval_ns, num_intervals[, agg]): literal parameters, and
   // the unstable_tseries setting.
-  bool check_tseries(const ast::Call& call, MapInfo& shape);
+  bool check_tseries(const ast::Call& call, types::MapShape& shape);
 
   // An integer literal, possibly negated.
   static std::optional<int64_t> constant_value(const ast::Expr* expr);
 
   std::vector<Type> check_keys(const ast::MapAccess& target);
 
+  // Adds the map `shape` describes, or checks it against the map of that
+  // name seen before (value type, kind, arguments, keys). A declared map
+  // takes its storage (lru, max_entries) from its declaration.
   void record_map(const ast::MapAccess& target,
-                  const MapInfo& shape,
+                  const types::MapShape& shape,
                   SourceRange value_range);
-
-  static const char* kind_name(MapKind kind);
 
   static bool same_keys(const std::vector<Type>& a, const std::vector<Type>& b);
 
@@ -395,6 +408,8 @@ private:
   diag::DiagnosticEngine& diag_;
   CheckedProgram& checked_;
   bool reporting_;
+  // Maps declared at the top level, by name ("@m").
+  std::map<std::string, MapDeclaration> declarations_;
   std::map<std::string, Type>* variables_ = nullptr;
   // The `args` record of each tracepoint target of the current probe.
   std::vector<std::pair<std::string, Type>> args_records_;

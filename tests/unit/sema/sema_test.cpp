@@ -72,12 +72,13 @@ TEST_F(SemaTest, TypesBuiltinsAndTracepointArgs) {
       "$f = args.filename; @n = args.dfd; }");
   ASSERT_NE(checked, nullptr);
   ASSERT_EQ(checked->maps.size(), 2u);
-  EXPECT_EQ(checked->maps[0].name, "@");
-  EXPECT_EQ(checked->maps[0].kind, MapKind::Count);
-  ASSERT_EQ(checked->maps[0].key_types.size(), 2u);
-  EXPECT_EQ(checked->maps[0].key_types[0], Type::string(16));
-  EXPECT_EQ(checked->maps[0].key_types[1], Type::u64());
-  EXPECT_EQ(checked->maps[1].value_type, Type::s64());
+  const types::MapShape& map = checked->maps[0].shape;
+  EXPECT_EQ(map.name, "@");
+  EXPECT_EQ(map.kind, MapKind::Count);
+  ASSERT_EQ(map.key_types.size(), 2u);
+  EXPECT_EQ(map.key_types[0], Type::string(16));
+  EXPECT_EQ(map.key_types[1], Type::u64());
+  EXPECT_EQ(checked->maps[1].shape.value_type, Type::s64());
   const Type& filename = checked->variables.begin()->second.at("f");
   ASSERT_TRUE(filename.is_pointer());
   EXPECT_EQ(filename.address_space(), types::AddressSpace::User);
@@ -173,7 +174,7 @@ TEST_F(SemaTest, MapsMayBeReadBeforeTheirAssignment) {
   auto checked = analyze_text("interval:s:1 { printf(\"%d\\n\", @total); } "
                               "BEGIN { @total = @total + 1; }");
   ASSERT_NE(checked, nullptr);
-  EXPECT_EQ(checked->maps.at(0).value_type, Type::s64());
+  EXPECT_EQ(checked->maps.at(0).shape.value_type, Type::s64());
 }
 
 TEST_F(SemaTest, AggregationsOnlyAsMapValues) {
