@@ -87,7 +87,7 @@ public:
     // BEGIN's output is held until "Attached N probes" is out, so that
     // record comes first in JSON output, as in bpftrace.
     holding_ = true;
-    run_special(probes::ProbeKind::Begin);
+    run_triggered(probes::Trigger::Begin);
     drain();
     holding_ = false;
     if (!exit_requested_) {
@@ -104,7 +104,7 @@ public:
       if (!iterators_.empty()) {
         // An iterator is the whole trace: it runs once, then END.
         run_iterators();
-      } else if (has_attached_probes() || options_.child != nullptr ||
+      } else if (has_probes_to_wait_for() || options_.child != nullptr ||
                  options_.traced_pid != 0) {
         // A script with only BEGIN and END probes has nothing to wait
         // for, unless it traces a process.
@@ -118,7 +118,7 @@ public:
     finish_events();
     // END runs even after exit(), as in bpftrace.
     exit_requested_ = false;
-    run_special(probes::ProbeKind::End);
+    run_triggered(probes::Trigger::End);
     drain();
     report_lost();
     report_full_maps();
@@ -224,19 +224,21 @@ private:
                                             meta.function_name.c_str());
   }
 
-  // BEGIN and END run once, in the order they were written, through
-  // BPF_PROG_TEST_RUN: no attachment, and done before the other probes
-  // attach (BEGIN) or after they detach (END).
-  void run_special(probes::ProbeKind kind) {
+  // The probes of a trigger the runtime runs itself (BEGIN, END), in the
+  // order they were written, through BPF_PROG_TEST_RUN: no attachment, and
+  // done before the other probes attach (BEGIN) or after they detach (END).
+  // An exit() skips the rest.
+  void run_triggered(probes::Trigger trigger) {
     for (const codegen::ProgramMeta& meta : metadata_.programs) {
-      if (meta.targets.empty() || meta.targets[0].kind != kind ||
-          exit_requested_) {
+      if (meta.targets.empty() || exit_requested_ ||
+          probes::traits(meta.targets[0].kind).trigger != trigger) {
         continue;
       }
       LIBBPF_OPTS(bpf_test_run_opts, run_options);
       if (bpf_prog_test_run_opts(bpf_program__fd(program(meta)),
                                  &run_options) != 0) {
-        err_ << "sonde: error: running " << probes::kind_spelling(kind)
+        err_ << "sonde: error: running "
+             << probes::kind_spelling(meta.targets[0].kind)
              << " failed: " << std::strerror(errno) << "\n";
       }
       drain();
@@ -294,25 +296,25 @@ private:
   bool attach_all() {
     for (const codegen::ProgramMeta& meta : metadata_.programs) {
       for (const probes::AttachTarget& target : meta.targets) {
-        if (target.kind == probes::ProbeKind::Begin ||
-            target.kind == probes::ProbeKind::End) {
+        probes::Trigger trigger = probes::traits(target.kind).trigger;
+        if (!probes::is_attached(trigger)) {
           continue;
         }
+        const probes::ProbeType& type = catalog_.get(target.kind);
         Result<std::vector<probes::Attachment>> attached =
-            catalog_.get(target.kind).attach(program(meta), target);
+            type.attach(program(meta), target);
         if (!attached) {
           err_ << "sonde: error: attaching '" << target.full_name
                << "' failed: " << error_text(attached.takeError()) << "\n";
           return false;
         }
+        std::optional<uint64_t> watched = type.watched_address(target);
         for (probes::Attachment& attachment : *attached) {
-          if (target.kind == probes::ProbeKind::Iter) {
+          if (trigger == probes::Trigger::Iterator) {
             iterators_.push_back(attachment.link());
           }
-          if (target.kind == probes::ProbeKind::Watchpoint) {
-            watchpoints_.emplace(
-                std::strtoull(target.target.at(0).c_str(), nullptr, 0),
-                attachments_.size());
+          if (watched) {
+            watchpoints_.emplace(*watched, attachments_.size());
           }
           attachments_.push_back(std::move(attachment));
         }
@@ -333,11 +335,13 @@ private:
     watchpoints_.erase(first, last);
   }
 
-  bool has_attached_probes() const {
+  // Whether a probe can still fire once BEGIN has run.
+  bool has_probes_to_wait_for() const {
     for (const codegen::ProgramMeta& meta : metadata_.programs) {
       for (const probes::AttachTarget& target : meta.targets) {
-        if (target.kind != probes::ProbeKind::Begin &&
-            target.kind != probes::ProbeKind::End) {
+        probes::Trigger trigger = probes::traits(target.kind).trigger;
+        if (trigger != probes::Trigger::Begin &&
+            trigger != probes::Trigger::End) {
           return true;
         }
       }
