@@ -167,6 +167,7 @@ ProbeCatalog::create(std::shared_ptr<const Tracefs> tracefs) {
   catalog->add(make_watchpoint_probe(),
                {"watchpoint", "w", "asyncwatchpoint", "aw"});
   catalog->add(make_iter_probe(), {"iter", "it"});
+  catalog->add(make_self_probe(), {"self"});
   return catalog;
 }
 

@@ -30,6 +30,18 @@ namespace sonde::runtime {
 
 namespace {
 
+// The signals the event loop takes through a signalfd: SIGINT and SIGTERM
+// end the trace, SIGCHLD reports the end of a `-c` command, SIGUSR1 runs
+// the self probes (or prints the maps).
+sigset_t handled_signals() {
+  sigset_t signals;
+  sigemptyset(&signals);
+  for (int signal : {SIGINT, SIGTERM, SIGCHLD, SIGUSR1}) {
+    sigaddset(&signals, signal);
+  }
+  return signals;
+}
+
 using codegen::EventHeader;
 using codegen::EventKind;
 
@@ -123,6 +135,7 @@ public:
     report_lost();
     report_full_maps();
     if (artifact_.metadata.print_maps_on_exit) {
+      formatter_->end();
       print_maps();
     }
     out_.flush();
@@ -224,10 +237,10 @@ private:
                                             meta.function_name.c_str());
   }
 
-  // The probes of a trigger the runtime runs itself (BEGIN, END), in the
-  // order they were written, through BPF_PROG_TEST_RUN: no attachment, and
-  // done before the other probes attach (BEGIN) or after they detach (END).
-  // An exit() skips the rest.
+  // The probes of a trigger the runtime runs itself, in the order they were
+  // written, through BPF_PROG_TEST_RUN: no attachment, and done before the
+  // other probes attach (BEGIN), after they detach (END) or on SIGUSR1
+  // (self). An exit() skips the rest.
   void run_triggered(probes::Trigger trigger) {
     for (const codegen::ProgramMeta& meta : metadata_.programs) {
       if (meta.targets.empty() || exit_requested_ ||
@@ -335,7 +348,30 @@ private:
     watchpoints_.erase(first, last);
   }
 
-  // Whether a probe can still fire once BEGIN has run.
+  bool has_trigger(probes::Trigger trigger) const {
+    for (const codegen::ProgramMeta& meta : metadata_.programs) {
+      for (const probes::AttachTarget& target : meta.targets) {
+        if (probes::traits(target.kind).trigger == trigger) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  // SIGUSR1 runs the self probes; without any it prints every map, as
+  // bpftrace does.
+  void on_user_signal() {
+    if (has_trigger(probes::Trigger::Signal)) {
+      run_triggered(probes::Trigger::Signal);
+    } else {
+      print_maps();
+    }
+    out_.flush();
+  }
+
+  // Whether a probe can still fire once BEGIN has run (self probes wait for
+  // SIGUSR1).
   bool has_probes_to_wait_for() const {
     for (const codegen::ProgramMeta& meta : metadata_.programs) {
       for (const probes::AttachTarget& target : meta.targets) {
@@ -368,11 +404,7 @@ private:
   // Waits for events and signals. The ring buffer wakes the loop when data
   // arrives, and exit() forces a wakeup, so nothing here polls on a timer.
   void loop() {
-    sigset_t signals;
-    sigemptyset(&signals);
-    sigaddset(&signals, SIGINT);
-    sigaddset(&signals, SIGTERM);
-    sigaddset(&signals, SIGCHLD);
+    sigset_t signals = handled_signals();
     FileDescriptor signal_fd(signalfd(-1, &signals, SFD_CLOEXEC));
     FileDescriptor epoll_fd(epoll_create1(EPOLL_CLOEXEC));
     epoll_event signal_event{};
@@ -412,7 +444,9 @@ private:
         } else if (ready[i].data.fd == signal_fd.get()) {
           signalfd_siginfo info;
           (void)!::read(signal_fd.get(), &info, sizeof(info));
-          if (info.ssi_signo != SIGCHLD) {
+          if (info.ssi_signo == SIGUSR1) {
+            on_user_signal();
+          } else if (info.ssi_signo != SIGCHLD) {
             interrupted_ = true;
           } else if (options_.child != nullptr && options_.child->reap()) {
             // The traced command is done: so is the trace.
@@ -658,7 +692,8 @@ private:
     }
   }
 
-  // At exit, every non-empty map is printed, in name order.
+  // Every non-empty map, in name order: at exit, and on SIGUSR1 when no
+  // self probe takes the signal.
   void print_maps() {
     std::vector<const codegen::MapMeta*> maps;
     for (const codegen::MapMeta& meta : metadata_.maps) {
@@ -668,7 +703,6 @@ private:
               [](const codegen::MapMeta* a, const codegen::MapMeta* b) {
                 return a->shape.name < b->shape.name;
               });
-    formatter_->end();
     for (const codegen::MapMeta* meta : maps) {
       bpf_map* map =
           bpf_object__find_map_by_name(object_, meta->bpf_name.c_str());
@@ -717,13 +751,9 @@ int run(const codegen::Artifact& artifact,
         llvm::raw_ostream& out,
         llvm::raw_ostream& err) {
   capture_libbpf_messages(options.verbose);
-  // SIGINT and SIGTERM are taken through a signalfd in the event loop; they
-  // are blocked from here on so none is lost between loading and waiting.
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGTERM);
-  sigaddset(&signals, SIGCHLD);
+  // The event loop's signals are blocked from here on, so none is lost (or
+  // kills sonde, as SIGUSR1 would) between loading and waiting.
+  sigset_t signals = handled_signals();
   sigprocmask(SIG_BLOCK, &signals, nullptr);
   return Session(artifact, catalog, options, out, err).run();
 }
