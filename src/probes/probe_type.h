@@ -54,8 +54,12 @@ enum class ProgramType : uint8_t {
 // The columns of probe_kinds.def, each a fact about every probe of a kind
 // that sema, codegen, the runtime or the driver asks through traits():
 // they test a named fact, never a list of kinds, so a new probe type is
-// one line there. Facts that need a provider's code (expansion, argument
-// types, program type, attaching) are ProbeType members instead.
+// one line there. A column is a fact fixed by the kind alone, which
+// codegen, the runtime and the driver need without a provider at hand.
+// What depends on a target or needs the provider's code (expansion,
+// argument types, ctx's struct, a watched address, attaching) is a
+// ProbeType member instead, and so is the program type, which the
+// provider's section name and attach() are written for.
 
 // What `arg0`..`argN` read in a probe of a kind.
 enum class ArgumentSource : uint8_t {
