@@ -123,8 +123,7 @@ void report_backend_errors(
 void limit_to_process(sema::CheckedProgram& checked, int pid) {
   for (sema::ProbeInstance& instance : checked.instances) {
     for (probes::AttachTarget& target : instance.targets) {
-      if (probes::user_space_probe(target.kind) ||
-          target.kind == probes::ProbeKind::Watchpoint) {
+      if (probes::traits(target.kind).pid == probes::PidFilter::Attach) {
         target.pid = pid;
       }
     }

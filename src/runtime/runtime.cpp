@@ -30,6 +30,18 @@ namespace sonde::runtime {
 
 namespace {
 
+// The signals the event loop takes through a signalfd: SIGINT and SIGTERM
+// end the trace, SIGCHLD reports the end of a `-c` command, SIGUSR1 runs
+// the self probes (or prints the maps).
+sigset_t handled_signals() {
+  sigset_t signals;
+  sigemptyset(&signals);
+  for (int signal : {SIGINT, SIGTERM, SIGCHLD, SIGUSR1}) {
+    sigaddset(&signals, signal);
+  }
+  return signals;
+}
+
 using codegen::EventHeader;
 using codegen::EventKind;
 
@@ -87,7 +99,7 @@ public:
     // BEGIN's output is held until "Attached N probes" is out, so that
     // record comes first in JSON output, as in bpftrace.
     holding_ = true;
-    run_special(probes::ProbeKind::Begin);
+    run_triggered(probes::Trigger::Begin);
     drain();
     holding_ = false;
     if (!exit_requested_) {
@@ -104,7 +116,7 @@ public:
       if (!iterators_.empty()) {
         // An iterator is the whole trace: it runs once, then END.
         run_iterators();
-      } else if (has_attached_probes() || options_.child != nullptr ||
+      } else if (has_probes_to_wait_for() || options_.child != nullptr ||
                  options_.traced_pid != 0) {
         // A script with only BEGIN and END probes has nothing to wait
         // for, unless it traces a process.
@@ -118,11 +130,12 @@ public:
     finish_events();
     // END runs even after exit(), as in bpftrace.
     exit_requested_ = false;
-    run_special(probes::ProbeKind::End);
+    run_triggered(probes::Trigger::End);
     drain();
     report_lost();
     report_full_maps();
     if (artifact_.metadata.print_maps_on_exit) {
+      formatter_->end();
       print_maps();
     }
     out_.flush();
@@ -224,19 +237,21 @@ private:
                                             meta.function_name.c_str());
   }
 
-  // BEGIN and END run once, in the order they were written, through
-  // BPF_PROG_TEST_RUN: no attachment, and done before the other probes
-  // attach (BEGIN) or after they detach (END).
-  void run_special(probes::ProbeKind kind) {
+  // The probes of a trigger the runtime runs itself, in the order they were
+  // written, through BPF_PROG_TEST_RUN: no attachment, and done before the
+  // other probes attach (BEGIN), after they detach (END) or on SIGUSR1
+  // (self). An exit() skips the rest.
+  void run_triggered(probes::Trigger trigger) {
     for (const codegen::ProgramMeta& meta : metadata_.programs) {
-      if (meta.targets.empty() || meta.targets[0].kind != kind ||
-          exit_requested_) {
+      if (meta.targets.empty() || exit_requested_ ||
+          probes::traits(meta.targets[0].kind).trigger != trigger) {
         continue;
       }
       LIBBPF_OPTS(bpf_test_run_opts, run_options);
       if (bpf_prog_test_run_opts(bpf_program__fd(program(meta)),
                                  &run_options) != 0) {
-        err_ << "sonde: error: running " << probes::kind_spelling(kind)
+        err_ << "sonde: error: running "
+             << probes::kind_spelling(meta.targets[0].kind)
              << " failed: " << std::strerror(errno) << "\n";
       }
       drain();
@@ -294,25 +309,25 @@ private:
   bool attach_all() {
     for (const codegen::ProgramMeta& meta : metadata_.programs) {
       for (const probes::AttachTarget& target : meta.targets) {
-        if (target.kind == probes::ProbeKind::Begin ||
-            target.kind == probes::ProbeKind::End) {
+        probes::Trigger trigger = probes::traits(target.kind).trigger;
+        if (!probes::is_attached(trigger)) {
           continue;
         }
+        const probes::ProbeType& type = catalog_.get(target.kind);
         Result<std::vector<probes::Attachment>> attached =
-            catalog_.get(target.kind).attach(program(meta), target);
+            type.attach(program(meta), target);
         if (!attached) {
           err_ << "sonde: error: attaching '" << target.full_name
                << "' failed: " << error_text(attached.takeError()) << "\n";
           return false;
         }
+        std::optional<uint64_t> watched = type.watched_address(target);
         for (probes::Attachment& attachment : *attached) {
-          if (target.kind == probes::ProbeKind::Iter) {
+          if (trigger == probes::Trigger::Iterator) {
             iterators_.push_back(attachment.link());
           }
-          if (target.kind == probes::ProbeKind::Watchpoint) {
-            watchpoints_.emplace(
-                std::strtoull(target.target.at(0).c_str(), nullptr, 0),
-                attachments_.size());
+          if (watched) {
+            watchpoints_.emplace(*watched, attachments_.size());
           }
           attachments_.push_back(std::move(attachment));
         }
@@ -333,11 +348,36 @@ private:
     watchpoints_.erase(first, last);
   }
 
-  bool has_attached_probes() const {
+  bool has_trigger(probes::Trigger trigger) const {
     for (const codegen::ProgramMeta& meta : metadata_.programs) {
       for (const probes::AttachTarget& target : meta.targets) {
-        if (target.kind != probes::ProbeKind::Begin &&
-            target.kind != probes::ProbeKind::End) {
+        if (probes::traits(target.kind).trigger == trigger) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  // SIGUSR1 runs the self probes; without any it prints every map, as
+  // bpftrace does.
+  void on_user_signal() {
+    if (has_trigger(probes::Trigger::Signal)) {
+      run_triggered(probes::Trigger::Signal);
+    } else {
+      print_maps();
+    }
+    out_.flush();
+  }
+
+  // Whether a probe can still fire once BEGIN has run (self probes wait for
+  // SIGUSR1).
+  bool has_probes_to_wait_for() const {
+    for (const codegen::ProgramMeta& meta : metadata_.programs) {
+      for (const probes::AttachTarget& target : meta.targets) {
+        probes::Trigger trigger = probes::traits(target.kind).trigger;
+        if (trigger != probes::Trigger::Begin &&
+            trigger != probes::Trigger::End) {
           return true;
         }
       }
@@ -364,11 +404,7 @@ private:
   // Waits for events and signals. The ring buffer wakes the loop when data
   // arrives, and exit() forces a wakeup, so nothing here polls on a timer.
   void loop() {
-    sigset_t signals;
-    sigemptyset(&signals);
-    sigaddset(&signals, SIGINT);
-    sigaddset(&signals, SIGTERM);
-    sigaddset(&signals, SIGCHLD);
+    sigset_t signals = handled_signals();
     FileDescriptor signal_fd(signalfd(-1, &signals, SFD_CLOEXEC));
     FileDescriptor epoll_fd(epoll_create1(EPOLL_CLOEXEC));
     epoll_event signal_event{};
@@ -408,7 +444,9 @@ private:
         } else if (ready[i].data.fd == signal_fd.get()) {
           signalfd_siginfo info;
           (void)!::read(signal_fd.get(), &info, sizeof(info));
-          if (info.ssi_signo != SIGCHLD) {
+          if (info.ssi_signo == SIGUSR1) {
+            on_user_signal();
+          } else if (info.ssi_signo != SIGCHLD) {
             interrupted_ = true;
           } else if (options_.child != nullptr && options_.child->reap()) {
             // The traced command is done: so is the trace.
@@ -654,7 +692,8 @@ private:
     }
   }
 
-  // At exit, every non-empty map is printed, in name order.
+  // Every non-empty map, in name order: at exit, and on SIGUSR1 when no
+  // self probe takes the signal.
   void print_maps() {
     std::vector<const codegen::MapMeta*> maps;
     for (const codegen::MapMeta& meta : metadata_.maps) {
@@ -664,7 +703,6 @@ private:
               [](const codegen::MapMeta* a, const codegen::MapMeta* b) {
                 return a->shape.name < b->shape.name;
               });
-    formatter_->end();
     for (const codegen::MapMeta* meta : maps) {
       bpf_map* map =
           bpf_object__find_map_by_name(object_, meta->bpf_name.c_str());
@@ -713,13 +751,9 @@ int run(const codegen::Artifact& artifact,
         llvm::raw_ostream& out,
         llvm::raw_ostream& err) {
   capture_libbpf_messages(options.verbose);
-  // SIGINT and SIGTERM are taken through a signalfd in the event loop; they
-  // are blocked from here on so none is lost between loading and waiting.
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGTERM);
-  sigaddset(&signals, SIGCHLD);
+  // The event loop's signals are blocked from here on, so none is lost (or
+  // kills sonde, as SIGUSR1 would) between loading and waiting.
+  sigset_t signals = handled_signals();
   sigprocmask(SIG_BLOCK, &signals, nullptr);
   return Session(artifact, catalog, options, out, err).run();
 }

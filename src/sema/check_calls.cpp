@@ -43,12 +43,6 @@ TypeChecker::targets_source(Source (*source_of)(probes::ProbeKind)) const {
   return first;
 }
 
-static bool needs_btf_args(probes::ProbeKind kind) {
-  return kind == probes::ProbeKind::Fentry ||
-         kind == probes::ProbeKind::Fexit ||
-         kind == probes::ProbeKind::Rawtracepoint;
-}
-
 Type TypeChecker::check_builtin(const ast::Builtin& builtin) {
   if (std::optional<unsigned> index = register_argument(builtin.name)) {
     probes::ArgumentSource source = targets_source(probes::argument_source);
@@ -178,7 +172,7 @@ Type TypeChecker::check_args(const ast::Builtin& builtin) {
                                                : Type::none();
   }
   if (args_records_.empty() && targets_ != nullptr && !targets_->empty() &&
-      needs_btf_args(targets_->front().kind)) {
+      probes::traits(targets_->front().kind).args == probes::ArgsRecord::Btf) {
     // fentry/fexit and rawtracepoint arguments are typed from kernel BTF.
     error(diag::Kind::NotSupportedYet, builtin.range(),
           {std::string("'args' in ") +

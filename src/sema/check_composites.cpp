@@ -50,11 +50,9 @@ std::optional<Type> well_known_typedef(const std::string& name) {
 } // namespace
 
 types::AddressSpace TypeChecker::default_address_space() const {
-  bool user = targets_ != nullptr && !targets_->empty() &&
-              std::all_of(targets_->begin(), targets_->end(),
-                          [](const probes::AttachTarget& target) {
-                            return probes::user_space_probe(target.kind);
-                          });
+  bool user = all_targets_have([](const probes::ProbeTraits& kind) {
+    return kind.space == types::AddressSpace::User;
+  });
   return user ? types::AddressSpace::User : types::AddressSpace::Kernel;
 }
 

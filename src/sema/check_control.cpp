@@ -361,7 +361,13 @@ Type TypeChecker::check_write_user(const ast::Call& call,
 
 Type TypeChecker::check_socket_cookie(const ast::Call& call,
                                       const std::vector<Type>& args) {
-  if (!all_targets_are({probes::ProbeKind::Fentry, probes::ProbeKind::Fexit})) {
+  // A tracing program's helper, on a 'struct sock *' typed from BTF: an
+  // argument of fentry/fexit.
+  if (!all_providers([](const probes::ProbeType& type,
+                        const probes::AttachTarget& target) {
+        return type.program_type() == probes::ProgramType::Tracing &&
+               probes::traits(target.kind).args == probes::ArgsRecord::Btf;
+      })) {
     error(diag::Kind::SocketCookieProbe, call.callee_range, {current_kind()});
     return Type::none();
   }

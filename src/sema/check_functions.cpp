@@ -33,17 +33,27 @@ uint32_t max_stack_frames() {
 
 } // namespace
 
-bool TypeChecker::all_targets_are(
-    std::initializer_list<probes::ProbeKind> kinds) const {
+bool TypeChecker::all_targets_have(
+    llvm::function_ref<bool(const probes::ProbeTraits&)> holds) const {
   if (targets_ == nullptr || targets_->empty()) {
     return false;
   }
-  for (const probes::AttachTarget& target : *targets_) {
-    if (std::find(kinds.begin(), kinds.end(), target.kind) == kinds.end()) {
-      return false;
-    }
+  return std::all_of(targets_->begin(), targets_->end(),
+                     [&](const probes::AttachTarget& target) {
+                       return holds(probes::traits(target.kind));
+                     });
+}
+
+bool TypeChecker::all_providers(
+    llvm::function_ref<bool(const probes::ProbeType&,
+                            const probes::AttachTarget&)> holds) const {
+  if (targets_ == nullptr || targets_->empty()) {
+    return false;
   }
-  return true;
+  return std::all_of(targets_->begin(), targets_->end(),
+                     [&](const probes::AttachTarget& target) {
+                       return holds(catalog_.get(target.kind), target);
+                     });
 }
 
 std::string TypeChecker::current_kind() const {
@@ -55,12 +65,8 @@ std::string TypeChecker::current_kind() const {
 
 bool TypeChecker::require_registers(SourceRange range,
                                     const std::string& what) {
-  if (all_targets_are({probes::ProbeKind::Uprobe, probes::ProbeKind::Uretprobe,
-                       probes::ProbeKind::Kprobe, probes::ProbeKind::Kretprobe,
-                       probes::ProbeKind::Usdt, probes::ProbeKind::Profile,
-                       probes::ProbeKind::Software, probes::ProbeKind::Hardware,
-                       probes::ProbeKind::Kprobe,
-                       probes::ProbeKind::Kretprobe})) {
+  if (all_targets_have(
+          [](const probes::ProbeTraits& kind) { return kind.registers; })) {
     return true;
   }
   error(diag::Kind::BuiltinNotInProbe, range, {what, current_kind()});
@@ -141,12 +147,14 @@ void TypeChecker::check_join(const ast::Call& call,
 }
 
 Type TypeChecker::check_func_variable(const ast::Builtin& builtin) {
-  if (all_targets_are(
-          {probes::ProbeKind::Kprobe, probes::ProbeKind::Kretprobe})) {
+  if (all_targets_have([](const probes::ProbeTraits& kind) {
+        return kind.func == probes::FuncSymbol::Kernel;
+      })) {
     return Type::formatted(types::Presentation::Ksym, 8);
   }
-  if (!all_targets_are(
-          {probes::ProbeKind::Uprobe, probes::ProbeKind::Uretprobe})) {
+  if (!all_targets_have([](const probes::ProbeTraits& kind) {
+        return kind.func == probes::FuncSymbol::User;
+      })) {
     error(diag::Kind::BuiltinNotInProbe, builtin.range(),
           {builtin.name, current_kind()});
     return Type::none();
@@ -167,14 +175,17 @@ Type TypeChecker::check_probe_name(bool full_name) {
 }
 
 Type TypeChecker::check_iter_context(SourceRange range) {
-  if (!all_targets_are({probes::ProbeKind::Iter})) {
+  if (!all_providers([](const probes::ProbeType& type,
+                        const probes::AttachTarget& target) {
+        return type.context_struct(target).has_value();
+      })) {
     diagnostic(diag::Kind::BuiltinNotInProbe, range, {"ctx", current_kind()})
         .hint(diag::Kind::CtxOnlyInIter, {})
         .emit();
     return Type::none();
   }
-  // The kernel calls the program with this struct, one u64 per member.
-  const std::string name = "struct bpf_iter__" + targets_->front().target.at(0);
+  const probes::AttachTarget& first = targets_->front();
+  const std::string name = *catalog_.get(first.kind).context_struct(first);
   std::optional<Type> context = lookup_named_type(name);
   if (!context) {
     error(diag::Kind::IterContextMissing, range, {name});
@@ -472,7 +483,14 @@ Type TypeChecker::check_override(const ast::Call& call,
   if (!require_unsafe(call)) {
     return Type::none();
   }
-  if (!all_targets_are({probes::ProbeKind::Kprobe})) {
+  // bpf_override_return: a kprobe program on a kernel function's entry.
+  if (!all_providers([](const probes::ProbeType& type,
+                        const probes::AttachTarget& target) {
+        const probes::ProbeTraits& kind = probes::traits(target.kind);
+        return type.program_type() == probes::ProgramType::Kprobe &&
+               kind.space == types::AddressSpace::Kernel &&
+               kind.retval == probes::RetvalSource::None;
+      })) {
     error(diag::Kind::OverrideNeedsKprobe, call.callee_range, {current_kind()});
     return Type::none();
   }

@@ -65,11 +65,12 @@ void TypeChecker::check_probe(const ast::Probe& probe) {
   auto found = expanded_.find(&probe);
   if (found != expanded_.end()) {
     targets_ = &found->second;
+    // `args` typed from tracefs or BTF is known now; from DWARF, only when
+    // the body reads it (load_register_args).
     for (const probes::AttachTarget& target : found->second) {
-      if (target.kind != probes::ProbeKind::Tracepoint &&
-          target.kind != probes::ProbeKind::Rawtracepoint &&
-          target.kind != probes::ProbeKind::Fentry &&
-          target.kind != probes::ProbeKind::Fexit) {
+      probes::ArgsRecord args = probes::traits(target.kind).args;
+      if (args != probes::ArgsRecord::Tracefs &&
+          args != probes::ArgsRecord::Btf) {
         continue;
       }
       auto record = catalog_.get(target.kind).args_type(target);

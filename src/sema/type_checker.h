@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <llvm/ADT/STLFunctionalExtras.h>
 #include <set>
 
 namespace sonde::sema {
@@ -308,14 +309,22 @@ private:
   // A string literal argument, or nullopt after reporting.
   std::optional<std::string> string_argument(const ast::Call& call,
                                              size_t index);
-  // Whether the current probe runs with a pt_regs context (uprobes,
-  // kprobes, perf events); reports `what` otherwise.
+  // Whether the current probe's context holds the task's registers
+  // (uprobes, kprobes, perf events); reports `what` otherwise.
   bool require_registers(SourceRange range, const std::string& what);
   bool require_unsafe(const ast::Call& call);
   // The current probe's provider name, for messages.
   std::string current_kind() const;
-  // Whether every target of the current probe is of one of `kinds`.
-  bool all_targets_are(std::initializer_list<probes::ProbeKind> kinds) const;
+  // Whether the current probe has targets and `holds` is true of every
+  // target's row of probe_kinds.def: rules about probe types ask a named
+  // trait ("has a register context"), never for a list of kinds.
+  bool all_targets_have(
+      llvm::function_ref<bool(const probes::ProbeTraits&)> holds) const;
+  // The same for what a target's provider answers (its program type, the
+  // struct `ctx` points to).
+  bool all_providers(
+      llvm::function_ref<bool(const probes::ProbeType&,
+                              const probes::AttachTarget&)> holds) const;
   uint32_t add_time_format(const ast::Call& call, std::string format);
   // join(arr[, sep]): `arr` is an array of pointers to chars; sep a
   // string literal.
@@ -330,7 +339,8 @@ private:
   // args_records_ on first use in a probe. False, reported at `range`,
   // when a target has none.
   bool load_register_args(SourceRange range);
-  // Whether the current probe's targets are all uprobes or uretprobes.
+  // Whether every target of the current probe types `args` from DWARF
+  // (uprobes and uretprobes).
   bool uprobe_targets() const;
   // `args.NAME` of a uprobe parameter that is not in a register: reported.
   bool report_unreadable_argument(const ast::FieldAccess& access);
