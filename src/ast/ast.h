@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include "base/check.h"
 #include "source/source_buffer.h"
 
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <type_traits>
 #include <vector>
 
 // The syntax tree. Nodes are created by ast::Context, which owns them; all
@@ -18,6 +21,17 @@
 // The parser only builds what it read: it does not check that `++` is
 // applied to a variable, that a cast's type exists or that `break` is inside
 // a loop. Those checks belong to sema.
+//
+// Each class lists its children once, in a static member
+// `children(self, f)` that calls `f(field, ChildRole{...})` for every child
+// field, in source order: a vector element by element, a field that may be
+// null as it is. A class without children declares no list. Everything
+// that walks children generically goes through that list with
+// for_each_child (below): the Visitor's defaults, collect_children, the
+// AST printer and the copies sema::expand_macros makes. So a new child
+// field is one line in its class's list, and a node that can hold other
+// nodes in a field that is not a child says so where the field is
+// declared (BlockExpr::returns).
 namespace sonde::ast {
 
 enum class NodeKind : uint8_t {
@@ -27,16 +41,25 @@ enum class NodeKind : uint8_t {
 
 const char* kind_name(NodeKind kind);
 
+class Context;
+
+// Nodes are neither copied nor moved; only Context::clone copies one, field
+// by field, through the protected copy constructor every class has.
 class Node {
 public:
   Node(NodeKind kind, SourceRange range) : kind_(kind), range_(range) {}
-  Node(const Node&) = delete;
   Node& operator=(const Node&) = delete;
   virtual ~Node() = default;
+
+  // For dyn_cast<Node>: every node is one.
+  static bool classof(const Node*) { return true; }
 
   NodeKind kind() const { return kind_; }
   SourceRange range() const { return range_; }
   void set_range(SourceRange range) { range_ = range; }
+
+protected:
+  Node(const Node&) = default;
 
 private:
   NodeKind kind_;
@@ -47,13 +70,52 @@ class Expr : public Node {
 public:
   using Node::Node;
   static bool classof(const Node* node);
+
+protected:
+  Expr(const Expr&) = default;
 };
 
 class Stmt : public Node {
 public:
   using Node::Node;
   static bool classof(const Node* node);
+
+protected:
+  Stmt(const Stmt&) = default;
 };
+
+// What a class's list of children says about one child, besides where it
+// is.
+struct ChildRole {
+  // How the AST dump labels the child (`cond: Binary ...`): the text
+  // `label` followed by `name`, a name from the source (a record field, a
+  // config key, a `fn` parameter); both empty when the child's kind says
+  // enough.
+  std::string_view label = {};
+  std::string_view name = {};
+  // The variable or map the node assigns, declares or binds, visited
+  // after the value it gets (Visitor::visit_children).
+  bool target = false;
+};
+
+// Whether class T has children, i.e. declares a list of them.
+template <typename T>
+concept HasChildren = requires(T& node, void (*f)(Node*, const ChildRole&)) {
+  T::children(node, f);
+};
+
+// Calls `f(child, role)` for each child of `node` that is not null, in
+// source order (the order of its class's list). `child` is a reference to
+// the field, of the field's type: `Expr*&`, `Block*&`, or `Expr* const&`
+// when `node` is const; `role` a `const ChildRole&`. `node` may be a
+// Node, Expr or Stmt pointer, or one of a node's own class, which spares
+// the dispatch on its kind. Defined at the end of this file.
+template <typename T, typename F> void for_each_child(T* node, F&& f);
+
+// Calls `f(node)` with `node` cast to its own class (`Binary*`, or
+// `const Binary*` when `node` is const) and returns what f returns, which
+// must be the same type for every class.
+template <typename T, typename F> decltype(auto) with_kind(T* node, F&& f);
 
 // Checked downcasts keyed on NodeKind (sonde builds without RTTI).
 template <typename T> T* dyn_cast(Node* node) {
@@ -65,13 +127,21 @@ template <typename T> const T* dyn_cast(const Node* node) {
 }
 
 // Appends the direct children of `node` (never null ones) to `out`, in
-// source order. Generic walks that need no per-kind logic (depth limits,
-// range checks in tests) use this instead of a visitor.
+// source order: for_each_child's order. Generic walks that need no
+// per-kind logic (depth limits, range checks in tests) use this instead of
+// a visitor.
 void collect_children(Node* node, std::vector<Node*>& out);
 
+// The kind of a node class, and the copy constructor Context::clone uses.
 #define SONDE_AST_KIND(Name, Base)                                             \
   static constexpr NodeKind kKind = NodeKind::Name;                            \
-  static bool classof(const Node* node) { return node->kind() == kKind; }
+  static bool classof(const Node* node) { return node->kind() == kKind; }      \
+                                                                               \
+protected:                                                                     \
+  Name(const Name&) = default;                                                 \
+  friend class Context;                                                        \
+                                                                               \
+public:
 
 class Block;
 class Typeof;
@@ -137,6 +207,13 @@ public:
   unsigned pointer_depth() const;
   // The sizes of the Array suffixes, in order (nullopt for `[]`).
   std::vector<std::optional<uint64_t>> array_sizes() const;
+
+  template <typename Self, typename F> static void children(Self& self, F& f) {
+    f(self.of, {});
+    for (auto& element : self.elements) {
+      f(element, {});
+    }
+  }
 };
 
 // ---- Expressions ----------------------------------------------------------
@@ -214,6 +291,12 @@ public:
       : Expr(kKind, range), name(std::move(name)), keys(std::move(keys)) {}
   std::string name;
   std::vector<Expr*> keys;
+
+  template <typename Self, typename F> static void children(Self& self, F& f) {
+    for (auto& key : self.keys) {
+      f(key, {"key"});
+    }
+  }
 };
 
 enum class BinaryOp : uint8_t {
@@ -246,6 +329,11 @@ public:
   BinaryOp op;
   Expr* lhs;
   Expr* rhs;
+
+  template <typename Self, typename F> static void children(Self& self, F& f) {
+    f(self.lhs, {});
+    f(self.rhs, {});
+  }
 };
 
 // Deref is `*p`; AddressOf is `&$x` / `&@m`.
@@ -259,6 +347,10 @@ public:
       : Expr(kKind, range), op(op), operand(operand) {}
   UnaryOp op;
   Expr* operand;
+
+  template <typename Self, typename F> static void children(Self& self, F& f) {
+    f(self.operand, {});
+  }
 };
 
 // `++x`, `x++`, `--x` or `x--`. The grammar accepts any operand; sema
@@ -272,6 +364,10 @@ public:
   bool increment; // `++` (else `--`)
   bool prefix;    // `++x` (else `x++`)
   Expr* operand;
+
+  template <typename Self, typename F> static void children(Self& self, F& f) {
+    f(self.operand, {});
+  }
 };
 
 // `cond ? then_expr : else_expr`, or the Elvis form `cond ?: else_expr`
@@ -285,6 +381,12 @@ public:
   Expr* cond;
   Expr* then_expr; // Null for Elvis.
   Expr* else_expr;
+
+  template <typename Self, typename F> static void children(Self& self, F& f) {
+    f(self.cond, {"cond"});
+    f(self.then_expr, {"then"});
+    f(self.else_expr, {"else"});
+  }
 };
 
 // A call: a builtin function (printf, str, count), a stdlib or user macro,
@@ -302,6 +404,12 @@ public:
   std::string callee;
   SourceRange callee_range;
   std::vector<Expr*> args;
+
+  template <typename Self, typename F> static void children(Self& self, F& f) {
+    for (auto& arg : self.args) {
+      f(arg, {});
+    }
+  }
 };
 
 // `base.field` or `base->field` (the same thing, `->` kept for printing).
@@ -319,6 +427,10 @@ public:
   std::string field;
   SourceRange field_range;
   bool arrow;
+
+  template <typename Self, typename F> static void children(Self& self, F& f) {
+    f(self.base, {});
+  }
 };
 
 // `(TYPE)expr`, including `(ident)expr` when the parenthesised identifier
@@ -330,6 +442,11 @@ public:
       : Expr(kKind, range), type(type), expr(expr) {}
   TypeSpec* type;
   Expr* expr;
+
+  template <typename Self, typename F> static void children(Self& self, F& f) {
+    f(self.type, {});
+    f(self.expr, {});
+  }
 };
 
 // `(a, b)`, `(a,)` or `()`.
@@ -339,6 +456,12 @@ public:
   Tuple(SourceRange range, std::vector<Expr*> elements)
       : Expr(kKind, range), elements(std::move(elements)) {}
   std::vector<Expr*> elements;
+
+  template <typename Self, typename F> static void children(Self& self, F& f) {
+    for (auto& element : self.elements) {
+      f(element, {});
+    }
+  }
 };
 
 // `base.N`, a tuple element by constant index.
@@ -354,6 +477,10 @@ public:
   Expr* base;
   uint64_t index;
   SourceRange index_range;
+
+  template <typename Self, typename F> static void children(Self& self, F& f) {
+    f(self.base, {});
+  }
 };
 
 // `base[index]` on anything but a map name: arrays, pointers, strings,
@@ -365,6 +492,11 @@ public:
       : Expr(kKind, range), base(base), index(index) {}
   Expr* base;
   Expr* index;
+
+  template <typename Self, typename F> static void children(Self& self, F& f) {
+    f(self.base, {});
+    f(self.index, {"index"});
+  }
 };
 
 // `sizeof(TYPE)` or `sizeof(expr)`: exactly one of type and expr is set.
@@ -376,6 +508,11 @@ public:
       : Expr(kKind, range), type(type), expr(expr) {}
   TypeSpec* type;
   Expr* expr;
+
+  template <typename Self, typename F> static void children(Self& self, F& f) {
+    f(self.type, {});
+    f(self.expr, {});
+  }
 };
 
 // `offsetof(TYPE, a.b.c)` or `offsetof(expr, a.b.c)`: exactly one of type
@@ -395,6 +532,11 @@ public:
   Expr* expr;
   std::vector<std::string> fields;
   std::vector<SourceRange> field_ranges;
+
+  template <typename Self, typename F> static void children(Self& self, F& f) {
+    f(self.type, {});
+    f(self.expr, {});
+  }
 };
 
 // `typeof(TYPE)` or `typeof(expr)`: exactly one of type and expr is set (a
@@ -410,6 +552,11 @@ public:
   TypeSpec* type;
   Expr* expr;
   bool implicit;
+
+  template <typename Self, typename F> static void children(Self& self, F& f) {
+    f(self.type, {});
+    f(self.expr, {});
+  }
 };
 
 // `typeinfo(TYPE | expr)` (unstable); the same shape as Typeof.
@@ -420,6 +567,11 @@ public:
       : Expr(kKind, range), type(type), expr(expr) {}
   TypeSpec* type;
   Expr* expr;
+
+  template <typename Self, typename F> static void children(Self& self, F& f) {
+    f(self.type, {});
+    f(self.expr, {});
+  }
 };
 
 // One `name=value` of a record literal.
@@ -436,6 +588,12 @@ public:
   Record(SourceRange range, std::vector<RecordField> fields)
       : Expr(kKind, range), fields(std::move(fields)) {}
   std::vector<RecordField> fields;
+
+  template <typename Self, typename F> static void children(Self& self, F& f) {
+    for (auto& field : self.fields) {
+      f(field.value, {.name = field.name});
+    }
+  }
 };
 
 // `comptime expr`: expr is evaluated at compile time. It binds like a
@@ -445,6 +603,10 @@ public:
   SONDE_AST_KIND(Comptime, Expr)
   Comptime(SourceRange range, Expr* expr) : Expr(kKind, range), expr(expr) {}
   Expr* expr;
+
+  template <typename Self, typename F> static void children(Self& self, F& f) {
+    f(self.expr, {});
+  }
 };
 
 // `if cond { a } else { b }` where a value is expected. Its value is that of
@@ -459,6 +621,12 @@ public:
   Expr* cond;
   Block* then_block;
   Block* else_block; // Never null.
+
+  template <typename Self, typename F> static void children(Self& self, F& f) {
+    f(self.cond, {"cond"});
+    f(self.then_block, {"then"});
+    f(self.else_block, {"else"});
+  }
 };
 
 // `{ stmts; expr }` where a value is expected; its value is that of the
@@ -471,9 +639,14 @@ public:
   Block* block;
   // The body of a `fn` inlined at a call (sema::expand_macros): `return`
   // inside it leaves this block with its value, of type `returns` (null
-  // for a function without a return type).
+  // for a function without a return type). `returns` is not a child: it
+  // is the FunctionDef's return type, shared by every inlined copy.
   bool function_body = false;
   TypeSpec* returns = nullptr;
+
+  template <typename Self, typename F> static void children(Self& self, F& f) {
+    f(self.block, {});
+  }
 };
 
 // ---- Statements -----------------------------------------------------------
@@ -483,6 +656,10 @@ public:
   SONDE_AST_KIND(ExprStmt, Stmt)
   ExprStmt(SourceRange range, Expr* expr) : Stmt(kKind, range), expr(expr) {}
   Expr* expr;
+
+  template <typename Self, typename F> static void children(Self& self, F& f) {
+    f(self.expr, {});
+  }
 };
 
 // `$x = value`, or a compound assignment `$x OP= value` (compound holds
@@ -498,6 +675,11 @@ public:
   Variable* target;
   Expr* value;
   std::optional<BinaryOp> compound;
+
+  template <typename Self, typename F> static void children(Self& self, F& f) {
+    f(self.target, {.target = true});
+    f(self.value, {});
+  }
 };
 
 // `@m = value` or `@m[keys] = value`, or a compound assignment as for
@@ -513,6 +695,11 @@ public:
   MapAccess* target;
   Expr* value;
   std::optional<BinaryOp> compound;
+
+  template <typename Self, typename F> static void children(Self& self, F& f) {
+    f(self.target, {.target = true});
+    f(self.value, {});
+  }
 };
 
 // `let $x;`, `let $x = e;`, `let $x: TYPE;` or `let $x: TYPE = e;`.
@@ -524,6 +711,12 @@ public:
   Variable* var;
   TypeSpec* type; // May be null.
   Expr* init;     // May be null.
+
+  template <typename Self, typename F> static void children(Self& self, F& f) {
+    f(self.var, {.target = true});
+    f(self.type, {"type"});
+    f(self.init, {"init"});
+  }
 };
 
 // `_ = expr;`: evaluates expr and drops its value without a warning.
@@ -532,6 +725,10 @@ public:
   SONDE_AST_KIND(Discard, Stmt)
   Discard(SourceRange range, Expr* expr) : Stmt(kKind, range), expr(expr) {}
   Expr* expr;
+
+  template <typename Self, typename F> static void children(Self& self, F& f) {
+    f(self.expr, {});
+  }
 };
 
 // `if (cond) then_block [else else_block]`, or `if cond {...}` when cond is
@@ -546,6 +743,12 @@ public:
   Expr* cond;
   Block* then_block;
   Block* else_block; // May be null.
+
+  template <typename Self, typename F> static void children(Self& self, F& f) {
+    f(self.cond, {"cond"});
+    f(self.then_block, {"then"});
+    f(self.else_block, {"else"});
+  }
 };
 
 // `while (cond) { body }` (deprecated; sema warns).
@@ -556,6 +759,11 @@ public:
       : Stmt(kKind, range), cond(cond), body(body) {}
   Expr* cond;
   Block* body;
+
+  template <typename Self, typename F> static void children(Self& self, F& f) {
+    f(self.cond, {"cond"});
+    f(self.body, {});
+  }
 };
 
 // `for ($kv : @map) { body }` (parentheses optional).
@@ -567,6 +775,12 @@ public:
   Variable* var;
   MapAccess* map; // Always keyless: the map being iterated.
   Block* body;
+
+  template <typename Self, typename F> static void children(Self& self, F& f) {
+    f(self.var, {.target = true});
+    f(self.map, {});
+    f(self.body, {});
+  }
 };
 
 // `for ($i : start..end) { body }` (parentheses optional); end is
@@ -581,6 +795,13 @@ public:
   Expr* start;
   Expr* end;
   Block* body;
+
+  template <typename Self, typename F> static void children(Self& self, F& f) {
+    f(self.var, {.target = true});
+    f(self.start, {"start"});
+    f(self.end, {"end"});
+    f(self.body, {});
+  }
 };
 
 // `unroll(count) { body }`; sema requires a constant 1..100.
@@ -591,6 +812,11 @@ public:
       : Stmt(kKind, range), count(count), body(body) {}
   Expr* count;
   Block* body;
+
+  template <typename Self, typename F> static void children(Self& self, F& f) {
+    f(self.count, {"count"});
+    f(self.body, {});
+  }
 };
 
 class Break : public Stmt {
@@ -611,6 +837,10 @@ public:
   SONDE_AST_KIND(Return, Stmt)
   Return(SourceRange range, Expr* value) : Stmt(kKind, range), value(value) {}
   Expr* value; // May be null.
+
+  template <typename Self, typename F> static void children(Self& self, F& f) {
+    f(self.value, {});
+  }
 };
 
 // A bare block `{ ... }` used as a statement (its own scope).
@@ -620,6 +850,10 @@ public:
   BlockStmt(SourceRange range, Block* block)
       : Stmt(kKind, range), block(block) {}
   Block* block;
+
+  template <typename Self, typename F> static void children(Self& self, F& f) {
+    f(self.block, {});
+  }
 };
 
 // `import "path";`. At the top level it is in Program::imports; inside a
@@ -647,6 +881,12 @@ public:
         ends_in_expr(ends_in_expr) {}
   std::vector<Stmt*> stmts;
   bool ends_in_expr;
+
+  template <typename Self, typename F> static void children(Self& self, F& f) {
+    for (auto& stmt : self.stmts) {
+      f(stmt, {});
+    }
+  }
 };
 
 // One attach point as written, e.g. `tracepoint:syscalls:sys_enter_openat`
@@ -681,6 +921,14 @@ public:
   std::vector<AttachPoint*> attach_points;
   Expr* predicate; // May be null.
   Block* body;
+
+  template <typename Self, typename F> static void children(Self& self, F& f) {
+    for (auto& ap : self.attach_points) {
+      f(ap, {});
+    }
+    f(self.predicate, {"predicate"});
+    f(self.body, {});
+  }
 };
 
 // One C definition, kept verbatim for libclang.
@@ -724,6 +972,12 @@ public:
   Config(SourceRange range, std::vector<ConfigEntry> entries)
       : Node(kKind, range), entries(std::move(entries)) {}
   std::vector<ConfigEntry> entries;
+
+  template <typename Self, typename F> static void children(Self& self, F& f) {
+    for (auto& entry : self.entries) {
+      f(entry.value, {.name = entry.key});
+    }
+  }
 };
 
 // A macro parameter: `$v` (must be passed a variable), `@m` (a map) or a
@@ -752,6 +1006,10 @@ public:
   SourceRange name_range;
   std::vector<MacroParam> params;
   Block* body;
+
+  template <typename Self, typename F> static void children(Self& self, F& f) {
+    f(self.body, {});
+  }
 };
 
 // One `$name: TYPE` parameter of a `fn`.
@@ -778,6 +1036,14 @@ public:
   std::vector<FunctionParam> params;
   TypeSpec* return_type; // Null when `: TYPE` is left out.
   Block* body;
+
+  template <typename Self, typename F> static void children(Self& self, F& f) {
+    for (auto& param : self.params) {
+      f(param.type, {"param $", param.name});
+    }
+    f(self.return_type, {"returns"});
+    f(self.body, {});
+  }
 };
 
 // A root map declaration `let @m = hash(N);`. The map type is any
@@ -800,6 +1066,12 @@ public:
   std::string map_type;
   SourceRange map_type_range;
   std::vector<Expr*> args;
+
+  template <typename Self, typename F> static void children(Self& self, F& f) {
+    for (auto& arg : self.args) {
+      f(arg, {});
+    }
+  }
 };
 
 // A whole script. The typed vectors hold each kind of top-level item in
@@ -819,8 +1091,51 @@ public:
   std::vector<FunctionDef*> functions;
   std::vector<MapDecl*> map_decls;
   std::vector<Node*> items;
+
+  // The children are the items; a Program built by hand (not by the
+  // parser) may list only probes.
+  template <typename Self, typename F> static void children(Self& self, F& f) {
+    if (self.items.empty()) {
+      for (auto& probe : self.probes) {
+        f(probe, {});
+      }
+      return;
+    }
+    for (auto& item : self.items) {
+      f(item, {});
+    }
+  }
 };
 
 #undef SONDE_AST_KIND
+
+template <typename T, typename F> decltype(auto) with_kind(T* node, F&& f) {
+  static_assert(std::is_base_of_v<Node, std::remove_const_t<T>>);
+  constexpr bool kConst = std::is_const_v<T>;
+  auto* base =
+      static_cast<std::conditional_t<kConst, const Node*, Node*>>(node);
+  switch (node->kind()) {
+#define NODE(Name)                                                             \
+  case NodeKind::Name:                                                         \
+    return f(static_cast<std::conditional_t<kConst, const Name*, Name*>>(base));
+#include "ast/nodes.def"
+  }
+  check_failed("node->kind() is a NodeKind", __FILE__, __LINE__);
+}
+
+template <typename T, typename F> void for_each_child(T* node, F&& f) {
+  using Class = std::remove_const_t<T>;
+  if constexpr (!requires { Class::kKind; }) {
+    // Node, Expr or Stmt: find the node's own class first.
+    with_kind(node, [&f](auto* typed) { for_each_child(typed, f); });
+  } else if constexpr (HasChildren<Class>) {
+    auto present = [&f](auto& child, const ChildRole& role) {
+      if (child != nullptr) {
+        f(child, role);
+      }
+    };
+    Class::children(*node, present);
+  }
+}
 
 } // namespace sonde::ast

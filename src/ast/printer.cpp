@@ -4,7 +4,6 @@
 #include "base/strings.h"
 
 #include <string>
-#include <string_view>
 
 namespace sonde::ast {
 
@@ -80,13 +79,13 @@ public:
   Printer(const SourceBuffer& source, llvm::raw_ostream& out)
       : source_(source), out_(out) {}
 
-  void print(const Node* node, unsigned depth, std::string_view label = {}) {
+  void print(const Node* node, unsigned depth, const ChildRole& role = {}) {
     if (node == nullptr) {
       return;
     }
     out_.indent(depth * 2);
-    if (!label.empty()) {
-      out_ << label << ": ";
+    if (!role.label.empty() || !role.name.empty()) {
+      out_ << role.label << role.name << ": ";
     }
     out_ << kind_name(node->kind());
     print_detail(node);
@@ -241,36 +240,11 @@ private:
     }
   }
 
+  // The children, from the class's list, each labelled as the list says.
+  // The C definitions are text, not nodes, but are shown the same way.
   void print_children(const Node* node, unsigned depth) {
-    switch (node->kind()) {
-    case NodeKind::Program: {
-      auto* program = as<Program>(node);
-      if (program->items.empty()) {
-        for (const Probe* probe : program->probes) {
-          print(probe, depth);
-        }
-      }
-      for (const Node* item : program->items) {
-        print(item, depth);
-      }
-      return;
-    }
-    case NodeKind::Probe: {
-      auto* probe = as<Probe>(node);
-      for (const AttachPoint* ap : probe->attach_points) {
-        print(ap, depth);
-      }
-      print(probe->predicate, depth, "predicate");
-      print(probe->body, depth);
-      return;
-    }
-    case NodeKind::Block:
-      for (const Stmt* stmt : as<Block>(node)->stmts) {
-        print(stmt, depth);
-      }
-      return;
-    case NodeKind::CDefinitions:
-      for (const CDefinition& item : as<CDefinitions>(node)->items) {
+    if (const auto* definitions = dyn_cast<CDefinitions>(node)) {
+      for (const CDefinition& item : definitions->items) {
         out_.indent(depth * 2);
         out_ << spelling(item.kind);
         if (!item.name.empty()) {
@@ -279,187 +253,10 @@ private:
         out_ << " \"" << c_escape(item.text) << "\"";
         print_location(item.range);
       }
-      return;
-    case NodeKind::Config:
-      for (const ConfigEntry& entry : as<Config>(node)->entries) {
-        print(entry.value, depth, entry.key);
-      }
-      return;
-    case NodeKind::MacroDef:
-      print(as<MacroDef>(node)->body, depth);
-      return;
-    case NodeKind::FunctionDef: {
-      auto* fn = as<FunctionDef>(node);
-      for (const FunctionParam& param : fn->params) {
-        print(param.type, depth, "param $" + param.name);
-      }
-      print(fn->return_type, depth, "returns");
-      print(fn->body, depth);
-      return;
     }
-    case NodeKind::MapDecl:
-      for (const Expr* arg : as<MapDecl>(node)->args) {
-        print(arg, depth);
-      }
-      return;
-    case NodeKind::TypeSpec: {
-      auto* type = as<TypeSpec>(node);
-      print(type->of, depth);
-      for (const TypeSpec* element : type->elements) {
-        print(element, depth);
-      }
-      return;
-    }
-    case NodeKind::ExprStmt:
-      print(as<ExprStmt>(node)->expr, depth);
-      return;
-    case NodeKind::AssignVar:
-      print(as<AssignVar>(node)->target, depth);
-      print(as<AssignVar>(node)->value, depth);
-      return;
-    case NodeKind::AssignMap:
-      print(as<AssignMap>(node)->target, depth);
-      print(as<AssignMap>(node)->value, depth);
-      return;
-    case NodeKind::If: {
-      auto* stmt = as<If>(node);
-      print(stmt->cond, depth, "cond");
-      print(stmt->then_block, depth, "then");
-      print(stmt->else_block, depth, "else");
-      return;
-    }
-    case NodeKind::VarDecl: {
-      auto* decl = as<VarDecl>(node);
-      print(decl->var, depth);
-      print(decl->type, depth, "type");
-      print(decl->init, depth, "init");
-      return;
-    }
-    case NodeKind::Discard:
-      print(as<Discard>(node)->expr, depth);
-      return;
-    case NodeKind::While:
-      print(as<While>(node)->cond, depth, "cond");
-      print(as<While>(node)->body, depth);
-      return;
-    case NodeKind::ForMap: {
-      auto* loop = as<ForMap>(node);
-      print(loop->var, depth);
-      print(loop->map, depth);
-      print(loop->body, depth);
-      return;
-    }
-    case NodeKind::ForRange: {
-      auto* loop = as<ForRange>(node);
-      print(loop->var, depth);
-      print(loop->start, depth, "start");
-      print(loop->end, depth, "end");
-      print(loop->body, depth);
-      return;
-    }
-    case NodeKind::Unroll:
-      print(as<Unroll>(node)->count, depth, "count");
-      print(as<Unroll>(node)->body, depth);
-      return;
-    case NodeKind::Return:
-      print(as<Return>(node)->value, depth);
-      return;
-    case NodeKind::BlockStmt:
-      print(as<BlockStmt>(node)->block, depth);
-      return;
-    case NodeKind::MapAccess:
-      for (const Expr* key : as<MapAccess>(node)->keys) {
-        print(key, depth, "key");
-      }
-      return;
-    case NodeKind::Binary:
-      print(as<Binary>(node)->lhs, depth);
-      print(as<Binary>(node)->rhs, depth);
-      return;
-    case NodeKind::Unary:
-      print(as<Unary>(node)->operand, depth);
-      return;
-    case NodeKind::IncDec:
-      print(as<IncDec>(node)->operand, depth);
-      return;
-    case NodeKind::Call:
-      for (const Expr* arg : as<Call>(node)->args) {
-        print(arg, depth);
-      }
-      return;
-    case NodeKind::FieldAccess:
-      print(as<FieldAccess>(node)->base, depth);
-      return;
-    case NodeKind::Ternary: {
-      auto* ternary = as<Ternary>(node);
-      print(ternary->cond, depth, "cond");
-      print(ternary->then_expr, depth, "then");
-      print(ternary->else_expr, depth, "else");
-      return;
-    }
-    case NodeKind::Cast:
-      print(as<Cast>(node)->type, depth);
-      print(as<Cast>(node)->expr, depth);
-      return;
-    case NodeKind::Tuple:
-      for (const Expr* element : as<Tuple>(node)->elements) {
-        print(element, depth);
-      }
-      return;
-    case NodeKind::TupleAccess:
-      print(as<TupleAccess>(node)->base, depth);
-      return;
-    case NodeKind::Index:
-      print(as<Index>(node)->base, depth);
-      print(as<Index>(node)->index, depth, "index");
-      return;
-    case NodeKind::Sizeof:
-      print(as<Sizeof>(node)->type, depth);
-      print(as<Sizeof>(node)->expr, depth);
-      return;
-    case NodeKind::Offsetof:
-      print(as<Offsetof>(node)->type, depth);
-      print(as<Offsetof>(node)->expr, depth);
-      return;
-    case NodeKind::Typeof:
-      print(as<Typeof>(node)->type, depth);
-      print(as<Typeof>(node)->expr, depth);
-      return;
-    case NodeKind::Typeinfo:
-      print(as<Typeinfo>(node)->type, depth);
-      print(as<Typeinfo>(node)->expr, depth);
-      return;
-    case NodeKind::Record:
-      for (const RecordField& field : as<Record>(node)->fields) {
-        print(field.value, depth, field.name);
-      }
-      return;
-    case NodeKind::Comptime:
-      print(as<Comptime>(node)->expr, depth);
-      return;
-    case NodeKind::IfExpr: {
-      auto* expr = as<IfExpr>(node);
-      print(expr->cond, depth, "cond");
-      print(expr->then_block, depth, "then");
-      print(expr->else_block, depth, "else");
-      return;
-    }
-    case NodeKind::BlockExpr:
-      print(as<BlockExpr>(node)->block, depth);
-      return;
-    case NodeKind::AttachPoint:
-    case NodeKind::Import:
-    case NodeKind::Break:
-    case NodeKind::Continue:
-    case NodeKind::IntLiteral:
-    case NodeKind::StringLiteral:
-    case NodeKind::BoolLiteral:
-    case NodeKind::Builtin:
-    case NodeKind::Variable:
-    case NodeKind::Positional:
-    case NodeKind::PositionalCount:
-      return;
-    }
+    for_each_child(node, [&](const Node* child, const ChildRole& role) {
+      print(child, depth, role);
+    });
   }
 
   const SourceBuffer& source_;

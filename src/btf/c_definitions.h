@@ -2,7 +2,7 @@
 #pragma once
 
 #include "base/result.h"
-#include "btf/types.h"
+#include "types/types.h"
 
 #include <cstdint>
 #include <map>

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include "btf/types.h"
 #include "probes/probe_type.h"
+#include "types/map_shape.h"
+#include "types/types.h"
 
 #include <cstdint>
 #include <string>
@@ -73,7 +74,7 @@ struct AvgValue {
 };
 
 // One interval of a tseries() map: each CPU's value holds
-// `tseries_intervals` of them, interval e in slot e % tseries_intervals.
+// `shape.tseries.intervals` of them, interval e in slot e % intervals.
 struct TseriesSlot {
   uint64_t epoch; // boot-time ns / interval_ns
   int64_t value;  // the last value, the sum (sum, avg), the min or the max
@@ -92,34 +93,21 @@ struct PrintfMeta {
 
 using types::MapValueKind;
 
+// A map as the BPF object holds it: the shape sema decided, and its layout.
 struct MapMeta {
-  std::string name;     // As written in the script: "@bytes", "@".
+  types::MapShape shape;
   std::string bpf_name; // The map's name in the ELF object.
-  MapValueKind value_kind = MapValueKind::Plain;
-  bool per_cpu = false;
-  // `let @m = lruhash(N)`: least-recently-used eviction, and N entries
-  // (0: the config's max_map_keys).
-  bool lru = false;
-  uint32_t max_entries = 0;
-  // Key fields; empty for a map without keys, which has one u64 key 0.
-  std::vector<ValueLayout> key_fields;
+  // Where each of shape.key_types starts in the key, each 8-byte aligned.
+  // A map without keys has one u64 key 0; a hist() or lhist() key ends
+  // with the u64 bucket index.
+  std::vector<uint32_t> key_offsets;
   uint32_t key_size = 0;
-  types::Type value_type;
+  // One value (per CPU for aggregations): a slot of value_type, or
+  // MinMaxValue, AvgValue, or shape.tseries.intervals TseriesSlots.
   uint32_t value_size = 0;
-  // hist() and lhist() maps store one entry per (key, bucket): the bucket
-  // index is a u64 at the end of the key.
-  unsigned hist_bits = 0;
-  int64_t lhist_min = 0;
-  int64_t lhist_max = 0;
-  int64_t lhist_step = 1;
-  // tseries() parameters.
-  uint64_t tseries_interval_ns = 0;
-  uint32_t tseries_intervals = 0;
-  types::TseriesAggregation tseries_aggregation =
-      types::TseriesAggregation::Last;
-  bool has_bucket() const {
-    return value_kind == MapValueKind::Hist ||
-           value_kind == MapValueKind::Lhist;
+
+  ValueLayout key_field(size_t index) const {
+    return {shape.key_types.at(index), key_offsets.at(index)};
   }
 };
 

@@ -21,31 +21,19 @@ std::string bpf_map_name(const std::string& name) {
 
 MapMeta describe_map(const sema::MapInfo& map) {
   MapMeta meta;
-  meta.name = map.name;
-  meta.bpf_name = bpf_map_name(map.name);
-  meta.value_kind = map.kind;
-  meta.hist_bits = map.hist_bits;
-  meta.lhist_min = map.lhist_min;
-  meta.lhist_max = map.lhist_max;
-  meta.lhist_step = map.lhist_step;
-  meta.tseries_interval_ns = map.tseries_interval_ns;
-  meta.tseries_intervals = map.tseries_intervals;
-  meta.tseries_aggregation = map.tseries_aggregation;
-  // Aggregations are per-CPU: each CPU updates its own value without
-  // atomics, and user space merges them.
-  meta.per_cpu = meta.value_kind != MapValueKind::Plain;
+  meta.shape = map.shape;
+  meta.bpf_name = bpf_map_name(map.shape.name);
   uint32_t offset = 0;
-  for (const types::Type& key : map.key_types) {
-    meta.key_fields.push_back({key, offset});
+  for (const types::Type& key : map.shape.key_types) {
+    meta.key_offsets.push_back(offset);
     offset += slot_size(key);
   }
-  if (meta.has_bucket()) {
+  if (map.shape.has_buckets()) {
     offset += 8;
   }
   // A map without keys has the single key 0.
   meta.key_size = offset == 0 ? 8 : offset;
-  meta.value_type = map.value_type;
-  switch (meta.value_kind) {
+  switch (map.shape.kind) {
   case MapValueKind::Min:
   case MapValueKind::Max:
     meta.value_size = sizeof(MinMaxValue);
@@ -55,14 +43,14 @@ MapMeta describe_map(const sema::MapInfo& map) {
     meta.value_size = sizeof(AvgValue);
     break;
   case MapValueKind::Tseries:
-    meta.value_size = sizeof(TseriesSlot) * map.tseries_intervals;
+    meta.value_size = sizeof(TseriesSlot) * map.shape.tseries.intervals;
     break;
   case MapValueKind::Plain:
   case MapValueKind::Count:
   case MapValueKind::Sum:
   case MapValueKind::Hist:
   case MapValueKind::Lhist:
-    meta.value_size = slot_size(map.value_type);
+    meta.value_size = slot_size(map.shape.value_type);
     break;
   }
   return meta;
@@ -80,13 +68,7 @@ PrintfMeta describe_printf(const sema::PrintfInfo& info) {
 RuntimeMetadata describe(const sema::CheckedProgram& program) {
   RuntimeMetadata metadata;
   for (const sema::MapInfo& map : program.maps) {
-    MapMeta meta = describe_map(map);
-    if (auto declared = program.map_declarations.find(map.name);
-        declared != program.map_declarations.end()) {
-      meta.lru = declared->second.lru;
-      meta.max_entries = declared->second.max_entries;
-    }
-    metadata.maps.push_back(std::move(meta));
+    metadata.maps.push_back(describe_map(map));
   }
   for (const sema::PrintfInfo& info : program.printfs) {
     metadata.printfs.push_back(describe_printf(info));
@@ -152,7 +134,7 @@ void add_support_maps(ModuleBuilder& builder,
   }
   uint32_t tseries_size = 0;
   for (const MapMeta& map : metadata.maps) {
-    if (map.value_kind == MapValueKind::Tseries) {
+    if (map.shape.kind == MapValueKind::Tseries) {
       tseries_size = std::max(tseries_size, map.value_size);
     }
   }
@@ -207,12 +189,14 @@ Result<Artifact> generate(const sema::CheckedProgram& program,
                             &artifact.metadata.runtime_warnings};
 
   for (const MapMeta& map : metadata.maps) {
+    const types::MapShape& shape = map.shape;
+    bool per_cpu = shape.is_aggregation();
     uint32_t type =
-        map.lru ? (map.per_cpu ? BPF_MAP_TYPE_LRU_PERCPU_HASH
-                               : BPF_MAP_TYPE_LRU_HASH)
-                : (map.per_cpu ? BPF_MAP_TYPE_PERCPU_HASH : BPF_MAP_TYPE_HASH);
-    uint32_t entries =
-        map.max_entries != 0 ? map.max_entries : program.config.max_map_keys;
+        shape.lru
+            ? (per_cpu ? BPF_MAP_TYPE_LRU_PERCPU_HASH : BPF_MAP_TYPE_LRU_HASH)
+            : (per_cpu ? BPF_MAP_TYPE_PERCPU_HASH : BPF_MAP_TYPE_HASH);
+    uint32_t entries = shape.max_entries != 0 ? shape.max_entries
+                                              : program.config.max_map_keys;
     resources.maps.push_back(builder.add_map(map.bpf_name, type, entries,
                                              map.key_size, map.value_size));
   }

@@ -165,16 +165,10 @@ llvm::Value* ProbeLowering::call(const ast::Call& node) {
       map_operation(node, EventKind::MapPrint);
     }
     return nullptr;
-  case sema::BuiltinFunction::Count:
-  case sema::BuiltinFunction::Sum:
-  case sema::BuiltinFunction::Min:
-  case sema::BuiltinFunction::Max:
-  case sema::BuiltinFunction::Avg:
-  case sema::BuiltinFunction::Stats:
-  case sema::BuiltinFunction::Hist:
-  case sema::BuiltinFunction::Lhist:
-  case sema::BuiltinFunction::Tseries:
-    // Lowered by assign_map; a bare call was rejected by sema.
+    // The aggregations (types/map_kinds.def) are lowered by assign_map; a
+    // bare call was rejected by sema.
+#define AGGREGATION(Enum, Name) case sema::BuiltinFunction::Enum:
+#include "types/map_kinds.def"
     SONDE_CHECK(false, "aggregation outside a map assignment");
   case sema::BuiltinFunction::Len:
     // len(@m) leaves its map untyped; len(kstack) types its stack.

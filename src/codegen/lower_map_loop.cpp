@@ -70,13 +70,13 @@ void ProbeLowering::lower_for_map(const ast::ForMap& loop) {
   const types::Field& value_field = pair.fields()[1];
   llvm::Value* key_at =
       ir_.CreateConstInBoundsGEP1_32(ir_.getInt8Ty(), kv, key_field.offset);
-  if (map.key_fields.size() == 1) {
-    store_value(key_at, *key_field.type, load_from(key, map.key_fields[0].type),
-                map.key_fields[0].type);
+  const std::vector<Type>& keys = map.shape.key_types;
+  if (keys.size() == 1) {
+    store_value(key_at, *key_field.type, load_from(key, keys[0]), keys[0]);
   } else {
     // Several keys: the map's key layout to the tuple's.
-    for (size_t i = 0; i < map.key_fields.size(); ++i) {
-      const ValueLayout& part = map.key_fields[i];
+    for (size_t i = 0; i < keys.size(); ++i) {
+      ValueLayout part = map.key_field(i);
       const types::Field& element = key_field.type->fields()[i];
       store_value(ir_.CreateConstInBoundsGEP1_32(ir_.getInt8Ty(), key_at,
                                                  element.offset),
@@ -87,8 +87,9 @@ void ProbeLowering::lower_for_map(const ast::ForMap& loop) {
                   part.type);
     }
   }
-  llvm::Value* element_value = map.per_cpu ? read_aggregate(global, key, map)
-                                           : load_from(value, map.value_type);
+  llvm::Value* element_value = map.shape.is_aggregation()
+                                   ? read_aggregate(global, key, map)
+                                   : load_from(value, map.shape.value_type);
   store_value(
       ir_.CreateConstInBoundsGEP1_32(ir_.getInt8Ty(), kv, value_field.offset),
       *value_field.type, element_value, *value_field.type);

@@ -10,23 +10,24 @@ void ProbeLowering::assign_map(const ast::AssignMap& assign) {
   const MapMeta& map = resources_.metadata.maps[index];
   llvm::GlobalVariable* global = resources_.maps[index];
 
-  if (map.value_kind == MapValueKind::Plain && assign.compound) {
+  if (map.shape.kind == MapValueKind::Plain && assign.compound) {
     // `@m[k] OP= v`: a missing key reads as 0.
     llvm::Value* value = expr(assign.value);
     llvm::Value* old = map_read(target);
     const Type& value_type = program_.type_of(assign.value);
-    bool is_signed = map.value_type.is_signed();
+    bool is_signed = map.shape.value_type.is_signed();
     store_map(global, map, target,
               arithmetic(*assign.compound, old, value,
                          is_signed && value_type.is_signed(), is_signed,
                          assign));
     return;
   }
-  if (map.value_kind == MapValueKind::Plain) {
+  if (map.shape.kind == MapValueKind::Plain) {
     llvm::Value* value = expr(assign.value);
     llvm::Value* key = map_key(target, map);
     llvm::Value* slot = memory_slot(map.value_size, "value");
-    store_value(slot, map.value_type, value, program_.type_of(assign.value));
+    store_value(slot, map.shape.value_type, value,
+                program_.type_of(assign.value));
     overwrite_map(global, key, slot, map.value_size);
     return;
   }
@@ -34,18 +35,18 @@ void ProbeLowering::assign_map(const ast::AssignMap& assign) {
   const auto& call = static_cast<const ast::Call&>(*assign.value);
   llvm::Value* argument =
       call.args.empty() ? ir_.getInt64(1) : expr(call.args[0]);
-  bool is_signed = map.value_type.is_signed();
+  bool is_signed = map.shape.value_type.is_signed();
   llvm::Value* key = map_key(target, map);
-  switch (map.value_kind) {
+  switch (map.shape.kind) {
   case MapValueKind::Count:
   case MapValueKind::Sum:
     add_to_aggregate(global, key, argument);
     return;
   case MapValueKind::Hist:
   case MapValueKind::Lhist: {
-    llvm::Value* bucket = map.value_kind == MapValueKind::Hist
-                              ? hist_bucket(argument, map.hist_bits)
-                              : lhist_bucket(argument, map);
+    llvm::Value* bucket = map.shape.kind == MapValueKind::Hist
+                              ? hist_bucket(argument, map.shape.hist.bits)
+                              : lhist_bucket(argument, map.shape.lhist);
     ir_.CreateStore(bucket, ir_.CreateConstInBoundsGEP1_32(ir_.getInt8Ty(), key,
                                                            map.key_size - 8));
     add_to_aggregate(global, key, ir_.getInt64(1));
@@ -53,7 +54,7 @@ void ProbeLowering::assign_map(const ast::AssignMap& assign) {
   }
   case MapValueKind::Min:
   case MapValueKind::Max: {
-    bool is_min = map.value_kind == MapValueKind::Min;
+    bool is_min = map.shape.kind == MapValueKind::Min;
     update_aggregate(
         global, key, sizeof(MinMaxValue),
         [&](llvm::Value* value) {
@@ -139,16 +140,16 @@ llvm::Value* ProbeLowering::most_significant_bit(llvm::Value* value) {
 }
 
 llvm::Value* ProbeLowering::lhist_bucket(llvm::Value* value,
-                                         const MapMeta& map) {
-  int64_t overflow = 1 + (map.lhist_max - map.lhist_min) / map.lhist_step;
-  llvm::Value* offset = ir_.CreateSub(value, ir_.getInt64(map.lhist_min));
+                                         const types::LhistArguments& lhist) {
+  int64_t overflow = 1 + (lhist.max - lhist.min) / lhist.step;
+  llvm::Value* offset = ir_.CreateSub(value, ir_.getInt64(lhist.min));
   // Only reached when value >= min, so unsigned division is exact.
   llvm::Value* inside = ir_.CreateAdd(
-      ir_.getInt64(1), ir_.CreateUDiv(offset, ir_.getInt64(map.lhist_step)));
+      ir_.getInt64(1), ir_.CreateUDiv(offset, ir_.getInt64(lhist.step)));
   llvm::Value* bucket =
-      ir_.CreateSelect(ir_.CreateICmpSGE(value, ir_.getInt64(map.lhist_max)),
+      ir_.CreateSelect(ir_.CreateICmpSGE(value, ir_.getInt64(lhist.max)),
                        ir_.getInt64(overflow), inside);
-  return ir_.CreateSelect(ir_.CreateICmpSLT(value, ir_.getInt64(map.lhist_min)),
+  return ir_.CreateSelect(ir_.CreateICmpSLT(value, ir_.getInt64(lhist.min)),
                           ir_.getInt64(0), bucket);
 }
 
@@ -162,7 +163,7 @@ llvm::Value* ProbeLowering::map_key(const ast::MapAccess& access,
   }
   zero(key, map.key_size);
   for (size_t i = 0; i < access.keys.size(); ++i) {
-    store_expr(access.keys[i], key, map.key_fields[i]);
+    store_expr(access.keys[i], key, map.key_field(i));
   }
   return key;
 }
@@ -171,7 +172,7 @@ llvm::Value* ProbeLowering::map_read(const ast::MapAccess& access) {
   uint32_t index = program_.map_index(access.name);
   const MapMeta& map = resources_.metadata.maps[index];
   llvm::Value* key = map_key(access, map);
-  if (map.per_cpu) {
+  if (map.shape.is_aggregation()) {
     return read_aggregate(resources_.maps[index], key, map);
   }
   llvm::Value* found = builder_.call_helper(
@@ -180,13 +181,13 @@ llvm::Value* ProbeLowering::map_read(const ast::MapAccess& access) {
   llvm::BasicBlock* hit = block("map.hit");
   llvm::BasicBlock* done = block("map.done");
   llvm::BasicBlock* miss = ir_.GetInsertBlock();
-  if (map.value_type.in_memory()) {
+  if (map.shape.value_type.in_memory()) {
     // A missing key reads as the empty string (or a zeroed tuple).
     llvm::Value* slot = memory_slot(map.value_size, "map.value");
     zero(slot, map.value_size);
     ir_.CreateCondBr(ir_.CreateICmpNE(found, ir_.getInt64(0)), hit, done);
     ir_.SetInsertPoint(hit);
-    copy(slot, pointer, map.value_type.size());
+    copy(slot, pointer, map.shape.value_type.size());
     ir_.CreateBr(done);
     ir_.SetInsertPoint(done);
     return slot;
@@ -235,7 +236,7 @@ llvm::Value* ProbeLowering::delete_key(const ast::Call& node) {
   if (node.args.size() == 2) {
     key = memory_slot(map.key_size, "key");
     zero(key, map.key_size);
-    store_expr(node.args[1], key, map.key_fields.at(0));
+    store_expr(node.args[1], key, map.key_field(0));
   } else {
     key = map_key(access, map);
   }
@@ -336,7 +337,7 @@ void ProbeLowering::update_aggregate(
 llvm::Value* ProbeLowering::read_aggregate(llvm::GlobalVariable* global,
                                            llvm::Value* key,
                                            const MapMeta& map) {
-  bool is_signed = map.value_type.is_signed();
+  bool is_signed = map.shape.value_type.is_signed();
   llvm::Value* first = memory_slot(8, "agg.first");
   llvm::Value* second = memory_slot(8, "agg.second");
   llvm::Value* any = memory_slot(8, "agg.any");
@@ -363,12 +364,14 @@ llvm::Value* ProbeLowering::read_aggregate(llvm::GlobalVariable* global,
   llvm::Value* tail = ir_.CreateLoad(ir_.getInt64Ty(), field_at(value, 8));
   llvm::Value* old_first = ir_.CreateLoad(ir_.getInt64Ty(), first);
   llvm::Value* old_second = ir_.CreateLoad(ir_.getInt64Ty(), second);
-  switch (map.value_kind) {
+  // avg() and stats() read as total / count.
+  bool average = false;
+  switch (map.shape.kind) {
   case MapValueKind::Min:
   case MapValueKind::Max: {
     // {value, set}: take set values only.
     using P = llvm::CmpInst::Predicate;
-    bool is_min = map.value_kind == MapValueKind::Min;
+    bool is_min = map.shape.kind == MapValueKind::Min;
     P predicate = is_min ? (is_signed ? P::ICMP_SLT : P::ICMP_ULT)
                          : (is_signed ? P::ICMP_SGT : P::ICMP_UGT);
     llvm::Value* had = ir_.CreateICmpNE(ir_.CreateLoad(ir_.getInt64Ty(), any),
@@ -386,10 +389,18 @@ llvm::Value* ProbeLowering::read_aggregate(llvm::GlobalVariable* global,
   case MapValueKind::Avg:
   case MapValueKind::Stats:
     // {count, total}.
+    average = true;
     ir_.CreateStore(ir_.CreateAdd(old_first, head), first);
     ir_.CreateStore(ir_.CreateAdd(old_second, tail), second);
     break;
-  default:
+  case MapValueKind::Count:
+  case MapValueKind::Sum:
+  // Not reached: plain maps are not per-CPU, and sema refuses reads of
+  // histograms and time series.
+  case MapValueKind::Plain:
+  case MapValueKind::Hist:
+  case MapValueKind::Lhist:
+  case MapValueKind::Tseries:
     ir_.CreateStore(ir_.CreateAdd(old_first, head), first);
     break;
   }
@@ -404,8 +415,7 @@ llvm::Value* ProbeLowering::read_aggregate(llvm::GlobalVariable* global,
 
   ir_.SetInsertPoint(done);
   llvm::Value* result = ir_.CreateLoad(ir_.getInt64Ty(), first);
-  if (map.value_kind == MapValueKind::Avg ||
-      map.value_kind == MapValueKind::Stats) {
+  if (average) {
     llvm::Value* count = result;
     llvm::Value* total = ir_.CreateLoad(ir_.getInt64Ty(), second);
     // No calls yet reads as 0.
@@ -421,12 +431,13 @@ void ProbeLowering::update_tseries(llvm::GlobalVariable* global,
   using Aggregation = types::TseriesAggregation;
   llvm::Value* now = helper(BPF_FUNC_ktime_get_boot_ns);
   llvm::Value* epoch =
-      ir_.CreateUDiv(now, ir_.getInt64(map.tseries_interval_ns));
+      ir_.CreateUDiv(now, ir_.getInt64(map.shape.tseries.interval_ns));
   // The verifier does not bound a remainder, and LLVM would drop an
   // explicit check of one: a volatile round trip hides what LLVM knows.
   llvm::Value* index_slot = stack_slot(8, "tseries.index");
-  ir_.CreateStore(ir_.CreateURem(epoch, ir_.getInt64(map.tseries_intervals)),
-                  index_slot, /*isVolatile=*/true);
+  ir_.CreateStore(
+      ir_.CreateURem(epoch, ir_.getInt64(map.shape.tseries.intervals)),
+      index_slot, /*isVolatile=*/true);
   llvm::Value* index =
       ir_.CreateLoad(ir_.getInt64Ty(), index_slot, /*isVolatile=*/true);
 
@@ -458,8 +469,8 @@ void ProbeLowering::update_tseries(llvm::GlobalVariable* global,
   ir_.SetInsertPoint(found_block);
   llvm::BasicBlock* update = block("tseries.update");
   ir_.CreateCondBr(
-      ir_.CreateICmpULT(index, ir_.getInt64(map.tseries_intervals)), update,
-      done);
+      ir_.CreateICmpULT(index, ir_.getInt64(map.shape.tseries.intervals)),
+      update, done);
   ir_.SetInsertPoint(update);
   llvm::Value* slot =
       ir_.CreateGEP(ir_.getInt8Ty(), ir_.CreateIntToPtr(found, ir_.getPtrTy()),
@@ -474,9 +485,9 @@ void ProbeLowering::update_tseries(llvm::GlobalVariable* global,
   llvm::Value* fresh = ir_.CreateOr(
       ir_.CreateICmpNE(ir_.CreateLoad(ir_.getInt64Ty(), epoch_at), epoch),
       ir_.CreateICmpEQ(old_count, ir_.getInt64(0)));
-  bool is_signed = map.value_type.is_signed();
+  bool is_signed = map.shape.value_type.is_signed();
   llvm::Value* combined = argument;
-  switch (map.tseries_aggregation) {
+  switch (map.shape.tseries.aggregation) {
   case Aggregation::Last:
     break;
   case Aggregation::Avg:
@@ -486,7 +497,7 @@ void ProbeLowering::update_tseries(llvm::GlobalVariable* global,
   case Aggregation::Min:
   case Aggregation::Max: {
     using P = llvm::CmpInst::Predicate;
-    bool is_min = map.tseries_aggregation == Aggregation::Min;
+    bool is_min = map.shape.tseries.aggregation == Aggregation::Min;
     P predicate = is_min ? (is_signed ? P::ICMP_SLT : P::ICMP_ULT)
                          : (is_signed ? P::ICMP_SGT : P::ICMP_UGT);
     combined = ir_.CreateSelect(ir_.CreateICmp(predicate, argument, old_value),

@@ -124,7 +124,8 @@ private:
 
   // The lhist bucket: 0 below min, 1 + (max - min) / step at or above max,
   // else 1 + (value - min) / step.
-  llvm::Value* lhist_bucket(llvm::Value* value, const MapMeta& map);
+  llvm::Value* lhist_bucket(llvm::Value* value,
+                            const types::LhistArguments& lhist);
 
   // Builds a zeroed key buffer for `access`; maps without keys use the
   // single key 0.

@@ -17,45 +17,18 @@ llvm::Value* ProbeLowering::helper(uint32_t id) {
 }
 
 types::AddressSpace ProbeLowering::default_address_space() const {
-  return probes::user_space_probe(instance_.targets.front().kind)
-             ? types::AddressSpace::User
-             : types::AddressSpace::Kernel;
-}
-
-// Kernel probes fire for every process; with `-p` they are limited to the
-// traced one, as bpftrace does. User-space probes are attached to the
-// process itself, and timers and BEGIN/END are left alone.
-static bool pid_filtered(probes::ProbeKind kind) {
-  switch (kind) {
-  case probes::ProbeKind::Kprobe:
-  case probes::ProbeKind::Kretprobe:
-  case probes::ProbeKind::Tracepoint:
-  case probes::ProbeKind::Rawtracepoint:
-  case probes::ProbeKind::Fentry:
-  case probes::ProbeKind::Fexit:
-    return true;
-  case probes::ProbeKind::Begin:
-  case probes::ProbeKind::End:
-  case probes::ProbeKind::Interval:
-  case probes::ProbeKind::Profile:
-  case probes::ProbeKind::Software:
-  case probes::ProbeKind::Hardware:
-  case probes::ProbeKind::Uprobe:
-  case probes::ProbeKind::Uretprobe:
-  case probes::ProbeKind::Usdt:
-  case probes::ProbeKind::Watchpoint:
-  case probes::ProbeKind::Iter:
-    return false;
-  }
-  return false;
+  return probes::traits(instance_.targets.front().kind).space;
 }
 
 void ProbeLowering::emit_probe_guards() {
   probes::ProbeKind kind = instance_.targets.front().kind;
   llvm::Value* skip_if = nullptr;
-  // Iterators are not guarded: the body also runs on the call that ends
-  // the iteration, whose objects are null (`if (ctx.task)`), as in bpftrace.
-  if (program_.target_pid > 0 && pid_filtered(kind)) {
+  // Kernel probes fire for every process; with `-p` they are limited to
+  // the traced one, as bpftrace does. Iterators are not guarded (their Pid
+  // is None): the body also runs on the call that ends the iteration,
+  // whose objects are null (`if (ctx.task)`), as in bpftrace.
+  if (program_.target_pid > 0 &&
+      probes::traits(kind).pid == probes::PidFilter::Guard) {
     llvm::Value* pid =
         ir_.CreateLShr(helper(BPF_FUNC_get_current_pid_tgid), 32);
     skip_if = ir_.CreateICmpNE(pid, ir_.getInt64(program_.target_pid));

@@ -18,6 +18,7 @@
 #include "runtime/features.h"
 #include "runtime/runtime.h"
 #include "sema/pipeline.h"
+#include "symbols/kallsyms.h"
 
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Process.h"
@@ -126,8 +127,7 @@ void report_backend_errors(
 void limit_to_process(sema::CheckedProgram& checked, int pid) {
   for (sema::ProbeInstance& instance : checked.instances) {
     for (probes::AttachTarget& target : instance.targets) {
-      if (probes::user_space_probe(target.kind) ||
-          target.kind == probes::ProbeKind::Watchpoint) {
+      if (probes::traits(target.kind).pid == probes::PidFilter::Attach) {
         target.pid = pid;
       }
     }
@@ -218,9 +218,10 @@ int compile_and_run(const Options& options) {
   probes::ExpandContext traced;
   traced.pid = options.pid;
   traced.command = !options.command.empty();
-  std::unique_ptr<sema::CheckedProgram> checked =
-      sema::analyze(*program, probe_catalog(), diag, options.positional_params,
-                    traced, &*source, options.unsafe, options.named_params);
+  std::unique_ptr<sema::CheckedProgram> checked = sema::analyze(
+      *program, probe_catalog(), symbols::KernelSymbolSource::system(), diag,
+      options.positional_params, traced, &*source, options.unsafe,
+      options.named_params);
   if (checked == nullptr) {
     return 1;
   }
@@ -288,7 +289,7 @@ int compile_and_run(const Options& options) {
   run_options.notify_attached = notify != nullptr && notify[0] == '1';
   if (options.output_file.empty()) {
     run_options.out_file = &out;
-    int status = runtime::run(*artifact, run_options, out, err);
+    int status = runtime::run(*artifact, probe_catalog(), run_options, out, err);
     // A write error was reported by the run; LLVM would abort on it at exit.
     out.flush();
     out.clear_error();
@@ -302,7 +303,7 @@ int compile_and_run(const Options& options) {
     return 1;
   }
   run_options.out_file = &file;
-  int status = runtime::run(*artifact, run_options, file, err);
+  int status = runtime::run(*artifact, probe_catalog(), run_options, file, err);
   file.flush();
   file.clear_error();
   return status;

@@ -9,20 +9,6 @@ namespace sonde::driver {
 
 namespace {
 
-// The providers `-l` walks without a binary to look into, in bpftrace's
-// order. Return probes (kretprobe, fexit) list as their entry probes.
-constexpr probes::ProbeKind kListed[] = {
-    probes::ProbeKind::Kprobe,        probes::ProbeKind::Tracepoint,
-    probes::ProbeKind::Rawtracepoint, probes::ProbeKind::Software,
-    probes::ProbeKind::Hardware,      probes::ProbeKind::Fentry,
-    probes::ProbeKind::Iter,          probes::ProbeKind::Interval,
-    probes::ProbeKind::Profile};
-
-bool needs_binary(probes::ProbeKind kind) {
-  return kind == probes::ProbeKind::Usdt || kind == probes::ProbeKind::Uprobe ||
-         kind == probes::ProbeKind::Uretprobe;
-}
-
 void print_arguments(const probes::ProbeType& type,
                      const probes::AttachTarget& target,
                      llvm::raw_ostream& out) {
@@ -67,7 +53,8 @@ int list_probes(const probes::ProbeCatalog& catalog,
     glob = "*:" + glob;
   }
 
-  if (named != nullptr && needs_binary(named->kind())) {
+  if (named != nullptr &&
+      probes::traits(named->kind()).listing == probes::Listing::Binary) {
     probes::ExpandContext context;
     context.pid = options.pid;
     probes::ExpandResult result = named->expand(parts, context);
@@ -89,8 +76,10 @@ int list_probes(const probes::ProbeCatalog& catalog,
     }
     return 0;
   }
-  for (probes::ProbeKind kind : kListed) {
-    if (named != nullptr && named->kind() != kind) {
+  // Providers list in the order of probe_kinds.def.
+  for (probes::ProbeKind kind : probes::kProbeKinds) {
+    if (probes::traits(kind).listing != probes::Listing::Names ||
+        (named != nullptr && named->kind() != kind)) {
       continue;
     }
     const probes::ProbeType& type = catalog.get(kind);

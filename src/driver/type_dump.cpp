@@ -14,7 +14,8 @@ void print_types(const sema::CheckedProgram& program,
       out << "  target " << target.full_name << "\n";
     }
   }
-  for (const sema::MapInfo& map : program.maps) {
+  for (const sema::MapInfo& info : program.maps) {
+    const types::MapShape& map = info.shape;
     out << "map " << map.name << "[";
     for (size_t i = 0; i < map.key_types.size(); ++i) {
       out << (i ? ", " : "") << map.key_types[i].name();

@@ -28,6 +28,30 @@ uint32_t lhist_bucket_count(int64_t min, int64_t max, int64_t step) {
   return static_cast<uint32_t>((max - min) / step + 2);
 }
 
+uint32_t bucket_count(const types::MapShape& shape) {
+  switch (shape.kind) {
+  case types::MapValueKind::Hist:
+    return hist_bucket_count(shape.hist.bits);
+  case types::MapValueKind::Lhist: {
+    const types::LhistArguments& lhist = shape.lhist;
+    if (lhist.step <= 0 || lhist.max < lhist.min) {
+      return 0;
+    }
+    return lhist_bucket_count(lhist.min, lhist.max, lhist.step);
+  }
+  case types::MapValueKind::Plain:
+  case types::MapValueKind::Count:
+  case types::MapValueKind::Sum:
+  case types::MapValueKind::Min:
+  case types::MapValueKind::Max:
+  case types::MapValueKind::Avg:
+  case types::MapValueKind::Stats:
+  case types::MapValueKind::Tseries:
+    return 0;
+  }
+  return 0;
+}
+
 uint32_t
 lhist_bucket_index(int64_t value, int64_t min, int64_t max, int64_t step) {
   if (value < min) {

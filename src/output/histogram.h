@@ -2,6 +2,7 @@
 #pragma once
 
 #include "output/values.h"
+#include "types/map_shape.h"
 
 #include "llvm/Support/raw_ostream.h"
 
@@ -52,6 +53,11 @@ uint32_t lhist_bucket_count(int64_t min, int64_t max, int64_t step);
 // The bucket of `value` (the BPF side's index, see above).
 uint32_t
 lhist_bucket_index(int64_t value, int64_t min, int64_t max, int64_t step);
+
+// The buckets a hist() or lhist() map keeps per key (the counts above, for
+// the shape's arguments); 0 for other kinds and for an lhist whose range is
+// empty.
+uint32_t bucket_count(const types::MapShape& shape);
 
 // The rows of a hist() with `bits` = k (0..5): every bucket from the lowest
 // non-zero one to the highest, counts divided by `div` (0 or 1: unchanged).

@@ -14,33 +14,56 @@ namespace {
 template <typename Fn>
 std::string
 with_value(const MapSnapshot& map, const MapSnapshot::Entry& entry, Fn fn) {
-  if (entry.value.size() >= map.value_type.size()) {
-    return fn(RawValue{&map.value_type, entry.value.data()});
+  const types::Type& type = map.shape.value_type;
+  if (entry.value.size() >= type.size()) {
+    return fn(RawValue{&type, entry.value.data()});
   }
   std::string padded = entry.value;
-  padded.resize(map.value_type.size(), '\0');
-  return fn(RawValue{&map.value_type, padded.data()});
+  padded.resize(type.size(), '\0');
+  return fn(RawValue{&type, padded.data()});
 }
 
+// The rows of a hist() or lhist() entry; none for other maps.
 std::vector<HistRow>
 rows_of(const MapSnapshot& map, const MapSnapshot::Entry& entry, uint64_t div) {
-  if (map.kind == MapValueKind::Hist) {
-    return hist_rows(entry.buckets, map.hist_bits, div);
+  const types::MapShape& shape = map.shape;
+  switch (shape.kind) {
+  case MapValueKind::Hist:
+    return hist_rows(entry.buckets, shape.hist.bits, div);
+  case MapValueKind::Lhist:
+    // div has no effect on linear histograms.
+    return lhist_rows(entry.buckets, shape.lhist.min, shape.lhist.max,
+                      shape.lhist.step);
+  case MapValueKind::Plain:
+  case MapValueKind::Count:
+  case MapValueKind::Sum:
+  case MapValueKind::Min:
+  case MapValueKind::Max:
+  case MapValueKind::Avg:
+  case MapValueKind::Stats:
+  case MapValueKind::Tseries:
+    break;
   }
-  // div has no effect on linear histograms.
-  return lhist_rows(entry.buckets, map.lhist_min, map.lhist_max,
-                    map.lhist_step);
+  return {};
 }
 
+// The "type" member of a map's JSON object.
 const char* json_type(const MapSnapshot& map) {
-  if (map.is_histogram()) {
+  switch (map.shape.kind) {
+  case MapValueKind::Hist:
+  case MapValueKind::Lhist:
     return "hist";
-  }
-  if (map.is_stats()) {
+  case MapValueKind::Avg:
+  case MapValueKind::Stats:
     return "stats";
-  }
-  if (map.is_tseries()) {
+  case MapValueKind::Tseries:
     return "tseries";
+  case MapValueKind::Plain:
+  case MapValueKind::Count:
+  case MapValueKind::Sum:
+  case MapValueKind::Min:
+  case MapValueKind::Max:
+    break;
   }
   return "map";
 }
@@ -50,7 +73,7 @@ const char* json_type(const MapSnapshot& map) {
 std::string value_text(const MapSnapshot& map,
                        const MapSnapshot::Entry& entry,
                        uint64_t div) {
-  switch (map.kind) {
+  switch (map.shape.kind) {
   case MapValueKind::Plain:
     if (has_integer_values(map)) {
       return integer_text(entry_integer(map, entry, div));
@@ -81,7 +104,7 @@ std::string value_text(const MapSnapshot& map,
 std::string value_json(const MapSnapshot& map,
                        const MapSnapshot::Entry& entry,
                        uint64_t div) {
-  switch (map.kind) {
+  switch (map.shape.kind) {
   case MapValueKind::Plain:
     if (has_integer_values(map)) {
       return json_integer(entry_integer(map, entry, div));
@@ -116,22 +139,35 @@ void print_map_text(const MapSnapshot& map,
                     const PrintOptions& options) {
   MapSnapshot::Entry zero = zero_entry(map);
   for (const MapSnapshot::Entry* entry : entries_to_print(map, options, zero)) {
-    out << map.name;
-    if (!map.is_scalar()) {
+    out << map.shape.name;
+    if (!map.shape.is_scalar()) {
       out << "[" << key_text(map, *entry) << "]";
     }
-    if (map.is_histogram()) {
+    // Histograms and time series print a chart below the key, the others
+    // their value after it.
+    switch (map.shape.kind) {
+    case MapValueKind::Hist:
+    case MapValueKind::Lhist:
       out << ":\n";
       print_hist_rows(rows_of(map, *entry, options.div), out);
       out << "\n";
-    } else if (map.is_tseries()) {
+      break;
+    case MapValueKind::Tseries:
       out << ":\n";
       print_tseries_chart(
           tseries_rows(map, *entry, tseries_last_epoch(map), options.div),
-          map.tseries_interval_ns, out);
+          map.shape.tseries.interval_ns, out);
       out << "\n";
-    } else {
+      break;
+    case MapValueKind::Plain:
+    case MapValueKind::Count:
+    case MapValueKind::Sum:
+    case MapValueKind::Min:
+    case MapValueKind::Max:
+    case MapValueKind::Avg:
+    case MapValueKind::Stats:
       out << ": " << value_text(map, *entry, options.div) << "\n";
+      break;
     }
   }
 }
@@ -148,8 +184,8 @@ void print_map_json(const MapSnapshot& map,
     return;
   }
   out << "{\"type\": \"" << json_type(map) << "\", \"data\": {"
-      << json_string(map.name) << ": ";
-  if (map.is_scalar()) {
+      << json_string(map.shape.name) << ": ";
+  if (map.shape.is_scalar()) {
     out << value_json(map, *entries.front(), options.div);
   } else {
     out << "{";

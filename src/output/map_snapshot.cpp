@@ -15,8 +15,8 @@ namespace {
 bool key_less(const MapSnapshot& map,
               const std::string& a,
               const std::string& b) {
-  for (size_t i = 0; i < map.key_types.size(); ++i) {
-    const types::Type& type = map.key_types[i];
+  for (size_t i = 0; i < map.shape.key_types.size(); ++i) {
+    const types::Type& type = map.shape.key_types[i];
     const char* left = a.data() + map.key_offsets[i];
     const char* right = b.data() + map.key_offsets[i];
     if (type.is_string()) {
@@ -47,7 +47,7 @@ uint64_t bucket_total(const MapSnapshot::Entry& entry) {
 // The quantity entries sort by, or nullopt for maps sorted by key.
 std::optional<Integer> sort_value(const MapSnapshot& map,
                                   const MapSnapshot::Entry& entry) {
-  switch (map.kind) {
+  switch (map.shape.kind) {
   case MapValueKind::Plain:
     if (!has_integer_values(map)) {
       return std::nullopt;
@@ -84,7 +84,7 @@ std::string strip_parentheses(std::string text) {
 } // namespace
 
 bool has_integer_values(const MapSnapshot& map) {
-  switch (map.value_type.kind()) {
+  switch (map.shape.value_type.kind()) {
   case types::TypeKind::Integer:
   case types::TypeKind::Count:
   case types::TypeKind::Sum:
@@ -110,14 +110,15 @@ Integer entry_integer(const MapSnapshot& map,
   if (entry.value.size() >= sizeof(bits)) {
     bits = read_unsigned(entry.value.data());
   }
-  return integer_divide({bits, map.value_type.is_signed()}, div);
+  return integer_divide({bits, map.shape.value_type.is_signed()}, div);
 }
 
 Integer entry_average(const MapSnapshot& map, const MapSnapshot::Entry& entry) {
+  bool is_signed = map.shape.value_type.is_signed();
   if (entry.count == 0) {
-    return {0, map.value_type.is_signed()};
+    return {0, is_signed};
   }
-  if (!map.value_type.is_signed()) {
+  if (!is_signed) {
     return Integer::of_unsigned(entry.total / entry.count);
   }
   auto total = static_cast<int64_t>(entry.total);
@@ -131,7 +132,7 @@ Integer entry_average(const MapSnapshot& map, const MapSnapshot::Entry& entry) {
 }
 
 Integer entry_total(const MapSnapshot& map, const MapSnapshot::Entry& entry) {
-  return {entry.total, map.value_type.is_signed()};
+  return {entry.total, map.shape.value_type.is_signed()};
 }
 
 std::vector<const MapSnapshot::Entry*> sorted_entries(const MapSnapshot& map,
@@ -171,14 +172,8 @@ std::vector<const MapSnapshot::Entry*> sorted_entries(const MapSnapshot& map,
 
 MapSnapshot::Entry zero_entry(const MapSnapshot& map) {
   MapSnapshot::Entry entry;
-  entry.value.assign(std::max<size_t>(map.value_type.size(), 8), '\0');
-  if (map.kind == MapValueKind::Hist) {
-    entry.buckets.assign(hist_bucket_count(map.hist_bits), 0);
-  } else if (map.kind == MapValueKind::Lhist && map.lhist_step > 0 &&
-             map.lhist_max >= map.lhist_min) {
-    entry.buckets.assign(
-        lhist_bucket_count(map.lhist_min, map.lhist_max, map.lhist_step), 0);
-  }
+  entry.value.assign(std::max<size_t>(map.shape.value_type.size(), 8), '\0');
+  entry.buckets.assign(bucket_count(map.shape), 0);
   return entry;
 }
 
@@ -186,7 +181,7 @@ std::vector<const MapSnapshot::Entry*>
 entries_to_print(const MapSnapshot& map,
                  const PrintOptions& options,
                  const MapSnapshot::Entry& zero) {
-  if (map.is_scalar()) {
+  if (map.shape.is_scalar()) {
     // A scalar map has one element at most.
     if (map.entries.empty()) {
       return {&zero};
@@ -198,24 +193,24 @@ entries_to_print(const MapSnapshot& map,
 
 std::string key_text(const MapSnapshot& map, const MapSnapshot::Entry& entry) {
   std::string text;
-  for (size_t i = 0; i < map.key_types.size(); ++i) {
+  const std::vector<types::Type>& keys = map.shape.key_types;
+  for (size_t i = 0; i < keys.size(); ++i) {
     if (i != 0) {
       text += ", ";
     }
-    text +=
-        format_value({&map.key_types[i], entry.key.data() + map.key_offsets[i]},
-                     map.resolver);
+    text += format_value({&keys[i], entry.key.data() + map.key_offsets[i]},
+                         map.resolver);
   }
   // Upstream prints a tuple key as "(a, b)" and strips the outer
   // parentheses; a single key loses them as well when its own text is
   // wrapped in them.
-  return map.key_types.size() == 1 ? strip_parentheses(std::move(text)) : text;
+  return keys.size() == 1 ? strip_parentheses(std::move(text)) : text;
 }
 
 std::string json_key_text(const MapSnapshot& map,
                           const MapSnapshot::Entry& entry) {
   std::string text = key_text(map, entry);
-  for (const types::Type& type : map.key_types) {
+  for (const types::Type& type : map.shape.key_types) {
     if (type.is_stack()) {
       return text;
     }

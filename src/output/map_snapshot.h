@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include "btf/types.h"
 #include "output/values.h"
+#include "types/map_shape.h"
+#include "types/types.h"
 
 #include <cstdint>
 #include <string>
@@ -34,17 +35,12 @@ struct PrintOptions {
 //
 // The snapshot owns its bytes. Printing never modifies it.
 struct MapSnapshot {
-  // As written in the script: "@bytes", "@".
-  std::string name;
-  // The key's fields and their byte offsets into Entry::key; empty for a map
-  // without keys (a scalar map), whose Entry::key is ignored. Keys are
-  // integers (8 bytes wide) and strings.
-  std::vector<types::Type> key_types;
-  std::vector<uint32_t> key_offsets;
-  // For Plain maps, the type of `value`. For Count/Sum/Min/Max/Avg/Stats, an
-  // integer type whose signedness is that of the values (count() is
-  // unsigned; the others follow their argument). Unused for Hist/Lhist.
-  types::Type value_type;
+  // What the map is: name, kind, key and value types, the aggregation's
+  // arguments.
+  types::MapShape shape;
+  // The byte offset of each of shape.key_types in Entry::key; empty for a
+  // map without keys (a scalar map), whose Entry::key is ignored.
+  std::vector<uint32_t> key_offsets = {};
 
   struct Entry {
     // The key's bytes, laid out by key_offsets.
@@ -67,34 +63,15 @@ struct MapSnapshot {
     std::vector<Point> series = {};
   };
   // In any order: printing sorts them.
-  std::vector<Entry> entries;
+  std::vector<Entry> entries = {};
 
-  MapValueKind kind = MapValueKind::Plain;
-  // hist()'s k, 0..5.
-  unsigned hist_bits = 0;
-  // lhist()'s arguments.
-  int64_t lhist_min = 0;
-  int64_t lhist_max = 0;
-  int64_t lhist_step = 1;
-  // tseries()'s interval and the number of intervals it keeps. Interval e
-  // starts at e * interval_ns on the boot-time clock, which is
-  // boot_to_realtime_ns behind the wall clock.
-  uint64_t tseries_interval_ns = 0;
-  uint32_t tseries_intervals = 0;
+  // Tseries: the boot-time clock, which interval starts count on, is this
+  // far behind the wall clock.
   int64_t boot_to_realtime_ns = 0;
 
   // Looks up stacks and formatted values in keys and values; may be null.
   // Not owned.
   ValueResolver* resolver = nullptr;
-
-  bool is_scalar() const { return key_types.empty(); }
-  bool is_histogram() const {
-    return kind == MapValueKind::Hist || kind == MapValueKind::Lhist;
-  }
-  bool is_tseries() const { return kind == MapValueKind::Tseries; }
-  bool is_stats() const {
-    return kind == MapValueKind::Avg || kind == MapValueKind::Stats;
-  }
 };
 
 // The entries in print order, ascending so the largest come last: integer

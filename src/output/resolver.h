@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include "btf/types.h"
+#include "types/types.h"
 
 #include <cstdint>
 #include <string>

@@ -77,7 +77,7 @@ std::vector<TseriesRow> tseries_rows(const MapSnapshot& map,
                                      const MapSnapshot::Entry& entry,
                                      uint64_t last_epoch,
                                      uint64_t div) {
-  uint64_t window = std::max<uint32_t>(map.tseries_intervals, 1);
+  uint64_t window = std::max<uint32_t>(map.shape.tseries.intervals, 1);
   uint64_t window_start =
       last_epoch + 1 >= window ? last_epoch + 1 - window : 0;
   std::vector<TseriesRow> rows;
@@ -91,11 +91,11 @@ std::vector<TseriesRow> tseries_rows(const MapSnapshot& map,
   if (!first) {
     return rows;
   }
-  bool is_signed = map.value_type.is_signed();
+  bool is_signed = map.shape.value_type.is_signed();
   size_t next = 0;
   for (uint64_t epoch = *first; epoch <= last_epoch; ++epoch) {
     TseriesRow row;
-    row.start_ns = static_cast<int64_t>(epoch * map.tseries_interval_ns) +
+    row.start_ns = static_cast<int64_t>(epoch * map.shape.tseries.interval_ns) +
                    map.boot_to_realtime_ns;
     while (next < entry.series.size() && entry.series[next].epoch < epoch) {
       ++next;

@@ -13,9 +13,9 @@
 
 // tseries() maps as text charts and JSON arrays.
 //
-// A map keeps, per key, the last `tseries_intervals` intervals. Every key is
-// shown over the same window: the intervals up to the map's latest one
-// with data, at most tseries_intervals of them, from the key's first
+// A map keeps, per key, the last `shape.tseries.intervals` intervals. Every
+// key is shown over the same window: the intervals up to the map's latest
+// one with data, at most that many of them, from the key's first
 // interval with data in that window. Intervals without data show ` -` in
 // text and are left out of JSON.
 namespace sonde::output {

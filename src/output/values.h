@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include "btf/types.h"
 #include "output/resolver.h"
+#include "types/types.h"
 
 #include <cstdint>
 #include <string>

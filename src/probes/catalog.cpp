@@ -10,73 +10,31 @@
 
 namespace sonde::probes {
 
-const char* kind_spelling(ProbeKind kind) {
-  switch (kind) {
-#define PROBE_KIND(Name, Spelling)                                             \
-  case ProbeKind::Name:                                                        \
-    return Spelling;
+namespace {
+
+// The rows of probe_kinds.def, in ProbeKind order; each cell but the
+// spelling and `registers` names an enumerator of its column's type.
+constexpr ProbeTraits kTraits[] = {
+#define PROBE_KIND(name, spelling, space, arguments, retval, args, registers,  \
+                   func, pid, listing, trigger)                                \
+  {spelling,                                                                   \
+   types::AddressSpace::space,                                                 \
+   ArgumentSource::arguments,                                                  \
+   RetvalSource::retval,                                                       \
+   ArgsRecord::args,                                                           \
+   registers,                                                                  \
+   FuncSymbol::func,                                                           \
+   PidFilter::pid,                                                             \
+   Listing::listing,                                                           \
+   Trigger::trigger},
 #include "probes/probe_kinds.def"
 #undef PROBE_KIND
-  }
-  return "?";
-}
+};
 
-ArgumentSource argument_source(ProbeKind kind) {
-  switch (kind) {
-  case ProbeKind::Kprobe:
-  case ProbeKind::Kretprobe:
-  case ProbeKind::Uprobe:
-  case ProbeKind::Uretprobe:
-    return ArgumentSource::Registers;
-  case ProbeKind::Usdt:
-    return ArgumentSource::Usdt;
-  case ProbeKind::Rawtracepoint:
-    return ArgumentSource::RawTracepoint;
-  case ProbeKind::Begin:
-  case ProbeKind::End:
-  case ProbeKind::Tracepoint:
-  case ProbeKind::Interval:
-  case ProbeKind::Profile:
-  case ProbeKind::Software:
-  case ProbeKind::Hardware:
-  case ProbeKind::Fentry:
-  case ProbeKind::Fexit:
-  case ProbeKind::Watchpoint:
-  case ProbeKind::Iter:
-    return ArgumentSource::None;
-  }
-  return ArgumentSource::None;
-}
+} // namespace
 
-RetvalSource retval_source(ProbeKind kind) {
-  switch (kind) {
-  case ProbeKind::Kretprobe:
-  case ProbeKind::Uretprobe:
-    return RetvalSource::Register;
-  case ProbeKind::Fexit:
-    return RetvalSource::FunctionReturn;
-  case ProbeKind::Begin:
-  case ProbeKind::End:
-  case ProbeKind::Tracepoint:
-  case ProbeKind::Interval:
-  case ProbeKind::Profile:
-  case ProbeKind::Software:
-  case ProbeKind::Hardware:
-  case ProbeKind::Uprobe:
-  case ProbeKind::Usdt:
-  case ProbeKind::Kprobe:
-  case ProbeKind::Rawtracepoint:
-  case ProbeKind::Fentry:
-  case ProbeKind::Watchpoint:
-  case ProbeKind::Iter:
-    return RetvalSource::None;
-  }
-  return RetvalSource::None;
-}
-
-bool user_space_probe(ProbeKind kind) {
-  return kind == ProbeKind::Uprobe || kind == ProbeKind::Uretprobe ||
-         kind == ProbeKind::Usdt;
+const ProbeTraits& traits(ProbeKind kind) {
+  return kTraits[static_cast<size_t>(kind)];
 }
 
 Attachment::Attachment(Attachment&& other) noexcept : link_(other.link_) {
@@ -106,6 +64,15 @@ Result<types::Type> ProbeType::args_type(const AttachTarget&) const {
 
 Result<RegisterArgs> ProbeType::register_args(const AttachTarget&) const {
   return make_error("this probe type has no arguments typed from registers");
+}
+
+std::optional<std::string>
+ProbeType::context_struct(const AttachTarget&) const {
+  return std::nullopt;
+}
+
+std::optional<uint64_t> ProbeType::watched_address(const AttachTarget&) const {
+  return std::nullopt;
 }
 
 KernelSupport ProbeType::kernel_support() const { return {}; }
@@ -200,6 +167,7 @@ ProbeCatalog::create(std::shared_ptr<const Tracefs> tracefs) {
   catalog->add(make_watchpoint_probe(),
                {"watchpoint", "w", "asyncwatchpoint", "aw"});
   catalog->add(make_iter_probe(), {"iter", "it"});
+  catalog->add(make_self_probe(), {"self"});
   return catalog;
 }
 

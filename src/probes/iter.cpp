@@ -57,6 +57,12 @@ public:
     return names;
   }
 
+  // The kernel calls the program with this struct, one u64 per member.
+  std::optional<std::string>
+  context_struct(const AttachTarget& target) const override {
+    return "struct bpf_iter__" + target.target.at(0);
+  }
+
   ProgramType program_type() const override { return ProgramType::Tracing; }
   bool program_per_target() const override { return true; }
 

@@ -2,7 +2,7 @@
 #pragma once
 
 #include "base/result.h"
-#include "btf/types.h"
+#include "types/types.h"
 
 #include <cstdint>
 #include <memory>
@@ -26,12 +26,17 @@ namespace sonde::probes {
 class Tracefs;
 
 enum class ProbeKind : uint8_t {
-#define PROBE_KIND(Name, Spelling) Name,
+#define PROBE_KIND(Name, ...) Name,
 #include "probes/probe_kinds.def"
 #undef PROBE_KIND
 };
 
-const char* kind_spelling(ProbeKind kind);
+// Every kind, in the order of probe_kinds.def.
+inline constexpr ProbeKind kProbeKinds[] = {
+#define PROBE_KIND(Name, ...) ProbeKind::Name,
+#include "probes/probe_kinds.def"
+#undef PROBE_KIND
+};
 
 // The BPF program type a probe's function is built for.
 enum class ProgramType : uint8_t {
@@ -46,19 +51,31 @@ enum class ProgramType : uint8_t {
   Tracing,
 };
 
+// The columns of probe_kinds.def, each a fact about every probe of a kind
+// that sema, codegen, the runtime or the driver asks through traits():
+// they test a named fact, never a list of kinds, so a new probe type is
+// one line there. A column is a fact fixed by the kind alone, which
+// codegen, the runtime and the driver need without a provider at hand.
+// What depends on a target or needs the provider's code (expansion,
+// argument types, ctx's struct, a watched address, attaching) is a
+// ProbeType member instead, and so is the program type, which the
+// provider's section name and attach() are written for.
+
 // What `arg0`..`argN` read in a probe of a kind.
 enum class ArgumentSource : uint8_t {
   None,
   // pt_regs argument registers (kprobes, uprobes).
   Registers,
-  // The probe site's note (USDT).
+  // The probe site's note (USDT): each site has its own argument
+  // locations, so each needs a program of its own when the body reads one.
   Usdt,
   // The u64 array a raw tracepoint passes (rawtracepoint).
   RawTracepoint,
 };
-ArgumentSource argument_source(ProbeKind kind);
 
-// Where `retval` comes from in a probe of a kind.
+// Where `retval` comes from in a probe of a kind. A kind with a retval is
+// a return probe: the function's entry state (its argument registers) is
+// gone.
 enum class RetvalSource : uint8_t {
   None,
   // The return register of pt_regs (kretprobe, uretprobe).
@@ -66,11 +83,114 @@ enum class RetvalSource : uint8_t {
   // bpf_get_func_ret() (fexit).
   FunctionReturn,
 };
-RetvalSource retval_source(ProbeKind kind);
 
+// What `args` is in a probe of a kind, and where its type comes from.
+enum class ArgsRecord : uint8_t {
+  None,
+  // The event's fields, from its tracefs format file (tracepoint); read
+  // from the context through ProbeType::args_type().
+  Tracefs,
+  // The parameters as kernel BTF types them (rawtracepoint, fentry,
+  // fexit), one u64 of the context each, through args_type().
+  Btf,
+  // The function's parameters as the program's DWARF types them, read
+  // from the argument registers at its entry through register_args()
+  // (uprobe; a return probe cannot read them).
+  Dwarf,
+};
+
+// What `func` names in a probe of a kind.
+enum class FuncSymbol : uint8_t {
+  None,
+  // The kernel function probed (kprobes): a `ksym`.
+  Kernel,
+  // The user function probed (uprobes): a `usym`, resolved in the process.
+  User,
+};
+
+// What `-p PID` / `-c CMD` do to a probe of a kind.
+enum class PidFilter : uint8_t {
+  // Nothing: it does not run in a task's context (timers, BEGIN/END).
+  None,
+  // Codegen puts `pid == PID` before the predicate: kernel probes fire for
+  // every process.
+  Guard,
+  // The probe is attached to the process only (AttachTarget::pid).
+  Attach,
+};
+
+// How `-l` lists a kind's attach points.
+enum class Listing : uint8_t {
+  // Not listed (BEGIN, return probes: they list as their entry probes).
+  None,
+  // Every name ProbeType::list() gives, filtered by the pattern; providers
+  // are listed in the order of probe_kinds.def.
+  Names,
+  // Only when the pattern names the provider and a binary: the pattern is
+  // expanded in that binary.
+  Binary,
+};
+
+// What runs a probe's program.
+enum class Trigger : uint8_t {
+  // The kernel event it is attached to.
+  Event,
+  // BPF_PROG_TEST_RUN, once, before the other probes attach (BEGIN) or
+  // after they detach (END).
+  Begin,
+  End,
+  // BPF_PROG_TEST_RUN each time sonde receives SIGUSR1 (self:signal).
+  Signal,
+  // Reading the iterator it is attached to, once; that is the whole
+  // trace, so it comes only with BEGIN and END.
+  Iterator,
+};
+
+// Whether the runtime attaches probes of a trigger; the others it runs
+// itself with BPF_PROG_TEST_RUN, and their provider's attach() returns no
+// attachments.
+inline bool is_attached(Trigger trigger) {
+  return trigger == Trigger::Event || trigger == Trigger::Iterator;
+}
+
+// One row of probe_kinds.def.
+struct ProbeTraits {
+  // How the kind is written in attach points and shown by `probetype`.
+  const char* spelling;
+  // Where its pointers (arg0, a USDT argument, `args` fields) point: User
+  // for probes in a program's binary (target[0] is its path).
+  types::AddressSpace space;
+  ArgumentSource arguments;
+  RetvalSource retval;
+  ArgsRecord args;
+  // Whether the context holds the interrupted task's registers (pt_regs,
+  // or a perf sample's): reg() and `usermode` read them.
+  bool registers;
+  FuncSymbol func;
+  PidFilter pid;
+  Listing listing;
+  Trigger trigger;
+};
+
+// The row of `kind`.
+const ProbeTraits& traits(ProbeKind kind);
+
+// Shorthands for the columns most often asked, also usable as functions of
+// the kind (sema's targets_source takes one).
+inline const char* kind_spelling(ProbeKind kind) {
+  return traits(kind).spelling;
+}
+inline ArgumentSource argument_source(ProbeKind kind) {
+  return traits(kind).arguments;
+}
+inline RetvalSource retval_source(ProbeKind kind) {
+  return traits(kind).retval;
+}
 // Whether a kind's pointers (arg0, a USDT argument) point into the traced
 // process rather than the kernel.
-bool user_space_probe(ProbeKind kind);
+inline bool user_space_probe(ProbeKind kind) {
+  return traits(kind).space == types::AddressSpace::User;
+}
 
 // What the running kernel offers a probe type, found by probing it (see
 // kernel_features.h). `reason` names the missing facility, as a full
@@ -147,9 +267,10 @@ struct AttachTarget {
 // reason:
 //  - Invalid: why the attach point is malformed, as a clause ("unknown unit
 //    'mss': expected s, ms, us or hz");
-//  - NotFound: the name that does not exist, without the provider
-//    ("syscalls:sys_enter_opennat");
-//  - NoMatch: the wildcard pattern, without the provider;
+//  - NotFound: what does not exist, as a clause ("no raw tracepoint
+//    'x'"); for a tracepoint (`unknown_tracepoint`) just its name, without
+//    the provider ("syscalls:sys_enter_opennat");
+//  - NoMatch: what the wildcard pattern did not match;
 //  - Unavailable: why the facility is missing ("it is not mounted on ...").
 // `suggestion` is the closest existing attach point when the failure looks
 // like a typo, also without the provider ("syscalls:sys_enter_openat"), so
@@ -165,6 +286,9 @@ struct ExpandError {
   Reason reason;
   std::string detail;
   std::optional<std::string> suggestion;
+  // NotFound of a tracepoint: sema reports the name in `detail` as a
+  // tracepoint that does not exist.
+  bool unknown_tracepoint = false;
 };
 
 using ExpandResult = std::variant<std::vector<AttachTarget>, ExpandError>;
@@ -230,6 +354,15 @@ public:
   // them ("const char * filename"). Empty by default.
   virtual Result<std::vector<std::string>>
   arg_declarations(const AttachTarget& target) const;
+  // The kernel struct `ctx` points to in probes of this target, which sema
+  // types from BTF ("struct bpf_iter__task" for iter:task); none where a
+  // script cannot use `ctx`. None by default.
+  virtual std::optional<std::string>
+  context_struct(const AttachTarget& target) const;
+  // The address a target watches, for unwatch(); none for targets that
+  // watch nothing (every kind but watchpoint). None by default.
+  virtual std::optional<uint64_t>
+  watched_address(const AttachTarget& target) const;
   virtual ProgramType program_type() const = 0;
   // Whether every target needs a BPF program of its own even when the
   // body reads nothing target-specific (fentry: each program is bound to

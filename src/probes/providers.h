@@ -69,6 +69,10 @@ std::unique_ptr<ProbeType> make_watchpoint_probe();
 // runtime runs once; it cannot be mixed with other probes.
 std::unique_ptr<ProbeType> make_iter_probe();
 
+// `self:signal:SIGUSR1`: run by the runtime, like BEGIN, each time sonde
+// receives SIGUSR1.
+std::unique_ptr<ProbeType> make_self_probe();
+
 // The text for a failed attach: strerror, plus what usually fixes it for
 // permission errors. Used by every provider's attach().
 std::string attach_error_text(int error);

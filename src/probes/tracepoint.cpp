@@ -51,7 +51,8 @@ public:
     if (!has_wildcard(category) && !has_wildcard(event)) {
       if (!fs.has_event(category, event)) {
         return ExpandError{ExpandError::Reason::NotFound, wanted,
-                           suggest(fs, category, event)};
+                           suggest(fs, category, event),
+                           /*unknown_tracepoint=*/true};
       }
       return std::vector<AttachTarget>{target(category, event)};
     }

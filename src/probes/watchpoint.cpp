@@ -94,6 +94,11 @@ public:
     return std::vector<AttachTarget>{std::move(target)};
   }
 
+  std::optional<uint64_t>
+  watched_address(const AttachTarget& target) const override {
+    return parse_number(target.target.at(0));
+  }
+
   ProgramType program_type() const override { return ProgramType::PerfEvent; }
 
   KernelSupport kernel_support() const override {

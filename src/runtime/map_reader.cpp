@@ -43,26 +43,30 @@ void merge_cpu_values(const MapMeta& meta,
                       const std::string& values,
                       size_t stride,
                       output::MapSnapshot::Entry& entry) {
-  size_t cpus = meta.per_cpu ? possible_cpus() : 1;
-  if (!meta.per_cpu) {
+  const types::MapShape& shape = meta.shape;
+  if (!shape.is_aggregation()) {
     entry.value.assign(values.data(), meta.value_size);
     return;
   }
   uint64_t sum = 0;
+  // min() and max() keep the extreme value of the CPUs that have one.
+  bool extreme_kind = false;
   bool any = false;
   int64_t extreme = 0;
+  size_t cpus = possible_cpus();
   for (size_t cpu = 0; cpu < cpus; ++cpu) {
     const char* value = values.data() + cpu * stride;
-    switch (meta.value_kind) {
+    switch (shape.kind) {
     case MapValueKind::Min:
     case MapValueKind::Max: {
+      extreme_kind = true;
       auto slot = read_at<codegen::MinMaxValue>(value);
       if (slot.set == 0) {
         break;
       }
-      bool is_signed = meta.value_type.is_signed();
+      bool is_signed = shape.value_type.is_signed();
       bool better =
-          meta.value_kind == MapValueKind::Min
+          shape.kind == MapValueKind::Min
               ? (is_signed ? slot.value < extreme
                            : uint64_t(slot.value) < uint64_t(extreme))
               : (is_signed ? slot.value > extreme
@@ -92,10 +96,7 @@ void merge_cpu_values(const MapMeta& meta,
     }
   }
   entry.value.assign(8, '\0');
-  uint64_t merged = meta.value_kind == MapValueKind::Min ||
-                            meta.value_kind == MapValueKind::Max
-                        ? static_cast<uint64_t>(extreme)
-                        : sum;
+  uint64_t merged = extreme_kind ? static_cast<uint64_t>(extreme) : sum;
   std::memcpy(entry.value.data(), &merged, sizeof(merged));
 }
 
@@ -109,10 +110,11 @@ merge_tseries(const MapMeta& meta, const std::string& values, size_t stride) {
     uint64_t count = 0;
     uint64_t time = 0;
   };
-  bool is_signed = meta.value_type.is_signed();
+  const types::TseriesArguments& tseries = meta.shape.tseries;
+  bool is_signed = meta.shape.value_type.is_signed();
   std::map<uint64_t, Merged> by_epoch;
   for (size_t cpu = 0; cpu < possible_cpus(); ++cpu) {
-    for (uint32_t i = 0; i < meta.tseries_intervals; ++i) {
+    for (uint32_t i = 0; i < tseries.intervals; ++i) {
       auto slot = read_at<codegen::TseriesSlot>(
           values.data() + cpu * stride + i * sizeof(codegen::TseriesSlot));
       if (slot.count == 0) {
@@ -124,7 +126,7 @@ merge_tseries(const MapMeta& meta, const std::string& values, size_t stride) {
         into = {slot.value, slot.count, slot.time};
         continue;
       }
-      switch (meta.tseries_aggregation) {
+      switch (tseries.aggregation) {
       case Aggregation::Last:
         if (slot.time > into.time) {
           into.value = slot.value;
@@ -141,7 +143,7 @@ merge_tseries(const MapMeta& meta, const std::string& values, size_t stride) {
                               : uint64_t(slot.value) < uint64_t(into.value);
         bool greater = is_signed ? slot.value > into.value
                                  : uint64_t(slot.value) > uint64_t(into.value);
-        if (meta.tseries_aggregation == Aggregation::Min ? less : greater) {
+        if (tseries.aggregation == Aggregation::Min ? less : greater) {
           into.value = slot.value;
         }
         break;
@@ -154,7 +156,7 @@ merge_tseries(const MapMeta& meta, const std::string& values, size_t stride) {
   std::vector<output::MapSnapshot::Entry::Point> series;
   for (const auto& [epoch, merged] : by_epoch) {
     uint64_t value = static_cast<uint64_t>(merged.value);
-    if (meta.tseries_aggregation == Aggregation::Avg) {
+    if (tseries.aggregation == Aggregation::Avg) {
       // Integer average truncated toward zero, like avg().
       value = is_signed ? static_cast<uint64_t>(
                               merged.value / static_cast<int64_t>(merged.count))
@@ -175,50 +177,34 @@ int64_t boot_to_realtime_ns() {
          (int64_t(real.tv_nsec) - int64_t(boot.tv_nsec));
 }
 
-uint32_t bucket_count(const MapMeta& meta) {
-  return meta.value_kind == MapValueKind::Hist
-             ? output::hist_bucket_count(meta.hist_bits)
-             : output::lhist_bucket_count(meta.lhist_min, meta.lhist_max,
-                                          meta.lhist_step);
-}
-
 } // namespace
 
 output::MapSnapshot read_map(int map_fd, const MapMeta& meta) {
+  const types::MapShape& shape = meta.shape;
   output::MapSnapshot snapshot;
-  snapshot.name = meta.name;
-  for (const codegen::ValueLayout& field : meta.key_fields) {
-    snapshot.key_types.push_back(field.type);
-    snapshot.key_offsets.push_back(field.offset);
-  }
-  snapshot.value_type = meta.value_type;
-  snapshot.kind = meta.value_kind;
-  snapshot.hist_bits = meta.hist_bits;
-  snapshot.lhist_min = meta.lhist_min;
-  snapshot.lhist_max = meta.lhist_max;
-  snapshot.lhist_step = meta.lhist_step;
-  snapshot.tseries_interval_ns = meta.tseries_interval_ns;
-  snapshot.tseries_intervals = meta.tseries_intervals;
-  if (meta.value_kind == MapValueKind::Tseries) {
+  snapshot.shape = shape;
+  snapshot.key_offsets = meta.key_offsets;
+  if (shape.kind == MapValueKind::Tseries) {
     snapshot.boot_to_realtime_ns = boot_to_realtime_ns();
   }
 
   // Per-CPU maps return one 8-byte aligned value per possible CPU.
   size_t stride = (meta.value_size + 7) & ~size_t(7);
-  std::string values(stride * (meta.per_cpu ? possible_cpus() : 1), '\0');
+  std::string values(stride * (shape.is_aggregation() ? possible_cpus() : 1),
+                     '\0');
   // Histogram entries are (key, bucket) pairs, gathered per key.
   std::map<std::string, size_t> histogram_rows;
-  uint32_t user_key_size = meta.has_bucket() ? meta.key_size - 8 : 0;
+  uint32_t user_key_size = shape.has_buckets() ? meta.key_size - 8 : 0;
   for (const std::string& key : all_keys(map_fd, meta.key_size)) {
     if (bpf_map_lookup_elem(map_fd, key.data(), values.data()) != 0) {
       continue; // Deleted since the keys were read.
     }
     output::MapSnapshot::Entry entry;
     merge_cpu_values(meta, values, stride, entry);
-    if (meta.value_kind == MapValueKind::Tseries) {
+    if (shape.kind == MapValueKind::Tseries) {
       entry.series = merge_tseries(meta, values, stride);
     }
-    if (!meta.has_bucket()) {
+    if (!shape.has_buckets()) {
       entry.key = key;
       snapshot.entries.push_back(std::move(entry));
       continue;
@@ -230,7 +216,7 @@ output::MapSnapshot read_map(int map_fd, const MapMeta& meta) {
     if (added) {
       output::MapSnapshot::Entry fresh;
       fresh.key = user_key;
-      fresh.buckets.assign(bucket_count(meta), 0);
+      fresh.buckets.assign(output::bucket_count(shape), 0);
       snapshot.entries.push_back(std::move(fresh));
     }
     std::vector<uint64_t>& buckets = snapshot.entries[row->second].buckets;
@@ -249,7 +235,8 @@ void clear_map(int map_fd, const MapMeta& meta) {
 
 void zero_map(int map_fd, const MapMeta& meta) {
   size_t stride = (meta.value_size + 7) & ~size_t(7);
-  std::string zeros(stride * (meta.per_cpu ? possible_cpus() : 1), '\0');
+  std::string zeros(
+      stride * (meta.shape.is_aggregation() ? possible_cpus() : 1), '\0');
   for (const std::string& key : all_keys(map_fd, meta.key_size)) {
     bpf_map_update_elem(map_fd, key.data(), zeros.data(), BPF_EXIST);
   }

@@ -32,6 +32,19 @@ namespace sonde::runtime {
 
 namespace {
 
+// The signals the event loop takes through a signalfd: SIGINT, SIGTERM and
+// SIGHUP (a closed terminal) end the trace the same way, END and maps
+// included; SIGCHLD reports the end of a `-c` command, SIGUSR1 runs the
+// self probes (or prints the maps).
+sigset_t handled_signals() {
+  sigset_t signals;
+  sigemptyset(&signals);
+  for (int signal : {SIGINT, SIGTERM, SIGHUP, SIGCHLD, SIGUSR1}) {
+    sigaddset(&signals, signal);
+  }
+  return signals;
+}
+
 using codegen::EventHeader;
 using codegen::EventKind;
 
@@ -51,15 +64,6 @@ public:
 private:
   int fd_;
 };
-
-// SIGINT, SIGTERM and SIGHUP (a closed terminal) end a run the same way,
-// END and maps included; SIGCHLD tells that a -c command ended.
-void add_run_signals(sigset_t& signals) {
-  sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGTERM);
-  sigaddset(&signals, SIGHUP);
-  sigaddset(&signals, SIGCHLD);
-}
 
 // How often (in events, or time for slow events such as system()) a long
 // drain looks up from the events: for signals, an exit() whose record a
@@ -86,11 +90,12 @@ uint64_t monotonic_ns() {
 class Session {
 public:
   Session(const codegen::Artifact& artifact,
+          const probes::ProbeCatalog& catalog,
           const RunOptions& options,
           llvm::raw_ostream& out,
           llvm::raw_ostream& err)
-      : artifact_(artifact), metadata_(artifact.metadata), options_(options),
-        out_(out), err_(err),
+      : artifact_(artifact), metadata_(artifact.metadata), catalog_(catalog),
+        options_(options), out_(out), err_(err),
         formatter_(output::make_formatter(options.format, out, err)) {}
 
   ~Session() {
@@ -116,7 +121,7 @@ public:
     // BEGIN's output is held until "Attached N probes" is out, so that
     // record comes first in JSON output, as in bpftrace.
     holding_ = true;
-    run_special(probes::ProbeKind::Begin);
+    run_triggered(probes::Trigger::Begin);
     drain();
     holding_ = false;
     if (!exit_requested_) {
@@ -133,7 +138,7 @@ public:
       if (!iterators_.empty()) {
         // An iterator is the whole trace: it runs once, then END.
         run_iterators();
-      } else if (has_attached_probes() || options_.child != nullptr ||
+      } else if (has_probes_to_wait_for() || options_.child != nullptr ||
                  options_.traced_pid != 0) {
         // A script with only BEGIN and END probes has nothing to wait
         // for, unless it traces a process.
@@ -147,11 +152,12 @@ public:
     finish_events();
     // END runs even after exit(), as in bpftrace.
     exit_requested_ = false;
-    run_special(probes::ProbeKind::End);
+    run_triggered(probes::Trigger::End);
     drain();
     report_lost(/*final=*/true);
     report_full_maps();
     if (artifact_.metadata.print_maps_on_exit && !output_failed_) {
+      formatter_->end();
       print_maps();
     }
     out_.flush();
@@ -258,19 +264,21 @@ private:
                                             meta.function_name.c_str());
   }
 
-  // BEGIN and END run once, in the order they were written, through
-  // BPF_PROG_TEST_RUN: no attachment, and done before the other probes
-  // attach (BEGIN) or after they detach (END).
-  void run_special(probes::ProbeKind kind) {
+  // The probes of a trigger the runtime runs itself, in the order they were
+  // written, through BPF_PROG_TEST_RUN: no attachment, and done before the
+  // other probes attach (BEGIN), after they detach (END) or on SIGUSR1
+  // (self). An exit() skips the rest.
+  void run_triggered(probes::Trigger trigger) {
     for (const codegen::ProgramMeta& meta : metadata_.programs) {
-      if (meta.targets.empty() || meta.targets[0].kind != kind ||
-          exit_requested_) {
+      if (meta.targets.empty() || exit_requested_ ||
+          probes::traits(meta.targets[0].kind).trigger != trigger) {
         continue;
       }
       LIBBPF_OPTS(bpf_test_run_opts, run_options);
       if (bpf_prog_test_run_opts(bpf_program__fd(program(meta)),
                                  &run_options) != 0) {
-        err_ << "sonde: error: running " << probes::kind_spelling(kind)
+        err_ << "sonde: error: running "
+             << probes::kind_spelling(meta.targets[0].kind)
              << " failed: " << std::strerror(errno) << "\n";
       }
       drain();
@@ -281,11 +289,10 @@ private:
   // (LoadOnly), a probe type the kernel cannot run at that level, naming
   // the missing facility.
   bool check_kernel_support(probes::KernelSupport::Level level) {
-    const probes::ProbeCatalog& catalog = probes::ProbeCatalog::system();
     for (const codegen::ProgramMeta& meta : metadata_.programs) {
       for (const probes::AttachTarget& target : meta.targets) {
         probes::KernelSupport support =
-            catalog.get(target.kind).kernel_support();
+            catalog_.get(target.kind).kernel_support();
         if (support.level == level) {
           err_ << "sonde: error: " << support.reason << "\n";
           return false;
@@ -327,28 +334,27 @@ private:
   }
 
   bool attach_all() {
-    const probes::ProbeCatalog& catalog = probes::ProbeCatalog::system();
     for (const codegen::ProgramMeta& meta : metadata_.programs) {
       for (const probes::AttachTarget& target : meta.targets) {
-        if (target.kind == probes::ProbeKind::Begin ||
-            target.kind == probes::ProbeKind::End) {
+        probes::Trigger trigger = probes::traits(target.kind).trigger;
+        if (!probes::is_attached(trigger)) {
           continue;
         }
+        const probes::ProbeType& type = catalog_.get(target.kind);
         Result<std::vector<probes::Attachment>> attached =
-            catalog.get(target.kind).attach(program(meta), target);
+            type.attach(program(meta), target);
         if (!attached) {
           err_ << "sonde: error: attaching '" << target.full_name
                << "' failed: " << error_text(attached.takeError()) << "\n";
           return false;
         }
+        std::optional<uint64_t> watched = type.watched_address(target);
         for (probes::Attachment& attachment : *attached) {
-          if (target.kind == probes::ProbeKind::Iter) {
+          if (trigger == probes::Trigger::Iterator) {
             iterators_.push_back(attachment.link());
           }
-          if (target.kind == probes::ProbeKind::Watchpoint) {
-            watchpoints_.emplace(
-                std::strtoull(target.target.at(0).c_str(), nullptr, 0),
-                attachments_.size());
+          if (watched) {
+            watchpoints_.emplace(*watched, attachments_.size());
           }
           attachments_.push_back(std::move(attachment));
         }
@@ -369,11 +375,36 @@ private:
     watchpoints_.erase(first, last);
   }
 
-  bool has_attached_probes() const {
+  bool has_trigger(probes::Trigger trigger) const {
     for (const codegen::ProgramMeta& meta : metadata_.programs) {
       for (const probes::AttachTarget& target : meta.targets) {
-        if (target.kind != probes::ProbeKind::Begin &&
-            target.kind != probes::ProbeKind::End) {
+        if (probes::traits(target.kind).trigger == trigger) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  // SIGUSR1 runs the self probes; without any it prints every map, as
+  // bpftrace does.
+  void on_user_signal() {
+    if (has_trigger(probes::Trigger::Signal)) {
+      run_triggered(probes::Trigger::Signal);
+    } else {
+      print_maps();
+    }
+    out_.flush();
+  }
+
+  // Whether a probe can still fire once BEGIN has run (self probes wait for
+  // SIGUSR1).
+  bool has_probes_to_wait_for() const {
+    for (const codegen::ProgramMeta& meta : metadata_.programs) {
+      for (const probes::AttachTarget& target : meta.targets) {
+        probes::Trigger trigger = probes::traits(target.kind).trigger;
+        if (trigger != probes::Trigger::Begin &&
+            trigger != probes::Trigger::End) {
           return true;
         }
       }
@@ -405,9 +436,7 @@ private:
   }
 
   void wait_for_events() {
-    sigset_t signals;
-    sigemptyset(&signals);
-    add_run_signals(signals);
+    sigset_t signals = handled_signals();
     FileDescriptor signal_fd(
         signalfd(-1, &signals, SFD_CLOEXEC | SFD_NONBLOCK));
     signal_fd_ = signal_fd.get();
@@ -452,6 +481,10 @@ private:
           drain();
         }
       }
+      for (; pending_user_signals_ > 0 && !interrupted_ && !exit_requested_;
+           --pending_user_signals_) {
+        on_user_signal();
+      }
     }
   }
 
@@ -466,13 +499,17 @@ private:
     check_output();
   }
 
-  // Reads the signals waiting in the signalfd: each but SIGCHLD ends the
-  // run, and so does SIGCHLD once the -c command has exited.
+  // Reads the signals waiting in the signalfd: SIGUSR1 runs the self
+  // probes, SIGCHLD ends the run once the -c command has exited, and the
+  // others end it.
   void take_signals() {
     signalfd_siginfo info;
     while (signal_fd_ >= 0 &&
            ::read(signal_fd_, &info, sizeof(info)) == sizeof(info)) {
-      if (info.ssi_signo != SIGCHLD) {
+      if (info.ssi_signo == SIGUSR1) {
+        // Run from the loop: here a drain may be under way.
+        ++pending_user_signals_;
+      } else if (info.ssi_signo != SIGCHLD) {
         interrupted_ = true;
       } else if (options_.child != nullptr && options_.child->reap()) {
         // The traced command is done: so is the trace.
@@ -764,11 +801,11 @@ private:
       if (failed == 0) {
         continue;
       }
-      const codegen::MapMeta& map = metadata_.maps[i];
-      err_ << "sonde: warning: map '" << map.name << "' is full: " << failed
+      const types::MapShape& shape = metadata_.maps[i].shape;
+      err_ << "sonde: warning: map '" << shape.name << "' is full: " << failed
            << " update(s) dropped; ";
-      if (map.max_entries != 0) {
-        err_ << "it is declared with " << map.max_entries << " entries\n";
+      if (shape.max_entries != 0) {
+        err_ << "it is declared with " << shape.max_entries << " entries\n";
       } else {
         err_ << "raise max_map_keys (now " << metadata_.max_map_keys
              << ") with config = { max_map_keys = N } or "
@@ -823,7 +860,8 @@ private:
     }
   }
 
-  // At exit, every non-empty map is printed, in name order.
+  // Every non-empty map, in name order: at exit, and on SIGUSR1 when no
+  // self probe takes the signal.
   void print_maps() {
     std::vector<const codegen::MapMeta*> maps;
     for (const codegen::MapMeta& meta : metadata_.maps) {
@@ -831,9 +869,8 @@ private:
     }
     std::sort(maps.begin(), maps.end(),
               [](const codegen::MapMeta* a, const codegen::MapMeta* b) {
-                return a->name < b->name;
+                return a->shape.name < b->shape.name;
               });
-    formatter_->end();
     for (const codegen::MapMeta* meta : maps) {
       bpf_map* map =
           bpf_object__find_map_by_name(object_, meta->bpf_name.c_str());
@@ -843,6 +880,7 @@ private:
 
   const codegen::Artifact& artifact_;
   const codegen::RuntimeMetadata& metadata_;
+  const probes::ProbeCatalog& catalog_;
   const RunOptions& options_;
   llvm::raw_ostream& out_;
   llvm::raw_ostream& err_;
@@ -869,6 +907,8 @@ private:
   // See exit_if_requested(); -1 when the program never calls exit().
   int exit_status_fd_ = -1;
   uint32_t events_since_check_ = 0;
+  // SIGUSR1s taken but not acted on yet.
+  uint32_t pending_user_signals_ = 0;
   uint64_t last_check_ns_ = 0;
   // While finish_events() prints the backlog: when it stops printing; and
   // how many events it dropped.
@@ -893,19 +933,18 @@ private:
 } // namespace
 
 int run(const codegen::Artifact& artifact,
+        const probes::ProbeCatalog& catalog,
         const RunOptions& options,
         llvm::raw_ostream& out,
         llvm::raw_ostream& err) {
   capture_libbpf_messages(options.verbose);
-  // The signals that end a run are taken through a signalfd in the event
-  // loop; they are blocked from here on so none is lost between loading
-  // and waiting. A closed output is seen as a write error, not SIGPIPE.
-  sigset_t signals;
-  sigemptyset(&signals);
-  add_run_signals(signals);
+  // The event loop's signals are blocked from here on, so none is lost (or
+  // kills sonde, as SIGUSR1 would) between loading and waiting. A closed
+  // output is seen as a write error, not SIGPIPE.
+  sigset_t signals = handled_signals();
   sigprocmask(SIG_BLOCK, &signals, nullptr);
   signal(SIGPIPE, SIG_IGN);
-  return Session(artifact, options, out, err).run();
+  return Session(artifact, catalog, options, out, err).run();
 }
 
 } // namespace sonde::runtime

@@ -9,6 +9,10 @@
 
 #include <string>
 
+namespace sonde::probes {
+class ProbeCatalog;
+} // namespace sonde::probes
+
 namespace sonde::runtime {
 
 struct RunOptions {
@@ -41,10 +45,15 @@ struct RunOptions {
 
 // Loads an artifact into the kernel, runs BEGIN, attaches every probe,
 // prints events until exit() or SIGINT/SIGTERM, then detaches, runs END and
-// prints the maps. Program output goes to `out`; messages and errors go to
+// prints the maps. Meanwhile each SIGUSR1 runs the self probes, or prints
+// the maps when there are none. Each probe's provider comes from `catalog`,
+// the one sema expanded the attach points with: it says whether the kernel
+// can run the probe (checked before loading and before attaching) and
+// attaches it. Program output goes to `out`; messages and errors go to
 // `err`. Returns the process exit status: exit()'s code, or 1 when loading
 // or attaching failed (every probe already attached is detached first).
 int run(const codegen::Artifact& artifact,
+        const probes::ProbeCatalog& catalog,
         const RunOptions& options,
         llvm::raw_ostream& out,
         llvm::raw_ostream& err);

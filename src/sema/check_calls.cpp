@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
-// Builtin variables and function calls, printf formats.
+// Builtin variables and function calls: check_builtin() and check_call()
+// route every builtin of builtins.def to its rule, each from one switch
+// without a default. The basics (str, exit, print) and printf formats are
+// checked here.
 #include "sema/type_checker.h"
 
 namespace sonde::sema {
@@ -38,12 +41,6 @@ TypeChecker::targets_source(Source (*source_of)(probes::ProbeKind)) const {
     }
   }
   return first;
-}
-
-static bool needs_btf_args(probes::ProbeKind kind) {
-  return kind == probes::ProbeKind::Fentry ||
-         kind == probes::ProbeKind::Fexit ||
-         kind == probes::ProbeKind::Rawtracepoint;
 }
 
 bool TypeChecker::format_fields_fit(const FormatSpec& spec,
@@ -121,34 +118,75 @@ Type TypeChecker::check_builtin(const ast::Builtin& builtin) {
     report.emit();
     return Type::none();
   }
-  if (*variable == BuiltinVariable::Retval &&
-      targets_source(probes::retval_source) == probes::RetvalSource::None) {
-    error(diag::Kind::RetvalOutsideReturnProbe, builtin.range());
-    return Type::none();
-  }
-  if (*variable == BuiltinVariable::Curtask) {
+  switch (*variable) {
+  // Read the same way in every probe.
+  case BuiltinVariable::Pid:
+  case BuiltinVariable::Tid:
+  case BuiltinVariable::Uid:
+  case BuiltinVariable::Gid:
+  case BuiltinVariable::Nsecs:
+  case BuiltinVariable::Cpu:
+  case BuiltinVariable::Comm:
+  case BuiltinVariable::Cpid:
+  case BuiltinVariable::Elapsed:
+  case BuiltinVariable::Jiffies:
+  case BuiltinVariable::Rand:
+  case BuiltinVariable::Cgroup:
+  case BuiltinVariable::Numaid:
+  case BuiltinVariable::Ncpus:
+  case BuiltinVariable::Username:
+    return variable_type(*variable);
+  case BuiltinVariable::Curtask: {
     // Without BTF, curtask is an address (bpftrace does the same).
     std::optional<Type> task = lookup_named_type("struct task_struct");
     return task ? Type::pointer(*task, types::AddressSpace::Kernel)
                 : Type::u64();
   }
-  if (std::optional<Type> constant =
-          check_constant_variable(builtin, *variable)) {
-    return *constant;
-  }
-  if (std::optional<Type> special =
-          check_special_variable(builtin, *variable)) {
-    return *special;
-  }
-  if (*variable != BuiltinVariable::Args) {
+  // Valid in some probes, or typed by them.
+  case BuiltinVariable::Args:
+    return check_args(builtin);
+  case BuiltinVariable::Retval:
+    if (targets_source(probes::retval_source) == probes::RetvalSource::None) {
+      error(diag::Kind::RetvalOutsideReturnProbe, builtin.range());
+      return Type::none();
+    }
     return variable_type(*variable);
+  case BuiltinVariable::Kstack:
+    return Type::stack(false, 127, default_stack_mode(false));
+  case BuiltinVariable::Ustack:
+    return Type::stack(true, 127, default_stack_mode(true));
+  case BuiltinVariable::Usermode:
+    return require_registers(builtin.range(), builtin.name)
+               ? variable_type(*variable)
+               : Type::none();
+  case BuiltinVariable::Func:
+    return check_func_variable(builtin);
+  case BuiltinVariable::Probe:
+    return check_probe_name(/*full_name=*/true);
+  case BuiltinVariable::Probetype:
+    return check_probe_name(/*full_name=*/false);
+  case BuiltinVariable::Ctx:
+    return check_iter_context(builtin.range());
+  // Constants of the running configuration (check_type_predicates.cpp).
+  case BuiltinVariable::DefaultStrLength:
+    return check_default_str_length(builtin);
+  case BuiltinVariable::Config:
+    return check_config_variable(builtin);
+  case BuiltinVariable::Arch:
+    return check_arch(builtin);
+  case BuiltinVariable::SafeMode:
+    return check_safe_mode(builtin);
   }
+  return Type::none();
+}
+
+Type TypeChecker::check_args(const ast::Builtin& builtin) {
   if (args_records_.empty() && uprobe_targets()) {
     return load_register_args(builtin.range()) ? args_records_.front().second
                                                : Type::none();
   }
   if (args_records_.empty() && targets_ != nullptr && !targets_->empty() &&
-      needs_btf_args(targets_->front().kind)) {
+      probes::traits(targets_->front().kind).args == probes::ArgsRecord::Btf) {
     // fentry/fexit and rawtracepoint arguments are typed from kernel BTF.
     error(diag::Kind::NotSupportedYet, builtin.range(),
           {std::string("'args' in ") +
@@ -202,19 +240,39 @@ Type TypeChecker::check_call(const ast::Call& call) {
     }
     return Type::none();
   }
-  // str($N) and str($N + k) are the parameter's text (from byte k), as in
-  // bpftrace, whether it reads as a number or not.
-  if (signature->function == BuiltinFunction::Str && call.args.size() == 1) {
-    if (std::optional<std::string> text = positional_string(call.args[0])) {
+  // Most functions take values: typed() types the arguments into `args`
+  // and checks their count (false, reported, when it is wrong). Functions
+  // that name a map, a stack mode or a type check their own arguments.
+  std::vector<Type> args;
+  auto typed = [&] {
+    for (const ast::Expr* arg : call.args) {
+      args.push_back(check_expr(arg));
+    }
+    return check_argument_count(call, *signature);
+  };
+  using types::Presentation;
+  switch (signature->function) {
+  // The basics and formats (this file).
+  case BuiltinFunction::Printf:
+  case BuiltinFunction::Cat:
+  case BuiltinFunction::Errorf:
+  case BuiltinFunction::Warnf:
+    if (typed()) {
+      check_printf(call, args);
+    }
+    return Type::none();
+  case BuiltinFunction::Str:
+    // str($N) and str($N + k) are the parameter's text (from byte k), as
+    // in bpftrace, whether it reads as a number or not.
+    if (std::optional<std::string> text = call.args.size() == 1
+                                              ? positional_string(call.args[0])
+                                              : std::nullopt) {
       checked_.positional_strings[&call] = *text;
       return Type::string(text->size() + 1);
     }
-  }
-  switch (signature->function) {
-  case BuiltinFunction::Delete:
-  case BuiltinFunction::Clear:
-  case BuiltinFunction::Zero:
-    return check_map_function(call, *signature);
+    return typed() ? check_str(call, args) : Type::none();
+  case BuiltinFunction::Exit:
+    return typed() ? check_exit(call, args) : Type::none();
   case BuiltinFunction::Print:
     if (const auto* map = call.args.empty()
                               ? nullptr
@@ -222,87 +280,209 @@ Type TypeChecker::check_call(const ast::Call& call) {
         map != nullptr && map->keys.empty()) {
       return check_map_function(call, *signature);
     }
-    break;
-  case BuiltinFunction::Len:
-    // len(@m) counts a map's keys, len(kstack) a stack's frames.
-    if (call.args.size() == 1 && takes_stack(call.args[0])) {
-      return check_stack_length(call);
-    }
-    return check_map_query(call, *signature);
-  case BuiltinFunction::HasKey:
-    return check_map_query(call, *signature);
-  case BuiltinFunction::IsStr:
-  case BuiltinFunction::IsPtr:
-  case BuiltinFunction::IsArray:
-  case BuiltinFunction::IsInteger:
-  case BuiltinFunction::IsUnsignedInteger:
-  case BuiltinFunction::IsLiteral:
-    return check_type_predicate(call, signature->function);
-  case BuiltinFunction::ContainerOf:
-    return check_container_of(call);
-  case BuiltinFunction::Kstack:
-  case BuiltinFunction::Ustack:
-    return check_stack_call(call,
-                            signature->function == BuiltinFunction::Ustack);
-  default:
-    break;
-  }
-  std::vector<Type> args;
-  for (const ast::Expr* arg : call.args) {
-    args.push_back(check_expr(arg));
-  }
-  if (!check_argument_count(call, *signature)) {
-    return Type::none();
-  }
-  switch (signature->function) {
-  case BuiltinFunction::Printf:
-    check_printf(call, args);
-    return Type::none();
-  case BuiltinFunction::Str:
-    // str() of a value that already is a string (a __data_loc field,
-    // comm) is that string, as in bpftrace.
-    if (args[0].is_string()) {
-      if (args.size() > 1) {
-        require_integer(call, 1, args[1]);
-      }
-      return args[0];
-    }
-    if (!args[0].is_none() && !is_scalar(args[0])) {
-      error(diag::Kind::WrongArgumentType, call.args[0]->range(),
-            {"1", "str", "a pointer or an integer", args[0].name()});
-    }
-    if (args.size() > 1) {
-      require_integer(call, 1, args[1]);
-    }
-    return Type::string(checked_.config.max_strlen);
-  case BuiltinFunction::Exit:
-    if (map_loop_depth_ > 0) {
-      error(diag::Kind::ExitInMapLoop, call.range());
-    }
-    if (!args.empty()) {
-      require_integer(call, 0, args[0]);
+    if (typed()) {
+      check_print_value(call, args);
     }
     return Type::none();
-  case BuiltinFunction::Print:
-    check_print_value(call, args);
-    return Type::none();
-  case BuiltinFunction::Count:
-  case BuiltinFunction::Sum:
-  case BuiltinFunction::Min:
-  case BuiltinFunction::Max:
-  case BuiltinFunction::Avg:
-  case BuiltinFunction::Stats:
-  case BuiltinFunction::Hist:
-  case BuiltinFunction::Lhist:
-  case BuiltinFunction::Tseries:
-    error(diag::Kind::AggregationNotAssigned, call.range(), {call.callee});
+  // Maps (check_maps.cpp, check_functions.cpp): aggregations
+  // (types/map_kinds.def) are only assigned, checked by check_assign_map;
+  // the other functions name the map, they do not read it.
+#define AGGREGATION(Enum, Name) case BuiltinFunction::Enum:
+#include "types/map_kinds.def"
+    if (typed()) {
+      error(diag::Kind::AggregationNotAssigned, call.range(), {call.callee});
+    }
     return Type::none();
   case BuiltinFunction::Delete:
   case BuiltinFunction::Clear:
   case BuiltinFunction::Zero:
-    break;
-  default:
-    return check_function(call, *signature, args);
+    return check_map_function(call, *signature);
+  case BuiltinFunction::HasKey:
+    return check_map_query(call, *signature);
+  case BuiltinFunction::Len:
+    // len(@m) counts a map's keys, len(kstack) a stack's frames.
+    if (call.args.size() == 1 && takes_stack(call.args[0])) {
+      return check_stack_length(call, *signature);
+    }
+    return check_map_query(call, *signature);
+
+  // Stacks, values formatted in user space, user-space actions,
+  // compile-time constants, registers and unsafe actions
+  // (check_functions.cpp, check_uaddr.cpp).
+  case BuiltinFunction::Kstack:
+    return check_stack_call(call, /*user=*/false);
+  case BuiltinFunction::Ustack:
+    return check_stack_call(call, /*user=*/true);
+  case BuiltinFunction::Ksym:
+    return typed() ? check_integer_function(
+                         call, args, Type::formatted(Presentation::Ksym, 8))
+                   : Type::none();
+  case BuiltinFunction::Usym:
+    return typed() ? check_integer_function(
+                         call, args, Type::formatted(Presentation::Usym, 16))
+                   : Type::none();
+  case BuiltinFunction::Ntop:
+    return typed() ? check_ntop(call, args) : Type::none();
+  case BuiltinFunction::Macaddr:
+    return typed() ? check_macaddr(call, args) : Type::none();
+  case BuiltinFunction::Strftime:
+    return typed() ? check_strftime(call, args) : Type::none();
+  case BuiltinFunction::CgroupPath:
+    return typed() ? check_cgroup_path(call, args) : Type::none();
+  case BuiltinFunction::Time:
+    return typed() ? check_time(call, args) : Type::none();
+  case BuiltinFunction::System:
+    return typed() ? check_system(call, args) : Type::none();
+  case BuiltinFunction::Join:
+    if (typed()) {
+      check_join(call, args);
+    }
+    return Type::none();
+  case BuiltinFunction::Kaddr:
+    return typed() ? check_kaddr(call) : Type::none();
+  case BuiltinFunction::Uaddr:
+    return typed() ? check_uaddr(call) : Type::none();
+  case BuiltinFunction::Pton:
+    return typed() ? check_pton(call) : Type::none();
+  case BuiltinFunction::Cgroupid:
+    return typed() ? check_cgroupid(call) : Type::none();
+  case BuiltinFunction::Reg:
+    return typed() ? check_reg(call) : Type::none();
+  case BuiltinFunction::Bswap:
+    return typed() ? check_bswap(call, args) : Type::none();
+  case BuiltinFunction::Kptr:
+    return typed()
+               ? check_pointer_space(call, args, types::AddressSpace::Kernel)
+               : Type::none();
+  case BuiltinFunction::Uptr:
+    return typed() ? check_pointer_space(call, args, types::AddressSpace::User)
+                   : Type::none();
+  case BuiltinFunction::Signal:
+  case BuiltinFunction::SignalThread:
+    return typed() ? check_signal(call, args) : Type::none();
+  case BuiltinFunction::Override:
+    return typed() ? check_override(call, args) : Type::none();
+
+  // Strings and bytes (check_strings.cpp, check_string_functions.cpp,
+  // check_path.cpp).
+  case BuiltinFunction::Strncmp:
+    return typed() ? check_strncmp(call, args) : Type::none();
+  case BuiltinFunction::Strcontains:
+    return typed() ? check_strcontains(call, args) : Type::none();
+  case BuiltinFunction::Buf:
+    return typed() ? check_buf(call, args) : Type::none();
+  case BuiltinFunction::Strlen:
+    return typed() ? check_strlen(call, args) : Type::none();
+  case BuiltinFunction::Strstr:
+    return typed() ? check_strstr(call, args) : Type::none();
+  case BuiltinFunction::Memcmp:
+    return typed() ? check_memcmp(call, args) : Type::none();
+  case BuiltinFunction::StrConcat:
+    return typed() ? check_str_concat(call, args) : Type::none();
+  case BuiltinFunction::Strcap:
+    return typed() ? check_strcap(call, args) : Type::none();
+  case BuiltinFunction::AssertStr:
+    return typed() ? check_assert_str(call, args) : Type::none();
+  case BuiltinFunction::Path:
+    return typed() ? check_path(call, args) : Type::none();
+
+  // Numbers named in user space, named parameters, checks, debugf and
+  // kernel objects (check_control.cpp).
+  case BuiltinFunction::Strerror:
+    return typed()
+               ? check_integer_function(
+                     call, args, Type::formatted(Presentation::ErrnoText, 8))
+               : Type::none();
+  case BuiltinFunction::SignalName:
+    return typed()
+               ? check_integer_function(
+                     call, args, Type::formatted(Presentation::SignalName, 8))
+               : Type::none();
+  case BuiltinFunction::SyscallName:
+    return typed()
+               ? check_integer_function(
+                     call, args, Type::formatted(Presentation::SyscallName, 8))
+               : Type::none();
+  case BuiltinFunction::Getopt:
+    return typed() ? check_getopt(call, args) : Type::none();
+  case BuiltinFunction::Fail:
+    return typed() ? check_fail(call) : Type::none();
+  case BuiltinFunction::StaticAssert:
+    return typed() ? check_static_assert(call) : Type::none();
+  case BuiltinFunction::Assert:
+    return typed() ? check_assert(call, args) : Type::none();
+  case BuiltinFunction::Debugf:
+    return typed() ? check_debugf(call, args) : Type::none();
+  case BuiltinFunction::WriteUser:
+    return typed() ? check_write_user(call, args) : Type::none();
+  case BuiltinFunction::Unwatch:
+    if (typed()) {
+      require_integer(call, 0, args[0]);
+    }
+    return Type::none();
+  case BuiltinFunction::PercpuKaddr:
+    return typed() ? check_percpu_kaddr(call, args) : Type::none();
+  case BuiltinFunction::SocketCookie:
+    return typed() ? check_socket_cookie(call, args) : Type::none();
+
+  // Questions about types, answered at compile time; their operand is
+  // typed, never run (check_type_predicates.cpp).
+  case BuiltinFunction::IsStr:
+    return check_type_predicate(
+        call, *signature, [](const Type& type) { return type.is_string(); });
+  case BuiltinFunction::IsPtr:
+    return check_type_predicate(
+        call, *signature, [](const Type& type) { return type.is_pointer(); });
+  case BuiltinFunction::IsArray:
+    return check_type_predicate(
+        call, *signature, [](const Type& type) { return type.is_array(); });
+  case BuiltinFunction::IsInteger:
+    return check_type_predicate(
+        call, *signature, [](const Type& type) { return type.is_integer(); });
+  case BuiltinFunction::IsUnsignedInteger:
+    return check_type_predicate(call, *signature, [](const Type& type) {
+      return type.is_integer() && !type.is_signed();
+    });
+  case BuiltinFunction::IsLiteral:
+    return check_is_literal(call, *signature);
+  // Kernel pointers (check_type_predicates.cpp).
+  case BuiltinFunction::IsErr:
+    // The kernel's IS_ERR: the pointer is one of the last 4095 addresses.
+    return typed() ? check_integer_function(call, args, Type::integer(1, false))
+                   : Type::none();
+  case BuiltinFunction::ContainerOf:
+    return check_container_of(call, *signature);
+  }
+  return Type::none();
+}
+
+Type TypeChecker::check_str(const ast::Call& call,
+                            const std::vector<Type>& args) {
+  // str() of a value that already is a string (a __data_loc field, comm)
+  // is that string, as in bpftrace.
+  if (args[0].is_string()) {
+    if (args.size() > 1) {
+      require_integer(call, 1, args[1]);
+    }
+    return args[0];
+  }
+  if (!args[0].is_none() && !is_scalar(args[0])) {
+    error(diag::Kind::WrongArgumentType, call.args[0]->range(),
+          {"1", "str", "a pointer or an integer", args[0].name()});
+  }
+  if (args.size() > 1) {
+    require_integer(call, 1, args[1]);
+  }
+  return Type::string(checked_.config.max_strlen);
+}
+
+Type TypeChecker::check_exit(const ast::Call& call,
+                             const std::vector<Type>& args) {
+  if (map_loop_depth_ > 0) {
+    error(diag::Kind::ExitInMapLoop, call.range());
+  }
+  if (!args.empty()) {
+    require_integer(call, 0, args[0]);
   }
   return Type::none();
 }

@@ -50,11 +50,9 @@ std::optional<Type> well_known_typedef(const std::string& name) {
 } // namespace
 
 types::AddressSpace TypeChecker::default_address_space() const {
-  bool user = targets_ != nullptr && !targets_->empty() &&
-              std::all_of(targets_->begin(), targets_->end(),
-                          [](const probes::AttachTarget& target) {
-                            return probes::user_space_probe(target.kind);
-                          });
+  bool user = all_targets_have([](const probes::ProbeTraits& kind) {
+    return kind.space == types::AddressSpace::User;
+  });
   return user ? types::AddressSpace::User : types::AddressSpace::Kernel;
 }
 
@@ -282,16 +280,16 @@ Type TypeChecker::check_address_of(const ast::Unary& node) {
   if (value.is_none() || map == nullptr) {
     return Type::none();
   }
-  if (map->kind != MapKind::Plain) {
+  if (map->shape.is_aggregation()) {
     error(diag::Kind::AddressOfAggregation, operand->range(),
-          {access->name, kind_name(map->kind)});
+          {access->name, types::map_kind_name(map->shape.kind)});
     return Type::none();
   }
-  if (access->keys.empty() && !map->key_types.empty()) {
+  if (access->keys.empty() && !map->shape.is_scalar()) {
     error(diag::Kind::AddressOfKeyedMap, operand->range(), {access->name});
     return Type::none();
   }
-  return Type::pointer(map->value_type, types::AddressSpace::Kernel);
+  return Type::pointer(map->shape.value_type, types::AddressSpace::Kernel);
 }
 
 Type TypeChecker::check_cast(const ast::Cast& cast) {
@@ -571,9 +569,11 @@ std::optional<int64_t> TypeChecker::fold_constant(const ast::Expr* expr) {
       return *operand == 0 ? 1 : 0;
     case ast::UnaryOp::BitNot:
       return ~*operand;
-    default:
+    case ast::UnaryOp::Deref:
+    case ast::UnaryOp::AddressOf:
       return std::nullopt;
     }
+    return std::nullopt;
   }
   case ast::NodeKind::Binary: {
     const auto* binary = static_cast<const ast::Binary*>(expr);

@@ -1,11 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
-// Numbers named in user space (strerror, signal_name, syscall_name), named
-// parameters (getopt), checks (fail, static_assert, assert), debugf, and
-// the later unsafe and kernel-object builtins (signal_thread, write_user,
-// unwatch, percpu_kaddr, socket_cookie).
+// Named parameters (getopt), checks (fail, static_assert, assert), debugf,
+// and the later unsafe and kernel-object builtins (write_user,
+// percpu_kaddr, socket_cookie).
 #include "base/format_spec.h"
 #include "sema/type_checker.h"
-#include "symbols/kallsyms.h"
 
 #include <cerrno>
 #include <cstdio>
@@ -233,14 +231,7 @@ Type TypeChecker::check_percpu_kaddr(const ast::Call& call,
   }
   // The verifier binds a BTF variable through kallsyms, which lists data
   // symbols only with CONFIG_KALLSYMS_ALL.
-  Result<const symbols::Kallsyms*> kallsyms = symbols::Kallsyms::system();
-  bool listed = false;
-  if (kallsyms) {
-    listed = (*kallsyms)->address_of(*name).has_value();
-  } else {
-    llvm::consumeError(kallsyms.takeError());
-  }
-  if (!listed) {
+  if (!kernel_symbols_.address_of(*name)) {
     error(diag::Kind::UnknownKernelSymbol, call.args[0]->range(), {*name});
     return Type::none();
   }
@@ -248,167 +239,149 @@ Type TypeChecker::check_percpu_kaddr(const ast::Call& call,
   return Type::u64();
 }
 
-Type TypeChecker::check_control_function(const ast::Call& call,
-                                         BuiltinFunction function,
-                                         const std::vector<Type>& args) {
-  using types::Presentation;
-  switch (function) {
-  case BuiltinFunction::Strerror:
-  case BuiltinFunction::SignalName:
-  case BuiltinFunction::SyscallName: {
-    if (!require_integer(call, 0, args[0])) {
-      return Type::none();
-    }
-    Presentation presentation =
-        function == BuiltinFunction::Strerror     ? Presentation::ErrnoText
-        : function == BuiltinFunction::SignalName ? Presentation::SignalName
-                                                  : Presentation::SyscallName;
-    return Type::formatted(presentation, 8);
+Type TypeChecker::check_fail(const ast::Call& call) {
+  // Only code that can run fails the build: not a branch that a constant
+  // condition rules out.
+  std::optional<std::string> message = constant_format(call);
+  if (message && unreachable_depth_ == 0) {
+    error(diag::Kind::FailCalled, call.range(), {*message});
   }
-  case BuiltinFunction::Getopt:
-    return check_getopt(call, args);
-  case BuiltinFunction::Fail: {
-    // Only code that can run fails the build: not a branch that a
-    // constant condition rules out.
-    std::optional<std::string> message = constant_format(call);
-    if (message && unreachable_depth_ == 0) {
-      error(diag::Kind::FailCalled, call.range(), {*message});
-    }
+  return Type::none();
+}
+
+Type TypeChecker::check_static_assert(const ast::Call& call) {
+  std::optional<std::string> message = string_argument(call, 1);
+  std::optional<int64_t> holds = fold_constant(call.args[0]);
+  if (!holds) {
+    error(diag::Kind::NotCompileTimeConstant, call.args[0]->range(),
+          {"1", call.callee});
+  } else if (*holds == 0 && message && unreachable_depth_ == 0) {
+    error(diag::Kind::StaticAssertFailed, call.range(), {*message});
+  }
+  return Type::none();
+}
+
+Type TypeChecker::check_assert(const ast::Call& call,
+                               const std::vector<Type>& args) {
+  std::optional<std::string> message = string_argument(call, 1);
+  if (!require_integer(call, 0, args[0]) || !message || !reporting_) {
     return Type::none();
   }
-  case BuiltinFunction::StaticAssert: {
-    std::optional<std::string> message = string_argument(call, 1);
-    std::optional<int64_t> holds = fold_constant(call.args[0]);
-    if (!holds) {
-      error(diag::Kind::NotCompileTimeConstant, call.args[0]->range(),
-            {"1", call.callee});
-    } else if (*holds == 0 && message && unreachable_depth_ == 0) {
-      error(diag::Kind::StaticAssertFailed, call.range(), {*message});
-    }
+  // An errorf() record with the message, sent when the check fails.
+  checked_.printf_ids[&call] = checked_.printfs.size();
+  std::string format = "assertion failed: ";
+  for (char c : *message) {
+    format += c == '%' ? "%%" : std::string(1, c);
+  }
+  checked_.printfs.push_back({format, {}, call.range().begin});
+  return Type::none();
+}
+
+Type TypeChecker::check_debugf(const ast::Call& call,
+                               const std::vector<Type>& args) {
+  const auto* literal = ast::dyn_cast<ast::StringLiteral>(call.args[0]);
+  if (literal == nullptr) {
+    error(diag::Kind::FormatNotLiteral, call.args[0]->range(), {call.callee});
     return Type::none();
   }
-  case BuiltinFunction::Assert: {
-    std::optional<std::string> message = string_argument(call, 1);
-    if (!require_integer(call, 0, args[0]) || !message || !reporting_) {
-      return Type::none();
-    }
-    // An errorf() record with the message, sent when the check fails.
-    checked_.printf_ids[&call] = checked_.printfs.size();
-    std::string format = "assertion failed: ";
-    for (char c : *message) {
-      format += c == '%' ? "%%" : std::string(1, c);
-    }
-    checked_.printfs.push_back({format, {}, call.range().begin});
+  FormatSpec spec;
+  std::string bad;
+  size_t bad_offset = 0;
+  if (!parse_format(literal->value, spec, bad, bad_offset)) {
+    diagnostic(diag::Kind::FormatUnknownConversion, literal->range(), {bad})
+        .hint(diag::Kind::DebugfConversionsHint, {})
+        .emit();
     return Type::none();
   }
-  case BuiltinFunction::Debugf: {
-    const auto* literal = ast::dyn_cast<ast::StringLiteral>(call.args[0]);
-    if (literal == nullptr) {
-      error(diag::Kind::FormatNotLiteral, call.args[0]->range(), {call.callee});
-      return Type::none();
+  if (spec.argument_count() != call.args.size() - 1) {
+    error(diag::Kind::FormatArgumentCount, call.range(),
+          {c_escape(literal->value), std::to_string(spec.argument_count()),
+           std::to_string(call.args.size() - 1)});
+    return Type::none();
+  }
+  size_t index = 1;
+  for (const auto& piece : spec.pieces) {
+    const auto* conversion = std::get_if<Conversion>(&piece);
+    if (conversion == nullptr || !conversion->takes_argument()) {
+      continue;
     }
-    FormatSpec spec;
-    std::string bad;
-    size_t bad_offset = 0;
-    if (!parse_format(literal->value, spec, bad, bad_offset)) {
-      diagnostic(diag::Kind::FormatUnknownConversion, literal->range(), {bad})
+    if (!trace_printk_conversion(*conversion)) {
+      diagnostic(diag::Kind::DebugfConversion, literal->range(),
+                 {literal->value.substr(conversion->offset, conversion->size)})
           .hint(diag::Kind::DebugfConversionsHint, {})
           .emit();
       return Type::none();
     }
-    if (spec.argument_count() != call.args.size() - 1) {
-      error(diag::Kind::FormatArgumentCount, call.range(),
-            {c_escape(literal->value), std::to_string(spec.argument_count()),
-             std::to_string(call.args.size() - 1)});
+    const Type& type = args[index];
+    if (conversion->is_string() ? !type.is_string() && !type.is_none()
+                                : !type.is_none() && !is_scalar(type)) {
+      error(diag::Kind::FormatArgumentType, call.args[index]->range(),
+            {literal->value.substr(conversion->offset, conversion->size),
+             conversion->is_string() ? "a string" : "an integer", type.name()});
       return Type::none();
     }
-    size_t index = 1;
-    for (const auto& piece : spec.pieces) {
-      const auto* conversion = std::get_if<Conversion>(&piece);
-      if (conversion == nullptr || !conversion->takes_argument()) {
-        continue;
-      }
-      if (!trace_printk_conversion(*conversion)) {
-        diagnostic(
-            diag::Kind::DebugfConversion, literal->range(),
-            {literal->value.substr(conversion->offset, conversion->size)})
-            .hint(diag::Kind::DebugfConversionsHint, {})
-            .emit();
-        return Type::none();
-      }
-      const Type& type = args[index];
-      if (conversion->is_string() ? !type.is_string() && !type.is_none()
-                                  : !type.is_none() && !is_scalar(type)) {
-        error(diag::Kind::FormatArgumentType, call.args[index]->range(),
-              {literal->value.substr(conversion->offset, conversion->size),
-               conversion->is_string() ? "a string" : "an integer",
-               type.name()});
-        return Type::none();
-      }
-      ++index;
-    }
-    return Type::none();
-  }
-  case BuiltinFunction::WriteUser: {
-    if (!require_unsafe(call) || !require_integer(call, 0, args[0])) {
-      return Type::none();
-    }
-    const Type& source = args[1];
-    if (source.is_none()) {
-      return Type::none();
-    }
-    uint32_t capacity = 0;
-    if (is_scalar(source)) {
-      capacity = 8;
-    } else if (source.is_string() || source.is_array()) {
-      capacity = source.size();
-    } else if (source.is_buffer()) {
-      capacity = source.element_count();
-    } else {
-      error(diag::Kind::WrongArgumentType, call.args[1]->range(),
-            {"2", call.callee, "an integer, string, array or buffer",
-             source.name()});
-      return Type::none();
-    }
-    std::optional<int64_t> length = fold_constant(call.args[2]);
-    if (!length) {
-      error(diag::Kind::NotCompileTimeConstant, call.args[2]->range(),
-            {"3", call.callee});
-      return Type::none();
-    }
-    if (*length < 1 || *length > capacity) {
-      error(diag::Kind::WriteUserLength, call.args[2]->range(),
-            {std::to_string(capacity), std::to_string(*length)});
-      return Type::none();
-    }
-    checked_.constants[call.args[2]] = static_cast<uint64_t>(*length);
-    return Type::integer(1, false);
-  }
-  case BuiltinFunction::Unwatch:
-    require_integer(call, 0, args[0]);
-    return Type::none();
-  case BuiltinFunction::PercpuKaddr:
-    return check_percpu_kaddr(call, args);
-  case BuiltinFunction::SocketCookie: {
-    if (!all_targets_are(
-            {probes::ProbeKind::Fentry, probes::ProbeKind::Fexit})) {
-      error(diag::Kind::SocketCookieProbe, call.callee_range, {current_kind()});
-      return Type::none();
-    }
-    const Type& socket = args[0];
-    if (!socket.is_none() &&
-        (!socket.is_pointer() ||
-         socket.pointee().name().find("struct sock") != 0)) {
-      error(diag::Kind::WrongArgumentType, call.args[0]->range(),
-            {"1", call.callee, "a 'struct sock *' argument", socket.name()});
-      return Type::none();
-    }
-    return Type::u64();
-  }
-  default:
-    break;
+    ++index;
   }
   return Type::none();
+}
+
+Type TypeChecker::check_write_user(const ast::Call& call,
+                                   const std::vector<Type>& args) {
+  if (!require_unsafe(call) || !require_integer(call, 0, args[0])) {
+    return Type::none();
+  }
+  const Type& source = args[1];
+  if (source.is_none()) {
+    return Type::none();
+  }
+  uint32_t capacity = 0;
+  if (is_scalar(source)) {
+    capacity = 8;
+  } else if (source.is_string() || source.is_array()) {
+    capacity = source.size();
+  } else if (source.is_buffer()) {
+    capacity = source.element_count();
+  } else {
+    error(diag::Kind::WrongArgumentType, call.args[1]->range(),
+          {"2", call.callee, "an integer, string, array or buffer",
+           source.name()});
+    return Type::none();
+  }
+  std::optional<int64_t> length = fold_constant(call.args[2]);
+  if (!length) {
+    error(diag::Kind::NotCompileTimeConstant, call.args[2]->range(),
+          {"3", call.callee});
+    return Type::none();
+  }
+  if (*length < 1 || *length > capacity) {
+    error(diag::Kind::WriteUserLength, call.args[2]->range(),
+          {std::to_string(capacity), std::to_string(*length)});
+    return Type::none();
+  }
+  checked_.constants[call.args[2]] = static_cast<uint64_t>(*length);
+  return Type::integer(1, false);
+}
+
+Type TypeChecker::check_socket_cookie(const ast::Call& call,
+                                      const std::vector<Type>& args) {
+  // A tracing program's helper, on a 'struct sock *' typed from BTF: an
+  // argument of fentry/fexit.
+  if (!all_providers([](const probes::ProbeType& type,
+                        const probes::AttachTarget& target) {
+        return type.program_type() == probes::ProgramType::Tracing &&
+               probes::traits(target.kind).args == probes::ArgsRecord::Btf;
+      })) {
+    error(diag::Kind::SocketCookieProbe, call.callee_range, {current_kind()});
+    return Type::none();
+  }
+  const Type& socket = args[0];
+  if (!socket.is_none() && (!socket.is_pointer() ||
+                            socket.pointee().name().find("struct sock") != 0)) {
+    error(diag::Kind::WrongArgumentType, call.args[0]->range(),
+          {"1", call.callee, "a 'struct sock *' argument", socket.name()});
+    return Type::none();
+  }
+  return Type::u64();
 }
 
 } // namespace sonde::sema

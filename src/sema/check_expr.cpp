@@ -248,11 +248,11 @@ Type TypeChecker::check_inc_dec(const ast::IncDec& node) {
   if (const auto* map = ast::dyn_cast<ast::MapAccess>(node.operand)) {
     std::vector<Type> keys = check_keys(*map);
     if (const MapInfo* existing = find_map(map->name);
-        existing != nullptr && existing->kind != MapKind::Plain) {
+        existing != nullptr && existing->shape.is_aggregation()) {
       error(diag::Kind::CompoundOnAggregation, node.range(), {map->name});
       return Type::none();
     }
-    MapInfo shape;
+    types::MapShape shape;
     shape.name = map->name;
     shape.value_type = Type::s64();
     shape.key_types = keys;
@@ -372,9 +372,19 @@ Type TypeChecker::check_binary(const ast::Binary& binary) {
   case ast::BinaryOp::LogicalAnd:
   case ast::BinaryOp::LogicalOr:
     return Type::u64();
-  default:
-    return Type::integer(8, lhs.is_signed() && rhs.is_signed());
+  case ast::BinaryOp::Add:
+  case ast::BinaryOp::Sub:
+  case ast::BinaryOp::Mul:
+  case ast::BinaryOp::Div:
+  case ast::BinaryOp::Mod:
+  case ast::BinaryOp::BitAnd:
+  case ast::BinaryOp::BitOr:
+  case ast::BinaryOp::BitXor:
+  case ast::BinaryOp::Shl:
+  case ast::BinaryOp::Shr:
+    break;
   }
+  return Type::integer(8, lhs.is_signed() && rhs.is_signed());
 }
 
 Type TypeChecker::check_field(const ast::FieldAccess& access) {

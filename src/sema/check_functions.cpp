@@ -1,12 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 // Builtins beyond the basics: stacks, values formatted in user space
-// (ksym, ntop, strftime, ...), user-space actions (time, cat, system),
+// (ntop, strftime, ...), user-space actions (time, system, join),
 // compile-time constants (kaddr, pton, cgroupid), registers, unsafe
-// actions, and map queries (has_key, len).
-#include "base/check.h"
+// actions (signal, override), map queries (has_key, len), and the
+// variables that depend on the probe (func, probe, ctx).
 #include "sema/type_checker.h"
 #include "symbols/elf_symbols.h"
-#include "symbols/kallsyms.h"
 
 #include <arpa/inet.h>
 #include <cstring>
@@ -34,17 +33,27 @@ uint32_t max_stack_frames() {
 
 } // namespace
 
-bool TypeChecker::all_targets_are(
-    std::initializer_list<probes::ProbeKind> kinds) const {
+bool TypeChecker::all_targets_have(
+    llvm::function_ref<bool(const probes::ProbeTraits&)> holds) const {
   if (targets_ == nullptr || targets_->empty()) {
     return false;
   }
-  for (const probes::AttachTarget& target : *targets_) {
-    if (std::find(kinds.begin(), kinds.end(), target.kind) == kinds.end()) {
-      return false;
-    }
+  return std::all_of(targets_->begin(), targets_->end(),
+                     [&](const probes::AttachTarget& target) {
+                       return holds(probes::traits(target.kind));
+                     });
+}
+
+bool TypeChecker::all_providers(
+    llvm::function_ref<bool(const probes::ProbeType&,
+                            const probes::AttachTarget&)> holds) const {
+  if (targets_ == nullptr || targets_->empty()) {
+    return false;
   }
-  return true;
+  return std::all_of(targets_->begin(), targets_->end(),
+                     [&](const probes::AttachTarget& target) {
+                       return holds(catalog_.get(target.kind), target);
+                     });
 }
 
 std::string TypeChecker::current_kind() const {
@@ -56,12 +65,8 @@ std::string TypeChecker::current_kind() const {
 
 bool TypeChecker::require_registers(SourceRange range,
                                     const std::string& what) {
-  if (all_targets_are({probes::ProbeKind::Uprobe, probes::ProbeKind::Uretprobe,
-                       probes::ProbeKind::Kprobe, probes::ProbeKind::Kretprobe,
-                       probes::ProbeKind::Usdt, probes::ProbeKind::Profile,
-                       probes::ProbeKind::Software, probes::ProbeKind::Hardware,
-                       probes::ProbeKind::Kprobe,
-                       probes::ProbeKind::Kretprobe})) {
+  if (all_targets_have(
+          [](const probes::ProbeTraits& kind) { return kind.registers; })) {
     return true;
   }
   error(diag::Kind::BuiltinNotInProbe, range, {what, current_kind()});
@@ -141,60 +146,46 @@ void TypeChecker::check_join(const ast::Call& call,
   checked_.joins.push_back({std::move(separator)});
 }
 
-std::optional<Type>
-TypeChecker::check_special_variable(const ast::Builtin& builtin,
-                                    BuiltinVariable variable) {
-  switch (variable) {
-  case BuiltinVariable::Kstack:
-  case BuiltinVariable::Ustack:
-    return Type::stack(variable == BuiltinVariable::Ustack, 127,
-                       default_stack_mode(variable == BuiltinVariable::Ustack));
-  case BuiltinVariable::Ctx:
-    return check_iter_context(builtin.range());
-  case BuiltinVariable::Usermode:
-    if (!require_registers(builtin.range(), builtin.name)) {
-      return Type::none();
-    }
-    return std::nullopt;
-  case BuiltinVariable::Func:
-    if (all_targets_are(
-            {probes::ProbeKind::Kprobe, probes::ProbeKind::Kretprobe})) {
-      return Type::formatted(types::Presentation::Ksym, 8);
-    }
-    if (!all_targets_are(
-            {probes::ProbeKind::Uprobe, probes::ProbeKind::Uretprobe})) {
-      error(diag::Kind::BuiltinNotInProbe, builtin.range(),
-            {builtin.name, current_kind()});
-      return Type::none();
-    }
-    return std::nullopt;
-  case BuiltinVariable::Probe:
-  case BuiltinVariable::Probetype: {
-    size_t longest = 0;
-    if (targets_ != nullptr) {
-      for (const probes::AttachTarget& target : *targets_) {
-        longest = std::max(
-            longest, variable == BuiltinVariable::Probe
-                         ? target.full_name.size()
-                         : std::strlen(probes::kind_spelling(target.kind)));
-      }
-    }
-    return Type::string(static_cast<uint32_t>(longest + 1));
+Type TypeChecker::check_func_variable(const ast::Builtin& builtin) {
+  if (all_targets_have([](const probes::ProbeTraits& kind) {
+        return kind.func == probes::FuncSymbol::Kernel;
+      })) {
+    return Type::formatted(types::Presentation::Ksym, 8);
   }
-  default:
-    return std::nullopt;
+  if (!all_targets_have([](const probes::ProbeTraits& kind) {
+        return kind.func == probes::FuncSymbol::User;
+      })) {
+    error(diag::Kind::BuiltinNotInProbe, builtin.range(),
+          {builtin.name, current_kind()});
+    return Type::none();
   }
+  return variable_type(BuiltinVariable::Func);
+}
+
+Type TypeChecker::check_probe_name(bool full_name) {
+  size_t longest = 0;
+  if (targets_ != nullptr) {
+    for (const probes::AttachTarget& target : *targets_) {
+      longest = std::max(
+          longest, full_name ? target.full_name.size()
+                             : std::strlen(probes::kind_spelling(target.kind)));
+    }
+  }
+  return Type::string(static_cast<uint32_t>(longest + 1));
 }
 
 Type TypeChecker::check_iter_context(SourceRange range) {
-  if (!all_targets_are({probes::ProbeKind::Iter})) {
+  if (!all_providers([](const probes::ProbeType& type,
+                        const probes::AttachTarget& target) {
+        return type.context_struct(target).has_value();
+      })) {
     diagnostic(diag::Kind::BuiltinNotInProbe, range, {"ctx", current_kind()})
         .hint(diag::Kind::CtxOnlyInIter, {})
         .emit();
     return Type::none();
   }
-  // The kernel calls the program with this struct, one u64 per member.
-  const std::string name = "struct bpf_iter__" + targets_->front().target.at(0);
+  const probes::AttachTarget& first = targets_->front();
+  const std::string name = *catalog_.get(first.kind).context_struct(first);
   std::optional<Type> context = lookup_named_type(name);
   if (!context) {
     error(diag::Kind::IterContextMissing, range, {name});
@@ -285,258 +276,225 @@ Type TypeChecker::check_map_query(const ast::Call& call,
   if (keys[0].is_none()) {
     return Type::none();
   }
-  if (map->kind == MapKind::Hist || map->kind == MapKind::Lhist) {
+  if (map->shape.has_buckets()) {
     error(diag::Kind::DeleteHistogramKey, call.range(), {access->name});
     return Type::none();
   }
-  if (!same_keys(map->key_types, keys)) {
+  if (!same_keys(map->shape.key_types, keys)) {
     error(diag::Kind::MapKeyMismatch, call.args[1]->range(),
-          {access->name, keys_name(map->key_types), keys_name(keys)});
+          {access->name, keys_name(map->shape.key_types), keys_name(keys)});
     return Type::none();
   }
   return Type::integer(1, false);
 }
 
-Type TypeChecker::check_function(const ast::Call& call,
-                                 const FunctionSignature& signature,
-                                 const std::vector<Type>& args) {
-  using types::Presentation;
-  switch (signature.function) {
-  case BuiltinFunction::Ksym:
-    if (require_integer(call, 0, args[0])) {
-      return Type::formatted(Presentation::Ksym, 8);
-    }
-    return Type::none();
-  case BuiltinFunction::Usym:
-    if (require_integer(call, 0, args[0])) {
-      return Type::formatted(Presentation::Usym, 16);
-    }
-    return Type::none();
-  case BuiltinFunction::Ntop: {
-    const Type& address = args.back();
-    if (args.size() == 2) {
-      require_integer(call, 0, args[0]);
-    }
-    bool byte_array =
-        address.is_array() && address.element().is_integer() &&
-        address.element().size() == 1 &&
-        (address.element_count() == 4 || address.element_count() == 16);
-    if (!byte_array && !address.is_none() && !address.is_integer()) {
-      error(diag::Kind::WrongArgumentType, call.args.back()->range(),
-            {std::to_string(args.size()), call.callee,
-             "an integer or a 4- or 16-byte array", address.name()});
-      return Type::none();
-    }
-    return Type::formatted(Presentation::Inet, 24);
-  }
-  case BuiltinFunction::Macaddr: {
-    const Type& address = args[0];
-    bool six_bytes =
-        (address.is_array() || address.is_string()) && address.size() == 6;
-    if (!six_bytes && !address.is_none()) {
-      error(diag::Kind::WrongArgumentType, call.args[0]->range(),
-            {"1", call.callee, "a 6-byte array", address.name()});
-      return Type::none();
-    }
-    return Type::formatted(Presentation::MacAddr, 16);
-  }
-  case BuiltinFunction::Strftime: {
-    std::optional<std::string> format = string_argument(call, 0);
-    if (!format || !require_integer(call, 1, args[1])) {
-      return Type::none();
-    }
-    add_time_format(call, *format);
-    return Type::formatted(Presentation::Timestamp, 16);
-  }
-  case BuiltinFunction::CgroupPath:
-    if (args.size() == 2) {
-      string_argument(call, 1);
-    }
-    if (require_integer(call, 0, args[0])) {
-      return Type::formatted(Presentation::CgroupPath, 8);
-    }
-    return Type::none();
-  case BuiltinFunction::Time: {
-    std::string format = "%H:%M:%S\n";
-    if (!args.empty()) {
-      std::optional<std::string> given = string_argument(call, 0);
-      if (!given) {
-        return Type::none();
-      }
-      format = *given;
-    }
-    add_time_format(call, format);
-    return Type::none();
-  }
-  case BuiltinFunction::System:
-    if (!require_unsafe(call)) {
-      return Type::none();
-    }
-    check_printf(call, args);
-    return Type::none();
-  case BuiltinFunction::Cat:
-  case BuiltinFunction::Errorf:
-  case BuiltinFunction::Warnf:
-    check_printf(call, args);
-    return Type::none();
-  case BuiltinFunction::Join:
-    check_join(call, args);
-    return Type::none();
-  case BuiltinFunction::Kaddr: {
-    std::optional<std::string> name = string_argument(call, 0);
-    if (!name) {
-      return Type::none();
-    }
-    Result<const symbols::Kallsyms*> kallsyms = symbols::Kallsyms::system();
-    std::optional<uint64_t> address;
-    if (kallsyms) {
-      address = (*kallsyms)->address_of(*name);
-    } else {
-      llvm::consumeError(kallsyms.takeError());
-    }
-    if (!address) {
-      error(diag::Kind::UnknownKernelSymbol, call.args[0]->range(), {*name});
-      return Type::none();
-    }
-    if (reporting_) {
-      checked_.constants[&call] = *address;
-    }
-    return Type::u64();
-  }
-  case BuiltinFunction::Uaddr:
-    return check_uaddr(call);
-  case BuiltinFunction::Pton: {
-    std::optional<std::string> text = string_argument(call, 0);
-    if (!text) {
-      return Type::none();
-    }
-    unsigned char bytes[16];
-    if (inet_pton(AF_INET, text->c_str(), bytes) == 1) {
-      return Type::array(Type::integer(1, false), 4);
-    }
-    if (inet_pton(AF_INET6, text->c_str(), bytes) == 1) {
-      return Type::array(Type::integer(1, false), 16);
-    }
-    error(diag::Kind::InvalidAddress, call.args[0]->range(), {*text});
-    return Type::none();
-  }
-  case BuiltinFunction::Cgroupid: {
-    std::optional<std::string> path = string_argument(call, 0);
-    if (!path) {
-      return Type::none();
-    }
-    // A cgroup2 directory's inode number is its cgroup id.
-    struct stat status;
-    if (stat(path->c_str(), &status) != 0 || !S_ISDIR(status.st_mode)) {
-      error(diag::Kind::CgroupNotFound, call.args[0]->range(), {*path});
-      return Type::none();
-    }
-    if (reporting_) {
-      checked_.constants[&call] = status.st_ino;
-    }
-    return Type::u64();
-  }
-  case BuiltinFunction::Reg: {
-    std::optional<std::string> name = string_argument(call, 0);
-    if (!name) {
-      return Type::none();
-    }
-    if (!register_offset(*name)) {
-      auto report = diagnostic(diag::Kind::UnknownRegister,
-                               call.args[0]->range(), {*name});
-      if (auto close = closest_match(
-              *name,
-              {"r15", "r14", "r13", "r12",   "bp", "bx", "r11", "r10",
-               "r9",  "r8",  "ax",  "cx",    "dx", "si", "di",  "orig_ax",
-               "ip",  "pc",  "cs",  "flags", "sp", "ss"})) {
-        report.hint(diag::Kind::DidYouMean, {*close});
-      }
-      report.emit();
-      return Type::none();
-    }
-    if (!require_registers(call.range(), call.callee)) {
-      return Type::none();
-    }
-    return Type::u64();
-  }
-  case BuiltinFunction::Bswap:
-    if (require_integer(call, 0, args[0])) {
-      return args[0].is_integer() ? Type::integer(args[0].size(), false)
-                                  : Type::u64();
-    }
-    return Type::none();
-  case BuiltinFunction::Kptr:
-  case BuiltinFunction::Uptr: {
-    if (!require_integer(call, 0, args[0])) {
-      return Type::none();
-    }
-    if (!args[0].is_pointer()) {
-      return args[0];
-    }
-    return Type::pointer(args[0].pointee(),
-                         signature.function == BuiltinFunction::Kptr
-                             ? types::AddressSpace::Kernel
-                             : types::AddressSpace::User);
-  }
-  case BuiltinFunction::Signal:
-  case BuiltinFunction::SignalThread: {
-    if (!require_unsafe(call)) {
-      return Type::none();
-    }
-    if (const auto* literal = ast::dyn_cast<ast::StringLiteral>(call.args[0])) {
-      if (!signal_number(literal->value)) {
-        error(diag::Kind::UnknownSignal, literal->range(), {literal->value});
-      }
-    } else {
-      require_integer(call, 0, args[0]);
-    }
-    return Type::none();
-  }
-  case BuiltinFunction::Override: {
-    if (!require_unsafe(call)) {
-      return Type::none();
-    }
-    if (!all_targets_are({probes::ProbeKind::Kprobe})) {
-      error(diag::Kind::OverrideNeedsKprobe, call.callee_range,
-            {current_kind()});
-      return Type::none();
-    }
+Type TypeChecker::check_integer_function(const ast::Call& call,
+                                         const std::vector<Type>& args,
+                                         Type result) {
+  return require_integer(call, 0, args[0]) ? result : Type::none();
+}
+
+Type TypeChecker::check_ntop(const ast::Call& call,
+                             const std::vector<Type>& args) {
+  const Type& address = args.back();
+  if (args.size() == 2) {
     require_integer(call, 0, args[0]);
+  }
+  bool byte_array =
+      address.is_array() && address.element().is_integer() &&
+      address.element().size() == 1 &&
+      (address.element_count() == 4 || address.element_count() == 16);
+  if (!byte_array && !address.is_none() && !address.is_integer()) {
+    error(diag::Kind::WrongArgumentType, call.args.back()->range(),
+          {std::to_string(args.size()), call.callee,
+           "an integer or a 4- or 16-byte array", address.name()});
     return Type::none();
   }
-  case BuiltinFunction::Strncmp:
-  case BuiltinFunction::Strcontains:
-  case BuiltinFunction::Buf:
-    return check_string_function(call, signature.function, args);
-  case BuiltinFunction::Path:
-    return check_path(call, args);
-  case BuiltinFunction::Strerror:
-  case BuiltinFunction::SignalName:
-  case BuiltinFunction::SyscallName:
-  case BuiltinFunction::Getopt:
-  case BuiltinFunction::Fail:
-  case BuiltinFunction::StaticAssert:
-  case BuiltinFunction::Assert:
-  case BuiltinFunction::Debugf:
-  case BuiltinFunction::WriteUser:
-  case BuiltinFunction::Unwatch:
-  case BuiltinFunction::PercpuKaddr:
-  case BuiltinFunction::SocketCookie:
-    return check_control_function(call, signature.function, args);
-  case BuiltinFunction::Strlen:
-  case BuiltinFunction::Strstr:
-  case BuiltinFunction::Memcmp:
-  case BuiltinFunction::StrConcat:
-  case BuiltinFunction::Strcap:
-  case BuiltinFunction::AssertStr:
-    return check_more_string_function(call, signature.function, args);
-  case BuiltinFunction::IsErr:
-    // The kernel's IS_ERR: the pointer is one of the last 4095 addresses.
-    return require_integer(call, 0, args[0]) ? Type::integer(1, false)
-                                             : Type::none();
-  default:
-    SONDE_CHECK(false, "check_function called for a basic builtin");
+  return Type::formatted(types::Presentation::Inet, 24);
+}
+
+Type TypeChecker::check_macaddr(const ast::Call& call,
+                                const std::vector<Type>& args) {
+  const Type& address = args[0];
+  bool six_bytes =
+      (address.is_array() || address.is_string()) && address.size() == 6;
+  if (!six_bytes && !address.is_none()) {
+    error(diag::Kind::WrongArgumentType, call.args[0]->range(),
+          {"1", call.callee, "a 6-byte array", address.name()});
+    return Type::none();
   }
+  return Type::formatted(types::Presentation::MacAddr, 16);
+}
+
+Type TypeChecker::check_strftime(const ast::Call& call,
+                                 const std::vector<Type>& args) {
+  std::optional<std::string> format = string_argument(call, 0);
+  if (!format || !require_integer(call, 1, args[1])) {
+    return Type::none();
+  }
+  add_time_format(call, *format);
+  return Type::formatted(types::Presentation::Timestamp, 16);
+}
+
+Type TypeChecker::check_cgroup_path(const ast::Call& call,
+                                    const std::vector<Type>& args) {
+  if (args.size() == 2) {
+    string_argument(call, 1);
+  }
+  if (require_integer(call, 0, args[0])) {
+    return Type::formatted(types::Presentation::CgroupPath, 8);
+  }
+  return Type::none();
+}
+
+Type TypeChecker::check_time(const ast::Call& call,
+                             const std::vector<Type>& args) {
+  std::string format = "%H:%M:%S\n";
+  if (!args.empty()) {
+    std::optional<std::string> given = string_argument(call, 0);
+    if (!given) {
+      return Type::none();
+    }
+    format = *given;
+  }
+  add_time_format(call, format);
+  return Type::none();
+}
+
+Type TypeChecker::check_system(const ast::Call& call,
+                               const std::vector<Type>& args) {
+  if (!require_unsafe(call)) {
+    return Type::none();
+  }
+  check_printf(call, args);
+  return Type::none();
+}
+
+Type TypeChecker::check_kaddr(const ast::Call& call) {
+  std::optional<std::string> name = string_argument(call, 0);
+  if (!name) {
+    return Type::none();
+  }
+  std::optional<uint64_t> address = kernel_symbols_.address_of(*name);
+  if (!address) {
+    error(diag::Kind::UnknownKernelSymbol, call.args[0]->range(), {*name});
+    return Type::none();
+  }
+  if (reporting_) {
+    checked_.constants[&call] = *address;
+  }
+  return Type::u64();
+}
+
+Type TypeChecker::check_pton(const ast::Call& call) {
+  std::optional<std::string> text = string_argument(call, 0);
+  if (!text) {
+    return Type::none();
+  }
+  unsigned char bytes[16];
+  if (inet_pton(AF_INET, text->c_str(), bytes) == 1) {
+    return Type::array(Type::integer(1, false), 4);
+  }
+  if (inet_pton(AF_INET6, text->c_str(), bytes) == 1) {
+    return Type::array(Type::integer(1, false), 16);
+  }
+  error(diag::Kind::InvalidAddress, call.args[0]->range(), {*text});
+  return Type::none();
+}
+
+Type TypeChecker::check_cgroupid(const ast::Call& call) {
+  std::optional<std::string> path = string_argument(call, 0);
+  if (!path) {
+    return Type::none();
+  }
+  // A cgroup2 directory's inode number is its cgroup id.
+  struct stat status;
+  if (stat(path->c_str(), &status) != 0 || !S_ISDIR(status.st_mode)) {
+    error(diag::Kind::CgroupNotFound, call.args[0]->range(), {*path});
+    return Type::none();
+  }
+  if (reporting_) {
+    checked_.constants[&call] = status.st_ino;
+  }
+  return Type::u64();
+}
+
+Type TypeChecker::check_reg(const ast::Call& call) {
+  std::optional<std::string> name = string_argument(call, 0);
+  if (!name) {
+    return Type::none();
+  }
+  if (!register_offset(*name)) {
+    auto report =
+        diagnostic(diag::Kind::UnknownRegister, call.args[0]->range(), {*name});
+    if (auto close = closest_match(
+            *name, {"r15", "r14", "r13", "r12",   "bp", "bx", "r11", "r10",
+                    "r9",  "r8",  "ax",  "cx",    "dx", "si", "di",  "orig_ax",
+                    "ip",  "pc",  "cs",  "flags", "sp", "ss"})) {
+      report.hint(diag::Kind::DidYouMean, {*close});
+    }
+    report.emit();
+    return Type::none();
+  }
+  if (!require_registers(call.range(), call.callee)) {
+    return Type::none();
+  }
+  return Type::u64();
+}
+
+Type TypeChecker::check_bswap(const ast::Call& call,
+                              const std::vector<Type>& args) {
+  if (require_integer(call, 0, args[0])) {
+    return args[0].is_integer() ? Type::integer(args[0].size(), false)
+                                : Type::u64();
+  }
+  return Type::none();
+}
+
+Type TypeChecker::check_pointer_space(const ast::Call& call,
+                                      const std::vector<Type>& args,
+                                      types::AddressSpace space) {
+  if (!require_integer(call, 0, args[0])) {
+    return Type::none();
+  }
+  if (!args[0].is_pointer()) {
+    return args[0];
+  }
+  return Type::pointer(args[0].pointee(), space);
+}
+
+Type TypeChecker::check_signal(const ast::Call& call,
+                               const std::vector<Type>& args) {
+  if (!require_unsafe(call)) {
+    return Type::none();
+  }
+  if (const auto* literal = ast::dyn_cast<ast::StringLiteral>(call.args[0])) {
+    if (!signal_number(literal->value)) {
+      error(diag::Kind::UnknownSignal, literal->range(), {literal->value});
+    }
+  } else {
+    require_integer(call, 0, args[0]);
+  }
+  return Type::none();
+}
+
+Type TypeChecker::check_override(const ast::Call& call,
+                                 const std::vector<Type>& args) {
+  if (!require_unsafe(call)) {
+    return Type::none();
+  }
+  // bpf_override_return: a kprobe program on a kernel function's entry.
+  if (!all_providers([](const probes::ProbeType& type,
+                        const probes::AttachTarget& target) {
+        const probes::ProbeTraits& kind = probes::traits(target.kind);
+        return type.program_type() == probes::ProgramType::Kprobe &&
+               kind.space == types::AddressSpace::Kernel &&
+               kind.retval == probes::RetvalSource::None;
+      })) {
+    error(diag::Kind::OverrideNeedsKprobe, call.callee_range, {current_kind()});
+    return Type::none();
+  }
+  require_integer(call, 0, args[0]);
   return Type::none();
 }
 

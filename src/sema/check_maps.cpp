@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 // Maps: keys, values, aggregations and map functions.
+#include "base/check.h"
 #include "sema/type_checker.h"
 
 namespace sonde::sema {
 
 void TypeChecker::check_assign_map(const ast::AssignMap& assign) {
   const ast::MapAccess& target = *assign.target;
-  MapInfo shape;
+  types::MapShape shape;
   shape.name = target.name;
   Type value;
   const auto* call = ast::dyn_cast<ast::Call>(assign.value);
@@ -19,7 +20,7 @@ void TypeChecker::check_assign_map(const ast::AssignMap& assign) {
       return;
     }
     if (const MapInfo* map = find_map(target.name);
-        map != nullptr && map->kind != MapKind::Plain) {
+        map != nullptr && map->shape.is_aggregation()) {
       error(diag::Kind::CompoundOnAggregation, assign.range(), {target.name});
       return;
     }
@@ -47,21 +48,27 @@ void TypeChecker::check_assign_map(const ast::AssignMap& assign) {
 
 std::optional<MapKind>
 TypeChecker::aggregation_kind(const std::string& callee) {
-  static const std::pair<const char*, MapKind> kKinds[] = {
-      {"count", MapKind::Count},    {"sum", MapKind::Sum},
-      {"min", MapKind::Min},        {"max", MapKind::Max},
-      {"avg", MapKind::Avg},        {"stats", MapKind::Stats},
-      {"hist", MapKind::Hist},      {"lhist", MapKind::Lhist},
-      {"tseries", MapKind::Tseries}};
-  for (const auto& [name, kind] : kKinds) {
-    if (callee == name) {
+  // Each aggregation is written by the builtin function of its name: a
+  // kind in types/map_kinds.def without a FUNCTION line in builtins.def
+  // does not compile.
+  static constexpr std::pair<BuiltinFunction, MapKind> kAggregations[] = {
+#define AGGREGATION(Enum, Name) {BuiltinFunction::Enum, MapKind::Enum},
+#include "types/map_kinds.def"
+  };
+  std::optional<FunctionSignature> signature = find_function(callee);
+  if (!signature) {
+    return std::nullopt;
+  }
+  for (const auto& [function, kind] : kAggregations) {
+    if (function == signature->function) {
       return kind;
     }
   }
   return std::nullopt;
 }
 
-Type TypeChecker::check_aggregation(const ast::Call& call, MapInfo& shape) {
+Type TypeChecker::check_aggregation(const ast::Call& call,
+                                    types::MapShape& shape) {
   shape.kind = *aggregation_kind(call.callee);
   std::optional<FunctionSignature> signature = find_function(call.callee);
   std::vector<Type> args;
@@ -71,34 +78,48 @@ Type TypeChecker::check_aggregation(const ast::Call& call, MapInfo& shape) {
   if (!check_argument_count(call, *signature)) {
     return Type::none();
   }
-  if (shape.kind == MapKind::Count) {
+  // Every aggregation but count() takes the value first.
+  if (!args.empty() && !require_integer(call, 0, args[0])) {
+    return Type::none();
+  }
+  bool is_signed = !args.empty() && args[0].is_signed();
+  Type value = Type::integer(8, is_signed);
+  switch (shape.kind) {
+  case MapKind::Plain:
+    break;
+  case MapKind::Count:
     return Type::count();
-  }
-  if (!require_integer(call, 0, args[0])) {
-    return Type::none();
-  }
-  bool is_signed = args[0].is_signed();
-  if (shape.kind == MapKind::Sum) {
+  case MapKind::Sum:
     return Type::sum(is_signed);
+  case MapKind::Min:
+  case MapKind::Max:
+  case MapKind::Avg:
+  case MapKind::Stats:
+    return value;
+  case MapKind::Hist:
+    return check_hist(call, shape) ? value : Type::none();
+  case MapKind::Lhist:
+    return check_lhist(call, shape) ? value : Type::none();
+  case MapKind::Tseries:
+    return check_tseries(call, shape) ? value : Type::none();
   }
-  if (shape.kind == MapKind::Hist && call.args.size() == 2) {
-    std::optional<int64_t> bits = constant_value(call.args[1]);
-    if (!bits || *bits < 0 || *bits > 5) {
-      error(diag::Kind::HistBitsInvalid, call.args[1]->range());
-      return Type::none();
-    }
-    shape.hist_bits = *bits;
-  }
-  if (shape.kind == MapKind::Lhist && !check_lhist(call, shape)) {
-    return Type::none();
-  }
-  if (shape.kind == MapKind::Tseries && !check_tseries(call, shape)) {
-    return Type::none();
-  }
-  return Type::integer(8, is_signed);
+  SONDE_CHECK(false, "check_aggregation on a plain map");
 }
 
-bool TypeChecker::check_tseries(const ast::Call& call, MapInfo& shape) {
+bool TypeChecker::check_hist(const ast::Call& call, types::MapShape& shape) {
+  if (call.args.size() < 2) {
+    return true;
+  }
+  std::optional<int64_t> bits = constant_value(call.args[1]);
+  if (!bits || *bits < 0 || *bits > 5) {
+    error(diag::Kind::HistBitsInvalid, call.args[1]->range());
+    return false;
+  }
+  shape.hist.bits = static_cast<unsigned>(*bits);
+  return true;
+}
+
+bool TypeChecker::check_tseries(const ast::Call& call, types::MapShape& shape) {
   if (!check_unstable(checked_.config.unstable_tseries, call.callee_range,
                       "tseries()", "unstable_tseries")) {
     return false;
@@ -119,9 +140,9 @@ bool TypeChecker::check_tseries(const ast::Call& call, MapInfo& shape) {
                     " (the number of intervals kept)"});
     return false;
   }
-  shape.tseries_interval_ns = static_cast<uint64_t>(*interval);
-  shape.tseries_intervals = static_cast<uint32_t>(*intervals);
-  shape.tseries_aggregation = types::TseriesAggregation::Last;
+  shape.tseries.interval_ns = static_cast<uint64_t>(*interval);
+  shape.tseries.intervals = static_cast<uint32_t>(*intervals);
+  shape.tseries.aggregation = types::TseriesAggregation::Last;
   if (call.args.size() < 4) {
     return true;
   }
@@ -136,7 +157,7 @@ bool TypeChecker::check_tseries(const ast::Call& call, MapInfo& shape) {
       {"sum", types::TseriesAggregation::Sum}};
   for (const auto& [known, aggregation] : kNames) {
     if (*name == known) {
-      shape.tseries_aggregation = aggregation;
+      shape.tseries.aggregation = aggregation;
       return true;
     }
   }
@@ -144,7 +165,7 @@ bool TypeChecker::check_tseries(const ast::Call& call, MapInfo& shape) {
   return false;
 }
 
-bool TypeChecker::check_lhist(const ast::Call& call, MapInfo& shape) {
+bool TypeChecker::check_lhist(const ast::Call& call, types::MapShape& shape) {
   int64_t values[3] = {};
   for (size_t i = 1; i < 4; ++i) {
     std::optional<int64_t> value = constant_value(call.args[i]);
@@ -168,9 +189,7 @@ bool TypeChecker::check_lhist(const ast::Call& call, MapInfo& shape) {
     error(diag::Kind::LhistRangeInvalid, call.range(), {problem});
     return false;
   }
-  shape.lhist_min = min;
-  shape.lhist_max = max;
-  shape.lhist_step = step;
+  shape.lhist = {min, max, step};
   return true;
 }
 
@@ -187,10 +206,11 @@ std::vector<Type> TypeChecker::check_keys(const ast::MapAccess& target) {
 }
 
 void TypeChecker::record_map(const ast::MapAccess& target,
-                             const MapInfo& shape,
+                             const types::MapShape& shape,
                              SourceRange value_range) {
   const Type& value = shape.value_type;
-  for (MapInfo& map : checked_.maps) {
+  for (MapInfo& info : checked_.maps) {
+    const types::MapShape& map = info.shape;
     if (map.name != target.name) {
       continue;
     }
@@ -205,21 +225,14 @@ void TypeChecker::record_map(const ast::MapAccess& target,
     if (!same_value) {
       diagnostic(diag::Kind::MapTypeMismatch, value_range,
                  {target.name, map.value_type.name(), value.name()})
-          .note(map.first_use->range(), diag::Kind::PreviousUse)
+          .note(info.first_use->range(), diag::Kind::PreviousUse)
           .emit();
       return;
     }
-    bool same_parameters =
-        map.hist_bits == shape.hist_bits && map.lhist_min == shape.lhist_min &&
-        map.lhist_max == shape.lhist_max &&
-        map.lhist_step == shape.lhist_step &&
-        map.tseries_interval_ns == shape.tseries_interval_ns &&
-        map.tseries_intervals == shape.tseries_intervals &&
-        map.tseries_aggregation == shape.tseries_aggregation;
-    if (!same_parameters) {
+    if (!map.same_arguments(shape)) {
       diagnostic(diag::Kind::AggregationParametersDiffer, value_range,
-                 {target.name, kind_name(map.kind)})
-          .note(map.first_use->range(), diag::Kind::PreviousUse)
+                 {target.name, types::map_kind_name(map.kind)})
+          .note(info.first_use->range(), diag::Kind::PreviousUse)
           .emit();
       return;
     }
@@ -227,40 +240,18 @@ void TypeChecker::record_map(const ast::MapAccess& target,
       diagnostic(
           diag::Kind::MapKeyMismatch, target.range(),
           {target.name, keys_name(map.key_types), keys_name(shape.key_types)})
-          .note(map.first_use->range(), diag::Kind::PreviousUse)
+          .note(info.first_use->range(), diag::Kind::PreviousUse)
           .emit();
     }
     return;
   }
-  MapInfo added = shape;
-  added.first_use = &target;
-  checked_.maps.push_back(std::move(added));
-}
-
-const char* TypeChecker::kind_name(MapKind kind) {
-  switch (kind) {
-  case MapKind::Plain:
-    return "plain";
-  case MapKind::Count:
-    return "count";
-  case MapKind::Sum:
-    return "sum";
-  case MapKind::Min:
-    return "min";
-  case MapKind::Max:
-    return "max";
-  case MapKind::Avg:
-    return "avg";
-  case MapKind::Stats:
-    return "stats";
-  case MapKind::Hist:
-    return "hist";
-  case MapKind::Lhist:
-    return "lhist";
-  case MapKind::Tseries:
-    return "tseries";
+  MapInfo added{shape, &target};
+  if (auto declared = declarations_.find(target.name);
+      declared != declarations_.end()) {
+    added.shape.lru = declared->second.lru;
+    added.shape.max_entries = declared->second.max_entries;
   }
-  return "?";
+  checked_.maps.push_back(std::move(added));
 }
 
 bool TypeChecker::same_keys(const std::vector<Type>& a,
@@ -292,7 +283,7 @@ std::string TypeChecker::keys_name(const std::vector<Type>& keys) {
 Type TypeChecker::check_map_read(const ast::MapAccess& access) {
   check_keys(access);
   if (const MapInfo* found = find_map(access.name)) {
-    const MapInfo& map = *found;
+    const types::MapShape& map = found->shape;
     switch (map.kind) {
     case MapKind::Plain:
       return map.value_type;
@@ -376,17 +367,17 @@ Type TypeChecker::check_map_function(const ast::Call& call,
     }
     keys.push_back(storage_type(check_expr(call.args[1])));
   }
-  if (keys.empty() && !map->key_types.empty()) {
+  if (keys.empty() && !map->shape.is_scalar()) {
     error(diag::Kind::DeleteNeedsKey, call.range(), {access->name});
     return Type::none();
   }
-  if (map->kind == MapKind::Hist || map->kind == MapKind::Lhist) {
+  if (map->shape.has_buckets()) {
     error(diag::Kind::DeleteHistogramKey, call.range(), {access->name});
     return Type::none();
   }
-  if (!keys.empty() && !same_keys(map->key_types, keys)) {
+  if (!keys.empty() && !same_keys(map->shape.key_types, keys)) {
     error(diag::Kind::MapKeyMismatch, call.range(),
-          {access->name, keys_name(map->key_types), keys_name(keys)});
+          {access->name, keys_name(map->shape.key_types), keys_name(keys)});
     return Type::none();
   }
   // delete() reports whether the key was there, as in bpftrace.
@@ -395,7 +386,7 @@ Type TypeChecker::check_map_function(const ast::Call& call,
 
 const MapInfo* TypeChecker::find_map(const std::string& name) const {
   for (const MapInfo& map : checked_.maps) {
-    if (map.name == name) {
+    if (map.shape.name == name) {
       return &map;
     }
   }

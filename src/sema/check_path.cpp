@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // path(struct path *[, size]): the kernel's bpf_d_path, which it allows in
-// iterators and in fentry/fexit probes on the functions it lists.
+// tracing programs: iterators, and fentry/fexit probes on the functions it
+// lists.
 #include "sema/type_checker.h"
 
 namespace sonde::sema {
@@ -34,8 +35,10 @@ bool has_kernel_address(const ast::Expr* node, const CheckedProgram& checked) {
 
 Type TypeChecker::check_path(const ast::Call& call,
                              const std::vector<Type>& args) {
-  if (!all_targets_are({probes::ProbeKind::Iter, probes::ProbeKind::Fentry,
-                        probes::ProbeKind::Fexit})) {
+  if (!all_providers(
+          [](const probes::ProbeType& type, const probes::AttachTarget&) {
+            return type.program_type() == probes::ProgramType::Tracing;
+          })) {
     error(diag::Kind::PathNotAllowed, call.callee_range, {current_kind()});
     return Type::none();
   }

@@ -6,9 +6,9 @@
 namespace sonde::sema {
 
 bool TypeChecker::uprobe_targets() const {
-  return targets_ != nullptr && !targets_->empty() &&
-         all_targets_are(
-             {probes::ProbeKind::Uprobe, probes::ProbeKind::Uretprobe});
+  return all_targets_have([](const probes::ProbeTraits& kind) {
+    return kind.args == probes::ArgsRecord::Dwarf;
+  });
 }
 
 bool TypeChecker::load_register_args(SourceRange range) {
@@ -16,7 +16,10 @@ bool TypeChecker::load_register_args(SourceRange range) {
     return !args_records_.empty();
   }
   register_args_loaded_ = true;
-  if (!all_targets_are({probes::ProbeKind::Uprobe})) {
+  // The argument registers hold the parameters only at the entry.
+  if (!all_targets_have([](const probes::ProbeTraits& kind) {
+        return kind.retval == probes::RetvalSource::None;
+      })) {
     diagnostic(diag::Kind::ArgsInReturnProbe, range, {})
         .hint(diag::Kind::ArgsSaveAtEntry, {})
         .emit();

@@ -13,8 +13,8 @@ void TypeChecker::check_program(const ast::Program& program) {
   }
   for (const ast::MapDecl* decl : program.map_decls) {
     const MapInfo* map = find_map(decl->name);
-    auto declared = checked_.map_declarations.find(decl->name);
-    if (map == nullptr || declared == checked_.map_declarations.end()) {
+    auto declared = declarations_.find(decl->name);
+    if (map == nullptr || declared == declarations_.end()) {
       if (map == nullptr && reporting_) {
         diagnostic(diag::Kind::MapDeclaredUnused, decl->name_range,
                    {decl->name})
@@ -23,7 +23,7 @@ void TypeChecker::check_program(const ast::Program& program) {
       continue;
     }
     // Per-CPU maps hold aggregations, whose values user space merges.
-    if (declared->second.per_cpu && map->kind == MapKind::Plain) {
+    if (declared->second.per_cpu && !map->shape.is_aggregation()) {
       error(diag::Kind::PerCpuMapNeedsAggregation, decl->map_type_range,
             {decl->map_type, decl->name});
     }
@@ -52,7 +52,7 @@ void TypeChecker::check_map_declaration(const ast::MapDecl& decl) {
   declaration.lru = decl.map_type.find("lru") != std::string::npos;
   declaration.per_cpu = decl.map_type.starts_with("percpu");
   declaration.max_entries = static_cast<uint32_t>(*entries);
-  checked_.map_declarations[decl.name] = declaration;
+  declarations_[decl.name] = declaration;
 }
 
 void TypeChecker::check_probe(const ast::Probe& probe) {
@@ -65,11 +65,12 @@ void TypeChecker::check_probe(const ast::Probe& probe) {
   auto found = expanded_.find(&probe);
   if (found != expanded_.end()) {
     targets_ = &found->second;
+    // `args` typed from tracefs or BTF is known now; from DWARF, only when
+    // the body reads it (load_register_args).
     for (const probes::AttachTarget& target : found->second) {
-      if (target.kind != probes::ProbeKind::Tracepoint &&
-          target.kind != probes::ProbeKind::Rawtracepoint &&
-          target.kind != probes::ProbeKind::Fentry &&
-          target.kind != probes::ProbeKind::Fexit) {
+      probes::ArgsRecord args = probes::traits(target.kind).args;
+      if (args != probes::ArgsRecord::Tracefs &&
+          args != probes::ArgsRecord::Btf) {
         continue;
       }
       auto record = catalog_.get(target.kind).args_type(target);
@@ -224,7 +225,8 @@ void TypeChecker::check_for_map(const ast::ForMap& loop) {
     }
     return;
   }
-  if (map->key_types.empty()) {
+  const std::vector<Type>& keys = map->shape.key_types;
+  if (keys.empty()) {
     error(diag::Kind::ForMapWithoutKeys, loop.map->range(), {loop.map->name});
     return;
   }
@@ -234,8 +236,7 @@ void TypeChecker::check_for_map(const ast::ForMap& loop) {
   if (value.is_none()) {
     return;
   }
-  Type key = map->key_types.size() == 1 ? map->key_types[0]
-                                        : Type::tuple(map->key_types);
+  Type key = keys.size() == 1 ? keys[0] : Type::tuple(keys);
   Type pair = Type::tuple({key, value});
   (*variables_)[loop.var->name] = pair;
   checked_.expr_types[loop.var] = pair;

@@ -1,10 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // Questions about types answered at compile time (is_str, is_ptr, ...,
 // typeof), the builtins that are constants of the running configuration
-// (default_str_length, config.KEY, arch, safe_mode), and the kernel pointer
-// helpers is_err and container_of. len() of a stack is here too: its
-// argument is a value, not a map.
-#include "base/check.h"
+// (default_str_length, config.KEY, arch, safe_mode), and container_of.
+// len() of a stack is here too: its argument is a value, not a map.
 #include "sema/config_values.h"
 #include "sema/type_checker.h"
 
@@ -52,63 +50,45 @@ Type TypeChecker::typeof_type(const ast::Typeof& node) {
   return check_expr(node.expr);
 }
 
+Type TypeChecker::type_operand(const ast::Expr* operand) {
+  if (const auto* of = ast::dyn_cast<ast::Typeof>(operand)) {
+    return typeof_type(*of);
+  }
+  return check_expr(operand);
+}
+
 Type TypeChecker::check_type_predicate(const ast::Call& call,
-                                       BuiltinFunction function) {
-  const FunctionSignature signature = *find_function(call.callee);
+                                       const FunctionSignature& signature,
+                                       bool (*holds)(const Type& type)) {
   if (!check_argument_count(call, signature)) {
     return Type::none();
   }
-  const ast::Expr* arg = call.args[0];
-  // The operand is only typed, never run; a type may stand for a value.
-  Type type;
-  if (const auto* of = ast::dyn_cast<ast::Typeof>(arg)) {
-    type = typeof_type(*of);
-  } else {
-    type = check_expr(arg);
-  }
-  if (type.is_none() && function != BuiltinFunction::IsLiteral) {
+  Type type = type_operand(call.args[0]);
+  if (type.is_none()) {
     return Type::none();
   }
-  bool answer = false;
-  switch (function) {
-  case BuiltinFunction::IsStr:
-    answer = type.is_string();
-    break;
-  case BuiltinFunction::IsPtr:
-    answer = type.is_pointer();
-    break;
-  case BuiltinFunction::IsArray:
-    answer = type.is_array();
-    break;
-  case BuiltinFunction::IsInteger:
-    answer = type.is_integer();
-    break;
-  case BuiltinFunction::IsUnsignedInteger:
-    answer = type.is_integer() && !type.is_signed();
-    break;
-  case BuiltinFunction::IsLiteral:
-    answer = is_literal_expr(arg);
-    break;
-  default:
-    SONDE_CHECK(false, "not a type predicate");
-  }
-  checked_.constants[&call] = answer ? 1 : 0;
+  checked_.constants[&call] = holds(type) ? 1 : 0;
   return Type::integer(1, false);
 }
 
-Type TypeChecker::check_container_of(const ast::Call& call) {
-  const FunctionSignature signature = *find_function(call.callee);
+Type TypeChecker::check_is_literal(const ast::Call& call,
+                                   const FunctionSignature& signature) {
+  if (!check_argument_count(call, signature)) {
+    return Type::none();
+  }
+  type_operand(call.args[0]);
+  checked_.constants[&call] = is_literal_expr(call.args[0]) ? 1 : 0;
+  return Type::integer(1, false);
+}
+
+Type TypeChecker::check_container_of(const ast::Call& call,
+                                     const FunctionSignature& signature) {
   if (!check_argument_count(call, signature)) {
     return Type::none();
   }
   Type pointer = check_expr(call.args[0]);
   const bool pointer_ok = require_integer(call, 0, pointer);
-  Type record;
-  if (const auto* of = ast::dyn_cast<ast::Typeof>(call.args[1])) {
-    record = typeof_type(*of);
-  } else {
-    record = check_expr(call.args[1]);
-  }
+  Type record = type_operand(call.args[1]);
   if (record.is_none()) {
     return Type::none();
   }
@@ -164,11 +144,12 @@ bool TypeChecker::takes_stack(const ast::Expr* arg) const {
   }
   // `len(@stacks[k])` names a stack, to be refused with a reason.
   const MapInfo* map = find_map(access->name);
-  return !access->keys.empty() && map != nullptr && map->value_type.is_stack();
+  return !access->keys.empty() && map != nullptr &&
+         map->shape.value_type.is_stack();
 }
 
-Type TypeChecker::check_stack_length(const ast::Call& call) {
-  const FunctionSignature signature = *find_function(call.callee);
+Type TypeChecker::check_stack_length(const ast::Call& call,
+                                     const FunctionSignature& signature) {
   if (!check_argument_count(call, signature)) {
     return Type::none();
   }
@@ -188,27 +169,25 @@ Type TypeChecker::check_stack_length(const ast::Call& call) {
   return Type::u64();
 }
 
-std::optional<Type>
-TypeChecker::check_constant_variable(const ast::Builtin& builtin,
-                                     BuiltinVariable variable) {
-  switch (variable) {
-  case BuiltinVariable::DefaultStrLength:
-    checked_.constants[&builtin] = checked_.config.max_strlen;
-    return Type::u64();
-  case BuiltinVariable::SafeMode:
-    checked_.constants[&builtin] = checked_.unsafe ? 0 : 1;
-    return Type::integer(1, false);
-  case BuiltinVariable::Arch: {
-    std::string name = machine_name();
-    checked_.constant_strings[&builtin] = name;
-    return Type::string(name.size() + 1);
-  }
-  case BuiltinVariable::Config:
-    error(diag::Kind::ConfigNeedsKey, builtin.range());
-    return Type::none();
-  default:
-    return std::nullopt;
-  }
+Type TypeChecker::check_default_str_length(const ast::Builtin& builtin) {
+  checked_.constants[&builtin] = checked_.config.max_strlen;
+  return Type::u64();
+}
+
+Type TypeChecker::check_safe_mode(const ast::Builtin& builtin) {
+  checked_.constants[&builtin] = checked_.unsafe ? 0 : 1;
+  return Type::integer(1, false);
+}
+
+Type TypeChecker::check_config_variable(const ast::Builtin& builtin) {
+  error(diag::Kind::ConfigNeedsKey, builtin.range());
+  return Type::none();
+}
+
+Type TypeChecker::check_arch(const ast::Builtin& builtin) {
+  std::string name = machine_name();
+  checked_.constant_strings[&builtin] = name;
+  return Type::string(name.size() + 1);
 }
 
 bool TypeChecker::reads_config(const ast::FieldAccess& access) const {

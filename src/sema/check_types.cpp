@@ -4,12 +4,13 @@
 namespace sonde::sema {
 
 TypeChecker::TypeChecker(const probes::ProbeCatalog& catalog,
+                         const symbols::KernelSymbolSource& kernel_symbols,
                          const ExpandedProbes& expanded,
                          diag::DiagnosticEngine& diag,
                          CheckedProgram& checked,
                          bool reporting)
-    : catalog_(catalog), expanded_(expanded), diag_(diag), checked_(checked),
-      reporting_(reporting) {}
+    : catalog_(catalog), kernel_symbols_(kernel_symbols), expanded_(expanded),
+      diag_(diag), checked_(checked), reporting_(reporting) {}
 
 diag::DiagnosticBuilder TypeChecker::diagnostic(diag::Kind kind,
                                                 SourceRange range,
@@ -23,17 +24,20 @@ void TypeChecker::warning(diag::Kind kind, SourceRange range) {
 
 bool check_types(const ast::Program& program,
                  const probes::ProbeCatalog& catalog,
+                 const symbols::KernelSymbolSource& kernel_symbols,
                  const ExpandedProbes& expanded,
                  diag::DiagnosticEngine& diag,
                  CheckedProgram& checked) {
   {
     diag::NullConsumer silent;
     diag::DiagnosticEngine discard(silent);
-    TypeChecker(catalog, expanded, discard, checked, /*reporting=*/false)
+    TypeChecker(catalog, kernel_symbols, expanded, discard, checked,
+                /*reporting=*/false)
         .check_program(program);
   }
   unsigned errors = diag.error_count();
-  TypeChecker(catalog, expanded, diag, checked, /*reporting=*/true)
+  TypeChecker(catalog, kernel_symbols, expanded, diag, checked,
+              /*reporting=*/true)
       .check_program(program);
   return diag.error_count() == errors;
 }

@@ -11,7 +11,12 @@ Type TypeChecker::check_uaddr(const ast::Call& call) {
   if (!name) {
     return Type::none();
   }
-  if (!all_targets_are({probes::ProbeKind::Uprobe, probes::ProbeKind::Usdt})) {
+  // target[0] of a user-space probe is its binary. Return probes are
+  // refused (bpftrace allows uretprobes).
+  if (!all_targets_have([](const probes::ProbeTraits& kind) {
+        return kind.space == types::AddressSpace::User &&
+               kind.retval == probes::RetvalSource::None;
+      })) {
     error(diag::Kind::UaddrOutsideUserProbe, call.callee_range,
           {current_kind()});
     return Type::none();

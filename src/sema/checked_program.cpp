@@ -13,7 +13,7 @@ const types::Type& CheckedProgram::type_of(const ast::Expr* expr) const {
 
 uint32_t CheckedProgram::map_index(const std::string& name) const {
   for (uint32_t i = 0; i < maps.size(); ++i) {
-    if (maps[i].name == name) {
+    if (maps[i].shape.name == name) {
       return i;
     }
   }

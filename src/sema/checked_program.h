@@ -4,8 +4,9 @@
 #include "ast/ast.h"
 #include "btf/c_definitions.h"
 #include "btf/kernel_types.h"
-#include "btf/types.h"
 #include "probes/probe_type.h"
+#include "types/map_shape.h"
+#include "types/types.h"
 
 #include <map>
 #include <optional>
@@ -22,21 +23,10 @@ namespace sonde::sema {
 // aggregation maps are per-CPU and merged in user space.
 using MapKind = types::MapValueKind;
 
+// A map of the script: its shape (what codegen, the runtime and output
+// get) and where sema first saw it, for notes on later conflicting uses.
 struct MapInfo {
-  std::string name; // "@bytes", "@"
-  MapKind kind = MapKind::Plain;
-  // hist(n, bits) and lhist(n, min, max, step) parameters.
-  unsigned hist_bits = 0;
-  int64_t lhist_min = 0;
-  int64_t lhist_max = 0;
-  int64_t lhist_step = 1;
-  // tseries(n, interval_ns, num_intervals[, agg]) parameters.
-  uint64_t tseries_interval_ns = 0;
-  uint32_t tseries_intervals = 0;
-  types::TseriesAggregation tseries_aggregation =
-      types::TseriesAggregation::Last;
-  std::vector<types::Type> key_types; // Empty: a map without keys.
-  types::Type value_type;
+  types::MapShape shape;
   const ast::MapAccess* first_use = nullptr;
 };
 
@@ -103,13 +93,6 @@ struct ProgramConfig {
   Unstable unstable_import_statement = Unstable::Error;
 };
 
-// A root map declaration, `let @m = lruhash(100);`.
-struct MapDeclaration {
-  bool lru = false;
-  bool per_cpu = false;
-  uint32_t max_entries = 0;
-};
-
 // The texts of a `typeinfo(x)` record, known at compile time.
 struct TypeInfoText {
   std::string base_type;
@@ -140,8 +123,6 @@ struct CheckedProgram {
   // The script's positional parameters, $1 first.
   std::vector<std::string> positional;
   ProgramConfig config;
-  // Maps declared at the top level, by name ("@m").
-  std::map<std::string, MapDeclaration> map_declarations;
   // Types the script names: its C definitions (null without any) and the
   // kernel's BTF, loaded on first use.
   std::shared_ptr<btf::CDefinitions> c_definitions;

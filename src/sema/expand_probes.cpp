@@ -8,7 +8,6 @@ namespace {
 
 // Reports why one attach point could not be expanded.
 void report(const ast::AttachPoint& ap,
-            probes::ProbeKind provider_kind,
             const probes::ExpandError& error,
             diag::DiagnosticEngine& diag) {
   using Reason = probes::ExpandError::Reason;
@@ -22,9 +21,9 @@ void report(const ast::AttachPoint& ap,
   case Reason::Invalid:
     break;
   case Reason::NotFound:
-    // Tracepoint providers name the missing event in `detail`; the others
+    // A missing tracepoint is named in `detail`; the other providers
     // explain what is missing.
-    if (provider_kind == probes::ProbeKind::Tracepoint) {
+    if (error.unknown_tracepoint) {
       kind = diag::Kind::UnknownTracepoint;
       args = {error.detail.empty() ? ap.raw : error.detail};
     }
@@ -46,7 +45,8 @@ void report(const ast::AttachPoint& ap,
 }
 
 // An iterator runs once and then the trace ends, so an iter probe may only
-// come with BEGIN and END (and there is one iterator to run). Called after
+// come with the probes run before and after it (BEGIN and END), and there
+// is one iterator to run. Called after
 // every attach point expanded, so each names a known provider.
 void check_iter_alone(const ast::Program& program,
                       const probes::ProbeCatalog& catalog,
@@ -57,11 +57,15 @@ void check_iter_alone(const ast::Program& program,
     for (const ast::AttachPoint* ap : probe->attach_points) {
       const probes::ProbeType* type =
           catalog.find(ap->parts.empty() ? "" : ap->parts[0]);
-      if (type == nullptr || type->kind() == probes::ProbeKind::Begin ||
-          type->kind() == probes::ProbeKind::End) {
+      if (type == nullptr) {
         continue;
       }
-      if (type->kind() == probes::ProbeKind::Iter && iter == nullptr) {
+      probes::Trigger trigger = probes::traits(type->kind()).trigger;
+      if (trigger == probes::Trigger::Begin ||
+          trigger == probes::Trigger::End) {
+        continue;
+      }
+      if (trigger == probes::Trigger::Iterator && iter == nullptr) {
         iter = ap;
       } else if (other == nullptr) {
         other = ap;
@@ -93,7 +97,7 @@ bool expand_probes(const ast::Program& program,
         probes::ExpandError error{
             probes::ExpandError::Reason::UnknownProvider, "",
             closest_match(provider, catalog.provider_names())};
-        report(*ap, probes::ProbeKind::Begin, error, diag);
+        report(*ap, error, diag);
         continue;
       }
       probes::ExpandResult result = type->expand(ap->parts, context);
@@ -105,7 +109,7 @@ bool expand_probes(const ast::Program& program,
         if (missing && config.missing_probes == "warn") {
           diag.build(diag::Kind::ProbeSkipped, ap->range(), {ap->raw}).emit();
         } else if (!missing || config.missing_probes != "ignore") {
-          report(*ap, type->kind(), *error, diag);
+          report(*ap, *error, diag);
         }
         continue;
       }

@@ -9,6 +9,10 @@
 
 #include <memory>
 
+namespace sonde::symbols {
+class KernelSymbolSource;
+} // namespace sonde::symbols
+
 namespace sonde::sema {
 
 // Runs the semantic passes in order, stopping after the first pass that
@@ -20,6 +24,8 @@ namespace sonde::sema {
 //   5. plan_resources      BPF programs, maps and printf formats
 // expand_macros runs before, on the parsed AST (it rewrites it).
 // Returns null when there were errors.
+// Kernel lookups go through `catalog` (attach points) and `kernel_symbols`
+// (kaddr(), percpu_kaddr()); the driver passes the system's, tests fakes.
 // `positional` are the script's $1..$N; `context` says which process is
 // traced (-p, -c), for user-space probes and the pid filter; `source`
 // locates C definitions; `unsafe` allows system(), signal() and override()
@@ -27,6 +33,7 @@ namespace sonde::sema {
 std::unique_ptr<CheckedProgram>
 analyze(const ast::Program& program,
         const probes::ProbeCatalog& catalog,
+        const symbols::KernelSymbolSource& kernel_symbols,
         diag::DiagnosticEngine& diag,
         const std::vector<std::string>& positional = {},
         const probes::ExpandContext& context = {},
@@ -67,6 +74,7 @@ bool expand_probes(const ast::Program& program,
 
 bool check_types(const ast::Program& program,
                  const probes::ProbeCatalog& catalog,
+                 const symbols::KernelSymbolSource& kernel_symbols,
                  const ExpandedProbes& expanded,
                  diag::DiagnosticEngine& diag,
                  CheckedProgram& checked);

@@ -32,8 +32,11 @@ TargetUse target_use(const ast::Probe& probe) {
 // Whether each target needs a program of its own.
 bool program_per_target(const TargetUse& use,
                         const std::vector<probes::AttachTarget>& targets) {
-  bool usdt = !targets.empty() && targets[0].kind == probes::ProbeKind::Usdt;
-  return use.args || (use.arguments && usdt);
+  // Each USDT site has its own argument locations.
+  bool per_site_arguments =
+      !targets.empty() &&
+      probes::argument_source(targets[0].kind) == probes::ArgumentSource::Usdt;
+  return use.args || (use.arguments && per_site_arguments);
 }
 
 // The `args` of one target: uprobes read theirs from registers (and from
@@ -42,8 +45,7 @@ void type_args(const probes::ProbeType& type,
                const TargetUse& use,
                ProbeInstance& instance) {
   const probes::AttachTarget& target = instance.targets.front();
-  if (probes::argument_source(target.kind) ==
-      probes::ArgumentSource::Registers) {
+  if (probes::traits(target.kind).args == probes::ArgsRecord::Dwarf) {
     if (!use.reads_args) {
       return;
     }
@@ -115,6 +117,7 @@ void plan_resources(const probes::ProbeCatalog& catalog,
 std::unique_ptr<CheckedProgram>
 analyze(const ast::Program& program,
         const probes::ProbeCatalog& catalog,
+        const symbols::KernelSymbolSource& kernel_symbols,
         diag::DiagnosticEngine& diag,
         const std::vector<std::string>& positional,
         const probes::ExpandContext& context,
@@ -136,7 +139,8 @@ analyze(const ast::Program& program,
                      context)) {
     return nullptr;
   }
-  if (!check_types(program, catalog, expanded, diag, *checked)) {
+  if (!check_types(program, catalog, kernel_symbols, expanded, diag,
+                   *checked)) {
     return nullptr;
   }
   plan_resources(catalog, expanded, *checked);

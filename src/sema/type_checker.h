@@ -8,9 +8,11 @@
 #include "base/strings.h"
 #include "sema/builtins.h"
 #include "sema/pipeline.h"
+#include "symbols/kallsyms.h"
 
 #include <algorithm>
 #include <limits>
+#include <llvm/ADT/STLFunctionalExtras.h>
 #include <set>
 
 namespace sonde::sema {
@@ -30,6 +32,13 @@ inline bool is_scalar(const Type& type) {
   return type.is_integer() || type.is_pointer();
 }
 
+// A root map declaration, `let @m = lruhash(100);`.
+struct MapDeclaration {
+  bool lru = false;
+  bool per_cpu = false;
+  uint32_t max_entries = 0;
+};
+
 // Types every expression of a program. It runs twice: the first run (with
 // diagnostics discarded) learns the type of every map from its
 // assignments, so that a probe may read a map that a later probe assigns;
@@ -37,6 +46,7 @@ inline bool is_scalar(const Type& type) {
 class TypeChecker {
 public:
   TypeChecker(const probes::ProbeCatalog& catalog,
+              const symbols::KernelSymbolSource& kernel_symbols,
               const ExpandedProbes& expanded,
               diag::DiagnosticEngine& diag,
               CheckedProgram& checked,
@@ -96,30 +106,36 @@ private:
 
   void check_assign_map(const ast::AssignMap& assign);
 
-  // The aggregation a function call assigned to a map performs.
+  // The aggregation a function call assigned to a map performs; nullopt
+  // for a call of anything else.
   static std::optional<MapKind> aggregation_kind(const std::string& callee);
 
   // Checks `@m = count()`, `@m = hist(n, 2)`, ...: fills the map's kind and
-  // parameters into `shape` and returns its value type.
-  Type check_aggregation(const ast::Call& call, MapInfo& shape);
+  // arguments into `shape` and returns its value type (none, reported,
+  // when the call is wrong).
+  Type check_aggregation(const ast::Call& call, types::MapShape& shape);
+
+  // hist(n, k): k from 0 to 5.
+  bool check_hist(const ast::Call& call, types::MapShape& shape);
 
   // lhist(n, min, max, step): constant bounds, at most 1000 buckets.
-  bool check_lhist(const ast::Call& call, MapInfo& shape);
+  bool check_lhist(const ast::Call& call, types::MapShape& shape);
 
   // tseries(n, interval_ns, num_intervals[, agg]): literal parameters, and
   // the unstable_tseries setting.
-  bool check_tseries(const ast::Call& call, MapInfo& shape);
+  bool check_tseries(const ast::Call& call, types::MapShape& shape);
 
   // An integer literal, possibly negated.
   static std::optional<int64_t> constant_value(const ast::Expr* expr);
 
   std::vector<Type> check_keys(const ast::MapAccess& target);
 
+  // Adds the map `shape` describes, or checks it against the map of that
+  // name seen before (value type, kind, arguments, keys). A declared map
+  // takes its storage (lru, max_entries) from its declaration.
   void record_map(const ast::MapAccess& target,
-                  const MapInfo& shape,
+                  const types::MapShape& shape,
                   SourceRange value_range);
-
-  static const char* kind_name(MapKind kind);
 
   static bool same_keys(const std::vector<Type>& a, const std::vector<Type>& b);
 
@@ -127,14 +143,18 @@ private:
 
   Type check_expr(const ast::Expr* expr);
 
-  // strerror, signal_name, syscall_name, getopt, fail, static_assert,
-  // assert, debugf, signal_thread, write_user, unwatch, percpu_kaddr and
-  // socket_cookie (check_control.cpp).
-  Type check_control_function(const ast::Call& call,
-                              BuiltinFunction function,
-                              const std::vector<Type>& args);
+  // ---- check_control.cpp: named parameters, checks, debugf, kernel
+  // objects. --------------------------------------------------------------
   Type check_getopt(const ast::Call& call, const std::vector<Type>& args);
+  Type check_fail(const ast::Call& call);
+  Type check_static_assert(const ast::Call& call);
+  Type check_assert(const ast::Call& call, const std::vector<Type>& args);
+  // debugf(): the conversions bpf_trace_printk accepts.
+  Type check_debugf(const ast::Call& call, const std::vector<Type>& args);
+  Type check_write_user(const ast::Call& call, const std::vector<Type>& args);
   Type check_percpu_kaddr(const ast::Call& call, const std::vector<Type>& args);
+  Type check_socket_cookie(const ast::Call& call,
+                           const std::vector<Type>& args);
   // fail()'s and debugf()'s formats with constant arguments.
   std::optional<std::string> constant_format(const ast::Call& call);
 
@@ -151,7 +171,11 @@ private:
   // at 0.
   Type check_inc_dec(const ast::IncDec& node);
 
+  // A builtin variable, or `argN`; every variable of builtins.def is
+  // routed from one switch to its rule.
   Type check_builtin(const ast::Builtin& builtin);
+  // `args`: the tracepoint's record, or a uprobe's arguments from DWARF.
+  Type check_args(const ast::Builtin& builtin);
 
   Type check_map_read(const ast::MapAccess& access);
 
@@ -160,7 +184,12 @@ private:
   // names, and comparable fields.
   static bool comparable_tuples(const Type& lhs, const Type& rhs);
 
+  // A builtin function call: one switch names every function of
+  // builtins.def and routes it to its checker, so a new builtin breaks the
+  // build until it is checked.
   Type check_call(const ast::Call& call);
+  Type check_str(const ast::Call& call, const std::vector<Type>& args);
+  Type check_exit(const ast::Call& call, const std::vector<Type>& args);
 
   bool check_argument_count(const ast::Call& call,
                             const FunctionSignature& signature);
@@ -187,16 +216,19 @@ private:
   bool format_fields_fit(const FormatSpec& spec,
                          const ast::StringLiteral& literal);
 
-  // check_strings.cpp: strncmp, strcontains, buf.
-  Type check_string_function(const ast::Call& call,
-                             BuiltinFunction function,
-                             const std::vector<Type>& args);
-
-  // check_string_functions.cpp: strlen, strstr, memcmp, str_concat, strcap,
-  // assert_str.
-  Type check_more_string_function(const ast::Call& call,
-                                  BuiltinFunction function,
-                                  const std::vector<Type>& args);
+  // ---- check_strings.cpp, check_string_functions.cpp: strings and
+  // bytes. ----------------------------------------------------------------
+  // Reports argument `index` unless it is a string; true when it is one.
+  bool require_string(const ast::Call& call, size_t index, const Type& type);
+  Type check_strncmp(const ast::Call& call, const std::vector<Type>& args);
+  Type check_strcontains(const ast::Call& call, const std::vector<Type>& args);
+  Type check_buf(const ast::Call& call, const std::vector<Type>& args);
+  Type check_strlen(const ast::Call& call, const std::vector<Type>& args);
+  Type check_strcap(const ast::Call& call, const std::vector<Type>& args);
+  Type check_assert_str(const ast::Call& call, const std::vector<Type>& args);
+  Type check_strstr(const ast::Call& call, const std::vector<Type>& args);
+  Type check_str_concat(const ast::Call& call, const std::vector<Type>& args);
+  Type check_memcmp(const ast::Call& call, const std::vector<Type>& args);
   // Reports argument `index` unless it is a string or a char array (or,
   // with `allow_pointer`, a pointer to chars).
   bool require_string_like(const ast::Call& call,
@@ -204,19 +236,32 @@ private:
                            const Type& type,
                            bool allow_pointer);
 
-  // check_type_predicates.cpp: is_str(x) ... is_literal(x), whose operand
-  // is typed but never run.
-  Type check_type_predicate(const ast::Call& call, BuiltinFunction function);
+  // ---- check_type_predicates.cpp. --------------------------------------
+  // The operand of a question about types, typed but never run: a type
+  // (`typeof(...)`) may stand for a value.
+  Type type_operand(const ast::Expr* operand);
+  // is_str(x), is_ptr(x), ...: whether `holds` is true of x's type, a
+  // constant.
+  Type check_type_predicate(const ast::Call& call,
+                            const FunctionSignature& signature,
+                            bool (*holds)(const Type& type));
+  // is_literal(x): whether x is written as a literal.
+  Type check_is_literal(const ast::Call& call,
+                        const FunctionSignature& signature);
   // container_of(ptr, type, member).
-  Type check_container_of(const ast::Call& call);
+  Type check_container_of(const ast::Call& call,
+                          const FunctionSignature& signature);
   // len(kstack), len($stack): the frames of a stack. takes_stack: whether
   // len()'s argument is one (not a map to count).
   bool takes_stack(const ast::Expr* arg) const;
-  Type check_stack_length(const ast::Call& call);
-  // default_str_length, safe_mode, arch, config: constants; nullopt for
-  // other variables.
-  std::optional<Type> check_constant_variable(const ast::Builtin& builtin,
-                                              BuiltinVariable variable);
+  Type check_stack_length(const ast::Call& call,
+                          const FunctionSignature& signature);
+  // Constants of the running configuration; `config` alone is an error
+  // (`config.KEY` reads one key).
+  Type check_default_str_length(const ast::Builtin& builtin);
+  Type check_safe_mode(const ast::Builtin& builtin);
+  Type check_arch(const ast::Builtin& builtin);
+  Type check_config_variable(const ast::Builtin& builtin);
   // `config.KEY`.
   bool reads_config(const ast::FieldAccess& access) const;
   Type check_config_field(const ast::FieldAccess& access);
@@ -232,30 +277,58 @@ private:
   // has_key(@m, k), len(@m): the map is named, not read.
   Type check_map_query(const ast::Call& call,
                        const FunctionSignature& signature);
-  // Every other function whose arguments are already typed in `args`.
-  Type check_function(const ast::Call& call,
-                      const FunctionSignature& signature,
-                      const std::vector<Type>& args);
-  // The type of a builtin variable whose type depends on the program
-  // (stacks, probe) or that is only valid in some probes; nullopt for
-  // the rest.
+  // A function of one integer whose value has type `result` (ksym,
+  // strerror, is_err, ...); none when the argument is not an integer.
+  Type check_integer_function(const ast::Call& call,
+                              const std::vector<Type>& args,
+                              Type result);
+  Type check_ntop(const ast::Call& call, const std::vector<Type>& args);
+  Type check_macaddr(const ast::Call& call, const std::vector<Type>& args);
+  Type check_strftime(const ast::Call& call, const std::vector<Type>& args);
+  Type check_cgroup_path(const ast::Call& call, const std::vector<Type>& args);
+  Type check_time(const ast::Call& call, const std::vector<Type>& args);
+  Type check_system(const ast::Call& call, const std::vector<Type>& args);
+  // kaddr("sym"): the address from kernel_symbols_, a constant.
+  Type check_kaddr(const ast::Call& call);
+  Type check_pton(const ast::Call& call);
+  Type check_cgroupid(const ast::Call& call);
+  Type check_reg(const ast::Call& call);
+  Type check_bswap(const ast::Call& call, const std::vector<Type>& args);
+  // kptr(p), uptr(p): p, pointing into `space`.
+  Type check_pointer_space(const ast::Call& call,
+                           const std::vector<Type>& args,
+                           types::AddressSpace space);
+  // signal() and signal_thread().
+  Type check_signal(const ast::Call& call, const std::vector<Type>& args);
+  Type check_override(const ast::Call& call, const std::vector<Type>& args);
+  // `func`: a kernel or user symbol, in kprobes and uprobes only.
+  Type check_func_variable(const ast::Builtin& builtin);
+  // `probe` (`full_name`) or `probetype`: a string as long as the longest
+  // name among the current probe's targets.
+  Type check_probe_name(bool full_name);
   // The type of `ctx` (an error outside iter probes).
   Type check_iter_context(SourceRange range);
   types::StackMode default_stack_mode(bool user) const;
   Type check_path(const ast::Call& call, const std::vector<Type>& args);
-  std::optional<Type> check_special_variable(const ast::Builtin& builtin,
-                                             BuiltinVariable variable);
   // A string literal argument, or nullopt after reporting.
   std::optional<std::string> string_argument(const ast::Call& call,
                                              size_t index);
-  // Whether the current probe runs with a pt_regs context (uprobes,
-  // kprobes, perf events); reports `what` otherwise.
+  // Whether the current probe's context holds the task's registers
+  // (uprobes, kprobes, perf events); reports `what` otherwise.
   bool require_registers(SourceRange range, const std::string& what);
   bool require_unsafe(const ast::Call& call);
   // The current probe's provider name, for messages.
   std::string current_kind() const;
-  // Whether every target of the current probe is of one of `kinds`.
-  bool all_targets_are(std::initializer_list<probes::ProbeKind> kinds) const;
+  // Whether the current probe has targets and `holds` is true of every
+  // target's row of probe_kinds.def: rules about probe types ask a named
+  // trait ("has a register context"), never for a list of kinds.
+  bool all_targets_have(
+      llvm::function_ref<bool(const probes::ProbeTraits&)> holds) const;
+  // The same for what a target's provider answers (its program type, the
+  // struct `ctx` points to).
+  bool all_providers(
+      llvm::function_ref<bool(const probes::ProbeType&,
+                              const probes::AttachTarget&)> holds) const;
   uint32_t add_time_format(const ast::Call& call, std::string format);
   // join(arr[, sep]): `arr` is an array of pointers to chars; sep a
   // string literal.
@@ -270,7 +343,8 @@ private:
   // args_records_ on first use in a probe. False, reported at `range`,
   // when a target has none.
   bool load_register_args(SourceRange range);
-  // Whether the current probe's targets are all uprobes or uretprobes.
+  // Whether every target of the current probe types `args` from DWARF
+  // (uprobes and uretprobes).
   bool uprobe_targets() const;
   // `args.NAME` of a uprobe parameter that is not in a register: reported.
   bool report_unreadable_argument(const ast::FieldAccess& access);
@@ -343,10 +417,13 @@ private:
     diag_.build(kind, range, std::move(args)).emit();
   }
   const probes::ProbeCatalog& catalog_;
+  const symbols::KernelSymbolSource& kernel_symbols_;
   const ExpandedProbes& expanded_;
   diag::DiagnosticEngine& diag_;
   CheckedProgram& checked_;
   bool reporting_;
+  // Maps declared at the top level, by name ("@m").
+  std::map<std::string, MapDeclaration> declarations_;
   std::map<std::string, Type>* variables_ = nullptr;
   // The `args` record of each tracepoint target of the current probe.
   std::vector<std::pair<std::string, Type>> args_records_;

@@ -235,4 +235,25 @@ std::vector<std::string_view> Kallsyms::modules() const {
   return names;
 }
 
+namespace {
+
+class SystemKernelSymbols : public KernelSymbolSource {
+public:
+  std::optional<uint64_t> address_of(std::string_view name) const override {
+    Result<const Kallsyms*> kallsyms = Kallsyms::system();
+    if (!kallsyms) {
+      llvm::consumeError(kallsyms.takeError());
+      return std::nullopt;
+    }
+    return (*kallsyms)->address_of(name);
+  }
+};
+
+} // namespace
+
+const KernelSymbolSource& KernelSymbolSource::system() {
+  static const SystemKernelSymbols source;
+  return source;
+}
+
 } // namespace sonde::symbols

@@ -104,4 +104,18 @@ private:
   mutable std::vector<std::pair<uint64_t, uint32_t>> by_name_;
 };
 
+// Where the compiler finds kernel symbols (kaddr(), percpu_kaddr()). It
+// is given to sema as the probe catalog is: the driver passes system(),
+// tests a fake with the symbols they need.
+class KernelSymbolSource {
+public:
+  virtual ~KernelSymbolSource() = default;
+  // The address of the kernel symbol `name`; nullopt when there is none or
+  // the table cannot be read.
+  virtual std::optional<uint64_t> address_of(std::string_view name) const = 0;
+  // /proc/kallsyms through Kallsyms::system(): read on the first lookup, so
+  // scripts that look nothing up never read it.
+  static const KernelSymbolSource& system();
+};
+
 } // namespace sonde::symbols

@@ -360,7 +360,7 @@ TEST(MapJson, StringValuesAreEscaped) {
 TEST(MapPrinter, LegacyPlainMapsWithAggregationTypes) {
   // The runtime used to fill only value_type (count()/sum()); such maps
   // still print as integers sorted by value.
-  MapSnapshot map{"@", {S64}, {0}, Type::sum(true), {}};
+  MapSnapshot map = make_map("@", MapValueKind::Plain, {S64}, Type::sum(true));
   map.entries.push_back({bytes_of(1), bytes_of_signed(-4)});
   map.entries.push_back({bytes_of(2), bytes_of_signed(-9)});
   EXPECT_EQ(text_of(map), "@[2]: -9\n@[1]: -4\n");

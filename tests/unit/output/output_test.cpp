@@ -120,6 +120,19 @@ TEST(Printf, PercentSOfAnIntegerPrintsDecimal) {
   EXPECT_EQ(printf_of("%s", {{s64, bytes_of(-12)}}), "-12");
 }
 
+// A plain map with keys of `key_types` at `key_offsets`.
+MapSnapshot plain_map(const std::string& name,
+                      std::vector<Type> key_types,
+                      std::vector<uint32_t> key_offsets,
+                      const Type& value_type) {
+  MapSnapshot map;
+  map.shape.name = name;
+  map.shape.key_types = std::move(key_types);
+  map.shape.value_type = value_type;
+  map.key_offsets = std::move(key_offsets);
+  return map;
+}
+
 std::string print_map(const MapSnapshot& map) {
   std::string text;
   llvm::raw_string_ostream out(text);
@@ -148,12 +161,13 @@ TEST(Values, RecordLiteralsPrintLikeStructs) {
 }
 
 TEST(MapPrinter, MapWithoutKeys) {
-  MapSnapshot map{"@x", {}, {}, Type::s64(), {{bytes_of(0), bytes_of(5)}}};
+  MapSnapshot map = plain_map("@x", {}, {}, Type::s64());
+  map.entries.push_back({bytes_of(0), bytes_of(5)});
   EXPECT_EQ(print_map(map), "@x: 5\n");
 }
 
 TEST(MapPrinter, SortsByValueAscendingThenKey) {
-  MapSnapshot map{"@", {Type::string(16)}, {0}, Type::count(), {}};
+  MapSnapshot map = plain_map("@", {Type::string(16)}, {0}, Type::count());
   map.entries.push_back({padded("ninja", 16), bytes_of(30)});
   map.entries.push_back({padded("bash", 16), bytes_of(3)});
   map.entries.push_back({padded("zsh", 16), bytes_of(3)});
@@ -163,21 +177,21 @@ TEST(MapPrinter, SortsByValueAscendingThenKey) {
 }
 
 TEST(MapPrinter, SignedValuesSortNumerically) {
-  MapSnapshot map{"@v", {Type::s64()}, {0}, Type::s64(), {}};
+  MapSnapshot map = plain_map("@v", {Type::s64()}, {0}, Type::s64());
   map.entries.push_back({bytes_of(1), bytes_of(4)});
   map.entries.push_back({bytes_of(2), bytes_of(uint64_t(-3))});
   EXPECT_EQ(print_map(map), "@v[2]: -3\n@v[1]: 4\n");
 }
 
 TEST(MapPrinter, TupleKeysPrintWithoutParens) {
-  MapSnapshot map{
-      "@t", {Type::s64(), Type::string(8)}, {0, 8}, Type::u64(), {}};
+  MapSnapshot map =
+      plain_map("@t", {Type::s64(), Type::string(8)}, {0, 8}, Type::u64());
   map.entries.push_back({bytes_of(2) + padded("two", 8), bytes_of(9)});
   EXPECT_EQ(print_map(map), "@t[2, two]: 9\n");
 }
 
 TEST(MapPrinter, StringValuesSortByKey) {
-  MapSnapshot map{"@name", {Type::s64()}, {0}, Type::string(8), {}};
+  MapSnapshot map = plain_map("@name", {Type::s64()}, {0}, Type::string(8));
   map.entries.push_back({bytes_of(20), padded("a", 8)});
   map.entries.push_back({bytes_of(10), padded("b", 8)});
   EXPECT_EQ(print_map(map), "@name[10]: b\n@name[20]: a\n");

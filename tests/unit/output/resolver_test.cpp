@@ -153,11 +153,11 @@ TEST(Resolver, FormattedValues) {
 TEST(Resolver, StackMapKeysKeepTheirIndentationInJson) {
   FakeResolver resolver;
   MapSnapshot map;
-  map.name = "@";
-  map.key_types = {Type::stack(false, 127, StackMode::Bpftrace)};
+  map.shape.name = "@";
+  map.shape.key_types = {Type::stack(false, 127, StackMode::Bpftrace)};
   map.key_offsets = {0};
-  map.kind = MapValueKind::Count;
-  map.value_type = Type::u64();
+  map.shape.kind = MapValueKind::Count;
+  map.shape.value_type = Type::u64();
   map.resolver = &resolver;
   map.entries.push_back({words({1}), words({5})});
   std::string text;

@@ -46,15 +46,15 @@ inline MapSnapshot make_map(const std::string& name,
                             std::vector<types::Type> key_types = {},
                             types::Type value_type = types::Type::s64()) {
   MapSnapshot map;
-  map.name = name;
-  map.kind = kind;
-  map.value_type = value_type;
+  map.shape.name = name;
+  map.shape.kind = kind;
+  map.shape.value_type = value_type;
   uint32_t offset = 0;
   for (const types::Type& type : key_types) {
     map.key_offsets.push_back(offset);
     offset += (type.size() + 7) & ~7u;
   }
-  map.key_types = std::move(key_types);
+  map.shape.key_types = std::move(key_types);
   return map;
 }
 
@@ -62,7 +62,7 @@ inline std::string key_bytes(const MapSnapshot& map,
                              const std::vector<KeyPart>& parts) {
   std::string key;
   for (size_t i = 0; i < parts.size(); ++i) {
-    const types::Type& type = map.key_types[i];
+    const types::Type& type = map.shape.key_types[i];
     key += padded(parts[i].text, (type.size() + 7) & ~7u);
   }
   return key;
@@ -79,7 +79,7 @@ inline void add_string(MapSnapshot& map,
                        const std::vector<KeyPart>& key,
                        const std::string& value) {
   map.entries.push_back(
-      {key_bytes(map, key), padded(value, map.value_type.size())});
+      {key_bytes(map, key), padded(value, map.shape.value_type.size())});
 }
 
 // Adds an avg/stats entry fed with `values`.
@@ -101,17 +101,19 @@ inline void add_hist(MapSnapshot& map,
                      const std::vector<int64_t>& values) {
   MapSnapshot::Entry entry;
   entry.key = key_bytes(map, key);
-  if (map.kind == MapValueKind::Hist) {
-    entry.buckets.assign(hist_bucket_count(map.hist_bits), 0);
+  const types::MapShape& shape = map.shape;
+  if (shape.kind == MapValueKind::Hist) {
+    entry.buckets.assign(hist_bucket_count(shape.hist.bits), 0);
     for (int64_t value : values) {
-      entry.buckets[hist_bucket_index(value, map.hist_bits)] += 1;
+      entry.buckets[hist_bucket_index(value, shape.hist.bits)] += 1;
     }
   } else {
-    entry.buckets.assign(
-        lhist_bucket_count(map.lhist_min, map.lhist_max, map.lhist_step), 0);
+    const types::LhistArguments& lhist = shape.lhist;
+    entry.buckets.assign(lhist_bucket_count(lhist.min, lhist.max, lhist.step),
+                         0);
     for (int64_t value : values) {
-      entry.buckets[lhist_bucket_index(value, map.lhist_min, map.lhist_max,
-                                       map.lhist_step)] += 1;
+      entry.buckets[lhist_bucket_index(value, lhist.min, lhist.max,
+                                       lhist.step)] += 1;
     }
   }
   map.entries.push_back(std::move(entry));
@@ -123,9 +125,7 @@ inline MapSnapshot make_lhist(const std::string& name,
                               int64_t step,
                               std::vector<types::Type> key_types = {}) {
   MapSnapshot map = make_map(name, MapValueKind::Lhist, std::move(key_types));
-  map.lhist_min = min;
-  map.lhist_max = max;
-  map.lhist_step = step;
+  map.shape.lhist = {min, max, step};
   return map;
 }
 
@@ -133,7 +133,7 @@ inline MapSnapshot make_hist(const std::string& name,
                              unsigned bits,
                              std::vector<types::Type> key_types = {}) {
   MapSnapshot map = make_map(name, MapValueKind::Hist, std::move(key_types));
-  map.hist_bits = bits;
+  map.shape.hist.bits = bits;
   return map;
 }
 

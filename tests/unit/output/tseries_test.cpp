@@ -28,8 +28,8 @@ MapSnapshot make_tseries(const std::string& name,
                          uint32_t intervals,
                          std::vector<Type> key_types = {}) {
   MapSnapshot map = make_map(name, MapValueKind::Tseries, std::move(key_types));
-  map.tseries_interval_ns = interval_ns;
-  map.tseries_intervals = intervals;
+  map.shape.tseries.interval_ns = interval_ns;
+  map.shape.tseries.intervals = intervals;
   return map;
 }
 

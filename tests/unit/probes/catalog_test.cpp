@@ -34,25 +34,26 @@ TEST(Catalog, ProviderNamesIncludeAliases) {
   auto catalog = ProbeCatalog::create(testing::fixture_tracefs());
   std::vector<std::string> names = catalog->provider_names();
   std::sort(names.begin(), names.end());
-  EXPECT_EQ(names, (std::vector<std::string>{"BEGIN",      "END",
-                                             "U",          "asyncwatchpoint",
-                                             "aw",         "begin",
-                                             "end",        "f",
-                                             "fentry",     "fexit",
-                                             "fr",         "h",
-                                             "hardware",   "i",
-                                             "interval",   "it",
-                                             "iter",       "k",
-                                             "kfunc",      "kprobe",
-                                             "kr",         "kretfunc",
-                                             "kretprobe",  "p",
-                                             "profile",    "rawtracepoint",
-                                             "rt",         "s",
-                                             "software",   "t",
-                                             "tracepoint", "u",
-                                             "uprobe",     "ur",
-                                             "uretprobe",  "usdt",
-                                             "w",          "watchpoint"}));
+  EXPECT_EQ(names, (std::vector<std::string>{"BEGIN",     "END",
+                                             "U",         "asyncwatchpoint",
+                                             "aw",        "begin",
+                                             "end",       "f",
+                                             "fentry",    "fexit",
+                                             "fr",        "h",
+                                             "hardware",  "i",
+                                             "interval",  "it",
+                                             "iter",      "k",
+                                             "kfunc",     "kprobe",
+                                             "kr",        "kretfunc",
+                                             "kretprobe", "p",
+                                             "profile",   "rawtracepoint",
+                                             "rt",        "s",
+                                             "self",      "software",
+                                             "t",         "tracepoint",
+                                             "u",         "uprobe",
+                                             "ur",        "uretprobe",
+                                             "usdt",      "w",
+                                             "watchpoint"}));
 }
 
 TEST(Catalog, TracepointsUseTheGivenTracefs) {

@@ -1,17 +1,36 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "parse/parse.h"
 #include "sema/pipeline.h"
+#include "symbols/kallsyms.h"
 #include "unit/probes/fixture.h"
 
 #include <gtest/gtest.h>
+#include <map>
+#include <set>
 
 namespace sonde::sema {
 namespace {
 
 using types::Type;
 
-// Parses and analyzes a script against the tracefs fixture, keeping the
-// diagnostics for inspection.
+// Kernel symbols the test adds, and the names sema asked for.
+class FakeKernelSymbols : public symbols::KernelSymbolSource {
+public:
+  std::optional<uint64_t> address_of(std::string_view name) const override {
+    asked.emplace(name);
+    auto found = addresses.find(std::string(name));
+    if (found == addresses.end()) {
+      return std::nullopt;
+    }
+    return found->second;
+  }
+
+  std::map<std::string, uint64_t> addresses;
+  mutable std::set<std::string> asked;
+};
+
+// Parses and analyzes a script against the tracefs fixture and the fake
+// kernel symbols, keeping the diagnostics for inspection.
 class SemaTest : public ::testing::Test {
 protected:
   std::unique_ptr<CheckedProgram> analyze_text(const std::string& text) {
@@ -21,7 +40,7 @@ protected:
     program_ = parse::parse(*source_, context_, *engine_);
     EXPECT_NE(program_, nullptr);
     EXPECT_FALSE(engine_->has_errors()) << "syntax error in test input";
-    return analyze(*program_, *catalog_, *engine_);
+    return analyze(*program_, *catalog_, kernel_symbols_, *engine_);
   }
 
   std::vector<diag::Kind> kinds() const {
@@ -39,6 +58,7 @@ protected:
 
   std::unique_ptr<probes::ProbeCatalog> catalog_ =
       probes::ProbeCatalog::create(probes::testing::fixture_tracefs());
+  FakeKernelSymbols kernel_symbols_;
   diag::CaptureConsumer capture_;
   std::unique_ptr<diag::DiagnosticEngine> engine_;
   ast::Context context_;
@@ -52,12 +72,13 @@ TEST_F(SemaTest, TypesBuiltinsAndTracepointArgs) {
       "$f = args.filename; @n = args.dfd; }");
   ASSERT_NE(checked, nullptr);
   ASSERT_EQ(checked->maps.size(), 2u);
-  EXPECT_EQ(checked->maps[0].name, "@");
-  EXPECT_EQ(checked->maps[0].kind, MapKind::Count);
-  ASSERT_EQ(checked->maps[0].key_types.size(), 2u);
-  EXPECT_EQ(checked->maps[0].key_types[0], Type::string(16));
-  EXPECT_EQ(checked->maps[0].key_types[1], Type::u64());
-  EXPECT_EQ(checked->maps[1].value_type, Type::s64());
+  const types::MapShape& map = checked->maps[0].shape;
+  EXPECT_EQ(map.name, "@");
+  EXPECT_EQ(map.kind, MapKind::Count);
+  ASSERT_EQ(map.key_types.size(), 2u);
+  EXPECT_EQ(map.key_types[0], Type::string(16));
+  EXPECT_EQ(map.key_types[1], Type::u64());
+  EXPECT_EQ(checked->maps[1].shape.value_type, Type::s64());
   const Type& filename = checked->variables.begin()->second.at("f");
   ASSERT_TRUE(filename.is_pointer());
   EXPECT_EQ(filename.address_space(), types::AddressSpace::User);
@@ -153,7 +174,7 @@ TEST_F(SemaTest, MapsMayBeReadBeforeTheirAssignment) {
   auto checked = analyze_text("interval:s:1 { printf(\"%d\\n\", @total); } "
                               "BEGIN { @total = @total + 1; }");
   ASSERT_NE(checked, nullptr);
-  EXPECT_EQ(checked->maps.at(0).value_type, Type::s64());
+  EXPECT_EQ(checked->maps.at(0).shape.value_type, Type::s64());
 }
 
 TEST_F(SemaTest, AggregationsOnlyAsMapValues) {
@@ -173,6 +194,51 @@ TEST_F(SemaTest, StringsCompareOnlyForEquality) {
 TEST_F(SemaTest, DiscardedValueWarns) {
   EXPECT_NE(analyze_text("BEGIN { 1 + 2; }"), nullptr);
   EXPECT_EQ(kinds(), std::vector<diag::Kind>{diag::Kind::ValueDiscarded});
+}
+
+TEST_F(SemaTest, KaddrIsTheAddressOfTheGivenKernelSymbol) {
+  kernel_symbols_.addresses["sonde_fake_symbol"] = 0xffffffff81234560;
+  auto checked = analyze_text(
+      "BEGIN { printf(\"%x\\n\", kaddr(\"sonde_fake_symbol\")); }");
+  ASSERT_NE(checked, nullptr);
+  ASSERT_EQ(checked->constants.size(), 1u);
+  EXPECT_EQ(checked->constants.begin()->second, 0xffffffff81234560);
+  EXPECT_EQ(kernel_symbols_.asked, std::set<std::string>{"sonde_fake_symbol"});
+
+  EXPECT_EQ(
+      analyze_text(
+          "BEGIN { printf(\"%x\\n\", kaddr(\"sonde_missing_symbol\")); }"),
+      nullptr);
+  EXPECT_EQ(kinds(), std::vector<diag::Kind>{diag::Kind::UnknownKernelSymbol});
+  EXPECT_EQ(text_of(first().range), "\"sonde_missing_symbol\"");
+}
+
+TEST_F(SemaTest, KernelSymbolsAreOnlyAskedForWhenAScriptNamesOne) {
+  EXPECT_NE(analyze_text("BEGIN { printf(\"%s %d\\n\", comm, pid); }"),
+            nullptr);
+  EXPECT_TRUE(kernel_symbols_.asked.empty());
+}
+
+TEST_F(SemaTest, PercpuKaddrNeedsTheVariableInTheKernelSymbols) {
+  // The variable must be per-CPU in the running kernel's BTF, and listed
+  // by the kernel symbols (kallsyms lists data symbols only with
+  // CONFIG_KALLSYMS_ALL): here the fake decides.
+  kernel_symbols_.addresses["process_counts"] = 0x2a000;
+  auto listed = analyze_text(
+      "BEGIN { printf(\"%x\\n\", percpu_kaddr(\"process_counts\")); }");
+  if (kinds() == std::vector<diag::Kind>{diag::Kind::NotPercpuSymbol}) {
+    GTEST_SKIP() << "no per-CPU 'process_counts' in this kernel's BTF";
+  }
+  ASSERT_NE(listed, nullptr);
+  EXPECT_EQ(listed->percpu_shapes.size(), 1u);
+  EXPECT_EQ(kernel_symbols_.asked, std::set<std::string>{"process_counts"});
+
+  kernel_symbols_.addresses.clear();
+  EXPECT_EQ(
+      analyze_text(
+          "BEGIN { printf(\"%x\\n\", percpu_kaddr(\"process_counts\")); }"),
+      nullptr);
+  EXPECT_EQ(kinds(), std::vector<diag::Kind>{diag::Kind::UnknownKernelSymbol});
 }
 
 } // namespace

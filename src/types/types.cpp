@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "btf/types.h"
+#include "types/types.h"
 
 #include <algorithm>
 

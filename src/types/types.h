@@ -54,36 +54,6 @@ enum class AddressSpace : uint8_t { None, Kernel, User };
 
 class Type;
 
-// What a map's values are: which function wrote them, and so which fields of
-// MapSnapshot::Entry hold them and how they print.
-enum class MapValueKind : uint8_t {
-  // An assigned value (`@m = 5`, `@m = comm`): `value` holds it as
-  // `value_type` lays it out. Integers sort by value, anything else by key.
-  Plain,
-  // count(), sum(n): `value` holds 8 bytes, signed when value_type is.
-  Count,
-  Sum,
-  // min(n), max(n): `value` holds the merged minimum or maximum, 8 bytes,
-  // signed when value_type is.
-  Min,
-  Max,
-  // avg(n), stats(n): `count` and `total` hold the number of calls and the
-  // sum of their arguments; the average is total / count truncated toward
-  // zero (signed arithmetic when value_type is signed).
-  Avg,
-  Stats,
-  // hist(n, k), lhist(n, min, max, step): `buckets` holds the count of each
-  // bucket (see output/histogram.h for the bucket layout).
-  Hist,
-  Lhist,
-  // tseries(n, interval_ns, num_intervals[, agg]): `series` holds one
-  // value per interval (see TseriesAggregation).
-  Tseries,
-};
-
-// How tseries() combines the values that fall in one interval.
-enum class TseriesAggregation : uint8_t { Last, Avg, Max, Min, Sum };
-
 struct Field {
   std::string name;
   std::shared_ptr<const Type> type;
