@@ -10,6 +10,14 @@ bool Conversion::is_integer() const {
   return std::strchr("diouxXcp", specifier) != nullptr;
 }
 
+bool Conversion::field_too_wide() const {
+  auto too_wide = [](const std::string& digits) {
+    return digits.size() > 4 ||
+           (!digits.empty() && std::stoll(digits) > kMaxFormatField);
+  };
+  return too_wide(width) || too_wide(precision);
+}
+
 bool Conversion::is_floating() const {
   return std::strchr("eEfFgGaA", specifier) != nullptr;
 }

@@ -38,7 +38,16 @@ struct Conversion {
   bool is_floating() const;
   bool is_string() const { return specifier == 's'; }
   bool is_raw() const { return specifier == 'r'; }
+  // Whether a width or precision written in the format passes
+  // kMaxFormatField.
+  bool field_too_wide() const;
 };
+
+// The widest field and the longest precision a conversion prints. A `*`
+// takes its value from traced data, so at run time larger values are
+// clamped to it (a width of INT_MAX would allocate gigabytes per event);
+// in the format itself they are an error.
+inline constexpr int64_t kMaxFormatField = 4096;
 
 // A format split into literal text and conversions, parsed once by sema
 // (to check arguments) and once by the runtime (to print).

@@ -372,6 +372,8 @@ Result<CDefinitions> parse_c_definitions(std::string_view text) {
     return loaded.takeError();
   }
   const Libclang& clang = **loaded;
+  // sema/read_c_definitions.cpp checks #include lines against the same
+  // directories.
   const char* arguments[] = {
       "-x",         "c",
       "-std=gnu11", "-nostdinc",

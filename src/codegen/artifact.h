@@ -38,6 +38,9 @@ enum class EventKind : uint32_t {
   Join = 12,
   // unwatch(addr): `id` is unused; the u64 address follows the header.
   Unwatch = 13,
+  // A run-time condition the script should know about (division by zero):
+  // `id` indexes runtime_warnings. The runtime prints each one once.
+  RuntimeWarning = 14,
 };
 
 struct EventHeader {
@@ -135,6 +138,13 @@ struct ProgramMeta {
   uint32_t source_offset = 0;
 };
 
+// What a RuntimeWarning event reports, and where in the script.
+struct RuntimeWarningMeta {
+  enum class Kind : uint8_t { DivisionByZero, ModuloByZero };
+  Kind kind = Kind::DivisionByZero;
+  uint32_t source_offset = 0;
+};
+
 struct RuntimeMetadata {
   // The script, so load-time errors can quote the line they come from.
   std::string source_name;
@@ -144,6 +154,7 @@ struct RuntimeMetadata {
   std::vector<PrintfMeta> printfs;
   std::vector<PrintValueMeta> print_values;
   std::vector<JoinMeta> joins;
+  std::vector<RuntimeWarningMeta> runtime_warnings;
   // The event ring buffer, and a per-CPU counter of records it dropped.
   // `config = { print_maps_on_exit = false }` leaves maps unprinted.
   bool print_maps_on_exit = true;
@@ -154,6 +165,10 @@ struct RuntimeMetadata {
   // A one-entry array the runtime fills with CLOCK_BOOTTIME nanoseconds
   // before BEGIN runs; `elapsed` counts from it.
   std::string start_time_map = "start_time";
+  // A one-entry array where exit() also writes (1 << 32 | code): the
+  // runtime reads it when the ring buffer was too full to take the exit
+  // record. Absent when the program never calls exit() or assert().
+  std::string exit_status_map = "exit_status";
   // A per-CPU array of u64 with one counter per map (by index into
   // `maps`): the updates that failed because the map was full.
   std::string map_full_map = "map_full";

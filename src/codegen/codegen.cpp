@@ -96,6 +96,7 @@ void add_support_maps(ModuleBuilder& builder,
                       const RuntimeMetadata& metadata,
                       ModuleResources& resources) {
   bool elapsed = false;
+  bool exits = false;
   // Sorted, so the object does not depend on hash order.
   std::set<uint32_t> depths;
   std::set<uint32_t> build_id_depths;
@@ -107,6 +108,9 @@ void add_support_maps(ModuleBuilder& builder,
     }
     if (const auto* builtin = ast::dyn_cast<ast::Builtin>(expr)) {
       elapsed = elapsed || builtin->name == "elapsed";
+    }
+    if (const auto* call = ast::dyn_cast<ast::Call>(expr)) {
+      exits = exits || call->callee == "exit" || call->callee == "assert";
     }
   }
   for (uint32_t depth : depths) {
@@ -123,6 +127,10 @@ void add_support_maps(ModuleBuilder& builder,
   if (elapsed) {
     resources.start_time =
         builder.add_map(metadata.start_time_map, BPF_MAP_TYPE_ARRAY, 1, 4, 8);
+  }
+  if (exits) {
+    resources.exit_status =
+        builder.add_map(metadata.exit_status_map, BPF_MAP_TYPE_ARRAY, 1, 4, 8);
   }
   uint32_t tseries_size = 0;
   for (const MapMeta& map : metadata.maps) {
@@ -176,7 +184,9 @@ Result<Artifact> generate(const sema::CheckedProgram& program,
                             {},
                             nullptr,
                             nullptr,
-                            nullptr};
+                            nullptr,
+                            nullptr,
+                            &artifact.metadata.runtime_warnings};
 
   for (const MapMeta& map : metadata.maps) {
     const types::MapShape& shape = map.shape;

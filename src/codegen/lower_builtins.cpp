@@ -309,12 +309,31 @@ void ProbeLowering::emit_printf(const ast::Call& node, EventKind kind) {
 }
 
 void ProbeLowering::emit_exit(llvm::Value* code) {
+  send_exit(code);
+  ir_.CreateRet(ir_.getInt32(0));
+}
+
+void ProbeLowering::send_exit(llvm::Value* code) {
+  llvm::Value* code32 = ir_.CreateTrunc(code, ir_.getInt32Ty());
+  if (resources_.exit_status != nullptr) {
+    llvm::Value* key = memory_slot(4, "exit.key");
+    ir_.CreateStore(ir_.getInt32(0), key);
+    llvm::Value* status = builder_.call_helper(ir_, BPF_FUNC_map_lookup_elem,
+                                               {resources_.exit_status, key});
+    llvm::BasicBlock* store = block("exit.store");
+    llvm::BasicBlock* send = block("exit.send");
+    ir_.CreateCondBr(ir_.CreateICmpNE(status, ir_.getInt64(0)), store, send);
+    ir_.SetInsertPoint(store);
+    ir_.CreateStore(ir_.CreateOr(ir_.CreateZExt(code32, ir_.getInt64Ty()),
+                                 ir_.getInt64(uint64_t(1) << 32)),
+                    ir_.CreateIntToPtr(status, ir_.getPtrTy()));
+    ir_.CreateBr(send);
+    ir_.SetInsertPoint(send);
+  }
   llvm::Value* record = memory_slot(sizeof(EventHeader), "exit");
-  store_header(record, EventKind::Exit,
-               ir_.CreateTrunc(code, ir_.getInt32Ty()));
+  store_header(record, EventKind::Exit, code32);
   // The runtime must see exit() at once, not at the next batch wakeup.
   output(record, sizeof(EventHeader), BPF_RB_FORCE_WAKEUP);
-  ir_.CreateRet(ir_.getInt32(0));
 }
 
 void ProbeLowering::store_header(llvm::Value* record,

@@ -80,9 +80,7 @@ llvm::Value* ProbeLowering::lower_assert(const ast::Call& node) {
   } else {
     // In a map loop's callback: the same exit record, and 1 stops the
     // iteration.
-    llvm::Value* record = memory_slot(sizeof(EventHeader), "exit");
-    store_header(record, EventKind::Exit, ir_.getInt32(1));
-    output(record, sizeof(EventHeader), BPF_RB_FORCE_WAKEUP);
+    send_exit(ir_.getInt64(1));
     ir_.CreateRet(ir_.getInt64(1));
   }
   ir_.SetInsertPoint(done);

@@ -111,14 +111,32 @@ llvm::Value* ProbeLowering::expr(const ast::Expr* node) {
 }
 
 llvm::Value* ProbeLowering::string_literal(const std::string& text) {
-  uint32_t size = text.size() + 1;
+  auto size = static_cast<uint32_t>(text.size() + 1);
   llvm::Value* slot = memory_slot(size, "str");
-  for (uint32_t i = 0; i < size; ++i) {
-    char c = i < text.size() ? text[i] : 0;
-    ir_.CreateStore(ir_.getInt8(c),
-                    ir_.CreateConstInBoundsGEP1_32(ir_.getInt8Ty(), slot, i));
-  }
+  store_constant_string(slot, text, size);
   return slot;
+}
+
+void ProbeLowering::store_constant_string(llvm::Value* slot,
+                                          std::string_view text,
+                                          uint32_t size) {
+  auto byte_at = [&](uint32_t i) -> uint8_t {
+    return i < text.size() && i + 1 < size ? static_cast<uint8_t>(text[i]) : 0;
+  };
+  // Eight bytes per store: a long literal as single bytes costs LLVM
+  // seconds and the verifier eight times the instructions.
+  uint32_t i = 0;
+  for (; i + 8 <= size; i += 8) {
+    uint64_t word = 0;
+    for (uint32_t b = 0; b < 8; ++b) {
+      word |= uint64_t(byte_at(i + b)) << (8 * b);
+    }
+    ir_.CreateAlignedStore(ir_.getInt64(word), field_at(slot, i),
+                           llvm::Align(1));
+  }
+  for (; i < size; ++i) {
+    ir_.CreateStore(ir_.getInt8(byte_at(i)), field_at(slot, i));
+  }
 }
 
 llvm::Value* ProbeLowering::args_field(const ast::FieldAccess& node) {
@@ -255,20 +273,92 @@ llvm::Value* ProbeLowering::binary(const ast::Binary& node) {
   }
   return arithmetic(node.op, lhs, rhs,
                     lhs_type.is_signed() && rhs_type.is_signed(),
-                    lhs_type.is_signed());
+                    lhs_type.is_signed(), node);
 }
 
 llvm::Value* ProbeLowering::divide(ast::BinaryOp op,
                                    llvm::Value* lhs,
                                    llvm::Value* rhs,
-                                   bool is_signed) {
+                                   bool is_signed,
+                                   const ast::Node* site) {
   bool div = op == ast::BinaryOp::Div;
+  auto* constant = llvm::dyn_cast<llvm::ConstantInt>(rhs);
+  bool may_be_zero = constant == nullptr || constant->isZero();
+  bool may_be_minus_one =
+      is_signed && (constant == nullptr || constant->isMinusOne());
+  llvm::Value* zero = nullptr;
+  llvm::Value* minus_one = nullptr;
+  if (may_be_zero) {
+    zero = ir_.CreateICmpEQ(rhs, ir_.getInt64(0));
+    rhs = ir_.CreateSelect(zero, ir_.getInt64(1), rhs);
+  }
+  if (may_be_minus_one) {
+    minus_one = ir_.CreateICmpEQ(rhs, ir_.getInt64(-1));
+    rhs = ir_.CreateSelect(minus_one, ir_.getInt64(1), rhs);
+  }
+  llvm::Value* result = nullptr;
   if (!is_signed) {
-    return div ? ir_.CreateUDiv(lhs, rhs) : ir_.CreateURem(lhs, rhs);
+    result = div ? ir_.CreateUDiv(lhs, rhs) : ir_.CreateURem(lhs, rhs);
+  } else if (resources_.has_signed_division) {
+    result = div ? ir_.CreateSDiv(lhs, rhs) : ir_.CreateSRem(lhs, rhs);
+  } else {
+    result = signed_divide_by_magnitudes(div, lhs, rhs);
   }
-  if (resources_.has_signed_division) {
-    return div ? ir_.CreateSDiv(lhs, rhs) : ir_.CreateSRem(lhs, rhs);
+  if (minus_one != nullptr) {
+    result = ir_.CreateSelect(
+        minus_one, div ? ir_.CreateNeg(lhs) : ir_.getInt64(0), result);
   }
+  if (zero == nullptr) {
+    return result;
+  }
+  if (site == nullptr) {
+    return ir_.CreateSelect(zero, ir_.getInt64(0), result);
+  }
+  llvm::BasicBlock* warn = block("div.zero");
+  llvm::BasicBlock* done = block("div.done");
+  ir_.CreateCondBr(zero, warn, done);
+  ir_.SetInsertPoint(warn);
+  warn_at_runtime(div ? RuntimeWarningMeta::Kind::DivisionByZero
+                      : RuntimeWarningMeta::Kind::ModuloByZero,
+                  *site);
+  ir_.CreateBr(done);
+  ir_.SetInsertPoint(done);
+  return ir_.CreateSelect(zero, ir_.getInt64(1), result);
+}
+
+void ProbeLowering::warn_at_runtime(RuntimeWarningMeta::Kind kind,
+                                    const ast::Node& site) {
+  std::vector<RuntimeWarningMeta>& warnings = *resources_.runtime_warnings;
+  auto id = static_cast<uint32_t>(warnings.size());
+  warnings.push_back({kind, site.range().begin});
+  llvm::Value* record = memory_slot(sizeof(EventHeader), "warning");
+  store_header(record, EventKind::RuntimeWarning, ir_.getInt32(id));
+  output(record, sizeof(EventHeader), 0);
+}
+
+llvm::Value* ProbeLowering::shift(ast::BinaryOp op,
+                                  llvm::Value* lhs,
+                                  llvm::Value* rhs,
+                                  bool lhs_signed) {
+  bool arithmetic_shift = op == ast::BinaryOp::Shr && lhs_signed;
+  llvm::Value* all_out = ir_.CreateICmpUGE(rhs, ir_.getInt64(64));
+  llvm::Value* amount = ir_.CreateAnd(rhs, ir_.getInt64(63));
+  llvm::Value* shifted = nullptr;
+  llvm::Value* emptied = ir_.getInt64(0);
+  if (op == ast::BinaryOp::Shl) {
+    shifted = ir_.CreateShl(lhs, amount);
+  } else if (arithmetic_shift) {
+    shifted = ir_.CreateAShr(lhs, amount);
+    emptied = ir_.CreateAShr(lhs, ir_.getInt64(63));
+  } else {
+    shifted = ir_.CreateLShr(lhs, amount);
+  }
+  return ir_.CreateSelect(all_out, emptied, shifted);
+}
+
+llvm::Value* ProbeLowering::signed_divide_by_magnitudes(bool div,
+                                                        llvm::Value* lhs,
+                                                        llvm::Value* rhs) {
   llvm::Value* zero_value = ir_.getInt64(0);
   llvm::Value* lhs_negative = ir_.CreateICmpSLT(lhs, zero_value);
   llvm::Value* rhs_negative = ir_.CreateICmpSLT(rhs, zero_value);
@@ -311,7 +401,8 @@ llvm::Value* ProbeLowering::arithmetic(ast::BinaryOp op,
                                        llvm::Value* lhs,
                                        llvm::Value* rhs,
                                        bool is_signed,
-                                       bool lhs_signed) {
+                                       bool lhs_signed,
+                                       const ast::Node& site) {
   auto compare = [&](llvm::CmpInst::Predicate predicate) {
     return ir_.CreateZExt(ir_.CreateICmp(predicate, lhs, rhs),
                           ir_.getInt64Ty());
@@ -326,7 +417,7 @@ llvm::Value* ProbeLowering::arithmetic(ast::BinaryOp op,
     return ir_.CreateMul(lhs, rhs);
   case ast::BinaryOp::Div:
   case ast::BinaryOp::Mod:
-    return divide(op, lhs, rhs, is_signed);
+    return divide(op, lhs, rhs, is_signed, &site);
   case ast::BinaryOp::BitAnd:
     return ir_.CreateAnd(lhs, rhs);
   case ast::BinaryOp::BitOr:
@@ -334,9 +425,8 @@ llvm::Value* ProbeLowering::arithmetic(ast::BinaryOp op,
   case ast::BinaryOp::BitXor:
     return ir_.CreateXor(lhs, rhs);
   case ast::BinaryOp::Shl:
-    return ir_.CreateShl(lhs, rhs);
   case ast::BinaryOp::Shr:
-    return lhs_signed ? ir_.CreateAShr(lhs, rhs) : ir_.CreateLShr(lhs, rhs);
+    return shift(op, lhs, rhs, lhs_signed);
   case ast::BinaryOp::Eq:
     return compare(P::ICMP_EQ);
   case ast::BinaryOp::Ne:

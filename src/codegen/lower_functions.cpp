@@ -114,10 +114,7 @@ llvm::Value* ProbeLowering::stack_value(const Type& type) {
 llvm::Value* ProbeLowering::sized_string(const std::string& text,
                                          uint32_t size) {
   llvm::Value* slot = memory_slot(size, "str");
-  zero(slot, size);
-  for (uint32_t i = 0; i < text.size() && i + 1 < size; ++i) {
-    ir_.CreateStore(ir_.getInt8(text[i]), field_at(slot, i));
-  }
+  store_constant_string(slot, text, size);
   return slot;
 }
 

@@ -18,7 +18,8 @@ void ProbeLowering::assign_map(const ast::AssignMap& assign) {
     bool is_signed = map.shape.value_type.is_signed();
     store_map(global, map, target,
               arithmetic(*assign.compound, old, value,
-                         is_signed && value_type.is_signed(), is_signed));
+                         is_signed && value_type.is_signed(), is_signed,
+                         assign));
     return;
   }
   if (map.shape.kind == MapValueKind::Plain) {
@@ -417,8 +418,8 @@ llvm::Value* ProbeLowering::read_aggregate(llvm::GlobalVariable* global,
   if (average) {
     llvm::Value* count = result;
     llvm::Value* total = ir_.CreateLoad(ir_.getInt64Ty(), second);
-    // No calls yet reads as 0 (BPF division by zero gives 0 as well).
-    result = divide(ast::BinaryOp::Div, total, count, is_signed);
+    // No calls yet reads as 0.
+    result = divide(ast::BinaryOp::Div, total, count, is_signed, nullptr);
   }
   return result;
 }

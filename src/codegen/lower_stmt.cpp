@@ -189,7 +189,7 @@ void ProbeLowering::assign_var(const ast::AssignVar& assign) {
     store_value(slot, type,
                 arithmetic(*assign.compound, old, value,
                            type.is_signed() && value_type.is_signed(),
-                           type.is_signed()),
+                           type.is_signed(), assign),
                 type);
     return;
   }

@@ -152,6 +152,11 @@ private:
   llvm::Value* expr(const ast::Expr* node);
 
   llvm::Value* string_literal(const std::string& text);
+  // Writes `text` into the `size` bytes at `slot`, cut to size - 1 bytes
+  // and padded with NULs.
+  void store_constant_string(llvm::Value* slot,
+                             std::string_view text,
+                             uint32_t size);
   // strerror .. socket_cookie (lower_control.cpp).
   llvm::Value* control_function(const ast::Call& node,
                                 sema::BuiltinFunction function);
@@ -264,18 +269,42 @@ private:
   llvm::Value* binary(const ast::Binary& node);
 
   // An integer operator on 64-bit values; `is_signed` when both operands
-  // are, `lhs_signed` for the shift's kind.
+  // are, `lhs_signed` for the shift's kind. `site` is the expression or
+  // assignment written in the script, where a division by zero is
+  // reported.
   llvm::Value* arithmetic(ast::BinaryOp op,
                           llvm::Value* lhs,
                           llvm::Value* rhs,
                           bool is_signed,
-                          bool lhs_signed);
+                          bool lhs_signed,
+                          const ast::Node& site);
 
-  // Division by zero gives zero, as in bpftrace (BPF itself defines it so).
-  // Signed division uses `sdiv`/`smod` on BPF v4 and is built from
-  // unsigned division of magnitudes before that.
+  // Division and modulo, defined for every operand (LLVM treats x / 0 and
+  // INT64_MIN / -1 as undefined and would drop what depends on them). By
+  // zero, the result is 1 and the runtime warns once for `site`, as
+  // bpftrace does; without a site (sonde's own divisions, such as an
+  // average of no values) it is 0. INT64_MIN / -1 wraps to INT64_MIN and
+  // INT64_MIN % -1 is 0. Signed division uses `sdiv`/`smod` on BPF v4 and
+  // is built from unsigned division of magnitudes before that.
+  llvm::Value* divide(ast::BinaryOp op,
+                      llvm::Value* lhs,
+                      llvm::Value* rhs,
+                      bool is_signed,
+                      const ast::Node* site);
+
+  // `<<` and `>>`, defined for every amount: shifting by 64 or more (a
+  // negative amount is a large unsigned one) moves every bit out, leaving
+  // 0, or -1 for an arithmetic right shift of a negative value.
   llvm::Value*
-  divide(ast::BinaryOp op, llvm::Value* lhs, llvm::Value* rhs, bool is_signed);
+  shift(ast::BinaryOp op, llvm::Value* lhs, llvm::Value* rhs, bool lhs_signed);
+
+  // Sends a RuntimeWarning record for `site`.
+  void warn_at_runtime(RuntimeWarningMeta::Kind kind, const ast::Node& site);
+
+  // Signed division without BPF v4's sdiv/smod: unsigned division of the
+  // magnitudes, with C's signs. `rhs` is neither 0 nor -1.
+  llvm::Value*
+  signed_divide_by_magnitudes(bool div, llvm::Value* lhs, llvm::Value* rhs);
 
   llvm::Value* short_circuit(const ast::Binary& node);
 
@@ -335,7 +364,11 @@ private:
                   llvm::Value* key,
                   llvm::Value* value);
 
+  // exit(code): send_exit, then leave the probe.
   void emit_exit(llvm::Value* code);
+  // The exit record, and the code in the exit_status map, which the
+  // runtime reads when the ring buffer is too full to take the record.
+  void send_exit(llvm::Value* code);
 
   // join(arr[, sep]): the strings of an argv-style array, read straight
   // into a ring buffer reservation (the record is too big for the stack).

@@ -27,9 +27,13 @@ struct ModuleResources {
   std::map<uint32_t, llvm::GlobalVariable*> build_id_stack_maps;
   // See RuntimeMetadata::start_time_map and map_full_map.
   llvm::GlobalVariable* start_time = nullptr;
+  llvm::GlobalVariable* exit_status = nullptr;
   llvm::GlobalVariable* map_full = nullptr;
   // See RuntimeMetadata::tseries_zero_map; null without tseries() maps.
   llvm::GlobalVariable* tseries_zero = nullptr;
+  // RuntimeMetadata::runtime_warnings, which lowering appends to as it
+  // finds the sites (the rest of the metadata is fixed before lowering).
+  std::vector<RuntimeWarningMeta>* runtime_warnings = nullptr;
 };
 
 // Lowers one probe instance (a probe body for a group of targets) into one

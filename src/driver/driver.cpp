@@ -2,12 +2,14 @@
 #include "driver/driver.h"
 
 #include "ast/printer.h"
+#include "base/source_file.h"
 #include "base/strings.h"
 #include "codegen/codegen.h"
 #include "diag/terminal_consumer.h"
 #include "driver/list_probes.h"
 #include "driver/named_params.h"
 #include "driver/options.h"
+#include "driver/privileges.h"
 #include "driver/type_dump.h"
 #include "parse/imports.h"
 #include "parse/parse.h"
@@ -42,17 +44,19 @@ std::optional<SourceBuffer> load_source(const Options& options,
   if (options.program_file.empty()) {
     return SourceBuffer("stdin", options.program_text);
   }
-  if (options.program_file == "-") {
-    std::string text((std::istreambuf_iterator<char>(std::cin)),
-                     std::istreambuf_iterator<char>());
-    return SourceBuffer("stdin", std::move(text));
-  }
-  std::optional<std::string> text = read_file(options.program_file);
+  bool from_stdin = options.program_file == "-";
+  Result<std::string> text = from_stdin
+                                 ? read_source_stream(STDIN_FILENO)
+                                 : read_source_file(options.program_file);
   if (!text) {
-    err << "sonde: error: cannot read '" << options.program_file << "'\n";
+    err << "sonde: error: cannot read "
+        << (from_stdin ? "the script from stdin"
+                       : "'" + options.program_file + "'")
+        << ": " << error_text(text.takeError()) << "\n";
     return std::nullopt;
   }
-  return SourceBuffer(options.program_file, std::move(*text));
+  return SourceBuffer(from_stdin ? "stdin" : options.program_file,
+                      std::move(*text));
 }
 
 // Imports resolve relative to the script's directory; for -e and stdin,
@@ -166,6 +170,13 @@ int compile_and_run(const Options& options) {
   llvm::raw_fd_ostream& out = llvm::outs();
   llvm::raw_fd_ostream& err = llvm::errs();
 
+  bool runs = options.stop_after == Phase::Run && options.emit_elf.empty();
+  if (runs) {
+    if (std::optional<std::string> missing = missing_tracing_privileges()) {
+      err << "sonde: error: " << *missing << "\n";
+      return 1;
+    }
+  }
   if (options.pid != 0 && !process_exists(options.pid, err)) {
     return 1;
   }
@@ -177,6 +188,12 @@ int compile_and_run(const Options& options) {
   diag::TerminalConsumer consumer(*source, err, color);
   diag::DiagnosticEngine diag(consumer);
   diag.set_warnings_enabled(options.warnings);
+  if (size_t nul = source->text().find('\0'); nul != std::string_view::npos) {
+    // Scripts are text; imported files are joined to the buffer after NULs.
+    auto at = static_cast<uint32_t>(nul);
+    diag.build(diag::Kind::SourceNulByte, {at, at + 1}).emit();
+    return 1;
+  }
 
   ast::Context context;
   ast::Program* program = parse::parse(*source, context, diag);
@@ -235,7 +252,6 @@ int compile_and_run(const Options& options) {
 
   codegen::Options codegen_options;
   // Golden IR dumps and --stop-after=codegen must not depend on the kernel.
-  bool runs = options.stop_after == Phase::Run && options.emit_elf.empty();
   codegen_options.bpf_cpu = runs && runtime::kernel_has_bpf_v4() ? "v4" : "v3";
   codegen_options.possible_cpus = runtime::possible_cpus();
   codegen_options.source_name = source->name();
@@ -272,7 +288,12 @@ int compile_and_run(const Options& options) {
   const char* notify = std::getenv("SONDE_NOTIFY_ATTACHED");
   run_options.notify_attached = notify != nullptr && notify[0] == '1';
   if (options.output_file.empty()) {
-    return runtime::run(*artifact, probe_catalog(), run_options, out, err);
+    run_options.out_file = &out;
+    int status = runtime::run(*artifact, probe_catalog(), run_options, out, err);
+    // A write error was reported by the run; LLVM would abort on it at exit.
+    out.flush();
+    out.clear_error();
+    return status;
   }
   std::error_code error;
   llvm::raw_fd_ostream file(options.output_file, error);
@@ -281,12 +302,17 @@ int compile_and_run(const Options& options) {
         << "': " << error.message() << "\n";
     return 1;
   }
-  return runtime::run(*artifact, probe_catalog(), run_options, file, err);
+  run_options.out_file = &file;
+  int status = runtime::run(*artifact, probe_catalog(), run_options, file, err);
+  file.flush();
+  file.clear_error();
+  return status;
 }
 
 } // namespace
 
 int main(int argc, char** argv) {
+  open_standard_descriptors();
   std::string error;
   std::optional<Options> options = parse_options(argc, argv, error);
   if (!options) {

@@ -87,6 +87,7 @@ std::optional<Options>
 parse_options(int argc, char** argv, std::string& error) {
   Options options;
   bool have_program = false;
+  bool command_given = false;
   for (int i = 1; i < argc; ++i) {
     const char* arg = argv[i];
     std::string value;
@@ -153,6 +154,7 @@ parse_options(int argc, char** argv, std::string& error) {
       options.emit_elf = value;
     } else if (take_value(arg, "--cmd", "-c", i, argc, argv, value, error)) {
       options.command = value;
+      command_given = true;
     } else if (take_value(arg, "--pid", "-p", i, argc, argv, value, error)) {
       char* end = nullptr;
       long pid = std::strtol(value.c_str(), &end, 10);
@@ -204,6 +206,11 @@ parse_options(int argc, char** argv, std::string& error) {
     if (!error.empty()) {
       return std::nullopt;
     }
+  }
+  if (command_given && options.command.find_first_not_of(" \t\n") ==
+                           std::string::npos) {
+    error = "the command given to -c is empty";
+    return std::nullopt;
   }
   if (options.pid != 0 && !options.command.empty()) {
     error = "-p and -c cannot be used together";

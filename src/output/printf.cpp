@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
+#include <optional>
 
 namespace sonde::output {
 
@@ -33,14 +34,15 @@ apply_length(uint64_t value, const std::string& length, bool is_signed) {
 }
 
 // Rebuilds one conversion with a 64-bit length so snprintf reads a
-// (unsigned) long long, and `*` replaced by the values given for it.
+// (unsigned) long long, and `*` replaced by the values given for it. A
+// precision of nullopt is none at all (a negative `.*`, as in C).
 std::string conversion_text(const Conversion& conversion,
                             char specifier,
                             const std::string& width,
-                            const std::string& precision) {
+                            const std::optional<std::string>& precision) {
   std::string text = "%" + conversion.flags + width;
-  if (conversion.has_precision) {
-    text += "." + precision;
+  if (precision) {
+    text += "." + *precision;
   }
   if (specifier != 's' && specifier != 'c' &&
       std::strchr("eEfFgGaA", specifier) == nullptr) {
@@ -79,6 +81,11 @@ std::string raw_text(const RawValue& value, char form) {
   return text;
 }
 
+// A width or precision given by `*` comes from traced data: clamped.
+int64_t clamp_star(int64_t given) {
+  return std::clamp(given, -kMaxFormatField, kMaxFormatField);
+}
+
 void append_formatted(std::string& out, const char* format, auto value) {
   char small[128];
   int needed = snprintf(small, sizeof(small), format, value);
@@ -111,12 +118,15 @@ std::string format_printf(const FormatSpec& spec,
       break;
     }
     std::string width = conversion.width;
-    std::string precision = conversion.precision;
+    std::optional<std::string> precision;
+    if (conversion.has_precision) {
+      precision = conversion.precision;
+    }
     if (next + conversion.star_count() >= args.size()) {
       break;
     }
     if (conversion.width_star) {
-      int64_t given = read_signed(args[next++].data);
+      int64_t given = clamp_star(read_signed(args[next++].data));
       // A negative width means left-justified, as in C.
       if (given < 0 && conversion.flags.find('-') == std::string::npos) {
         width = "-";
@@ -124,8 +134,12 @@ std::string format_printf(const FormatSpec& spec,
       width += std::to_string(given < 0 ? -given : given);
     }
     if (conversion.precision_star) {
-      int64_t given = read_signed(args[next++].data);
-      precision = given < 0 ? "" : std::to_string(given);
+      int64_t given = clamp_star(read_signed(args[next++].data));
+      if (given < 0) {
+        precision.reset();
+      } else {
+        precision = std::to_string(given);
+      }
     }
     const RawValue& arg = args[next++];
     const types::Type& type = *arg.type;

@@ -4,14 +4,13 @@
 // the program before macros are expanded.
 #include "parse/imports.h"
 
+#include "base/source_file.h"
 #include "parse/parse.h"
 
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <set>
 #include <sstream>
 #include <sys/stat.h>
@@ -156,6 +155,13 @@ private:
           .emit();
       return;
     }
+    if (llvm::Error problem = check_source_file(real.string())) {
+      diag_
+          .build(diag::Kind::ImportNotFound, import.path_range,
+                 {import.path, path.string(), error_text(std::move(problem))})
+          .emit();
+      return;
+    }
     if (has_suffix(name, ".h")) {
       add_c_definition({ast::CDefinition::Kind::Preprocessor, "",
                         "#include \"" + real.string() + "\"", import.range()});
@@ -168,17 +174,24 @@ private:
           .emit();
       return;
     }
-    std::ifstream in(path);
-    if (!in) {
+    Result<std::string> text = read_source_file(path.string());
+    if (!text) {
       diag_
           .build(diag::Kind::ImportNotFound, import.path_range,
-                 {import.path, path.string(), std::strerror(errno)})
+                 {import.path, path.string(), error_text(text.takeError())})
           .emit();
       return;
     }
-    std::string text((std::istreambuf_iterator<char>(in)),
-                     std::istreambuf_iterator<char>());
-    SourceRange file = source_.add_file(path.string(), text);
+    if (size_t nul = text->find('\0'); nul != std::string::npos) {
+      diag_
+          .build(diag::Kind::ImportNotFound, import.path_range,
+                 {import.path, path.string(),
+                  "it contains a NUL byte at offset " + std::to_string(nul) +
+                      "; scripts are text"})
+          .emit();
+      return;
+    }
+    SourceRange file = source_.add_file(path.string(), *text);
     ast::Program* imported = parse_file(source_, file, context_, diag_);
     if (imported == nullptr) {
       return;

@@ -9,6 +9,7 @@
 #include "parser.h"
 
 #include <algorithm>
+#include <cctype>
 #include <string>
 #include <utility>
 #include <vector>
@@ -148,6 +149,40 @@ bool ParseState::followed_by_stars_and_rparen() const {
     ++i;
   }
   return stars > 0 && i < text.size() && text[i] == ')';
+}
+
+bool ParseState::followed_by_config_block() const {
+  std::string_view text = source.text();
+  size_t i = skip_space(text, offset);
+  if (i >= text.size() || text[i] != '=') {
+    return false;
+  }
+  i = skip_space(text, i + 1);
+  return i < text.size() && text[i] == '{';
+}
+
+bool ParseState::followed_by_string() const {
+  std::string_view text = source.text();
+  size_t i = skip_space(text, offset);
+  return i < text.size() && text[i] == '"';
+}
+
+bool ParseState::followed_by_space_and_identifier() const {
+  std::string_view text = source.text();
+  size_t i = skip_space(text, offset);
+  return i > offset && i < text.size() &&
+         (std::isalpha(static_cast<unsigned char>(text[i])) || text[i] == '_');
+}
+
+bool ParseState::followed_by_space_and_variable() const {
+  std::string_view text = source.text();
+  size_t i = skip_space(text, offset);
+  return i > offset && i < text.size() && (text[i] == '@' || text[i] == '$');
+}
+
+bool ParseState::followed_by_space() const {
+  std::string_view text = source.text();
+  return offset < text.size() && is_space(text[offset]);
 }
 
 uint32_t ParseState::top_level_item_at(uint32_t begin) const {
@@ -384,10 +419,10 @@ void Parser::error(const SourceRange&, const std::string& message) {
 
 namespace {
 
-using detail::kMaxNesting;
+using detail::kMaxExpressionDepth;
 
-// Finds the first node nested deeper than kMaxNesting blocks, types and
-// expressions, without recursing: brackets are capped by the lexer, but
+// Finds the first node nested deeper than kMaxExpressionDepth blocks, types
+// and expressions, without recursing: brackets are capped by the lexer, but
 // long operator chains (`1+1+...`, `- - - x`) nest without them, and every
 // later pass walks the tree recursively.
 ast::Node* too_deep(ast::Program* program) {
@@ -399,7 +434,7 @@ ast::Node* too_deep(ast::Program* program) {
     if (ast::dyn_cast<ast::Expr>(node) != nullptr ||
         node->kind() == ast::NodeKind::Block ||
         node->kind() == ast::NodeKind::TypeSpec) {
-      if (++level > kMaxNesting) {
+      if (++level > kMaxExpressionDepth) {
         return node;
       }
     }
@@ -558,7 +593,7 @@ ast::Program* parse_file(const SourceBuffer& source,
   check_order(state, diag);
   if (ast::Node* node = too_deep(program)) {
     diag.build(diag::Kind::NestingTooDeep, node->range(),
-               {std::to_string(kMaxNesting)})
+               {std::to_string(kMaxExpressionDepth)})
         .emit();
     return nullptr;
   }

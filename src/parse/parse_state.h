@@ -15,10 +15,13 @@
 // threads never share anything.
 namespace sonde::parse::detail {
 
-// The deepest nesting of brackets, blocks and expressions the parser
-// accepts; deeper input gets NestingTooDeep instead of exhausting the stack
-// of later recursive passes.
+// The deepest nesting of brackets and blocks the lexer accepts, and the
+// deepest expression tree the parser accepts (operator chains such as
+// `pid == 1 || pid == 2 || ...` nest without brackets, one level per
+// operator). Deeper input gets NestingTooDeep instead of exhausting the
+// stack of later recursive passes, which need about 1 KiB per level.
 inline constexpr uint32_t kMaxNesting = 256;
+inline constexpr uint32_t kMaxExpressionDepth = 4096;
 
 struct ParseState {
   ParseState(const SourceBuffer& source,
@@ -46,6 +49,17 @@ struct ParseState {
   // more '*' and then ')' (`(pid_t *)x`): such an identifier can only be a
   // type name.
   bool followed_by_stars_and_rparen() const;
+
+  // What a top-level keyword that ends at `offset` is followed by, which
+  // decides whether it starts an item or is an attach point: `= {`
+  // (config), a string (import), white space and an identifier (macro,
+  // fn), white space and a map or variable (let), white space (struct,
+  // union, enum).
+  bool followed_by_config_block() const;
+  bool followed_by_string() const;
+  bool followed_by_space_and_identifier() const;
+  bool followed_by_space_and_variable() const;
+  bool followed_by_space() const;
 
   // The length of the first word of a top-level item (a probe, macro, fn,
   // config block or root map declaration) that starts at `begin`, at the

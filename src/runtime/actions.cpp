@@ -3,9 +3,14 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <csignal>
 #include <cstdio>
 #include <cstring>
+#include <fcntl.h>
 #include <fstream>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 namespace sonde::runtime {
 
@@ -22,17 +27,51 @@ std::string read_file_for_cat(const std::string& path, size_t max_bytes) {
 }
 
 std::string run_command(const std::string& command) {
-  std::FILE* pipe = popen(command.c_str(), "r");
-  if (pipe == nullptr) {
+  int out[2];
+  if (pipe2(out, O_CLOEXEC) != 0) {
     return "";
   }
+  // The shell starts with the signal handling a command expects, not
+  // sonde's: nothing blocked (sonde blocks the signals its event loop
+  // reads), SIGPIPE at its default (sonde ignores it).
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, out[1], STDOUT_FILENO);
+  posix_spawnattr_t attributes;
+  posix_spawnattr_init(&attributes);
+  sigset_t none;
+  sigemptyset(&none);
+  sigset_t defaults;
+  sigemptyset(&defaults);
+  sigaddset(&defaults, SIGPIPE);
+  posix_spawnattr_setsigmask(&attributes, &none);
+  posix_spawnattr_setsigdefault(&attributes, &defaults);
+  posix_spawnattr_setflags(&attributes,
+                           POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+  const char* argv[] = {"sh", "-c", command.c_str(), nullptr};
+  pid_t pid = -1;
+  int spawned = posix_spawn(&pid, "/bin/sh", &actions, &attributes,
+                            const_cast<char* const*>(argv), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  posix_spawnattr_destroy(&attributes);
+  close(out[1]);
   std::string output;
-  char buffer[4096];
-  size_t count = 0;
-  while ((count = std::fread(buffer, 1, sizeof(buffer), pipe)) > 0) {
-    output.append(buffer, count);
+  if (spawned == 0) {
+    char buffer[4096];
+    ssize_t count = 0;
+    while ((count = read(out[0], buffer, sizeof(buffer))) != 0) {
+      if (count < 0 && errno == EINTR) {
+        continue;
+      }
+      if (count < 0) {
+        break;
+      }
+      output.append(buffer, static_cast<size_t>(count));
+    }
+    while (waitpid(pid, nullptr, 0) < 0 && errno == EINTR) {
+    }
   }
-  pclose(pipe);
+  close(out[0]);
   return output;
 }
 

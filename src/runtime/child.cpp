@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <wordexp.h>
@@ -54,6 +55,8 @@ Result<Child> Child::spawn(const std::string& command) {
     wordfree(&words);
     return make_error("command '" + program + "' not found");
   }
+  bool own_group = isatty(STDIN_FILENO) == 0;
+  pid_t parent = getpid();
   int gate[2];
   if (pipe2(gate, O_CLOEXEC) != 0) {
     return make_error(std::string("cannot start the command: ") +
@@ -69,8 +72,17 @@ Result<Child> Child::spawn(const std::string& command) {
                       std::strerror(error));
   }
   if (pid == 0) {
-    // The child: wait for the release byte; a closed pipe means the trace
-    // failed to start, so leave without running the command.
+    // The child: it ends with sonde, even one killed by SIGKILL (the check
+    // of the parent covers a sonde gone before prctl).
+    prctl(PR_SET_PDEATHSIG, SIGTERM);
+    if (getppid() != parent) {
+      _exit(127);
+    }
+    if (own_group) {
+      setpgid(0, 0);
+    }
+    // Wait for the release byte; a closed pipe means the trace failed to
+    // start, so leave without running the command.
     close(gate[1]);
     char go = 0;
     ssize_t got = -1;
@@ -88,13 +100,18 @@ Result<Child> Child::spawn(const std::string& command) {
             std::strerror(errno));
     _exit(127);
   }
+  if (own_group) {
+    // Also here, so the group exists whichever process runs first.
+    setpgid(pid, pid);
+  }
   wordfree(&words);
   close(gate[0]);
-  return Child(pid, gate[1]);
+  return Child(pid, gate[1], own_group);
 }
 
 Child::Child(Child&& other) noexcept
-    : pid_(other.pid_), release_fd_(other.release_fd_), exited_(other.exited_) {
+    : pid_(other.pid_), release_fd_(other.release_fd_),
+      own_group_(other.own_group_), exited_(other.exited_) {
   other.pid_ = -1;
   other.release_fd_ = -1;
 }
@@ -105,8 +122,9 @@ Child::~Child() {
   }
   if (release_fd_ >= 0) {
     close(release_fd_);
-  } else if (!reap()) {
-    kill(pid_, SIGTERM);
+  } else if (!reap() || own_group_) {
+    // The command's group outlives it when it started others.
+    kill(own_group_ ? -pid_ : pid_, SIGTERM);
   }
   if (!exited_) {
     waitpid(pid_, nullptr, 0);

@@ -11,6 +11,8 @@
 #include "runtime/symbolizer.h"
 #include "runtime/verifier_log.h"
 
+#include "llvm/Support/raw_ostream.h"
+
 #include <algorithm>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -30,13 +32,14 @@ namespace sonde::runtime {
 
 namespace {
 
-// The signals the event loop takes through a signalfd: SIGINT and SIGTERM
-// end the trace, SIGCHLD reports the end of a `-c` command, SIGUSR1 runs
-// the self probes (or prints the maps).
+// The signals the event loop takes through a signalfd: SIGINT, SIGTERM and
+// SIGHUP (a closed terminal) end the trace the same way, END and maps
+// included; SIGCHLD reports the end of a `-c` command, SIGUSR1 runs the
+// self probes (or prints the maps).
 sigset_t handled_signals() {
   sigset_t signals;
   sigemptyset(&signals);
-  for (int signal : {SIGINT, SIGTERM, SIGCHLD, SIGUSR1}) {
+  for (int signal : {SIGINT, SIGTERM, SIGHUP, SIGCHLD, SIGUSR1}) {
     sigaddset(&signals, signal);
   }
   return signals;
@@ -61,6 +64,25 @@ public:
 private:
   int fd_;
 };
+
+// How often (in events, or time for slow events such as system()) a long
+// drain looks up from the events: for signals, an exit() whose record a
+// full ring buffer could not take (exit_status map), lost events to report
+// and output errors.
+constexpr uint32_t kCheckInterval = 1024;
+constexpr uint64_t kCheckIntervalNs = 50000000;
+
+// The longest a run spends printing events still queued when it ends.
+constexpr uint64_t kFinishBudgetNs = 1000000000;
+
+// The least time between two reports of lost events while running.
+constexpr uint64_t kLostReportIntervalNs = 1000000000;
+
+uint64_t monotonic_ns() {
+  timespec now;
+  clock_gettime(CLOCK_MONOTONIC, &now);
+  return uint64_t(now.tv_sec) * 1000000000 + uint64_t(now.tv_nsec);
+}
 
 // One run of an artifact: the loaded object, its attachments and the event
 // stream. Destruction detaches and unloads everything, whatever path the
@@ -132,13 +154,14 @@ public:
     exit_requested_ = false;
     run_triggered(probes::Trigger::End);
     drain();
-    report_lost();
+    report_lost(/*final=*/true);
     report_full_maps();
-    if (artifact_.metadata.print_maps_on_exit) {
+    if (artifact_.metadata.print_maps_on_exit && !output_failed_) {
       formatter_->end();
       print_maps();
     }
     out_.flush();
+    check_output();
     return exit_code_;
   }
 
@@ -160,6 +183,10 @@ private:
       return false;
     }
     take_libbpf_messages();
+    if (bpf_map* status = bpf_object__find_map_by_name(
+            object_, metadata_.exit_status_map.c_str())) {
+      exit_status_fd_ = bpf_map__fd(status);
+    }
     symbolizer_ = std::make_unique<Symbolizer>(object_, metadata_);
     formatter_->set_resolver(symbolizer_.get());
     // `elapsed` counts from here.
@@ -404,8 +431,15 @@ private:
   // Waits for events and signals. The ring buffer wakes the loop when data
   // arrives, and exit() forces a wakeup, so nothing here polls on a timer.
   void loop() {
+    wait_for_events();
+    signal_fd_ = -1; // Closed by wait_for_events().
+  }
+
+  void wait_for_events() {
     sigset_t signals = handled_signals();
-    FileDescriptor signal_fd(signalfd(-1, &signals, SFD_CLOEXEC));
+    FileDescriptor signal_fd(
+        signalfd(-1, &signals, SFD_CLOEXEC | SFD_NONBLOCK));
+    signal_fd_ = signal_fd.get();
     FileDescriptor epoll_fd(epoll_create1(EPOLL_CLOEXEC));
     epoll_event signal_event{};
     signal_event.events = EPOLLIN;
@@ -442,19 +476,14 @@ private:
         if (ready[i].data.fd == traced.get()) {
           interrupted_ = true;
         } else if (ready[i].data.fd == signal_fd.get()) {
-          signalfd_siginfo info;
-          (void)!::read(signal_fd.get(), &info, sizeof(info));
-          if (info.ssi_signo == SIGUSR1) {
-            on_user_signal();
-          } else if (info.ssi_signo != SIGCHLD) {
-            interrupted_ = true;
-          } else if (options_.child != nullptr && options_.child->reap()) {
-            // The traced command is done: so is the trace.
-            interrupted_ = true;
-          }
+          take_signals();
         } else {
           drain();
         }
+      }
+      for (; pending_user_signals_ > 0 && !interrupted_ && !exit_requested_;
+           --pending_user_signals_) {
+        on_user_signal();
       }
     }
   }
@@ -464,7 +493,61 @@ private:
     if (!exit_requested_) {
       ring_buffer__consume(ring_);
     }
+    exit_if_requested();
+    report_lost(/*final=*/false);
     out_.flush();
+    check_output();
+  }
+
+  // Reads the signals waiting in the signalfd: SIGUSR1 runs the self
+  // probes, SIGCHLD ends the run once the -c command has exited, and the
+  // others end it.
+  void take_signals() {
+    signalfd_siginfo info;
+    while (signal_fd_ >= 0 &&
+           ::read(signal_fd_, &info, sizeof(info)) == sizeof(info)) {
+      if (info.ssi_signo == SIGUSR1) {
+        // Run from the loop: here a drain may be under way.
+        ++pending_user_signals_;
+      } else if (info.ssi_signo != SIGCHLD) {
+        interrupted_ = true;
+      } else if (options_.child != nullptr && options_.child->reap()) {
+        // The traced command is done: so is the trace.
+        interrupted_ = true;
+      }
+    }
+  }
+
+  // exit() whose record the full ring buffer could not take. Only looked
+  // for once events were lost: otherwise the record is queued in order,
+  // behind events that must still be printed.
+  bool exit_if_requested() {
+    if (exit_requested_ || exit_status_fd_ < 0 || reported_lost_ == 0) {
+      return exit_requested_;
+    }
+    uint32_t key = 0;
+    uint64_t status = 0;
+    if (bpf_map_lookup_elem(exit_status_fd_, &key, &status) == 0 &&
+        (status >> 32) != 0) {
+      exit_requested_ = true;
+      exit_code_ = static_cast<int32_t>(status & 0xffffffff);
+    }
+    return exit_requested_;
+  }
+
+  // A write to the output failed (a closed pipe, a full disk): the run ends
+  // as after SIGTERM, and the error is reported once on stderr.
+  void check_output() {
+    llvm::raw_fd_ostream* file = options_.out_file;
+    if (file == nullptr || !file->has_error() || output_failed_) {
+      return;
+    }
+    output_failed_ = true;
+    interrupted_ = true;
+    err_ << "sonde: error: cannot write the output: " << file->error().message()
+         << "\n";
+    file->clear_error();
+    exit_code_ = 1;
   }
 
   void replay_held_events() {
@@ -476,13 +559,23 @@ private:
   }
 
   // After the probes are detached: events still queued are printed when
-  // the run ended by a signal, and dropped when it ended by exit().
+  // the run ended by a signal, and dropped when it ended by exit(). A
+  // backlog that takes longer than kFinishBudgetNs to print (a flood of
+  // system() calls) is dropped too, and counted, so that a signal ends
+  // the run promptly.
   void finish_events() {
     discarding_ = exit_requested_;
     exit_requested_ = false;
+    finish_deadline_ns_ = monotonic_ns() + kFinishBudgetNs;
     ring_buffer__consume(ring_);
+    finish_deadline_ns_ = 0;
+    over_budget_ = false;
     discarding_ = false;
     out_.flush();
+    if (unprinted_ != 0) {
+      err_ << "sonde: warning: " << unprinted_
+           << " queued events were not printed: the run was ending\n";
+    }
   }
 
   static int on_event(void* context, void* data, size_t size) {
@@ -491,9 +584,42 @@ private:
   }
 
   int handle_event(const char* data, size_t size) {
-    if (size < sizeof(EventHeader) || discarding_) {
+    if (size < sizeof(EventHeader)) {
       return 0;
     }
+    if (over_budget_) {
+      ++unprinted_;
+      return 0;
+    }
+    if (discarding_) {
+      return 0;
+    }
+    int result = dispatch_event(data, size);
+    if (result != 0 || (++events_since_check_ < kCheckInterval &&
+                        monotonic_ns() - last_check_ns_ < kCheckIntervalNs)) {
+      return result;
+    }
+    // A flood keeps ring_buffer__consume from returning: what drain()
+    // checks between batches is checked here too.
+    events_since_check_ = 0;
+    last_check_ns_ = monotonic_ns();
+    take_signals();
+    report_lost(/*final=*/false);
+    out_.flush();
+    check_output();
+    if (finish_deadline_ns_ != 0 && last_check_ns_ > finish_deadline_ns_) {
+      over_budget_ = true;
+      return 0;
+    }
+    // In the event loop, a signal or exit() stops the drain at once.
+    if (exit_if_requested() || (interrupted_ && signal_fd_ >= 0)) {
+      return -ECANCELED;
+    }
+    return 0;
+  }
+
+  // Prints one event or acts on it.
+  int dispatch_event(const char* data, size_t size) {
     EventHeader header;
     std::memcpy(&header, data, sizeof(header));
     if (holding_ && header.kind != static_cast<uint32_t>(EventKind::Exit)) {
@@ -545,6 +671,9 @@ private:
         unwatch(address);
       }
       return 0;
+    case EventKind::RuntimeWarning:
+      runtime_warning(header.id);
+      return 0;
     case EventKind::Exit:
       exit_requested_ = true;
       exit_code_ = static_cast<int>(header.id);
@@ -578,6 +707,43 @@ private:
     return *source_;
   }
 
+  // The script location at `offset`, as errorf/warnf print it.
+  output::SourceLocation location_at(uint32_t offset) {
+    LineColumn at = script_source().line_column(offset);
+    output::SourceLocation location;
+    // The file that holds the offset: the script or an imported one.
+    location.filename = script_source().name_at(offset);
+    location.line = at.line;
+    location.column = at.column;
+    location.text = location.filename + ":" + std::to_string(at.line) + ":" +
+                    std::to_string(at.column);
+    return location;
+  }
+
+  // A run-time warning, printed the first time its site reports it.
+  void runtime_warning(uint32_t id) {
+    if (id >= metadata_.runtime_warnings.size() || !options_.warnings) {
+      return;
+    }
+    warned_sites_.resize(metadata_.runtime_warnings.size());
+    if (warned_sites_[id]) {
+      return;
+    }
+    warned_sites_[id] = true;
+    const codegen::RuntimeWarningMeta& warning = metadata_.runtime_warnings[id];
+    using Kind = codegen::RuntimeWarningMeta::Kind;
+    const char* text = "";
+    switch (warning.kind) {
+    case Kind::DivisionByZero:
+      text = "division by zero: 1 is used as the result";
+      break;
+    case Kind::ModuloByZero:
+      text = "modulo by zero: 1 is used as the result";
+      break;
+    }
+    formatter_->warnf(text, location_at(warning.source_offset));
+  }
+
   // cat(), system(), errorf(), warnf(): a printf record whose text is a
   // path, a command or a message.
   void
@@ -605,14 +771,7 @@ private:
       return;
     case EventKind::Errorf:
     case EventKind::Warnf: {
-      LineColumn at = script_source().line_column(meta.source_offset);
-      output::SourceLocation location;
-      // The file that holds the call: the script or an imported one.
-      location.filename = script_source().name_at(meta.source_offset);
-      location.line = at.line;
-      location.column = at.column;
-      location.text = location.filename + ":" + std::to_string(at.line) + ":" +
-                      std::to_string(at.column);
+      output::SourceLocation location = location_at(meta.source_offset);
       if (kind == EventKind::Errorf) {
         formatter_->errorf(text, location);
       } else if (options_.warnings) {
@@ -683,12 +842,21 @@ private:
     }
   }
 
-  void report_lost() {
+  // Events the ring buffer could not take since the last report: while
+  // running at most once a second, and whatever is left at the end.
+  void report_lost(bool final) {
+    uint64_t now = monotonic_ns();
+    if (ring_ == nullptr ||
+        (!final && now - last_lost_check_ns_ < kLostReportIntervalNs)) {
+      return;
+    }
+    last_lost_check_ns_ = now;
     bpf_map* lost =
         bpf_object__find_map_by_name(object_, metadata_.lost_map.c_str());
     uint64_t count = read_percpu_counter(bpf_map__fd(lost));
-    if (count != 0) {
-      formatter_->lost_events(count);
+    if (count > reported_lost_) {
+      formatter_->lost_events(count - reported_lost_);
+      reported_lost_ = count;
     }
   }
 
@@ -733,7 +901,26 @@ private:
   static constexpr size_t kMaxCatBytes = 10240;
   std::vector<FormatSpec> printf_specs_;
   std::vector<output::RawValue> printf_args_;
+  // Run-time warning sites already reported, by id.
+  std::vector<bool> warned_sites_;
   bool exit_requested_ = false;
+  // See exit_if_requested(); -1 when the program never calls exit().
+  int exit_status_fd_ = -1;
+  uint32_t events_since_check_ = 0;
+  // SIGUSR1s taken but not acted on yet.
+  uint32_t pending_user_signals_ = 0;
+  uint64_t last_check_ns_ = 0;
+  // While finish_events() prints the backlog: when it stops printing; and
+  // how many events it dropped.
+  uint64_t finish_deadline_ns_ = 0;
+  bool over_budget_ = false;
+  uint64_t unprinted_ = 0;
+  // The event loop's signalfd (non-blocking), -1 outside the loop.
+  int signal_fd_ = -1;
+  // Lost events already reported, and when the counter was last read.
+  uint64_t reported_lost_ = 0;
+  uint64_t last_lost_check_ns_ = 0;
+  bool output_failed_ = false;
   bool discarding_ = false;
   // Events from BEGIN, kept until the attach message is printed.
   bool holding_ = false;
@@ -752,9 +939,11 @@ int run(const codegen::Artifact& artifact,
         llvm::raw_ostream& err) {
   capture_libbpf_messages(options.verbose);
   // The event loop's signals are blocked from here on, so none is lost (or
-  // kills sonde, as SIGUSR1 would) between loading and waiting.
+  // kills sonde, as SIGUSR1 would) between loading and waiting. A closed
+  // output is seen as a write error, not SIGPIPE.
   sigset_t signals = handled_signals();
   sigprocmask(SIG_BLOCK, &signals, nullptr);
+  signal(SIGPIPE, SIG_IGN);
   return Session(artifact, catalog, options, out, err).run();
 }
 

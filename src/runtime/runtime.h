@@ -38,6 +38,9 @@ struct RunOptions {
   Child* child = nullptr;
   // `-p PID`: the trace ends when this process exits; 0 without one.
   int traced_pid = 0;
+  // The file `out` writes to (stdout or -o), when it is one: a failed
+  // write (a closed pipe, a full disk) ends the run with an error.
+  llvm::raw_fd_ostream* out_file = nullptr;
 };
 
 // Loads an artifact into the kernel, runs BEGIN, attaches every probe,

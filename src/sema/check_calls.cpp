@@ -43,6 +43,20 @@ TypeChecker::targets_source(Source (*source_of)(probes::ProbeKind)) const {
   return first;
 }
 
+bool TypeChecker::format_fields_fit(const FormatSpec& spec,
+                                    const ast::StringLiteral& literal) {
+  for (const auto& piece : spec.pieces) {
+    const auto* conversion = std::get_if<Conversion>(&piece);
+    if (conversion != nullptr && conversion->field_too_wide()) {
+      error(diag::Kind::FormatFieldTooWide, literal.range(),
+            {literal.value.substr(conversion->offset, conversion->size),
+             std::to_string(kMaxFormatField)});
+      return false;
+    }
+  }
+  return true;
+}
+
 Type TypeChecker::check_builtin(const ast::Builtin& builtin) {
   if (std::optional<unsigned> index = register_argument(builtin.name)) {
     probes::ArgumentSource source = targets_source(probes::argument_source);
@@ -547,6 +561,9 @@ void TypeChecker::check_printf(const ast::Call& call,
         .emit();
     return;
   }
+  if (!format_fields_fit(spec, *literal)) {
+    return;
+  }
   size_t given = call.args.size() - 1;
   if (spec.argument_count() != given) {
     error(diag::Kind::FormatArgumentCount, call.range(),
@@ -584,6 +601,13 @@ void TypeChecker::check_printf(const ast::Call& call,
         !is_scalar(type)) {
       error(diag::Kind::FormatArgumentType, arg->range(),
             {text, "an integer", type.name()});
+    } else if (conversion->is_string() && is_scalar(type)) {
+      // A plain number: %s would hide a mistaken argument order.
+      diagnostic(diag::Kind::FormatArgumentType, arg->range(),
+                 {text, "a string or a formatted value", type.name()})
+          .hint(diag::Kind::FormatIntegerForString,
+                {type.is_pointer() ? "%p" : "%d"})
+          .emit();
     } else if (conversion->is_string() && !storable(type)) {
       error(diag::Kind::FormatArgumentType, arg->range(),
             {text, "a string", type.name()});

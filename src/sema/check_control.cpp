@@ -98,6 +98,9 @@ std::optional<std::string> TypeChecker::constant_format(const ast::Call& call) {
         .emit();
     return std::nullopt;
   }
+  if (!format_fields_fit(spec, *literal)) {
+    return std::nullopt;
+  }
   if (spec.argument_count() != call.args.size() - 1) {
     error(diag::Kind::FormatArgumentCount, call.range(),
           {c_escape(literal->value), std::to_string(spec.argument_count()),

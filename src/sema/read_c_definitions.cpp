@@ -4,8 +4,11 @@
 // the kernel's BTF is made available, lazily, for the types scripts name.
 #include "sema/pipeline.h"
 
+#include "base/source_file.h"
+
 #include <algorithm>
 #include <charconv>
+#include <unistd.h>
 
 namespace sonde::sema {
 
@@ -73,6 +76,70 @@ void report_clang_errors(const std::string& errors,
   }
 }
 
+// The directories clang searches for `#include <...>` (see
+// btf::parse_c_definitions); `#include "..."` looks in the current
+// directory first.
+constexpr const char* kSystemIncludeDirs[] = {
+    "/usr/lib/llvm-19/lib/clang/19/include",
+    "/usr/include/x86_64-linux-gnu",
+    "/usr/include",
+};
+
+// Checks the files the script's own `#include` lines name before clang
+// reads them: a device such as /dev/zero, a FIFO or a huge file would
+// make clang read without end. A header that is not found is left to
+// clang, which reports it.
+bool includes_are_readable(const ast::CDefinitions& definitions,
+                           diag::DiagnosticEngine& diag) {
+  bool readable = true;
+  for (const ast::CDefinition& item : definitions.items) {
+    std::string_view text = item.text;
+    size_t hash = text.find_first_not_of(" \t");
+    if (hash == std::string_view::npos || text[hash] != '#') {
+      continue;
+    }
+    size_t word = text.find_first_not_of(" \t", hash + 1);
+    if (word == std::string_view::npos ||
+        text.substr(word, 7) != "include") {
+      continue;
+    }
+    size_t open = text.find_first_of("\"<", word + 7);
+    if (open == std::string_view::npos) {
+      continue;
+    }
+    char close = text[open] == '"' ? '"' : '>';
+    size_t end = text.find(close, open + 1);
+    if (end == std::string_view::npos) {
+      continue;
+    }
+    std::string name(text.substr(open + 1, end - open - 1));
+    std::vector<std::string> candidates;
+    if (name.starts_with("/")) {
+      candidates.push_back(name);
+    } else {
+      if (close == '"') {
+        candidates.push_back(name);
+      }
+      for (const char* dir : kSystemIncludeDirs) {
+        candidates.push_back(std::string(dir) + "/" + name);
+      }
+    }
+    for (const std::string& path : candidates) {
+      if (::access(path.c_str(), F_OK) != 0) {
+        continue;
+      }
+      if (llvm::Error problem = check_source_file(path)) {
+        diag.build(diag::Kind::IncludeNotReadable, item.range,
+                   {name, path, llvm::toString(std::move(problem))})
+            .emit();
+        readable = false;
+      }
+      break;
+    }
+  }
+  return readable;
+}
+
 } // namespace
 
 bool read_c_definitions(const ast::Program& program,
@@ -83,6 +150,9 @@ bool read_c_definitions(const ast::Program& program,
   const ast::CDefinitions* definitions = program.c_definitions;
   if (definitions == nullptr || definitions->items.empty()) {
     return true;
+  }
+  if (!includes_are_readable(*definitions, diag)) {
+    return false;
   }
   Result<btf::CDefinitions> parsed =
       btf::parse_c_definitions(text_at_script_lines(*definitions, source));

@@ -211,6 +211,10 @@ private:
   bool require_integer(const ast::Call& call, size_t index, const Type& type);
 
   void check_printf(const ast::Call& call, const std::vector<Type>& args);
+  // Reports a width or precision in `spec` (parsed from `literal`) that
+  // passes kMaxFormatField; false when there is one.
+  bool format_fields_fit(const FormatSpec& spec,
+                         const ast::StringLiteral& literal);
 
   // ---- check_strings.cpp, check_string_functions.cpp: strings and
   // bytes. ----------------------------------------------------------------

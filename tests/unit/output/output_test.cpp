@@ -61,6 +61,43 @@ TEST(Printf, IntegersPrintAtFullWidthUnlessNarrowed) {
   EXPECT_EQ(printf_of("%hu", {{u64, bytes_of(70000)}}), "4464");
 }
 
+TEST(Printf, StarWidthAndPrecisionFromDataAreClamped) {
+  Type s64 = Type::s64();
+  Type str = Type::string(8);
+  int64_t huge = 2147483647;
+  int64_t most_negative = INT64_MIN;
+  std::string wide =
+      printf_of("%*d|", {{s64, bytes_of(huge)}, {s64, bytes_of(7)}});
+  EXPECT_EQ(wide.size(), size_t(kMaxFormatField) + 1);
+  std::string left =
+      printf_of("%*d|", {{s64, bytes_of(most_negative)}, {s64, bytes_of(7)}});
+  EXPECT_EQ(left.size(), size_t(kMaxFormatField) + 1);
+  EXPECT_EQ(left.front(), '7');
+  // A negative precision is no precision, as in C.
+  EXPECT_EQ(printf_of("%.*s|", {{s64, bytes_of(most_negative)},
+                                {str, padded("abc", 8)}}),
+            "abc|");
+  EXPECT_EQ(
+      printf_of("%.*s|", {{s64, bytes_of(huge)}, {str, padded("abc", 8)}}),
+      "abc|");
+}
+
+TEST(FormatSpec, WidthOrPrecisionPastTheLimitIsFlagged) {
+  FormatSpec spec;
+  std::string bad;
+  size_t offset = 0;
+  ASSERT_TRUE(
+      parse_format("%4096d %.4096s %4097d %.99999s %012345678901234567890d",
+                   spec, bad, offset));
+  std::vector<bool> too_wide;
+  for (const auto& piece : spec.pieces) {
+    if (const auto* conversion = std::get_if<Conversion>(&piece)) {
+      too_wide.push_back(conversion->field_too_wide());
+    }
+  }
+  EXPECT_EQ(too_wide, (std::vector<bool>{false, false, true, true, true}));
+}
+
 TEST(Printf, StringsCharactersAndPercent) {
   Type str16 = Type::string(16);
   Type s64 = Type::s64();
