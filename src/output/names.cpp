@@ -33,15 +33,12 @@ std::string errno_text(int64_t error) {
 }
 
 std::string signal_text(int64_t signal) {
-  if (signal > 0 && signal < SIGRTMIN) {
-    if (const char* name = sigabbrev_np(static_cast<int>(signal))) {
-      return std::string("SIG") + name;
-    }
-  } else if (signal >= SIGRTMIN && signal <= SIGRTMAX) {
-    return signal == SIGRTMIN ? "SIGRTMIN"
-                              : "SIGRTMIN+" + std::to_string(signal - SIGRTMIN);
+  // strsignal()'s text, as bpftrace prints it: "Unknown signal 0" for a
+  // number in range that names no signal, "N/A" outside the range.
+  if (signal < 0 || signal > SIGRTMAX) {
+    return "N/A";
   }
-  return std::to_string(signal);
+  return strsignal(static_cast<int>(signal));
 }
 
 std::string syscall_text(int64_t number) {

@@ -11,7 +11,8 @@ namespace sonde::output {
 
 // libc's message for `error` ("No such file or directory" for 2).
 std::string errno_text(int64_t error);
-// "SIGKILL" for 9; the number as text when no signal has it.
+// libc's description of a signal ("Killed" for 9, "Unknown signal 0" for
+// 0), as strsignal() gives it; "N/A" below 0 and above SIGRTMAX.
 std::string signal_text(int64_t signal);
 // "openat" for 257; the number as text when no syscall has it.
 std::string syscall_text(int64_t number);
