@@ -10,27 +10,30 @@ namespace sonde::output {
 
 namespace {
 
-// Truncates `value` to the width named by the h and hh modifiers, as C's
-// printf would.
+// The value an integer conversion prints, as C's printf reads it: the
+// length modifier names the argument's width (hh 8 bits, h 16, none 32,
+// l ll j z t L 64) and the conversion its signedness (d and i signed, the
+// others unsigned). The result is the value widened back to 64 bits, so
+// it can be printed with `ll`.
 uint64_t
 apply_length(uint64_t value, const std::string& length, bool is_signed) {
-  auto narrow = [&](unsigned bits) -> uint64_t {
-    uint64_t mask = (uint64_t(1) << bits) - 1;
-    uint64_t low = value & mask;
-    if (is_signed && (low >> (bits - 1)) != 0) {
-      return low | ~mask;
-    }
-    return low;
-  };
+  unsigned bits = 64;
   if (length == "hh") {
-    return narrow(8);
+    bits = 8;
+  } else if (length == "h") {
+    bits = 16;
+  } else if (length.empty()) {
+    bits = 32;
   }
-  if (length == "h") {
-    return narrow(16);
+  if (bits == 64) {
+    return value;
   }
-  // Without a modifier the value prints at its full 64-bit width, as in
-  // bpftrace, where integers are 64-bit.
-  return value;
+  uint64_t mask = (uint64_t(1) << bits) - 1;
+  uint64_t low = value & mask;
+  if (is_signed && (low >> (bits - 1)) != 0) {
+    return low | ~mask;
+  }
+  return low;
 }
 
 // Rebuilds one conversion with a 64-bit length so snprintf reads a
@@ -176,7 +179,7 @@ std::string format_printf(const FormatSpec& spec,
     }
     bool is_signed_conversion = specifier == 'd' || specifier == 'i';
     uint64_t bits = apply_length(read_unsigned(arg.data), conversion.length,
-                                 is_signed_conversion || type.is_signed());
+                                 is_signed_conversion);
     if (is_signed_conversion) {
       append_formatted(
           out, conversion_text(conversion, specifier, width, precision).c_str(),

@@ -50,15 +50,29 @@ TEST(Printf, IntegersWithFlagsAndWidths) {
                                    {u64, bytes_of(8)}}),
             "ff FF 10");
   EXPECT_EQ(printf_of("%d", {{s64, bytes_of(uint64_t(-5))}}), "-5");
-  EXPECT_EQ(printf_of("%u", {{u64, bytes_of(~uint64_t(0))}}),
+  EXPECT_EQ(printf_of("%llu", {{u64, bytes_of(~uint64_t(0))}}),
             "18446744073709551615");
 }
 
-TEST(Printf, IntegersPrintAtFullWidthUnlessNarrowed) {
+// COMPAT 29: the length modifier names the argument's width as in C (none
+// is 32 bits) and the conversion its signedness, whatever the value's type.
+TEST(Printf, LengthModifiersHaveCSemantics) {
   Type u64 = Type::u64();
-  EXPECT_EQ(printf_of("%d", {{u64, bytes_of(5000000000)}}), "5000000000");
+  Type s64 = Type::s64();
+  EXPECT_EQ(printf_of("%d", {{u64, bytes_of(5000000000)}}), "705032704");
+  EXPECT_EQ(printf_of("%ld", {{u64, bytes_of(5000000000)}}), "5000000000");
+  EXPECT_EQ(printf_of("%lld", {{u64, bytes_of(5000000000)}}), "5000000000");
+  EXPECT_EQ(printf_of("%zu %ju %tx", {{u64, bytes_of(5000000000)},
+                                      {u64, bytes_of(5000000000)},
+                                      {u64, bytes_of(0x123456789)}}),
+            "5000000000 5000000000 123456789");
+  EXPECT_EQ(printf_of("%x", {{s64, bytes_of(0x123456789)}}), "23456789");
+  EXPECT_EQ(printf_of("%u", {{s64, bytes_of(uint64_t(-1))}}), "4294967295");
+  EXPECT_EQ(printf_of("%hhx", {{s64, bytes_of(0x1ff)}}), "ff");
   EXPECT_EQ(printf_of("%hhd", {{u64, bytes_of(300)}}), "44");
+  EXPECT_EQ(printf_of("%hhd", {{u64, bytes_of(0x80)}}), "-128");
   EXPECT_EQ(printf_of("%hu", {{u64, bytes_of(70000)}}), "4464");
+  EXPECT_EQ(printf_of("%hd", {{u64, bytes_of(0x18001)}}), "-32767");
 }
 
 TEST(Printf, StarWidthAndPrecisionFromDataAreClamped) {
