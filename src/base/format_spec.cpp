@@ -7,7 +7,7 @@
 namespace sonde {
 
 bool Conversion::is_integer() const {
-  return std::strchr("diouxXcp", specifier) != nullptr;
+  return gfp_flags || std::strchr("diouxXcp", specifier) != nullptr;
 }
 
 bool Conversion::field_too_wide() const {
@@ -19,7 +19,7 @@ bool Conversion::field_too_wide() const {
 }
 
 bool Conversion::is_floating() const {
-  return std::strchr("eEfFgGaA", specifier) != nullptr;
+  return !gfp_flags && std::strchr("eEfFgGaA", specifier) != nullptr;
 }
 
 size_t FormatSpec::argument_count() const {
@@ -90,6 +90,10 @@ bool parse_format(const std::string& format,
     if (specifier == 'r' && i < format.size() &&
         (format[i] == 'x' || format[i] == 'h')) {
       conversion.raw_form = format[i++];
+    }
+    if (specifier == 'g' && i < format.size() && format[i] == 'r') {
+      conversion.gfp_flags = true;
+      ++i;
     }
     conversion.size = i - conversion.offset;
     if (specifier == '%') {

@@ -11,8 +11,9 @@ namespace sonde {
 // C's: flags, width and precision (digits or `*`, each `*` taking an
 // integer argument before the value), length modifiers, and the
 // conversions d i o u x X c s p e E f F g G a A, plus its own %r (a buffer
-// or string with non-printable bytes as \xNN), %rx (every byte as \xNN)
-// and %rh (bytes as spaced hex, "0a fe").
+// or string with non-printable bytes as \xNN), %rx (every byte as \xNN),
+// %rh (bytes as spaced hex, "0a fe") and %gr (an integer of GFP flags
+// named as the kernel names them, "GFP_KERNEL|__GFP_ZERO").
 struct Conversion {
   std::string flags;     // Any of "-+ #0".
   std::string width;     // Digits; empty when not given or `*`.
@@ -24,6 +25,8 @@ struct Conversion {
   char specifier = 0; // 'd', 's', ...; '%' for "%%".
   // %rx and %rh: 'x' or 'h' after the 'r'.
   char raw_form = 0;
+  // %gr: GFP flags (specifier 'g').
+  bool gfp_flags = false;
   size_t offset = 0; // Where it starts in the format.
   size_t size = 0;   // How many characters it spans.
 

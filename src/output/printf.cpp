@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "output/printf.h"
 
+#include "output/flag_names.h"
+
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
@@ -150,6 +152,15 @@ std::string format_printf(const FormatSpec& spec,
     if (specifier == 's' || specifier == 'r') {
       std::string text = specifier == 's' ? format_value(arg, resolver)
                                           : raw_text(arg, conversion.raw_form);
+      append_formatted(
+          out, conversion_text(conversion, 's', width, precision).c_str(),
+          text.c_str());
+      continue;
+    }
+    if (conversion.gfp_flags) {
+      uint64_t flags = read_unsigned(arg.data);
+      std::string text = resolver != nullptr ? resolver->gfp_flags(flags)
+                                             : flags_text(flags, {});
       append_formatted(
           out, conversion_text(conversion, 's', width, precision).c_str(),
           text.c_str());

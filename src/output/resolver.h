@@ -60,6 +60,9 @@ public:
   virtual std::string username(uint64_t uid) = 0;
   // The path of cgroup `id` under the cgroup2 mount.
   virtual std::string cgroup_path(uint64_t id) = 0;
+  // printf's %gr: GFP flags named by the running kernel's table
+  // (flag_names.h). By default, without a kernel at hand, the value in hex.
+  virtual std::string gfp_flags(uint64_t flags);
 };
 
 } // namespace sonde::output

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "output/values.h"
 
+#include "output/flag_names.h"
 #include "output/names.h"
 
 #include <arpa/inet.h>
@@ -290,6 +291,10 @@ std::string format_formatted(const types::Type& type,
 }
 
 ValueResolver::~ValueResolver() = default;
+
+std::string ValueResolver::gfp_flags(uint64_t flags) {
+  return flags_text(flags, {});
+}
 
 std::string format_buffer(const char* data, uint32_t capacity) {
   uint32_t length = static_cast<uint32_t>(read_sized(data, 4, false));

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "runtime/symbolizer.h"
 
+#include "base/strings.h"
+#include "probes/tracefs.h"
 #include "symbols/kallsyms.h"
 
 #include <algorithm>
@@ -261,6 +263,29 @@ std::string Symbolizer::cgroup_path(uint64_t id) {
                          : found_path.substr(root.size());
   cgroup_paths_[id] = path;
   return path;
+}
+
+std::string Symbolizer::gfp_flags(uint64_t flags) {
+  if (!gfp_names_) {
+    // The kernel prints gfp_t with the same table in every kmem event;
+    // without tracefs the flags print in hex.
+    gfp_names_.emplace();
+    if (Result<probes::Tracefs*> tracefs = probes::Tracefs::system()) {
+      for (const char* event : {"kmalloc", "mm_page_alloc"}) {
+        std::optional<std::string> text =
+            read_file((*tracefs)->root() + "/events/kmem/" + event + "/format");
+        if (text) {
+          *gfp_names_ = output::parse_print_flags(*text, "gfp_flags");
+        }
+        if (!gfp_names_->empty()) {
+          break;
+        }
+      }
+    } else {
+      llvm::consumeError(tracefs.takeError());
+    }
+  }
+  return output::flags_text(flags, *gfp_names_);
 }
 
 } // namespace sonde::runtime

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "codegen/artifact.h"
+#include "output/flag_names.h"
 #include "output/resolver.h"
 #include "symbols/proc_maps.h"
 
@@ -38,6 +39,7 @@ public:
   std::string timestamp(uint64_t format_id, uint64_t boot_ns) override;
   std::string username(uint64_t uid) override;
   std::string cgroup_path(uint64_t id) override;
+  std::string gfp_flags(uint64_t flags) override;
 
 private:
   // One line of a perf map: [start, start + size) is `name`.
@@ -60,6 +62,9 @@ private:
   std::unordered_map<uint32_t, std::unique_ptr<Process>> processes_;
   std::unordered_map<uint64_t, std::string> usernames_;
   std::unordered_map<uint64_t, std::string> cgroup_paths_;
+  // The kernel's GFP flag names (kmem:kmalloc's format), read on the first
+  // %gr.
+  std::optional<std::vector<output::FlagName>> gfp_names_;
   // CLOCK_REALTIME minus CLOCK_BOOTTIME, in nanoseconds, taken once.
   std::optional<int64_t> boot_offset_;
 };
