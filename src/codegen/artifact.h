@@ -177,6 +177,10 @@ struct RuntimeMetadata {
   std::string tseries_zero_map = "tseries_zero";
   // The entry limit of hash maps (max_map_keys).
   uint32_t max_map_keys = 0;
+  // Printed after a string that fills its buffer (str_trunc_trailer), and
+  // the most bytes cat() prints (max_cat_bytes).
+  std::string str_trunc_trailer = "..";
+  uint64_t max_cat_bytes = 10240;
 };
 
 // The stack trace map that holds stacks of `depth` frames; kernel and user

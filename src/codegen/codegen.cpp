@@ -161,6 +161,8 @@ Result<Artifact> generate(const sema::CheckedProgram& program,
   artifact.metadata.print_maps_on_exit = program.config.print_maps_on_exit;
   artifact.metadata.time_formats = program.time_formats;
   artifact.metadata.max_map_keys = program.config.max_map_keys;
+  artifact.metadata.str_trunc_trailer = program.config.str_trunc_trailer;
+  artifact.metadata.max_cat_bytes = program.config.max_cat_bytes;
   const RuntimeMetadata& metadata = artifact.metadata;
 
   Result<std::unique_ptr<llvm::TargetMachine>> machine =

@@ -273,24 +273,46 @@ void ProbeLowering::read_string_into(const ast::Call& node,
   const Type& source_type = program_.type_of(node.args[0]);
   llvm::Value* address = expr(node.args[0]);
   llvm::Value* size = ir_.getInt64(bound);
+  // Whether the bound, not str(p, n)'s n, limits the string.
+  llvm::Value* bounded = ir_.getTrue();
   if (node.args.size() > 1) {
-    // str(p, n) keeps at most n characters (n + 1 bytes with the NUL,
-    // as bpftrace reads), within the string bound.
-    llvm::Value* limit = ir_.CreateAdd(expr(node.args[1]), ir_.getInt64(1));
-    llvm::Value* too_big = ir_.CreateICmpUGT(limit, size);
-    size = ir_.CreateSelect(too_big, size, limit);
+    // str(p, n) copies at most n - 1 characters and a NUL, within the
+    // string bound.
+    llvm::Value* limit = expr(node.args[1]);
+    bounded = ir_.CreateICmpUGT(limit, size);
+    size = ir_.CreateSelect(bounded, size, limit);
   }
   // A pointer knows its address space; a plain integer (arg0 in a
   // uprobe) points where the probe runs.
   types::AddressSpace space = source_type.is_pointer()
                                   ? source_type.address_space()
                                   : default_address_space();
-  uint32_t helper_id = space == types::AddressSpace::User
-                           ? BPF_FUNC_probe_read_user_str
-                           : BPF_FUNC_probe_read_kernel_str;
+  const bool user = space == types::AddressSpace::User;
+  llvm::Value* source = ir_.CreateIntToPtr(address, ir_.getPtrTy());
+  llvm::Value* copied = builder_.call_helper(
+      ir_, user ? BPF_FUNC_probe_read_user_str : BPF_FUNC_probe_read_kernel_str,
+      {dest, size, source});
+  if (bound == 0) {
+    return;
+  }
+  // The kernel keeps the buffer's last byte for the NUL. A string that
+  // reached it gets the source's byte there instead: a string as long as
+  // the bound then fills it, with no NUL, and one longer is cut short,
+  // which output marks with str_trunc_trailer. The byte is the NUL itself
+  // when the string has exactly bound - 1 characters.
+  llvm::BasicBlock* last = block("str.last");
+  llvm::BasicBlock* done = block("str.done");
+  ir_.CreateCondBr(
+      ir_.CreateAnd(ir_.CreateICmpEQ(copied, ir_.getInt64(bound)), bounded),
+      last, done);
+  ir_.SetInsertPoint(last);
   builder_.call_helper(
-      ir_, helper_id,
-      {dest, size, ir_.CreateIntToPtr(address, ir_.getPtrTy())});
+      ir_, user ? BPF_FUNC_probe_read_user : BPF_FUNC_probe_read_kernel,
+      {ir_.CreateConstInBoundsGEP1_32(ir_.getInt8Ty(), dest, bound - 1),
+       ir_.getInt64(1),
+       ir_.CreateConstInBoundsGEP1_32(ir_.getInt8Ty(), source, bound - 1)});
+  ir_.CreateBr(done);
+  ir_.SetInsertPoint(done);
 }
 
 void ProbeLowering::emit_printf(const ast::Call& node, EventKind kind) {

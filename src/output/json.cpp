@@ -128,7 +128,7 @@ std::string format_value_json(const RawValue& value, ValueResolver* resolver) {
   const types::Type& type = *value.type;
   switch (type.kind()) {
   case types::TypeKind::String:
-    return json_string(read_string(value.data, type.size()));
+    return json_string(string_text(value.data, type.size(), resolver));
   case types::TypeKind::Pointer:
     return json_integer(Integer::of_unsigned(read_unsigned(value.data)));
   case types::TypeKind::Integer:

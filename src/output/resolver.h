@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 // Values that BPF records raw and user space turns into text: stacks (ids
@@ -63,6 +64,9 @@ public:
   // printf's %gr: GFP flags named by the running kernel's table
   // (flag_names.h). By default, without a kernel at hand, the value in hex.
   virtual std::string gfp_flags(uint64_t flags);
+  // What follows a string that fills its whole buffer, with no NUL: it was
+  // cut short (str_trunc_trailer). ".." by default.
+  virtual std::string_view truncation_trailer();
 };
 
 } // namespace sonde::output

@@ -28,6 +28,16 @@ std::string_view read_string(const char* data, uint32_t size) {
   return std::string_view(data, strnlen(data, size));
 }
 
+std::string
+string_text(const char* data, uint32_t size, ValueResolver* resolver) {
+  std::string text(read_string(data, size));
+  if (size > 0 && text.size() == size) {
+    text += resolver != nullptr ? resolver->truncation_trailer()
+                                : std::string_view("..");
+  }
+  return text;
+}
+
 uint64_t read_sized(const char* data, uint32_t size, bool is_signed) {
   switch (size) {
   case 1: {
@@ -296,6 +306,8 @@ std::string ValueResolver::gfp_flags(uint64_t flags) {
   return flags_text(flags, {});
 }
 
+std::string_view ValueResolver::truncation_trailer() { return ".."; }
+
 std::string format_buffer(const char* data, uint32_t capacity) {
   uint32_t length = static_cast<uint32_t>(read_sized(data, 4, false));
   length = std::min(length, capacity);
@@ -333,7 +345,7 @@ std::string format_value(const RawValue& value, ValueResolver* resolver) {
   const types::Type& type = *value.type;
   switch (type.kind()) {
   case types::TypeKind::String:
-    return std::string(read_string(value.data, type.size()));
+    return string_text(value.data, type.size(), resolver);
   case types::TypeKind::Pointer: {
     char text[24];
     snprintf(text, sizeof(text), "0x%llx",

@@ -23,6 +23,11 @@ int64_t read_signed(const char* data);
 uint64_t read_unsigned(const char* data);
 // A NUL-padded string of at most `size` bytes.
 std::string_view read_string(const char* data, uint32_t size);
+// The text of a string value of `size` bytes: up to its NUL, followed by
+// the resolver's truncation trailer ("..") when it has none, as bpftrace
+// marks a string that was cut short.
+std::string
+string_text(const char* data, uint32_t size, ValueResolver* resolver);
 // An integer of `size` bytes (1, 2, 4 or 8), sign-extended when `is_signed`;
 // returned as the bits of a 64-bit integer.
 uint64_t read_sized(const char* data, uint32_t size, bool is_signed);

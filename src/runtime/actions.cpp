@@ -20,9 +20,14 @@ std::string read_file_for_cat(const std::string& path, size_t max_bytes) {
     return "ERROR: failed to open file '" + path +
            "': " + std::strerror(errno) + "\n";
   }
-  std::string text(max_bytes, '\0');
-  file.read(text.data(), static_cast<std::streamsize>(max_bytes));
-  text.resize(static_cast<size_t>(file.gcount()));
+  // In chunks: max_cat_bytes may be far larger than the file.
+  std::string text;
+  char chunk[65536];
+  while (text.size() < max_bytes && file) {
+    size_t want = std::min(sizeof(chunk), max_bytes - text.size());
+    file.read(chunk, static_cast<std::streamsize>(want));
+    text.append(chunk, static_cast<size_t>(file.gcount()));
+  }
   return text;
 }
 

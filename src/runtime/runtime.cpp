@@ -763,7 +763,8 @@ private:
         output::format_printf(printf_specs_[id], args, symbolizer_.get());
     switch (kind) {
     case EventKind::Cat:
-      formatter_->cat(read_file_for_cat(text, kMaxCatBytes));
+      formatter_->cat(
+          read_file_for_cat(text, artifact_.metadata.max_cat_bytes));
       return;
     case EventKind::System:
       out_.flush();
@@ -897,8 +898,6 @@ private:
   std::unique_ptr<Symbolizer> symbolizer_;
   // The script, indexed by line on first use (load errors, errorf/warnf).
   std::optional<SourceBuffer> source_;
-  // bpftrace's default max_cat_bytes.
-  static constexpr size_t kMaxCatBytes = 10240;
   std::vector<FormatSpec> printf_specs_;
   std::vector<output::RawValue> printf_args_;
   // Run-time warning sites already reported, by id.

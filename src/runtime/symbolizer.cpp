@@ -265,6 +265,10 @@ std::string Symbolizer::cgroup_path(uint64_t id) {
   return path;
 }
 
+std::string_view Symbolizer::truncation_trailer() {
+  return metadata_.str_trunc_trailer;
+}
+
 std::string Symbolizer::gfp_flags(uint64_t flags) {
   if (!gfp_names_) {
     // The kernel prints gfp_t with the same table in every kmem event;

@@ -40,6 +40,7 @@ public:
   std::string username(uint64_t uid) override;
   std::string cgroup_path(uint64_t id) override;
   std::string gfp_flags(uint64_t flags) override;
+  std::string_view truncation_trailer() override;
 
 private:
   // One line of a perf map: [start, start + size) is `name`.

@@ -84,7 +84,13 @@ struct ProgramConfig {
   // per-CPU scratch map.
   uint32_t on_stack_limit = 32;
   bool print_maps_on_exit = true;
+  // One of the GPL-compatible strings the kernel accepts for the helpers
+  // sonde uses (read_config checks).
   std::string license = "GPL";
+  // Appended when a string fills its whole buffer: it was cut short.
+  std::string str_trunc_trailer = "..";
+  // The most bytes of a file cat() prints.
+  uint64_t max_cat_bytes = 10240;
   // What a probe that attaches to nothing does: error, warn or ignore.
   std::string missing_probes = "error";
   types::StackMode stack_mode = types::StackMode::Bpftrace;

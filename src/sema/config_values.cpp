@@ -48,13 +48,19 @@ std::optional<ConfigValue> config_value(const ProgramConfig& config,
   if (key == "stack_mode") {
     return text(stack_mode_name(config.stack_mode));
   }
+  if (key == "str_trunc_trailer") {
+    return text(config.str_trunc_trailer);
+  }
+  if (key == "max_cat_bytes") {
+    return number(config.max_cat_bytes);
+  }
   return std::nullopt;
 }
 
 std::vector<std::string> readable_config_keys() {
-  return {"max_map_keys",       "max_strlen", "on_stack_limit",
-          "print_maps_on_exit", "license",    "missing_probes",
-          "stack_mode"};
+  return {"max_map_keys",       "max_strlen",        "on_stack_limit",
+          "print_maps_on_exit", "license",           "missing_probes",
+          "stack_mode",         "str_trunc_trailer", "max_cat_bytes"};
 }
 
 } // namespace sonde::sema

@@ -4,7 +4,9 @@
 #include "base/strings.h"
 #include "sema/pipeline.h"
 
+#include <algorithm>
 #include <cstdlib>
+#include <iterator>
 
 namespace sonde::sema {
 
@@ -33,10 +35,10 @@ constexpr KeyInfo kKeys[] = {
     {"lazy_symbolication", ValueKind::Bool, false},
     {"log_size", ValueKind::Integer, false},
     {"max_bpf_progs", ValueKind::Integer, false},
-    {"max_cat_bytes", ValueKind::Integer, false},
+    {"max_cat_bytes", ValueKind::Integer, true},
     {"max_probes", ValueKind::Integer, false},
     {"perf_rb_pages", ValueKind::Integer, false},
-    {"str_trunc_trailer", ValueKind::Text, false},
+    {"str_trunc_trailer", ValueKind::Text, true},
     {"use_blazesym", ValueKind::Bool, false},
     {"show_debug_info", ValueKind::Bool, false},
     {"unstable_tseries", ValueKind::Text, true},
@@ -56,6 +58,12 @@ constexpr std::pair<const char*, const char*> kRenamed[] = {
 constexpr const char* kDeprecated[] = {
     "symbol_source",   "max_type_res_iterations", "unstable_addr",
     "unstable_import", "unstable_macro",          "unstable_map_decl"};
+
+// The licenses bpftrace accepts: the GPL-compatible ones the kernel lets
+// use every helper sonde calls.
+constexpr const char* kLicenses[] = {
+    "GPL",          "GPL v2",       "GPL and additional rights",
+    "Dual BSD/GPL", "Dual MIT/GPL", "Dual MPL/GPL"};
 
 // Large strings live in a scratch map; a bound keeps a printf of a few of
 // them within what the kernel allocates for one map element and event.
@@ -227,6 +235,8 @@ private:
           return invalid("an integer from 0 to 256");
         }
         config_.on_stack_limit = static_cast<uint32_t>(*number);
+      } else if (name == "max_cat_bytes") {
+        config_.max_cat_bytes = *number;
       }
       return true;
     }
@@ -255,7 +265,15 @@ private:
                                     : config_.unstable_import_statement) =
           *level;
     } else if (name == "license") {
+      if (std::find(std::begin(kLicenses), std::end(kLicenses), text) ==
+          std::end(kLicenses)) {
+        return invalid("a GPL-compatible license ('GPL', 'GPL v2', 'GPL and "
+                       "additional rights', 'Dual BSD/GPL', 'Dual MIT/GPL' or "
+                       "'Dual MPL/GPL')");
+      }
       config_.license = text;
+    } else if (name == "str_trunc_trailer") {
+      config_.str_trunc_trailer = text;
     } else if (name == "missing_probes") {
       if (text != "error" && text != "warn" && text != "ignore") {
         return invalid("error, warn or ignore");

@@ -124,9 +124,12 @@ TEST(Printf, StringsCharactersAndPercent) {
             "[bash] [ab    ] [    ab] [ab] A %");
 }
 
-TEST(Printf, StringWithoutTerminatorStopsAtItsSize) {
+// COMPAT 30: a string that fills its buffer was cut short: the trailer
+// follows it.
+TEST(Printf, StringWithoutTerminatorStopsAtItsSizeWithTrailer) {
   Type str4 = Type::string(4);
-  EXPECT_EQ(printf_of("%s", {{str4, "abcdEXTRA"}}), "abcd");
+  EXPECT_EQ(printf_of("%s", {{str4, "abcdEXTRA"}}), "abcd..");
+  EXPECT_EQ(printf_of("%s", {{str4, std::string("abc\0", 4)}}), "abc");
 }
 
 TEST(Printf, PercentSOfAnIntegerPrintsDecimal) {
