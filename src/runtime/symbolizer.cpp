@@ -245,6 +245,50 @@ int match_cgroup(const char* path,
   return 0;
 }
 
+// The mounted cgroup hierarchies, as bpftrace names them: cgroup2 is
+// "unified", a v1 hierarchy is named by its controllers ("cpu,cpuacct") or
+// its name= option. unified comes first, the others by name.
+std::vector<std::pair<std::string, std::string>> cgroup_hierarchies() {
+  std::vector<std::pair<std::string, std::string>> unified;
+  std::vector<std::pair<std::string, std::string>> legacy;
+  std::ifstream mounts("/proc/self/mountinfo");
+  std::string line;
+  while (std::getline(mounts, line)) {
+    // "id parent dev root mountpoint options [tags] - fstype source super".
+    std::istringstream fields(line);
+    std::vector<std::string> words;
+    for (std::string word; fields >> word;) {
+      words.push_back(word);
+    }
+    auto dash = std::find(words.begin(), words.end(), "-");
+    if (words.size() < 5 || dash == words.end() || words.end() - dash < 4) {
+      continue;
+    }
+    const std::string& type = dash[1];
+    if (type == "cgroup2") {
+      unified.emplace_back("unified", words[4]);
+    } else if (type == "cgroup") {
+      std::string name;
+      for (const std::string& option : split(dash[3], ',')) {
+        if (option == "rw" || option == "ro") {
+          continue;
+        }
+        std::string_view controller = option;
+        if (controller.starts_with("name=")) {
+          controller.remove_prefix(5);
+        } else if (controller.find('=') != std::string_view::npos) {
+          continue;
+        }
+        name += (name.empty() ? "" : ",") + std::string(controller);
+      }
+      legacy.emplace_back(name, words[4]);
+    }
+  }
+  std::sort(legacy.begin(), legacy.end());
+  unified.insert(unified.end(), legacy.begin(), legacy.end());
+  return unified;
+}
+
 } // namespace
 
 std::string Symbolizer::cgroup_path(uint64_t id) {
@@ -252,17 +296,26 @@ std::string Symbolizer::cgroup_path(uint64_t id) {
   if (found != cgroup_paths_.end()) {
     return found->second;
   }
-  // A cgroup2 id is its directory's inode number.
-  const std::string root = "/sys/fs/cgroup";
-  searched_inode = id;
-  found_path.clear();
-  nftw(root.c_str(), match_cgroup, 16, FTW_PHYS | FTW_MOUNT);
-  std::string path = found_path.empty() ? std::to_string(id)
-                     : found_path.size() == root.size()
-                         ? std::string("/")
-                         : found_path.substr(root.size());
-  cgroup_paths_[id] = path;
-  return path;
+  // A cgroup id is its directory's inode number; every hierarchy that has
+  // it is listed, "unified:/user.slice,cpu:/" (COMPAT 50).
+  std::string paths;
+  for (const auto& [name, root] : cgroup_hierarchies()) {
+    searched_inode = id;
+    found_path.clear();
+    nftw(root.c_str(), match_cgroup, 16, FTW_PHYS | FTW_MOUNT);
+    if (found_path.empty()) {
+      continue;
+    }
+    paths +=
+        (paths.empty() ? "" : ",") + name + ":" +
+        (found_path.size() == root.size() ? std::string("/")
+                                          : found_path.substr(root.size()));
+  }
+  if (paths.empty()) {
+    paths = std::to_string(id);
+  }
+  cgroup_paths_[id] = paths;
+  return paths;
 }
 
 std::string_view Symbolizer::truncation_trailer() {

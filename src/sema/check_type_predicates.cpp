@@ -191,6 +191,11 @@ Type TypeChecker::check_arch(const ast::Builtin& builtin) {
 }
 
 bool TypeChecker::reads_config(const ast::FieldAccess& access) const {
+  // `config.KEY`, or `config().KEY` (COMPAT 51): the key's value, known at
+  // compile time.
+  if (const auto* call = ast::dyn_cast<ast::Call>(access.base)) {
+    return call->callee == "config" && call->args.empty();
+  }
   const auto* base = ast::dyn_cast<ast::Builtin>(access.base);
   return base != nullptr &&
          find_variable(base->name) == BuiltinVariable::Config;
