@@ -70,6 +70,10 @@ llvm::Value* ProbeLowering::expr(const ast::Expr* node) {
   case ast::NodeKind::BoolLiteral:
     return ir_.getInt64(static_cast<const ast::BoolLiteral*>(node)->value);
   case ast::NodeKind::Positional: {
+    if (auto constant = program_.constants.find(node);
+        constant != program_.constants.end()) {
+      return ir_.getInt64(constant->second); // A number, 0x.. or 0..
+    }
     uint64_t index = static_cast<const ast::Positional*>(node)->index;
     const std::vector<std::string>& params = program_.positional;
     std::string text =

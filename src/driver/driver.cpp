@@ -30,6 +30,7 @@
 #include <filesystem>
 #include <iostream>
 #include <iterator>
+#include <regex>
 #include <unistd.h>
 
 namespace sonde::driver {
@@ -140,10 +141,10 @@ void limit_to_process(sema::CheckedProgram& checked, int pid) {
 void print_info(llvm::raw_ostream& out) {
   out << kVersion << "\n\nKernel features:\n";
   constexpr probes::KernelFeature kFeatures[] = {
-      probes::KernelFeature::Kprobes,    probes::KernelFeature::KprobeMulti,
-      probes::KernelFeature::Fentry,     probes::KernelFeature::RawTracepoints,
-      probes::KernelFeature::Iter,       probes::KernelFeature::Watchpoints,
-      probes::KernelFeature::UprobeMulti};
+      probes::KernelFeature::Kprobes,     probes::KernelFeature::KprobeMulti,
+      probes::KernelFeature::Fentry,      probes::KernelFeature::RawTracepoints,
+      probes::KernelFeature::Iter,        probes::KernelFeature::Watchpoints,
+      probes::KernelFeature::UprobeMulti, probes::KernelFeature::KprobeSession};
   for (probes::KernelFeature feature : kFeatures) {
     const probes::FeatureStatus& status = probes::kernel_feature(feature);
     out << "  " << probes::feature_name(feature) << ": "
@@ -155,6 +156,35 @@ void print_info(llvm::raw_ostream& out) {
   }
   out << "  bpf_v4_instructions: "
       << (runtime::kernel_has_bpf_v4() ? "yes" : "no") << "\n";
+}
+
+// --probe-filter: the attach points whose full name the regular expression
+// does not match are dropped, with the programs left with none; BEGIN and
+// END always stay. False, with an error, when REGEX does not compile.
+bool filter_probes(sema::CheckedProgram& checked,
+                   const std::string& filter,
+                   llvm::raw_ostream& err) {
+  std::regex pattern;
+  try {
+    pattern = std::regex(filter);
+  } catch (const std::regex_error& error) {
+    err << "sonde: error: --probe-filter '" << filter
+        << "' is not a regular expression: " << error.what() << "\n";
+    return false;
+  }
+  std::vector<sema::ProbeInstance>& instances = checked.instances;
+  for (sema::ProbeInstance& instance : instances) {
+    std::erase_if(instance.targets, [&](const probes::AttachTarget& target) {
+      probes::Trigger trigger = probes::traits(target.kind).trigger;
+      return trigger != probes::Trigger::Begin &&
+             trigger != probes::Trigger::End &&
+             !std::regex_search(target.full_name, pattern);
+    });
+  }
+  std::erase_if(instances, [](const sema::ProbeInstance& instance) {
+    return instance.targets.empty();
+  });
+  return true;
 }
 
 // -p must name a live process: checked before anything is compiled.
@@ -228,6 +258,10 @@ int compile_and_run(const Options& options) {
   if (std::optional<int> status = check_named_params(*checked, out, err)) {
     return *status;
   }
+  if (options.probe_filter &&
+      !filter_probes(*checked, *options.probe_filter, err)) {
+    return 1;
+  }
   if (options.dump == Dump::Types) {
     print_types(*checked, *source, out);
   }
@@ -289,7 +323,8 @@ int compile_and_run(const Options& options) {
   run_options.notify_attached = notify != nullptr && notify[0] == '1';
   if (options.output_file.empty()) {
     run_options.out_file = &out;
-    int status = runtime::run(*artifact, probe_catalog(), run_options, out, err);
+    int status =
+        runtime::run(*artifact, probe_catalog(), run_options, out, err);
     // A write error was reported by the run; LLVM would abort on it at exit.
     out.flush();
     out.clear_error();

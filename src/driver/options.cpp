@@ -31,6 +31,8 @@ OPTIONS:
     -o, --output=FILE      write program output to FILE (errors stay on
                            stderr)
     -q, --quiet            do not print "Attached N probes"
+    --probe-filter REGEX   attach only the probes whose full name (as -l
+                           lists it) REGEX matches; BEGIN and END always run
     -v, --verbose          show libbpf messages and verifier logs
     --dry-run              compile, load and verify every program, then
                            stop without attaching or running anything
@@ -165,6 +167,9 @@ parse_options(int argc, char** argv, std::string& error) {
       } else {
         options.pid = static_cast<int>(pid);
       }
+    } else if (take_value(arg, "--probe-filter", nullptr, i, argc, argv, value,
+                          error)) {
+      options.probe_filter = value;
     } else if (take_value(arg, "--output", "-o", i, argc, argv, value, error)) {
       options.output_file = value;
     } else if (take_value(arg, "--format", "-f", i, argc, argv, value, error)) {
@@ -207,8 +212,8 @@ parse_options(int argc, char** argv, std::string& error) {
       return std::nullopt;
     }
   }
-  if (command_given && options.command.find_first_not_of(" \t\n") ==
-                           std::string::npos) {
+  if (command_given &&
+      options.command.find_first_not_of(" \t\n") == std::string::npos) {
     error = "the command given to -c is empty";
     return std::nullopt;
   }

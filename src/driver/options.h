@@ -39,6 +39,9 @@ struct Options {
   bool version = false;
   // --info: print the kernel features sonde probes for.
   bool info = false;
+  // --probe-filter REGEX: only attach points whose name it matches (and
+  // BEGIN/END) are attached.
+  std::optional<std::string> probe_filter;
 };
 
 // Parses argv; on a usage error returns nullopt after setting `error`.

@@ -24,6 +24,8 @@ namespace {
 
 // BPF_TRACE_UPROBE_MULTI (Linux 6.6); libbpf 1.1's headers predate it.
 constexpr int kTraceUprobeMulti = 48;
+// BPF_TRACE_KPROBE_SESSION (Linux 6.10).
+constexpr int kTraceKprobeSession = 56;
 
 bool exists(const char* path) {
   struct stat info;
@@ -96,6 +98,32 @@ FeatureStatus probe_kprobe_multi() {
   }
   close(fd);
   return multi_link_status("kprobe_multi", error);
+}
+
+FeatureStatus probe_kprobe_session() {
+  int fd = load_minimal(BPF_PROG_TYPE_KPROBE,
+                        static_cast<bpf_attach_type>(kTraceKprobeSession), 0);
+  if (fd < 0) {
+    return multi_link_status("kprobe_session", -fd);
+  }
+  // union bpf_attr's link_create with the kprobe_multi member, which a
+  // session link also uses; this libbpf does not pass it for an attach
+  // type it does not know: prog_fd, target_fd, attach_type, flags, then
+  // flags, cnt (u32 each), syms, addrs, cookies (u64 each).
+  std::array<uint64_t, 16> attr{};
+  const char* symbols[] = {"sonde_no_such_function"};
+  auto* words = reinterpret_cast<uint32_t*>(attr.data());
+  words[0] = static_cast<uint32_t>(fd);
+  words[2] = kTraceKprobeSession;
+  words[5] = 1;
+  attr[3] = reinterpret_cast<uintptr_t>(symbols);
+  long link = syscall(__NR_bpf, BPF_LINK_CREATE, attr.data(), sizeof(attr));
+  int error = link < 0 ? errno : 0;
+  if (link >= 0) {
+    close(static_cast<int>(link));
+  }
+  close(fd);
+  return multi_link_status("kprobe_session", error);
 }
 
 FeatureStatus probe_uprobe_multi() {
@@ -204,12 +232,14 @@ FeatureStatus probe(KernelFeature feature) {
     return probe_watchpoints();
   case KernelFeature::UprobeMulti:
     return probe_uprobe_multi();
+  case KernelFeature::KprobeSession:
+    return probe_kprobe_session();
   }
   return {false, "unknown feature"};
 }
 
 constexpr size_t kFeatureCount =
-    static_cast<size_t>(KernelFeature::UprobeMulti) + 1;
+    static_cast<size_t>(KernelFeature::KprobeSession) + 1;
 
 } // namespace
 
@@ -237,6 +267,8 @@ const char* feature_name(KernelFeature feature) {
     return "watchpoint";
   case KernelFeature::UprobeMulti:
     return "uprobe_multi";
+  case KernelFeature::KprobeSession:
+    return "kprobe_session";
   }
   return "?";
 }

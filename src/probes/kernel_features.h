@@ -29,6 +29,9 @@ enum class KernelFeature : uint8_t {
   Watchpoints,
   // BPF_TRACE_UPROBE_MULTI links.
   UprobeMulti,
+  // BPF_TRACE_KPROBE_SESSION links: one program on a function's entry and
+  // return (kprobe_multi's session form, Linux 6.10).
+  KprobeSession,
 };
 
 // The result of probing one feature.

@@ -551,8 +551,9 @@ std::optional<int64_t> TypeChecker::fold_constant(const ast::Expr* expr) {
   case ast::NodeKind::Positional: {
     auto text =
         positional_text(static_cast<const ast::Positional*>(expr)->index);
-    if (text && positional_number(*text)) {
-      return std::strtoll(text->c_str(), nullptr, 10);
+    if (std::optional<uint64_t> value =
+            text ? positional_value(*text) : std::nullopt) {
+      return static_cast<int64_t>(*value);
     }
     return text ? std::nullopt : std::optional<int64_t>(0);
   }

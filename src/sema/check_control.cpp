@@ -78,6 +78,11 @@ bool parse_integer(const std::string& text, int64_t& value) {
   char* end = nullptr;
   errno = 0;
   value = std::strtoll(text.c_str(), &end, 0);
+  if (errno == ERANGE && text[0] != '-') {
+    // Up to 0xffffffffffffffff, as a uint64's bits.
+    errno = 0;
+    value = static_cast<int64_t>(std::strtoull(text.c_str(), &end, 0));
+  }
   return errno == 0 && *end == '\0';
 }
 

@@ -3,11 +3,21 @@
 #include "sema/type_checker.h"
 #include "symbols/dwarf_types.h"
 
+#include <charconv>
+
 namespace sonde::sema {
 
 std::optional<int64_t> TypeChecker::constant_value(const ast::Expr* expr) {
   if (const auto* literal = ast::dyn_cast<ast::IntLiteral>(expr)) {
     return static_cast<int64_t>(literal->value);
+  }
+  // COMPAT 17: a numeric positional parameter is a literal (an unset one
+  // is 0).
+  if (const auto* positional = ast::dyn_cast<ast::Positional>(expr)) {
+    std::optional<std::string> text = positional_text(positional->index);
+    std::optional<uint64_t> value = text ? positional_value(*text) : 0;
+    return value ? std::optional<int64_t>(static_cast<int64_t>(*value))
+                 : std::nullopt;
   }
   const auto* unary = ast::dyn_cast<ast::Unary>(expr);
   if (unary != nullptr && unary->op == ast::UnaryOp::Neg) {
@@ -91,7 +101,12 @@ Type TypeChecker::compute_type(const ast::Expr& expr) {
     // parameters are 0.
     uint64_t index = static_cast<const ast::Positional&>(expr).index;
     std::optional<std::string> text = positional_text(index);
-    if (!text || positional_number(*text)) {
+    if (!text) {
+      return Type::s64();
+    }
+    // COMPAT 31: 0x.. and 0.. read as integers too.
+    if (std::optional<uint64_t> value = positional_value(*text)) {
+      checked_.constants[&expr] = *value;
       return Type::s64();
     }
     return Type::string(text->size() + 1);
@@ -195,13 +210,26 @@ std::optional<std::string> TypeChecker::positional_text(uint64_t index) const {
   return checked_.positional[index - 1];
 }
 
-bool TypeChecker::positional_number(const std::string& text) {
-  if (text.empty()) {
-    return false;
+std::optional<uint64_t> TypeChecker::positional_value(const std::string& text) {
+  size_t start = !text.empty() && text[0] == '-' ? 1 : 0;
+  std::string_view digits = std::string_view(text).substr(start);
+  int base = 10;
+  if (digits.size() > 2 && digits[0] == '0' &&
+      (digits[1] == 'x' || digits[1] == 'X')) {
+    base = 16;
+    digits.remove_prefix(2);
+  } else if (digits.size() > 1 && digits[0] == '0') {
+    base = 8;
+    digits.remove_prefix(1);
   }
-  size_t start = text[0] == '-' ? 1 : 0;
-  return start < text.size() &&
-         text.find_first_not_of("0123456789", start) == std::string::npos;
+  uint64_t value = 0;
+  auto [end, error] = std::from_chars(
+      digits.data(), digits.data() + digits.size(), value, base);
+  if (digits.empty() || error != std::errc() ||
+      end != digits.data() + digits.size()) {
+    return std::nullopt;
+  }
+  return start == 1 ? 0 - value : value;
 }
 
 Type TypeChecker::check_ternary(const ast::Ternary& ternary) {

@@ -97,8 +97,7 @@ private:
                           SourceRange range,
                           const std::string& target);
   // Whether `value` fits the narrower integer type `to` without loss.
-  static bool
-  fits_narrower(const ast::Expr* value, const Type& from, const Type& to);
+  bool fits_narrower(const ast::Expr* value, const Type& from, const Type& to);
   // Unused-variable bookkeeping for the current probe.
   void note_assigned(const ast::Variable& var);
   void note_read(const std::string& name);
@@ -126,7 +125,7 @@ private:
   bool check_tseries(const ast::Call& call, types::MapShape& shape);
 
   // An integer literal, possibly negated.
-  static std::optional<int64_t> constant_value(const ast::Expr* expr);
+  std::optional<int64_t> constant_value(const ast::Expr* expr);
 
   std::vector<Type> check_keys(const ast::MapAccess& target);
 
@@ -162,7 +161,12 @@ private:
 
   std::optional<std::string> positional_text(uint64_t index) const;
 
-  static bool positional_number(const std::string& text);
+  // A positional parameter's value when it reads as an integer: decimal,
+  // 0x hexadecimal or 0 octal, optionally negative, up to 2^64 - 1.
+  static std::optional<uint64_t> positional_value(const std::string& text);
+  static bool positional_number(const std::string& text) {
+    return positional_value(text).has_value();
+  }
 
   // `c ? a : b`, and Elvis `c ?: b` (c itself when true).
   Type check_ternary(const ast::Ternary& ternary);

@@ -55,6 +55,7 @@ TEST(KernelFeatures, EveryFeatureHasAName) {
   EXPECT_STREQ(feature_name(KernelFeature::Kprobes), "kprobe");
   EXPECT_STREQ(feature_name(KernelFeature::KprobeMulti), "kprobe_multi");
   EXPECT_STREQ(feature_name(KernelFeature::UprobeMulti), "uprobe_multi");
+  EXPECT_STREQ(feature_name(KernelFeature::KprobeSession), "kprobe_session");
 }
 
 } // namespace
