@@ -33,10 +33,12 @@ interval:s:1 { print(@calls); print(@spread); }
 interval:s:$duration { exit(); }"
 
 # A reader slower than the flood: sonde must drop, report, and go on.
-"$sonde" -e "$script" 2>"$work/stderr" |
-  python3 -c '
+{
+  "$sonde" -e "$script" 2>"$work/stderr"
+  echo $? >"$work/status"
+} | python3 -c '
 import sys, time
-for line in sys.stdin:
+for line in sys.stdin.buffer:
     time.sleep(0.0002)
 ' &
 reader=$!
@@ -83,10 +85,13 @@ if ((reports == 0)); then
   echo "soak: FAIL: no lost events were reported" >&2
   status=1
 fi
-if python3 -c "import sys; sys.exit(0 if $late <= 1.0 else 1)"; then
-  :
-else
+if ! python3 -c "import sys; sys.exit(0 if -1.0 <= $late <= 1.0 else 1)"; then
   echo "soak: FAIL: the run ended ${late} s after exit() was due" >&2
+  status=1
+fi
+if [[ $(cat "$work/status") != 0 ]]; then
+  echo "soak: FAIL: sonde exited with status $(cat "$work/status"):" >&2
+  grep -v '^Lost' "$work/stderr" >&2 || true
   status=1
 fi
 exit $status
