@@ -14,6 +14,7 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <algorithm>
+#include <atomic>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <cerrno>
@@ -26,6 +27,7 @@
 #include <sys/epoll.h>
 #include <sys/signalfd.h>
 #include <sys/syscall.h>
+#include <thread>
 #include <unistd.h>
 
 namespace sonde::runtime {
@@ -84,6 +86,34 @@ uint64_t monotonic_ns() {
   return uint64_t(now.tv_sec) * 1000000000 + uint64_t(now.tv_nsec);
 }
 
+// Detaches every attachment. Releasing a tracepoint or kprobe perf event
+// waits for an RCU grace period in the kernel (tens of milliseconds), so
+// hundreds of probes take seconds one after the other; from many threads
+// at once the waits overlap.
+void detach_all(std::vector<probes::Attachment>& attachments) {
+  constexpr size_t kMaxThreads = 64;
+  size_t count = attachments.size();
+  size_t threads = std::min(kMaxThreads, count / 4);
+  if (threads < 2) {
+    attachments.clear();
+    return;
+  }
+  std::atomic<size_t> next{0};
+  std::vector<std::thread> workers;
+  workers.reserve(threads);
+  for (size_t t = 0; t < threads; ++t) {
+    workers.emplace_back([&] {
+      for (size_t i = next++; i < count; i = next++) {
+        attachments[i] = probes::Attachment();
+      }
+    });
+  }
+  for (std::thread& worker : workers) {
+    worker.join();
+  }
+  attachments.clear();
+}
+
 // One run of an artifact: the loaded object, its attachments and the event
 // stream. Destruction detaches and unloads everything, whatever path the
 // run took.
@@ -99,7 +129,7 @@ public:
         formatter_(output::make_formatter(options.format, out, err)) {}
 
   ~Session() {
-    attachments_.clear();
+    detach_all(attachments_);
     ring_buffer__free(ring_);
     bpf_object__close(object_);
   }
@@ -144,7 +174,7 @@ public:
         // for, unless it traces a process.
         loop();
       }
-      attachments_.clear();
+      detach_all(attachments_);
     } else {
       announce_attached();
       replay_held_events();
