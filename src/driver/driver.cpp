@@ -12,6 +12,7 @@
 #include "driver/privileges.h"
 #include "driver/type_dump.h"
 #include "parse/imports.h"
+#include "parse/literals.h"
 #include "parse/parse.h"
 #include "probes/kernel_features.h"
 #include "probes/tracefs.h"
@@ -24,6 +25,7 @@
 #include "llvm/Support/Process.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <cctype>
 #include <cerrno>
 #include <csignal>
 #include <cstdlib>
@@ -187,6 +189,39 @@ bool filter_probes(sema::CheckedProgram& checked,
   return true;
 }
 
+// Positional parameters in attach points (`interval:ms:$1`, `BEG$1`, a
+// whole `$1`) are replaced by their text before the probes are expanded;
+// an unset one is empty (COMPAT 36).
+void expand_attach_point_positionals(ast::Program& program,
+                                     const std::vector<std::string>& params) {
+  for (ast::Probe* probe : program.probes) {
+    for (ast::AttachPoint* ap : probe->attach_points) {
+      if (ap->raw.find('$') == std::string::npos) {
+        continue;
+      }
+      std::string raw;
+      for (size_t i = 0; i < ap->raw.size(); ++i) {
+        size_t end = i + 1;
+        while (end < ap->raw.size() &&
+               std::isdigit(static_cast<unsigned char>(ap->raw[end]))) {
+          ++end;
+        }
+        if (ap->raw[i] != '$' || end == i + 1) {
+          raw += ap->raw[i];
+          continue;
+        }
+        size_t index = std::strtoull(ap->raw.c_str() + i + 1, nullptr, 10);
+        if (index >= 1 && index <= params.size()) {
+          raw += params[index - 1];
+        }
+        i = end - 1;
+      }
+      ap->raw = raw;
+      ap->parts = parse::detail::split_attach_point(raw);
+    }
+  }
+}
+
 // -p must name a live process: checked before anything is compiled.
 bool process_exists(int pid, llvm::raw_ostream& err) {
   if (kill(pid, 0) == 0 || errno == EPERM) {
@@ -245,6 +280,7 @@ int compile_and_run(const Options& options) {
     return 0;
   }
 
+  expand_attach_point_positionals(*program, options.positional_params);
   probes::ExpandContext traced;
   traced.pid = options.pid;
   traced.command = !options.command.empty();
