@@ -163,6 +163,11 @@ llvm::Value* ProbeLowering::cast(const ast::Cast& node) {
 llvm::Value* ProbeLowering::value_block(const ast::Block& block,
                                         llvm::Value* result,
                                         const Type& type) {
+  if (type.is_none()) {
+    // Run for its effect: no value to keep.
+    lower_block(block);
+    return nullptr;
+  }
   for (size_t i = 0; i + 1 < block.stmts.size(); ++i) {
     lower_stmt(*block.stmts[i]);
   }
@@ -174,7 +179,8 @@ llvm::Value* ProbeLowering::value_block(const ast::Block& block,
 
 llvm::Value* ProbeLowering::if_expr(const ast::IfExpr& node) {
   const Type& type = program_.type_of(&node);
-  llvm::Value* result = memory_slot(slot_size(type), "if");
+  llvm::Value* result =
+      type.is_none() ? nullptr : memory_slot(slot_size(type), "if");
   llvm::BasicBlock* then_block = block("if.then");
   llvm::BasicBlock* else_block = block("if.else");
   llvm::BasicBlock* done = block("if.end");
@@ -186,11 +192,14 @@ llvm::Value* ProbeLowering::if_expr(const ast::IfExpr& node) {
   value_block(*node.else_block, result, type);
   branch_to(done);
   ir_.SetInsertPoint(done);
-  return load_from(result, type);
+  return result != nullptr ? load_from(result, type) : nullptr;
 }
 
 llvm::Value* ProbeLowering::block_expr(const ast::BlockExpr& node) {
   const Type& type = program_.type_of(&node);
+  if (!node.function_body && type.is_none()) {
+    return value_block(*node.block, nullptr, type);
+  }
   llvm::Value* result = memory_slot(std::max(8u, slot_size(type)), "block");
   if (!node.function_body) {
     value_block(*node.block, result, type);

@@ -247,7 +247,8 @@ private:
   llvm::Value* block_expr(const ast::BlockExpr& node);
   void lower_return(const ast::Return& ret);
   // Lowers a block that ends in an expression, storing its value in
-  // `result`.
+  // `result`. A block without a value (type none, run for its effect) is
+  // lowered as statements; it gives null.
   llvm::Value*
   value_block(const ast::Block& block, llvm::Value* result, const Type& type);
   // The value of `type` at `address` on the stack: loaded (and extended to

@@ -449,8 +449,12 @@ Type TypeChecker::check_offsetof(const ast::Offsetof& node) {
   return Type::u64();
 }
 
-Type TypeChecker::check_value_block(const ast::Block& block) {
+Type TypeChecker::check_value_block(const ast::Block& block, bool unused) {
   if (!block.ends_in_expr || block.stmts.empty()) {
+    if (unused) {
+      check_block(block);
+      return Type::none();
+    }
     error(diag::Kind::EmptyValueBlock, block.range());
     return Type::none();
   }
@@ -459,14 +463,33 @@ Type TypeChecker::check_value_block(const ast::Block& block) {
   }
   const auto* last = ast::dyn_cast<ast::ExprStmt>(block.stmts.back());
   SONDE_CHECK(last != nullptr, "a value block ends in an expression");
-  return check_expr(last->expr);
+  return unused ? check_effect(last->expr) : check_expr(last->expr);
+}
+
+bool TypeChecker::has_no_value(const ast::Block& block) const {
+  if (!block.ends_in_expr || block.stmts.empty()) {
+    return true;
+  }
+  const auto* last = ast::dyn_cast<ast::ExprStmt>(block.stmts.back());
+  return last != nullptr && no_value_.contains(last->expr);
 }
 
 Type TypeChecker::check_if_expr(const ast::IfExpr& node) {
+  bool unused = unused_;
   check_condition(node.cond);
-  Type then_type = check_value_block(*node.then_block);
-  Type else_type = check_value_block(*node.else_block);
-  if (then_type.is_none() || else_type.is_none()) {
+  Type then_type = check_value_block(*node.then_block, unused);
+  Type else_type = check_value_block(*node.else_block, unused);
+  bool then_void = has_no_value(*node.then_block);
+  bool else_void = has_no_value(*node.else_block);
+  if ((then_type.is_none() && !then_void) ||
+      (else_type.is_none() && !else_void)) {
+    return Type::none();
+  }
+  if (then_void != else_void) {
+    error(diag::Kind::BranchWithoutValue, node.range(), {"if"});
+    return Type::none();
+  }
+  if (then_void) {
     return Type::none();
   }
   if (is_scalar(then_type) && is_scalar(else_type)) {
@@ -485,7 +508,7 @@ Type TypeChecker::check_if_expr(const ast::IfExpr& node) {
 
 Type TypeChecker::check_block_expr(const ast::BlockExpr& node) {
   if (!node.function_body) {
-    return check_value_block(*node.block);
+    return check_value_block(*node.block, unused_);
   }
   // An inlined `fn`: its value is what its `return`s give, zero when the
   // body ends without one.

@@ -107,10 +107,11 @@ void TypeChecker::check_stmt(const ast::Stmt& stmt) {
   switch (stmt.kind()) {
   case ast::NodeKind::ExprStmt: {
     const ast::Expr* expr = static_cast<const ast::ExprStmt&>(stmt).expr;
-    Type type = check_expr(expr);
-    // Calls and `++`/`--` are made for what they do (delete() returns
-    // whether the key existed, and dropping that is fine).
+    Type type = check_effect(expr);
+    // Calls (macros too) and `++`/`--` are made for what they do (delete()
+    // returns whether the key existed, and dropping that is fine).
     bool has_effect = expr->kind() == ast::NodeKind::Call ||
+                      expr->kind() == ast::NodeKind::BlockExpr ||
                       expr->kind() == ast::NodeKind::IncDec;
     if (!type.is_none() && !has_effect) {
       warning(diag::Kind::ValueDiscarded, expr->range());
@@ -142,7 +143,7 @@ void TypeChecker::check_stmt(const ast::Stmt& stmt) {
     check_var_decl(static_cast<const ast::VarDecl&>(stmt));
     return;
   case ast::NodeKind::Discard:
-    check_expr(static_cast<const ast::Discard&>(stmt).expr);
+    check_effect(static_cast<const ast::Discard&>(stmt).expr);
     return;
   case ast::NodeKind::BlockStmt:
     check_block(*static_cast<const ast::BlockStmt&>(stmt).block);

@@ -3,7 +3,10 @@
 // is replaced by a copy of its body. Copies are hygienic: the body's own
 // variables get names no script can write, `$` and `@` parameters become
 // the caller's variable and map, and bare-identifier parameters become a
-// copy of the argument expression. Probe predicates and bodies are rebuilt
+// copy of the argument expression; a parameter hides a macro of its name.
+// A call becomes a block expression wherever it is, a statement too: a
+// body that does not end in an expression has no value, which only a
+// statement accepts (check_types). Probe predicates and bodies are rebuilt
 // with the expansions in place. A node is copied field by field
 // (ast::Context::clone) and its children through its class's list, so
 // only the kinds a substitution changes have code of their own here.
@@ -102,18 +105,6 @@ private:
     } else {
       return const_cast<T*>(node);
     }
-  }
-
-  // A macro called for its effect: its body as a plain block.
-  ast::Node* copy_kind(const ast::ExprStmt* stmt, const Substitution& sub) {
-    if (const ast::MacroDef* macro = macro_called(stmt->expr)) {
-      SourceRange range = stmt->range();
-      ast::Block* body = expand_call(*macro, *stmt->expr, sub);
-      return body != nullptr
-                 ? static_cast<ast::Stmt*>(make<ast::BlockStmt>(range, body))
-                 : make<ast::ExprStmt>(range, make<ast::IntLiteral>(range, 0));
-    }
-    return copy_kind<ast::ExprStmt>(stmt, sub);
   }
 
   ast::Node* copy_kind(const ast::Variable* var, const Substitution& sub) {
