@@ -275,18 +275,19 @@ Type TypeChecker::check_address_of(const ast::Unary& node) {
     error(diag::Kind::AddressOfInvalidOperand, operand->range());
     return Type::none();
   }
-  Type value = check_expr(operand);
+  // What the map is rules the operand out before its keys are read.
   const MapInfo* map = find_map(access->name);
-  if (value.is_none() || map == nullptr) {
-    return Type::none();
-  }
-  if (map->shape.is_aggregation()) {
+  if (map != nullptr && map->shape.is_aggregation()) {
     error(diag::Kind::AddressOfAggregation, operand->range(),
           {access->name, types::map_kind_name(map->shape.kind)});
     return Type::none();
   }
-  if (access->keys.empty() && !map->shape.is_scalar()) {
+  if (map != nullptr && access->keys.empty() && !map->shape.is_scalar()) {
     error(diag::Kind::AddressOfKeyedMap, operand->range(), {access->name});
+    return Type::none();
+  }
+  Type value = check_expr(operand);
+  if (value.is_none() || map == nullptr) {
     return Type::none();
   }
   return Type::pointer(map->shape.value_type, types::AddressSpace::Kernel);

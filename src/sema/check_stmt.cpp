@@ -233,7 +233,7 @@ void TypeChecker::check_for_map(const ast::ForMap& loop) {
   }
   // `$kv.0` is the key (a tuple of the keys for several), `$kv.1` the
   // value as a read of the map gives it.
-  Type value = check_map_read(*loop.map);
+  Type value = check_map_read(*loop.map, /*whole_map=*/true);
   if (value.is_none()) {
     return;
   }

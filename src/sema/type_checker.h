@@ -183,7 +183,10 @@ private:
   // `args`: the tracepoint's record, or a uprobe's arguments from DWARF.
   Type check_args(const ast::Builtin& builtin);
 
-  Type check_map_read(const ast::MapAccess& access);
+  // The value `access` reads: its keys must be the map's. `whole_map`:
+  // the access names the map (`for ($kv : @m)`), its value type is that
+  // of the elements.
+  Type check_map_read(const ast::MapAccess& access, bool whole_map = false);
 
   Type check_binary(const ast::Binary& binary);
   // Whether `==` can compare two tuples (or two records): the same shape,
