@@ -351,13 +351,15 @@ llvm::Value* ProbeLowering::has_key(const ast::Call& node) {
 llvm::Value* ProbeLowering::map_length(const ast::Call& node) {
   const auto& access = static_cast<const ast::MapAccess&>(*node.args[0]);
   uint32_t index = program_.map_index(access.name);
-  llvm::Function* callback = builder_.count_callback();
-  llvm::Value* count = memory_slot(8, "len");
-  ir_.CreateStore(ir_.getInt64(0), count);
-  builder_.call_helper(
+  // The helper returns the number of elements it visited. A count kept by
+  // the callback in the probe's memory would be a value the verifier
+  // follows through every element, and never settles when it is compared.
+  llvm::Value* visited = builder_.call_helper(
       ir_, BPF_FUNC_for_each_map_elem,
-      {resources_.maps[index], callback, count, ir_.getInt64(0)});
-  return ir_.CreateLoad(ir_.getInt64Ty(), count);
+      {resources_.maps[index], builder_.next_callback(),
+       llvm::ConstantPointerNull::get(ir_.getPtrTy()), ir_.getInt64(0)});
+  return ir_.CreateSelect(ir_.CreateICmpSLT(visited, ir_.getInt64(0)),
+                          ir_.getInt64(0), visited);
 }
 
 void ProbeLowering::update_map(llvm::GlobalVariable* global,
