@@ -10,9 +10,24 @@
 
 #include <algorithm>
 #include <arpa/inet.h>
+#include <cctype>
 #include <linux/bpf.h>
 
 namespace sonde::codegen {
+
+namespace {
+
+// `probe` and `probetype` spell begin and end in lower case, as bpftrace
+// names them now, whether the script wrote BEGIN or begin.
+std::string shown_probe_name(std::string name) {
+  if (name == "BEGIN" || name == "END") {
+    std::transform(name.begin(), name.end(), name.begin(),
+                   [](unsigned char c) { return std::tolower(c); });
+  }
+  return name;
+}
+
+} // namespace
 
 namespace {
 
@@ -60,6 +75,10 @@ llvm::Value* ProbeLowering::builtin_variable(const ast::Builtin& node,
   case sema::BuiltinVariable::Ncpus:
     return ir_.getInt64(resources_.possible_cpus);
   case sema::BuiltinVariable::Usermode: {
+    if (!probes::is_attached(
+            probes::traits(instance_.targets.front().kind).trigger)) {
+      return ir_.getInt64(1);
+    }
     llvm::Value* cs = register_value(kCodeSegmentRegister);
     return ir_.CreateZExt(
         ir_.CreateICmpEQ(ir_.CreateAnd(cs, 3), ir_.getInt64(3)),
@@ -79,10 +98,12 @@ llvm::Value* ProbeLowering::builtin_variable(const ast::Builtin& node,
     return slot;
   }
   case sema::BuiltinVariable::Probe:
-    return sized_string(instance_.targets.front().full_name, type.size());
-  case sema::BuiltinVariable::Probetype:
-    return sized_string(probes::kind_spelling(instance_.targets.front().kind),
+    return sized_string(shown_probe_name(instance_.targets.front().full_name),
                         type.size());
+  case sema::BuiltinVariable::Probetype:
+    return sized_string(
+        shown_probe_name(probes::kind_spelling(instance_.targets.front().kind)),
+        type.size());
   case sema::BuiltinVariable::Username:
     return ir_.CreateAnd(helper(BPF_FUNC_get_current_uid_gid), 0xffffffff);
   default:
