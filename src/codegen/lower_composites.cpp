@@ -73,9 +73,8 @@ llvm::Value* ProbeLowering::index(const ast::Index& node) {
   }
   llvm::Value* base = expr(node.base);
   if (base_type.is_tuple()) {
-    const auto* literal = ast::dyn_cast<ast::IntLiteral>(node.index);
-    SONDE_CHECK(literal != nullptr, "sema keeps tuple indexes constant");
-    const types::Field& field = base_type.fields().at(literal->value);
+    const types::Field& field =
+        base_type.fields().at(program_.constants.at(node.index));
     return load_from(
         ir_.CreateConstInBoundsGEP1_32(ir_.getInt8Ty(), base, field.offset),
         *field.type);
@@ -216,9 +215,22 @@ llvm::Value* ProbeLowering::block_expr(const ast::BlockExpr& node) {
   return type.is_none() ? ir_.getInt64(0) : load_from(result, type);
 }
 
+void ProbeLowering::leave_probe() {
+  if (loop_returned_ == nullptr) {
+    ir_.CreateRet(ir_.getInt32(0));
+    return;
+  }
+  ir_.CreateStore(ir_.getInt64(1), loop_returned_);
+  ir_.CreateRet(ir_.getInt64(1));
+}
+
 void ProbeLowering::lower_return(const ast::Return& ret) {
   if (function_returns_.empty()) {
-    ir_.CreateRet(ir_.getInt32(0));
+    // A probe's `return value;` evaluates the value and leaves.
+    if (ret.value != nullptr) {
+      expr(ret.value);
+    }
+    leave_probe();
     return;
   }
   const FunctionReturn& target = function_returns_.back();

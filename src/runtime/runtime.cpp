@@ -874,7 +874,13 @@ private:
     for (const codegen::MapMeta* meta : maps) {
       bpf_map* map =
           bpf_object__find_map_by_name(object_, meta->bpf_name.c_str());
-      formatter_->map(resolved(read_map(bpf_map__fd(map), *meta)), {});
+      output::MapSnapshot snapshot = read_map(bpf_map__fd(map), *meta);
+      // A keyless map without its element (never set, or cleared or
+      // deleted) is empty like any other (COMPAT 60).
+      if (snapshot.shape.is_scalar() && snapshot.entries.empty()) {
+        continue;
+      }
+      formatter_->map(resolved(std::move(snapshot)), {});
     }
   }
 

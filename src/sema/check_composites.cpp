@@ -220,10 +220,15 @@ Type TypeChecker::check_index(const ast::Index& index) {
       error(diag::Kind::NotIndexable, index.base->range(), {base.name()});
       return Type::none();
     }
+    // Any expression with a value known at compile time (COMPAT 88).
+    if (!constant) {
+      constant = fold_constant(index.index);
+    }
     if (!constant) {
       error(diag::Kind::TupleIndexNotConstant, index.index->range());
       return Type::none();
     }
+    checked_.constants[index.index] = static_cast<uint64_t>(*constant);
     return check_bound(base.fields().size()) ? *base.fields()[*constant].type
                                              : Type::none();
   case types::TypeKind::Pointer:
@@ -521,15 +526,18 @@ Type TypeChecker::check_block_expr(const ast::BlockExpr& node) {
     }
   }
   function_returns_.push_back(returns);
+  function_map_loop_depths_.push_back(map_loop_depth_);
   check_block(*node.block);
+  function_map_loop_depths_.pop_back();
   function_returns_.pop_back();
   return returns;
 }
 
 void TypeChecker::check_return(const ast::Return& ret) {
   if (function_returns_.empty()) {
+    // `return expr;` leaves the probe too; the value is only evaluated.
     if (ret.value != nullptr) {
-      error(diag::Kind::ReturnValueInProbe, ret.value->range());
+      check_expr(ret.value);
     }
     return;
   }

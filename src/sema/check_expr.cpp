@@ -457,8 +457,11 @@ Type TypeChecker::check_field(const ast::FieldAccess& access) {
   }
   // With several tracepoints sharing a body, `args.f` must mean the same
   // type in each (its offset may differ: each gets its own program).
-  bool from_args =
-      access.base->kind() == ast::NodeKind::Builtin && args_records_.size() > 1;
+  // Only `args` itself: other builtins (curtask) have one type (COMPAT 99).
+  const auto* builtin = ast::dyn_cast<ast::Builtin>(access.base);
+  bool from_args = builtin != nullptr &&
+                   find_variable(builtin->name) == BuiltinVariable::Args &&
+                   args_records_.size() > 1;
   if (from_args) {
     const auto& [first_name, first] = args_records_.front();
     for (const auto& [name, record] : args_records_) {

@@ -450,6 +450,8 @@ private:
   // The return types of the inlined functions being checked, innermost
   // last (none for a function without one).
   std::vector<Type> function_returns_;
+  // map_loop_depth_ where each of them starts.
+  std::vector<unsigned> function_map_loop_depths_;
   // Variables of the current probe: where each is first assigned, and
   // which are read.
   std::map<std::string, SourceRange> assigned_;
