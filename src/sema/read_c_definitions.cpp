@@ -2,9 +2,8 @@
 // The read_c_definitions pass: the script's C definitions and #include
 // lines are parsed with libclang (loaded only when a script has them), and
 // the kernel's BTF is made available, lazily, for the types scripts name.
-#include "sema/pipeline.h"
-
 #include "base/source_file.h"
+#include "sema/pipeline.h"
 
 #include <algorithm>
 #include <charconv>
@@ -27,6 +26,11 @@ std::string text_at_script_lines(const ast::CDefinitions& definitions,
       text += '\n';
     }
     text += item.text;
+    if (item.kind != ast::CDefinition::Kind::Preprocessor &&
+        !item.text.ends_with(';')) {
+      // The ';' after a definition is optional in scripts, not in C.
+      text += ';';
+    }
     text += '\n';
     line += 1 + std::count(item.text.begin(), item.text.end(), '\n');
   }
@@ -99,8 +103,7 @@ bool includes_are_readable(const ast::CDefinitions& definitions,
       continue;
     }
     size_t word = text.find_first_not_of(" \t", hash + 1);
-    if (word == std::string_view::npos ||
-        text.substr(word, 7) != "include") {
+    if (word == std::string_view::npos || text.substr(word, 7) != "include") {
       continue;
     }
     size_t open = text.find_first_of("\"<", word + 7);
