@@ -218,10 +218,13 @@ int compile_and_run(const Options& options) {
   probes::ExpandContext traced;
   traced.pid = options.pid;
   traced.command = !options.command.empty();
+  btf::CParseOptions c_options;
+  c_options.include_dirs = options.include_dirs;
+  c_options.includes = options.includes;
   std::unique_ptr<sema::CheckedProgram> checked = sema::analyze(
       *program, probe_catalog(), symbols::KernelSymbolSource::system(), diag,
       options.positional_params, traced, &*source, options.unsafe,
-      options.named_params);
+      options.named_params, c_options);
   if (checked == nullptr) {
     return 1;
   }
@@ -289,7 +292,8 @@ int compile_and_run(const Options& options) {
   run_options.notify_attached = notify != nullptr && notify[0] == '1';
   if (options.output_file.empty()) {
     run_options.out_file = &out;
-    int status = runtime::run(*artifact, probe_catalog(), run_options, out, err);
+    int status =
+        runtime::run(*artifact, probe_catalog(), run_options, out, err);
     // A write error was reported by the run; LLVM would abort on it at exit.
     out.flush();
     out.clear_error();

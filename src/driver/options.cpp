@@ -39,6 +39,9 @@ OPTIONS:
                            signal(), signal_thread(), override(),
                            write_user()
     --no-color             never colour diagnostics
+    -I DIR                 search DIR for the C definitions' headers
+                           before the system's directories
+    --include FILE         #include FILE before the C definitions
     -d, --dump=STAGE       print a stage to stdout: ast, types, ir
     --stop-after=PHASE     stop after parse, sema or codegen
     --emit-elf FILE        write the compiled BPF object to FILE and stop
@@ -165,6 +168,18 @@ parse_options(int argc, char** argv, std::string& error) {
       } else {
         options.pid = static_cast<int>(pid);
       }
+    } else if (take_value(arg, "--include", nullptr, i, argc, argv, value,
+                          error)) {
+      options.includes.push_back(value);
+    } else if (std::strncmp(arg, "-I", 2) == 0) {
+      // `-I DIR` or `-IDIR`, as compilers take it.
+      if (arg[2] != '\0') {
+        options.include_dirs.emplace_back(arg + 2);
+      } else if (i + 1 < argc) {
+        options.include_dirs.emplace_back(argv[++i]);
+      } else {
+        error = "option '-I' needs a value";
+      }
     } else if (take_value(arg, "--output", "-o", i, argc, argv, value, error)) {
       options.output_file = value;
     } else if (take_value(arg, "--format", "-f", i, argc, argv, value, error)) {
@@ -207,8 +222,8 @@ parse_options(int argc, char** argv, std::string& error) {
       return std::nullopt;
     }
   }
-  if (command_given && options.command.find_first_not_of(" \t\n") ==
-                           std::string::npos) {
+  if (command_given &&
+      options.command.find_first_not_of(" \t\n") == std::string::npos) {
     error = "the command given to -c is empty";
     return std::nullopt;
   }

@@ -39,6 +39,11 @@ struct Options {
   bool version = false;
   // --info: print the kernel features sonde probes for.
   bool info = false;
+  // -I DIR: searched for the C definitions' #include <...> before the
+  // system's directories.
+  std::vector<std::string> include_dirs;
+  // --include FILE: included before the script's C definitions.
+  std::vector<std::string> includes;
 };
 
 // Parses argv; on a usage error returns nullopt after setting `error`.

@@ -105,10 +105,14 @@ Type TypeChecker::check_builtin(const ast::Builtin& builtin) {
     return Type::none();
   }
   if (!variable) {
-    // Enumerators of the script's C definitions and of the kernel.
-    if (std::optional<int64_t> value = enum_constant(builtin.name)) {
-      checked_.constants[&builtin] = static_cast<uint64_t>(*value);
-      return Type::s64();
+    // #define constants, then enumerators, of the script's C definitions
+    // (and their headers) and of the kernel.
+    if (std::optional<Type> defined = check_c_define(builtin)) {
+      return *defined;
+    }
+    if (std::optional<EnumConstant> constant = enum_constant(builtin.name)) {
+      checked_.constants[&builtin] = static_cast<uint64_t>(constant->value);
+      return constant->type;
     }
     auto report =
         diagnostic(diag::Kind::UnknownBuiltin, builtin.range(), {builtin.name});
@@ -284,9 +288,9 @@ Type TypeChecker::check_call(const ast::Call& call) {
       check_print_value(call, args);
     }
     return Type::none();
-  // Maps (check_maps.cpp, check_functions.cpp): aggregations
-  // (types/map_kinds.def) are only assigned, checked by check_assign_map;
-  // the other functions name the map, they do not read it.
+    // Maps (check_maps.cpp, check_functions.cpp): aggregations
+    // (types/map_kinds.def) are only assigned, checked by check_assign_map;
+    // the other functions name the map, they do not read it.
 #define AGGREGATION(Enum, Name) case BuiltinFunction::Enum:
 #include "types/map_kinds.def"
     if (typed()) {
