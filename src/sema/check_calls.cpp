@@ -605,7 +605,7 @@ void TypeChecker::check_printf(const ast::Call& call,
         !is_scalar(type)) {
       error(diag::Kind::FormatArgumentType, arg->range(),
             {text, "an integer", type.name()});
-    } else if (conversion->is_string() && is_scalar(type)) {
+    } else if (conversion->is_string() && is_scalar(type) && !type.is_enum()) {
       // A plain number: %s would hide a mistaken argument order.
       diagnostic(diag::Kind::FormatArgumentType, arg->range(),
                  {text, "a string or a formatted value", type.name()})
