@@ -318,7 +318,7 @@ Type KernelTypes::convert(size_t source, uint32_t id) {
     return Type::array(Type::integer(1, false), type->size);
   case BTF_KIND_ENUM:
   case BTF_KIND_ENUM64:
-    return Type::integer(type->size, btf_kflag(type));
+    return convert_enum(source, id, type->size);
   case BTF_KIND_PTR: {
     const uint32_t pointee_id = skip_modifiers(btf, type->type, true);
     const btf_type* pointee =
@@ -639,41 +639,164 @@ KernelTypes::functions_matching(std::string_view glob,
   return names;
 }
 
-std::optional<int64_t> KernelTypes::enum_value(std::string_view enumerator) {
-  if (!enum_values_) {
-    enum_values_.emplace();
-    if (!loaded()) {
-      return std::nullopt;
+namespace {
+
+// The constants of an ENUM or ENUM64 type, in declaration order.
+std::vector<std::pair<int64_t, std::string>>
+enum_values(const struct ::btf* btf, const btf_type* type) {
+  std::vector<std::pair<int64_t, std::string>> result;
+  if (btf_kind(type) == BTF_KIND_ENUM) {
+    const bool is_signed = btf_kflag(type);
+    const struct btf_enum* values = btf_enum(type);
+    for (uint16_t i = 0; i < btf_vlen(type); ++i) {
+      const int64_t value =
+          is_signed
+              ? static_cast<int64_t>(values[i].val)
+              : static_cast<int64_t>(static_cast<uint32_t>(values[i].val));
+      result.emplace_back(value, btf__name_by_offset(btf, values[i].name_off));
     }
-    const struct ::btf* btf = sources_[0].btf;
-    for (uint32_t id = 1; id < vmlinux_count_; ++id) {
-      const btf_type* type = btf__type_by_id(btf, id);
-      const bool is_signed = btf_kflag(type);
-      if (btf_kind(type) == BTF_KIND_ENUM) {
-        const struct btf_enum* values = btf_enum(type);
-        for (uint16_t i = 0; i < btf_vlen(type); ++i) {
-          const int64_t value =
-              is_signed
-                  ? static_cast<int64_t>(values[i].val)
-                  : static_cast<int64_t>(static_cast<uint32_t>(values[i].val));
-          enum_values_->emplace(btf__name_by_offset(btf, values[i].name_off),
-                                value);
-        }
-      } else if (btf_kind(type) == BTF_KIND_ENUM64) {
-        const struct btf_enum64* values = btf_enum64(type);
-        for (uint16_t i = 0; i < btf_vlen(type); ++i) {
-          enum_values_->emplace(
-              btf__name_by_offset(btf, values[i].name_off),
-              static_cast<int64_t>(btf_enum64_value(&values[i])));
-        }
-      }
+  } else if (btf_kind(type) == BTF_KIND_ENUM64) {
+    const struct btf_enum64* values = btf_enum64(type);
+    for (uint16_t i = 0; i < btf_vlen(type); ++i) {
+      result.emplace_back(static_cast<int64_t>(btf_enum64_value(&values[i])),
+                          btf__name_by_offset(btf, values[i].name_off));
     }
   }
+  return result;
+}
+
+} // namespace
+
+Type KernelTypes::convert_enum(size_t source, uint32_t id, uint32_t size) {
+  const struct ::btf* btf = sources_[source].btf;
+  const btf_type* type = btf__type_by_id(btf, id);
+  const bool is_signed = btf_kflag(type);
+  const std::string name = btf__name_by_offset(btf, type->name_off);
+  if (name.empty()) {
+    // An anonymous enum only names constants (`TASK_COMM_LEN`).
+    return Type::integer(size, is_signed);
+  }
+  const uint32_t key = encode(source, id);
+  auto cached = enumerators_.find(key);
+  if (cached == enumerators_.end()) {
+    auto enumerators = std::make_shared<types::Enumerators>();
+    enumerators->name = "enum " + name;
+    enumerators->values = enum_values(btf, type);
+    cached = enumerators_.emplace(key, std::move(enumerators)).first;
+  }
+  return Type::enumeration(size, is_signed, cached->second);
+}
+
+void KernelTypes::build_enum_index() {
+  if (enum_values_) {
+    return;
+  }
+  enum_values_.emplace();
+  if (!loaded()) {
+    return;
+  }
+  const struct ::btf* btf = sources_[0].btf;
+  for (uint32_t id = 1; id < vmlinux_count_; ++id) {
+    const btf_type* type = btf__type_by_id(btf, id);
+    for (auto& [value, name] : enum_values(btf, type)) {
+      enum_values_->emplace(std::move(name), std::pair{value, id});
+    }
+  }
+}
+
+std::optional<KernelTypes::EnumConstant>
+KernelTypes::enum_constant(std::string_view enumerator) {
+  build_enum_index();
   auto it = enum_values_->find(std::string(enumerator));
   if (it == enum_values_->end()) {
     return std::nullopt;
   }
-  return it->second;
+  const auto [value, id] = it->second;
+  Type type = convert_enum(0, id, 8);
+  if (!type.is_enum()) {
+    type = Type::s64();
+  }
+  return EnumConstant{value, std::move(type)};
+}
+
+std::optional<int64_t> KernelTypes::enum_value(std::string_view enumerator) {
+  std::optional<EnumConstant> constant = enum_constant(enumerator);
+  if (!constant) {
+    return std::nullopt;
+  }
+  return constant->value;
+}
+
+const struct ::btf* KernelTypes::vmlinux_btf() {
+  return loaded() ? sources_[0].btf : nullptr;
+}
+
+uint32_t KernelTypes::vmlinux_enum_of(std::string_view enumerator) {
+  build_enum_index();
+  auto it = enum_values_->find(std::string(enumerator));
+  return it != enum_values_->end() ? it->second.second : 0;
+}
+
+uint32_t KernelTypes::vmlinux_c_type(std::string_view text) {
+  const struct ::btf* btf = vmlinux_btf();
+  if (btf == nullptr) {
+    return 0;
+  }
+  const std::string_view name = trim(text);
+  for (auto [keyword, kind] : {std::pair{"struct ", BTF_KIND_STRUCT},
+                               std::pair{"union ", BTF_KIND_UNION},
+                               std::pair{"enum ", BTF_KIND_ENUM}}) {
+    if (!name.starts_with(keyword)) {
+      continue;
+    }
+    const std::string tag(trim(name.substr(std::strlen(keyword))));
+    int32_t id = btf__find_by_name_kind(btf, tag.c_str(), kind);
+    if (id <= 0 && kind == BTF_KIND_ENUM) {
+      id = btf__find_by_name_kind(btf, tag.c_str(), BTF_KIND_ENUM64);
+    }
+    return id > 0 ? static_cast<uint32_t>(id) : 0;
+  }
+  const int32_t id =
+      btf__find_by_name_kind(btf, std::string(name).c_str(), BTF_KIND_TYPEDEF);
+  return id > 0 ? static_cast<uint32_t>(id) : 0;
+}
+
+std::vector<std::string>
+KernelTypes::type_names_matching(std::string_view glob) {
+  std::vector<std::string> names;
+  const struct ::btf* btf = vmlinux_btf();
+  if (btf == nullptr) {
+    return names;
+  }
+  for (uint32_t id = 1; id < vmlinux_count_; ++id) {
+    const btf_type* type = btf__type_by_id(btf, id);
+    const char* keyword = nullptr;
+    switch (btf_kind(type)) {
+    case BTF_KIND_STRUCT:
+      keyword = "struct ";
+      break;
+    case BTF_KIND_UNION:
+      keyword = "union ";
+      break;
+    case BTF_KIND_ENUM:
+    case BTF_KIND_ENUM64:
+      keyword = "enum ";
+      break;
+    default:
+      continue;
+    }
+    const std::string_view tag = btf__name_by_offset(btf, type->name_off);
+    if (tag.empty()) {
+      continue;
+    }
+    std::string name = keyword + std::string(tag);
+    if (glob_match(glob, name)) {
+      names.push_back(std::move(name));
+    }
+  }
+  std::sort(names.begin(), names.end());
+  names.erase(std::unique(names.begin(), names.end()), names.end());
+  return names;
 }
 
 std::optional<std::string> closest_field(const Type& record,

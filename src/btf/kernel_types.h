@@ -38,7 +38,8 @@ struct FunctionSignature {
 //  - typedef, const, volatile, restrict and type tags are looked through;
 //  - integers keep size and signedness; sizes other than 1, 2, 4, 8
 //    (__int128) and floats become arrays of u8 of their size;
-//  - enums are integers of their size, signed when BTF says so;
+//  - enums are integers of their size, signed when BTF says so; a named
+//    enum's integers carry its constants (types::Type::enumeration);
 //  - a struct or union met as a field, array element or pointee is an
 //    incomplete record (name, size, btf id); complete() fills its fields.
 //    Anonymous records are named "struct (anonymous)", or by the typedef
@@ -115,9 +116,29 @@ public:
   std::vector<std::string> functions_matching(std::string_view glob,
                                               std::string_view module = {});
 
-  // The value of an enumerator of any vmlinux enum (`TASK_COMM_LEN`);
-  // nullopt when none has it. The index is built on first use.
+  // An enumerator of a vmlinux enum: its value, and its type: the enum
+  // (types::Type::enumeration, 8 bytes) for a named enum, int64 for an
+  // anonymous one (`TASK_COMM_LEN`), whose constants are just numbers.
+  struct EnumConstant {
+    int64_t value = 0;
+    types::Type type;
+  };
+  // The enumerator `name` of any vmlinux enum; nullopt when none has it.
+  // The index is built on first use.
+  std::optional<EnumConstant> enum_constant(std::string_view enumerator);
+  // enum_constant(enumerator)->value.
   std::optional<int64_t> enum_value(std::string_view enumerator);
+
+  // vmlinux BTF for libbpf's own tools (btf_dump); nullptr without BTF.
+  const struct ::btf* vmlinux_btf();
+  // The vmlinux type id of a type C names: "struct x", "union x", "enum
+  // x" or a typedef; of the enum holding `name` with `enumerator`; 0 when
+  // vmlinux BTF has none (kernel_c_header.cpp).
+  uint32_t vmlinux_c_type(std::string_view name);
+  uint32_t vmlinux_enum_of(std::string_view enumerator);
+  // Names of vmlinux structs, unions and enums ("struct task_struct")
+  // matching a glob, sorted, unique (`-l 'struct task_*'`).
+  std::vector<std::string> type_names_matching(std::string_view glob);
 
   // Names of modules with BTF (/sys/kernel/btf/* but vmlinux), sorted;
   // empty when BTF comes from a file.
@@ -151,6 +172,10 @@ private:
   uint32_t encode(size_t source, uint32_t id) const;
 
   types::Type convert(size_t source, uint32_t id);
+  // The integer type of enum `id` (named: an enumeration of its
+  // constants), `size` bytes.
+  types::Type convert_enum(size_t source, uint32_t id, uint32_t size);
+  void build_enum_index();
   types::Type convert_record(size_t source, uint32_t id, std::string name);
   void add_members(size_t source,
                    uint32_t id,
@@ -168,7 +193,12 @@ private:
   // Module name -> index in sources_, or nullopt when it failed to load.
   std::map<std::string, std::optional<size_t>, std::less<>> modules_;
   std::unordered_map<uint32_t, types::Type> complete_;
-  std::optional<std::unordered_map<std::string, int64_t>> enum_values_;
+  // Enumerator name -> (value, vmlinux id of its enum).
+  std::optional<std::unordered_map<std::string, std::pair<int64_t, uint32_t>>>
+      enum_values_;
+  // The constants of each enum converted so far, by encoded type id.
+  std::unordered_map<uint32_t, std::shared_ptr<const types::Enumerators>>
+      enumerators_;
 };
 
 // The field of `record` whose name is closest to `name`, for "did you

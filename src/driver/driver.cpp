@@ -284,10 +284,13 @@ int compile_and_run(const Options& options) {
   probes::ExpandContext traced;
   traced.pid = options.pid;
   traced.command = !options.command.empty();
+  btf::CParseOptions c_options;
+  c_options.include_dirs = options.include_dirs;
+  c_options.includes = options.includes;
   std::unique_ptr<sema::CheckedProgram> checked = sema::analyze(
       *program, probe_catalog(), symbols::KernelSymbolSource::system(), diag,
       options.positional_params, traced, &*source, options.unsafe,
-      options.named_params);
+      options.named_params, c_options);
   if (checked == nullptr) {
     return 1;
   }

@@ -2,6 +2,8 @@
 #include "driver/list_probes.h"
 
 #include "base/strings.h"
+#include "btf/kernel_c_header.h"
+#include "btf/kernel_types.h"
 
 #include <set>
 
@@ -34,12 +36,35 @@ void print_arguments_of(const probes::ProbeType& type,
   }
 }
 
+// `-l 'struct NAME'` (also union, enum): the vmlinux types whose names
+// match, and with -lv their C definitions.
+bool is_type_pattern(const std::string& pattern) {
+  return pattern.starts_with("struct ") || pattern.starts_with("union ") ||
+         pattern.starts_with("enum ");
+}
+
+int list_types(const ListOptions& options, llvm::raw_ostream& out) {
+  std::shared_ptr<btf::KernelTypes> kernel = btf::KernelTypes::shared();
+  for (const std::string& name : kernel->type_names_matching(options.pattern)) {
+    if (!options.verbose) {
+      out << name << "\n";
+      continue;
+    }
+    std::string definition = btf::kernel_type_definition(*kernel, name);
+    out << (definition.empty() ? name + "\n" : definition);
+  }
+  return 0;
+}
+
 } // namespace
 
 int list_probes(const probes::ProbeCatalog& catalog,
                 const ListOptions& options,
                 llvm::raw_ostream& out,
                 llvm::raw_ostream& err) {
+  if (is_type_pattern(options.pattern)) {
+    return list_types(options, out);
+  }
   std::string glob = options.pattern.empty() ? "*" : options.pattern;
   std::vector<std::string> parts = split(glob, ':');
   // `t:...` lists as `tracepoint:...`: the names printed are canonical.

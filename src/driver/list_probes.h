@@ -24,7 +24,9 @@ struct ListOptions {
 // PATTERN, one per line, as bpftrace does. A pattern without ':' matches
 // names of any provider (`*sleep*`); `usdt:BIN:*` and `uprobe:BIN:*` list
 // the probes and functions of one binary, and with a pid `usdt:*` those of
-// every object the process maps. Returns the exit status.
+// every object the process maps. `struct NAME`, `union NAME` and `enum
+// NAME` globs list vmlinux BTF types, -lv with their C definitions.
+// Returns the exit status.
 int list_probes(const probes::ProbeCatalog& catalog,
                 const ListOptions& options,
                 llvm::raw_ostream& out,

@@ -41,6 +41,9 @@ OPTIONS:
                            signal(), signal_thread(), override(),
                            write_user()
     --no-color             never colour diagnostics
+    -I DIR                 search DIR for the C definitions' headers
+                           before the system's directories
+    --include FILE         #include FILE before the C definitions
     -d, --dump=STAGE       print a stage to stdout: ast, types, ir
     --stop-after=PHASE     stop after parse, sema or codegen
     --emit-elf FILE        write the compiled BPF object to FILE and stop
@@ -170,6 +173,18 @@ parse_options(int argc, char** argv, std::string& error) {
     } else if (take_value(arg, "--probe-filter", nullptr, i, argc, argv, value,
                           error)) {
       options.probe_filter = value;
+    } else if (take_value(arg, "--include", nullptr, i, argc, argv, value,
+                          error)) {
+      options.includes.push_back(value);
+    } else if (std::strncmp(arg, "-I", 2) == 0) {
+      // `-I DIR` or `-IDIR`, as compilers take it.
+      if (arg[2] != '\0') {
+        options.include_dirs.emplace_back(arg + 2);
+      } else if (i + 1 < argc) {
+        options.include_dirs.emplace_back(argv[++i]);
+      } else {
+        error = "option '-I' needs a value";
+      }
     } else if (take_value(arg, "--output", "-o", i, argc, argv, value, error)) {
       options.output_file = value;
     } else if (take_value(arg, "--format", "-f", i, argc, argv, value, error)) {

@@ -42,6 +42,11 @@ struct Options {
   // --probe-filter REGEX: only attach points whose name it matches (and
   // BEGIN/END) are attached.
   std::optional<std::string> probe_filter;
+  // -I DIR: searched for the C definitions' #include <...> before the
+  // system's directories.
+  std::vector<std::string> include_dirs;
+  // --include FILE: included before the script's C definitions.
+  std::vector<std::string> includes;
 };
 
 // Parses argv; on a usage error returns nullopt after setting `error`.

@@ -65,6 +65,12 @@ bool fits_double(uint64_t magnitude) {
 
 } // namespace
 
+std::string json_integer(const types::Type& type, Integer value) {
+  std::string text = integer_text(type, value);
+  return type.is_enum() && text != integer_text(value) ? json_string(text)
+                                                       : json_integer(value);
+}
+
 std::string json_integer(Integer value) {
   uint64_t magnitude = value.is_negative() ? ~value.bits + 1 : value.bits;
   std::string text = integer_text(value);
@@ -95,9 +101,9 @@ std::string format_record_json(const types::Type& type,
     }
     const types::Type& field_type = *field.type;
     if (field_type.is_integer()) {
-      out += json_integer(
-          {read_sized(field_data, field_type.size(), field_type.is_signed()),
-           field_type.is_signed()});
+      out += json_integer(field_type, {read_sized(field_data, field_type.size(),
+                                                  field_type.is_signed()),
+                                       field_type.is_signed()});
     } else {
       out += format_value_json({&field_type, field_data}, resolver);
     }
@@ -114,9 +120,9 @@ std::string format_sequence_json(const RawValue& value,
     first = false;
     const types::Type& type = *element.type;
     out += type.is_integer()
-               ? json_integer(
-                     {read_sized(element.data, type.size(), type.is_signed()),
-                      type.is_signed()})
+               ? json_integer(type, {read_sized(element.data, type.size(),
+                                                type.is_signed()),
+                                     type.is_signed()})
                : format_value_json(element, resolver);
   }
   return out + "]";
@@ -134,7 +140,7 @@ std::string format_value_json(const RawValue& value, ValueResolver* resolver) {
   case types::TypeKind::Integer:
   case types::TypeKind::Count:
   case types::TypeKind::Sum:
-    return json_integer({read_unsigned(value.data), type.is_signed()});
+    return json_integer(type, {read_unsigned(value.data), type.is_signed()});
   case types::TypeKind::Record:
     return format_record_json(type, value.data, resolver);
   case types::TypeKind::Tuple:

@@ -23,6 +23,9 @@ std::string json_string(std::string_view text);
 // cannot hold it exactly (above 2^53 and not a multiple of the spacing of
 // doubles there), as bpftrace does to spare readers silent rounding.
 std::string json_integer(Integer value);
+// An integer of `type`: an enum's value that has a name is that name, as a
+// JSON string.
+std::string json_integer(const types::Type& type, Integer value);
 
 // A value in JSON: integers as numbers (see json_integer), strings quoted,
 // pointers as numbers, records as objects (`{"a": 1, "b": "x"}`), stacks

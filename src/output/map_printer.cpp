@@ -76,7 +76,9 @@ std::string value_text(const MapSnapshot& map,
   switch (map.shape.kind) {
   case MapValueKind::Plain:
     if (has_integer_values(map)) {
-      return integer_text(entry_integer(map, entry, div));
+      return div == 1 ? integer_text(map.shape.value_type,
+                                     entry_integer(map, entry, div))
+                      : integer_text(entry_integer(map, entry, div));
     }
     return with_value(map, entry, [&](const RawValue& value) {
       return format_value(value, map.resolver);
@@ -107,7 +109,9 @@ std::string value_json(const MapSnapshot& map,
   switch (map.shape.kind) {
   case MapValueKind::Plain:
     if (has_integer_values(map)) {
-      return json_integer(entry_integer(map, entry, div));
+      return div == 1 ? json_integer(map.shape.value_type,
+                                     entry_integer(map, entry, div))
+                      : json_integer(entry_integer(map, entry, div));
     }
     return with_value(map, entry, [&](const RawValue& value) {
       return format_value_json(value, map.resolver);

@@ -68,6 +68,16 @@ std::string integer_text(Integer value) {
                          : std::to_string(value.bits);
 }
 
+std::string integer_text(const types::Type& type, Integer value) {
+  if (const types::Enumerators* enumerators = type.enumerators()) {
+    if (const std::string* name =
+            enumerators->find(static_cast<int64_t>(value.bits))) {
+      return *name;
+    }
+  }
+  return integer_text(value);
+}
+
 bool integer_less(Integer a, Integer b) {
   if (a.is_negative() != b.is_negative()) {
     return a.is_negative();
@@ -123,6 +133,7 @@ std::string format_record(const types::Type& type,
     if (field_type.is_integer()) {
       // Record fields keep their C size, unlike top-level values.
       text += integer_text(
+          field_type,
           {read_sized(field_data, field_type.size(), field_type.is_signed()),
            field_type.is_signed()});
     } else {
@@ -145,9 +156,9 @@ std::string format_sequence(const RawValue& value,
     first = false;
     const types::Type& type = *element.type;
     text += type.is_integer()
-                ? integer_text(
-                      {read_sized(element.data, type.size(), type.is_signed()),
-                       type.is_signed()})
+                ? integer_text(type, {read_sized(element.data, type.size(),
+                                                 type.is_signed()),
+                                      type.is_signed()})
                 : format_value(element, resolver);
   }
   return text + close;
@@ -355,8 +366,7 @@ std::string format_value(const RawValue& value, ValueResolver* resolver) {
   case types::TypeKind::Integer:
   case types::TypeKind::Count:
   case types::TypeKind::Sum:
-    return type.is_signed() ? std::to_string(read_signed(value.data))
-                            : std::to_string(read_unsigned(value.data));
+    return integer_text(type, {read_unsigned(value.data), type.is_signed()});
   case types::TypeKind::Record:
     return format_record(type, value.data, resolver);
   case types::TypeKind::Tuple:

@@ -50,6 +50,9 @@ struct Integer {
 
 // Decimal text of `value`.
 std::string integer_text(Integer value);
+// An integer of `type`: its enumerator's name when `type` is an enum that
+// names the value (as bpftrace symbolizes enums), else integer_text().
+std::string integer_text(const types::Type& type, Integer value);
 // Numeric order, correct across signedness (-1 < 2^64-1).
 bool integer_less(Integer a, Integer b);
 // `value / divisor`, truncating toward zero as C does; a divisor of 0 counts

@@ -37,10 +37,15 @@ public:
   ExpandResult expand(const std::vector<std::string>& parts,
                       const ExpandContext&) const override {
     // rawtracepoint:EVENT, or rawtracepoint:MODULE:EVENT as bpftrace
-    // writes it; sonde has no module BTF yet, so MODULE is not checked.
+    // writes it: MODULE is vmlinux or a loaded module with BTF.
     if (parts.size() != 2 && parts.size() != 3) {
       return invalid_attach_point(
           "expected rawtracepoint:EVENT or rawtracepoint:MODULE:EVENT");
+    }
+    if (parts.size() == 3 && !module_is_known(parts[1])) {
+      return ExpandError{ExpandError::Reason::NotFound,
+                         "no kernel module '" + parts[1] + "' with BTF",
+                         std::nullopt};
     }
     const std::string& event = parts.back();
     if (event.empty() || !valid_tracefs_name(event)) {
@@ -68,6 +73,19 @@ public:
     return ExpandError{ExpandError::Reason::NotFound,
                        "no raw tracepoint '" + event + "'",
                        closest_match(event, *names)};
+  }
+
+  // vmlinux, a loaded module with BTF, or a glob matching one of them.
+  static bool module_is_known(const std::string& module) {
+    if (module.empty() || glob_match(module, "vmlinux")) {
+      return true;
+    }
+    for (const std::string& name : btf::KernelTypes::shared()->modules()) {
+      if (glob_match(module, name)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   Result<std::vector<std::string>> list() const override {

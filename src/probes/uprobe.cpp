@@ -157,7 +157,8 @@ public:
     return std::move(args->record);
   }
 
-  // Every parameter as C spells it, readable or not.
+  // Every parameter as C spells it, readable or not, but with the '*' of
+  // a pointer against its type as bpftrace writes it: `const char* name`.
   Result<std::vector<std::string>>
   arg_declarations(const AttachTarget& target) const override {
     Result<const DwarfFunction*> function = dwarf_function(target);
@@ -166,9 +167,13 @@ public:
     }
     std::vector<std::string> declarations;
     for (const DwarfParameter& parameter : (*function)->parameters) {
-      declarations.push_back(parameter.c_type +
-                             (parameter.c_type.ends_with('*') ? "" : " ") +
-                             parameter.name);
+      std::string type = parameter.c_type;
+      const size_t stars = type.find_last_not_of('*');
+      if (stars != std::string::npos && stars + 1 < type.size() &&
+          type[stars] == ' ') {
+        type.erase(stars, 1);
+      }
+      declarations.push_back(type + " " + parameter.name);
     }
     if ((*function)->variadic) {
       declarations.push_back("...");

@@ -105,10 +105,14 @@ Type TypeChecker::check_builtin(const ast::Builtin& builtin) {
     return Type::none();
   }
   if (!variable) {
-    // Enumerators of the script's C definitions and of the kernel.
-    if (std::optional<int64_t> value = enum_constant(builtin.name)) {
-      checked_.constants[&builtin] = static_cast<uint64_t>(*value);
-      return Type::s64();
+    // #define constants, then enumerators, of the script's C definitions
+    // (and their headers) and of the kernel.
+    if (std::optional<Type> defined = check_c_define(builtin)) {
+      return *defined;
+    }
+    if (std::optional<EnumConstant> constant = enum_constant(builtin.name)) {
+      checked_.constants[&builtin] = static_cast<uint64_t>(constant->value);
+      return constant->type;
     }
     auto report =
         diagnostic(diag::Kind::UnknownBuiltin, builtin.range(), {builtin.name});
@@ -607,7 +611,7 @@ void TypeChecker::check_printf(const ast::Call& call,
         !is_scalar(type)) {
       error(diag::Kind::FormatArgumentType, arg->range(),
             {text, "an integer", type.name()});
-    } else if (conversion->is_string() && is_scalar(type)) {
+    } else if (conversion->is_string() && is_scalar(type) && !type.is_enum()) {
       // A plain number: %s would hide a mistaken argument order.
       diagnostic(diag::Kind::FormatArgumentType, arg->range(),
                  {text, "a string or a formatted value", type.name()})

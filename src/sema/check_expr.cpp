@@ -7,7 +7,8 @@
 
 namespace sonde::sema {
 
-std::optional<int64_t> TypeChecker::constant_value(const ast::Expr* expr) {
+std::optional<int64_t>
+TypeChecker::constant_value(const ast::Expr* expr) const {
   if (const auto* literal = ast::dyn_cast<ast::IntLiteral>(expr)) {
     return static_cast<int64_t>(literal->value);
   }
@@ -18,6 +19,13 @@ std::optional<int64_t> TypeChecker::constant_value(const ast::Expr* expr) {
     std::optional<uint64_t> value = text ? positional_value(*text) : 0;
     return value ? std::optional<int64_t>(static_cast<int64_t>(*value))
                  : std::nullopt;
+  }
+  if (ast::dyn_cast<ast::Builtin>(expr) != nullptr) {
+    // A #define constant or an enumerator, once checked.
+    if (auto known = checked_.constants.find(expr);
+        known != checked_.constants.end()) {
+      return static_cast<int64_t>(known->second);
+    }
   }
   const auto* unary = ast::dyn_cast<ast::Unary>(expr);
   if (unary != nullptr && unary->op == ast::UnaryOp::Neg) {
@@ -189,11 +197,12 @@ std::optional<Type> TypeChecker::lookup_named_type(const std::string& name) {
   return *found;
 }
 
-std::optional<int64_t> TypeChecker::enum_constant(const std::string& name) {
+std::optional<TypeChecker::EnumConstant>
+TypeChecker::enum_constant(const std::string& name) {
   if (checked_.c_definitions != nullptr) {
     auto found = checked_.c_definitions->enum_constants.find(name);
     if (found != checked_.c_definitions->enum_constants.end()) {
-      return found->second;
+      return EnumConstant{found->second.value, found->second.type};
     }
   }
   // Kernel enumerators are upper case by convention; looking up other
@@ -203,9 +212,29 @@ std::optional<int64_t> TypeChecker::enum_constant(const std::string& name) {
         return std::islower(static_cast<unsigned char>(c));
       });
   if (upper && checked_.kernel_types != nullptr) {
-    return checked_.kernel_types->enum_value(name);
+    if (auto found = checked_.kernel_types->enum_constant(name)) {
+      return EnumConstant{found->value, found->type};
+    }
   }
   return std::nullopt;
+}
+
+std::optional<Type> TypeChecker::check_c_define(const ast::Builtin& builtin) {
+  if (checked_.c_definitions == nullptr) {
+    return std::nullopt;
+  }
+  auto found = checked_.c_definitions->defines.find(builtin.name);
+  if (found == checked_.c_definitions->defines.end()) {
+    return std::nullopt;
+  }
+  const btf::CDefinitions::Define& define = found->second;
+  if (define.is_string) {
+    checked_.constant_strings[&builtin] = define.text;
+    return Type::string(static_cast<uint32_t>(define.text.size() + 1));
+  }
+  // Typed as the literal it stands for would be.
+  checked_.constants[&builtin] = static_cast<uint64_t>(define.number);
+  return define.is_unsigned && define.number < 0 ? Type::u64() : Type::s64();
 }
 
 Type TypeChecker::complete_record(const Type& type) {
@@ -213,9 +242,19 @@ Type TypeChecker::complete_record(const Type& type) {
     return type;
   }
   if (type.btf_id() == btf::CDefinitions::kRecordId) {
-    return checked_.c_definitions != nullptr
-               ? checked_.c_definitions->complete(type)
-               : type;
+    Type completed = checked_.c_definitions != nullptr
+                         ? checked_.c_definitions->complete(type)
+                         : type;
+    if (!completed.is_complete() && checked_.kernel_types != nullptr) {
+      // A definition's pointer to a kernel record it does not define
+      // (`struct task_struct *t`): the kernel's.
+      Result<Type> kernel = checked_.kernel_types->lookup(type.record_name());
+      if (kernel) {
+        return *kernel;
+      }
+      llvm::consumeError(kernel.takeError());
+    }
+    return completed;
   }
   if (symbols::DwarfFile::owns(type)) {
     return symbols::DwarfFile::complete(type);

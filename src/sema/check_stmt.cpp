@@ -426,7 +426,7 @@ bool TypeChecker::same_address_space(const Type& from,
 
 bool TypeChecker::fits_narrower(const ast::Expr* value,
                                 const Type& from,
-                                const Type& to) {
+                                const Type& to) const {
   std::optional<int64_t> constant = constant_value(value);
   if (!constant) {
     return from.size() <= to.size() && from.is_signed() == to.is_signed();

@@ -29,7 +29,8 @@ namespace sonde::sema {
 // `positional` are the script's $1..$N; `context` says which process is
 // traced (-p, -c), for user-space probes and the pid filter; `source`
 // locates C definitions; `unsafe` allows system(), signal() and override()
-// (--unsafe); `named` are the parameters after `--` that getopt() reads.
+// (--unsafe); `named` are the parameters after `--` that getopt() reads;
+// `c_options` the -I directories and --include files of C definitions.
 std::unique_ptr<CheckedProgram>
 analyze(const ast::Program& program,
         const probes::ProbeCatalog& catalog,
@@ -39,7 +40,8 @@ analyze(const ast::Program& program,
         const probes::ExpandContext& context = {},
         const SourceBuffer* source = nullptr,
         bool unsafe = false,
-        const NamedParams& named = {});
+        const NamedParams& named = {},
+        const btf::CParseOptions& c_options = {});
 
 // The individual passes, exposed for tests.
 
@@ -53,11 +55,15 @@ bool expand_macros(ast::Program& program,
                    ast::Context& context,
                    diag::DiagnosticEngine& diag);
 
-// C definitions are located in `source` when it is given.
+// C definitions are located in `source` when it is given. `options`
+// gives -I directories and --include files (which make clang run even
+// for a script without definitions); the kernel's types and the script's
+// identifiers are added here.
 bool read_c_definitions(const ast::Program& program,
                         const SourceBuffer* source,
                         diag::DiagnosticEngine& diag,
-                        CheckedProgram& checked);
+                        CheckedProgram& checked,
+                        const btf::CParseOptions& options = {});
 
 bool read_config(const ast::Program& program,
                  diag::DiagnosticEngine& diag,

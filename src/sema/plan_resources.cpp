@@ -123,7 +123,8 @@ analyze(const ast::Program& program,
         const probes::ExpandContext& context,
         const SourceBuffer* source,
         bool unsafe,
-        const NamedParams& named) {
+        const NamedParams& named,
+        const btf::CParseOptions& c_options) {
   auto checked = std::make_unique<CheckedProgram>();
   checked->program = &program;
   checked->positional = positional;
@@ -131,7 +132,7 @@ analyze(const ast::Program& program,
   checked->unsafe = unsafe;
   checked->named_params = named;
   if (!read_config(program, diag, checked->config) ||
-      !read_c_definitions(program, source, diag, *checked)) {
+      !read_c_definitions(program, source, diag, *checked, c_options)) {
     return nullptr;
   }
   ExpandedProbes expanded;

@@ -22,6 +22,9 @@ using types::Type;
 // Values stored in variables and maps are widened to 64 bits, as bpftrace
 // does, so later assignments of narrower integers always fit.
 inline Type storage_type(const Type& type) {
+  if (type.is_enum()) {
+    return Type::enumeration(8, type.is_signed(), type.shared_enumerators());
+  }
   if (type.is_integer()) {
     return Type::integer(8, type.is_signed());
   }
@@ -97,7 +100,8 @@ private:
                           SourceRange range,
                           const std::string& target);
   // Whether `value` fits the narrower integer type `to` without loss.
-  bool fits_narrower(const ast::Expr* value, const Type& from, const Type& to);
+  bool
+  fits_narrower(const ast::Expr* value, const Type& from, const Type& to) const;
   // Unused-variable bookkeeping for the current probe.
   void note_assigned(const ast::Variable& var);
   void note_read(const std::string& name);
@@ -125,7 +129,7 @@ private:
   bool check_tseries(const ast::Call& call, types::MapShape& shape);
 
   // An integer literal, possibly negated.
-  std::optional<int64_t> constant_value(const ast::Expr* expr);
+  std::optional<int64_t> constant_value(const ast::Expr* expr) const;
 
   std::vector<Type> check_keys(const ast::MapAccess& target);
 
@@ -411,9 +415,17 @@ private:
   // A record with its fields (BTF records are first known by name only);
   // anything else as it is.
   Type complete_record(const Type& type);
-  // The value of an enumerator named in the script's C definitions or the
-  // kernel's BTF.
-  std::optional<int64_t> enum_constant(const std::string& name);
+  // An enumerator named in the script's C definitions or the kernel's
+  // BTF: its value and type (its enum's, so that it prints by name).
+  struct EnumConstant {
+    int64_t value = 0;
+    Type type;
+  };
+  std::optional<EnumConstant> enum_constant(const std::string& name);
+  // An identifier that the script's C definitions or their headers
+  // #define as a constant: its value is recorded as the identifier's and
+  // its type returned (an integer or a string); nullopt otherwise.
+  std::optional<Type> check_c_define(const ast::Builtin& builtin);
   void report_unknown_field_name(const Type& record,
                                  const std::string& name,
                                  SourceRange range);

@@ -30,6 +30,23 @@ Type Type::integer(uint32_t size, bool is_signed) {
   return type;
 }
 
+const std::string* Enumerators::find(int64_t value) const {
+  for (const auto& [number, name] : values) {
+    if (number == value) {
+      return &name;
+    }
+  }
+  return nullptr;
+}
+
+Type Type::enumeration(uint32_t size,
+                       bool is_signed,
+                       std::shared_ptr<const Enumerators> enumerators) {
+  Type type = integer(size, is_signed);
+  type.enumerators_ = std::move(enumerators);
+  return type;
+}
+
 Type Type::string(uint32_t size) {
   Type type;
   type.kind_ = TypeKind::String;
@@ -262,6 +279,9 @@ std::string Type::name() const {
   case TypeKind::None:
     return "none";
   case TypeKind::Integer:
+    if (enumerators_ != nullptr) {
+      return enumerators_->name;
+    }
     return (is_signed_ ? "int" : "uint") + std::to_string(size_ * 8);
   case TypeKind::String:
     return "string[" + std::to_string(size_) + "]";

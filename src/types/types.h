@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 // sonde's value types: what sema assigns to expressions, what codegen lays
@@ -54,6 +55,18 @@ enum class AddressSpace : uint8_t { None, Kernel, User };
 
 class Type;
 
+// The named constants of an enum type, which its values print as (printf
+// "%s", print(), map keys and values, JSON), as bpftrace prints them.
+struct Enumerators {
+  // "enum color", or "enum (anonymous)".
+  std::string name;
+  // (value, name) in declaration order; several names may share a value.
+  std::vector<std::pair<int64_t, std::string>> values;
+
+  // The first enumerator with `value`; nullptr when none has it.
+  const std::string* find(int64_t value) const;
+};
+
 struct Field {
   std::string name;
   std::shared_ptr<const Type> type;
@@ -81,6 +94,11 @@ public:
 
   static Type none() { return Type(); }
   static Type integer(uint32_t size, bool is_signed);
+  // An integer of an enum type: arithmetic, comparison and storage treat it
+  // as the integer it is; printing shows its enumerator's name.
+  static Type enumeration(uint32_t size,
+                          bool is_signed,
+                          std::shared_ptr<const Enumerators> enumerators);
   static Type u64() { return integer(8, false); }
   static Type s64() { return integer(8, true); }
   static Type string(uint32_t size);
@@ -115,6 +133,13 @@ public:
 
   bool is_none() const { return kind_ == TypeKind::None; }
   bool is_integer() const { return kind_ == TypeKind::Integer; }
+  // An integer of an enum type (see enumeration()).
+  bool is_enum() const { return enumerators_ != nullptr; }
+  // The enum's constants for is_enum() integers; nullptr otherwise.
+  const Enumerators* enumerators() const { return enumerators_.get(); }
+  const std::shared_ptr<const Enumerators>& shared_enumerators() const {
+    return enumerators_;
+  }
   bool is_string() const { return kind_ == TypeKind::String; }
   bool is_pointer() const { return kind_ == TypeKind::Pointer; }
   bool is_record() const { return kind_ == TypeKind::Record; }
@@ -150,13 +175,15 @@ public:
   const Field* field(const std::string& name) const;
 
   // Types are equal when they have the same kind, size and signedness (and,
-  // for records, the same name; for composites, equal parts).
+  // for records, the same name; for composites, equal parts). An enum and
+  // the integer it is are equal: the enum only changes how values print.
   bool operator==(const Type& other) const;
 
   // Natural alignment: of the largest scalar inside, at most 8.
   uint32_t alignment() const;
 
-  // How the type reads in diagnostics: "uint64", "string[16]", "char *".
+  // How the type reads in diagnostics: "uint64", "string[16]", "char *",
+  // "enum color".
   std::string name() const;
 
 private:
@@ -171,6 +198,7 @@ private:
   uint32_t count_ = 0;
   uint32_t btf_id_ = 0;
   std::shared_ptr<const Type> pointee_;
+  std::shared_ptr<const Enumerators> enumerators_;
   std::string name_;
   std::vector<Field> fields_;
 };

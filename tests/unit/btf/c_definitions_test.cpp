@@ -109,10 +109,10 @@ TEST(CDefinitions, EnumsAndTypedefs) {
                       "typedef unsigned short port_t;\n"
                       "typedef struct { port_t port; enum color c; } "
                       "endpoint_t;\n");
-  EXPECT_EQ(defs.enum_constants.at("RED"), 0);
-  EXPECT_EQ(defs.enum_constants.at("GREEN"), 5);
-  EXPECT_EQ(defs.enum_constants.at("BLUE"), 6);
-  EXPECT_EQ(defs.enum_constants.at("ANON"), -3);
+  EXPECT_EQ(defs.enum_constants.at("RED").value, 0);
+  EXPECT_EQ(defs.enum_constants.at("GREEN").value, 5);
+  EXPECT_EQ(defs.enum_constants.at("BLUE").value, 6);
+  EXPECT_EQ(defs.enum_constants.at("ANON").value, -3);
   const Type* color = defs.find("enum color");
   ASSERT_NE(color, nullptr);
   EXPECT_EQ(*color, Type::integer(4, false));
