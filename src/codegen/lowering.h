@@ -132,21 +132,27 @@ private:
   llvm::Value* map_key(const ast::MapAccess& access, const MapMeta& map);
 
   // Evaluates `node` straight into `base + field.offset`; strings are
-  // written in place when they can be, saving a copy.
+  // written in place when they can be, saving a copy. `packed`: as
+  // store_value's.
   void store_expr(const ast::Expr* node,
                   llvm::Value* base,
-                  const ValueLayout& field);
+                  const ValueLayout& field,
+                  bool packed = false);
 
   // Writes the string `node` (comm, or str() of a pointer) directly into
   // `dest` of `size` bytes, NUL-padded. Returns false for other strings,
   // which are built in their own buffer and copied.
   bool fill_string(const ast::Expr* node, llvm::Value* dest, uint32_t size);
 
-  // Stores `value` (of type `from`) into memory laid out as `to`.
+  // Stores `value` (of type `from`) into memory laid out as `to`. A
+  // scalar fills its 8-byte slot, extended from its type's width, unless
+  // `packed` (a field of a tuple or record), where it takes only its
+  // type's bytes.
   void store_value(llvm::Value* slot,
                    const Type& to,
                    llvm::Value* value,
-                   const Type& from);
+                   const Type& from,
+                   bool packed = false);
 
   // ---- Expressions --------------------------------------------------------
   llvm::Value* expr(const ast::Expr* node);

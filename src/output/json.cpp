@@ -132,6 +132,10 @@ std::string format_value_json(const RawValue& value, ValueResolver* resolver) {
   case types::TypeKind::Pointer:
     return json_integer(Integer::of_unsigned(read_unsigned(value.data)));
   case types::TypeKind::Integer:
+    return json_integer({read_sized(value.data, type.size(), type.is_signed()),
+                         type.is_signed()});
+  case types::TypeKind::Bool:
+    return value.data[0] != 0 ? "true" : "false";
   case types::TypeKind::Count:
   case types::TypeKind::Sum:
     return json_integer({read_unsigned(value.data), type.is_signed()});

@@ -336,6 +336,12 @@ std::string format_value(const RawValue& value, ValueResolver* resolver) {
     return text;
   }
   case types::TypeKind::Integer:
+    // Top-level values fill an 8-byte slot, fields their C size: the low
+    // bytes read the same either way.
+    return integer_text({read_sized(value.data, type.size(), type.is_signed()),
+                         type.is_signed()});
+  case types::TypeKind::Bool:
+    return value.data[0] != 0 ? "true" : "false";
   case types::TypeKind::Count:
   case types::TypeKind::Sum:
     return type.is_signed() ? std::to_string(read_signed(value.data))

@@ -60,7 +60,7 @@ Type TypeChecker::resolve_type(const ast::TypeSpec& spec) {
   Type type;
   switch (spec.base) {
   case ast::TypeKind::Bool:
-    type = Type::integer(1, false);
+    type = Type::boolean();
     break;
   case ast::TypeKind::Int:
     type = Type::integer(spec.bits / 8, spec.is_signed);
@@ -380,6 +380,8 @@ std::string base_type_name(const Type& type) {
     return "none";
   case types::TypeKind::Integer:
     return "int";
+  case types::TypeKind::Bool:
+    return "bool";
   case types::TypeKind::String:
     return "string";
   case types::TypeKind::Pointer:
@@ -468,6 +470,9 @@ Type TypeChecker::check_if_expr(const ast::IfExpr& node) {
   Type else_type = check_value_block(*node.else_block);
   if (then_type.is_none() || else_type.is_none()) {
     return Type::none();
+  }
+  if (then_type.is_bool() && else_type.is_bool()) {
+    return then_type;
   }
   if (is_scalar(then_type) && is_scalar(else_type)) {
     return Type::integer(8, then_type.is_signed() && else_type.is_signed());

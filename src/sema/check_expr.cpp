@@ -62,7 +62,9 @@ Type TypeChecker::compute_type(const ast::Expr& expr) {
     if (operand.is_none()) {
       return operand;
     }
-    if (!is_scalar(operand)) {
+    // A bool only negates logically.
+    if (!is_scalar(operand) ||
+        (operand.is_bool() && unary.op != ast::UnaryOp::LogicalNot)) {
       error(diag::Kind::UnsupportedOperand, expr.range(),
             {ast::spelling(unary.op), operand.name()});
       return Type::none();
@@ -71,7 +73,7 @@ Type TypeChecker::compute_type(const ast::Expr& expr) {
     case ast::UnaryOp::Neg:
       return Type::s64();
     case ast::UnaryOp::LogicalNot:
-      return Type::u64();
+      return Type::boolean();
     case ast::UnaryOp::BitNot:
       return storage_type(operand);
     case ast::UnaryOp::Deref:
@@ -85,7 +87,7 @@ Type TypeChecker::compute_type(const ast::Expr& expr) {
   case ast::NodeKind::FieldAccess:
     return check_field(static_cast<const ast::FieldAccess&>(expr));
   case ast::NodeKind::BoolLiteral:
-    return Type::u64();
+    return Type::boolean();
   case ast::NodeKind::Positional: {
     // A number when the parameter reads as one, else a string; unset
     // parameters are 0.
@@ -217,6 +219,9 @@ Type TypeChecker::check_ternary(const ast::Ternary& ternary) {
   if (then_type.is_none() || else_type.is_none() || cond.is_none()) {
     return Type::none();
   }
+  if (then_type.is_bool() && else_type.is_bool()) {
+    return then_type;
+  }
   if (is_scalar(then_type) && is_scalar(else_type)) {
     return Type::integer(8, then_type.is_signed() && else_type.is_signed());
   }
@@ -302,7 +307,7 @@ Type TypeChecker::check_binary(const ast::Binary& binary) {
       error(diag::Kind::StringCompareOnly, binary.range());
       return Type::none();
     }
-    return Type::u64();
+    return Type::boolean();
   }
   if (lhs.is_tuple() || rhs.is_tuple()) {
     // Tuples and records compare field by field.
@@ -316,7 +321,7 @@ Type TypeChecker::check_binary(const ast::Binary& binary) {
             {ast::spelling(binary.op), lhs.name()});
       return Type::none();
     }
-    return Type::u64();
+    return Type::boolean();
   }
   if (lhs.is_pointer() && rhs.is_pointer() &&
       lhs.address_space() != rhs.address_space() &&
@@ -366,12 +371,12 @@ Type TypeChecker::check_binary(const ast::Binary& binary) {
                  {ast::spelling(binary.op), lhs.name(), rhs.name()})
           .emit();
     }
-    return Type::u64();
+    return Type::boolean();
   case ast::BinaryOp::Eq:
   case ast::BinaryOp::Ne:
   case ast::BinaryOp::LogicalAnd:
   case ast::BinaryOp::LogicalOr:
-    return Type::u64();
+    return Type::boolean();
   case ast::BinaryOp::Add:
   case ast::BinaryOp::Sub:
   case ast::BinaryOp::Mul:

@@ -210,18 +210,30 @@ void TypeChecker::record_map(const ast::MapAccess& target,
                              SourceRange value_range) {
   const Type& value = shape.value_type;
   for (MapInfo& info : checked_.maps) {
-    const types::MapShape& map = info.shape;
+    types::MapShape& map = info.shape;
     if (map.name != target.name) {
       continue;
     }
     if (!same_address_space(value, map.value_type, value_range, target.name)) {
       return;
     }
-    bool same_value = map.kind == shape.kind &&
-                      (map.value_type == value ||
-                       (map.value_type.is_string() && value.is_string() &&
-                        value.size() <= map.value_type.size()) ||
-                       (map.value_type.is_integer() && value.is_integer()));
+    if (map.kind == shape.kind) {
+      widen_map_type(map.value_type, value);
+    }
+    if (map.key_types.size() == shape.key_types.size()) {
+      for (size_t i = 0; i < map.key_types.size(); ++i) {
+        widen_map_type(map.key_types[i], shape.key_types[i]);
+      }
+    }
+    std::optional<Type> common = types::common_type(map.value_type, value);
+    bool same_value =
+        map.kind == shape.kind &&
+        ((common && *common == map.value_type) ||
+         (is_scalar(map.value_type) && !map.value_type.is_pointer() &&
+          is_scalar(value) && !value.is_pointer()) ||
+         // Aggregations of signed and unsigned values sum as signed.
+         (map.value_type.is_aggregation() &&
+          map.value_type.kind() == value.kind()));
     if (!same_value) {
       diagnostic(diag::Kind::MapTypeMismatch, value_range,
                  {target.name, map.value_type.name(), value.name()})
@@ -254,13 +266,30 @@ void TypeChecker::record_map(const ast::MapAccess& target,
   checked_.maps.push_back(std::move(added));
 }
 
+bool TypeChecker::widen_map_type(Type& stored, const Type& value) {
+  if (reporting_ || stored.is_none() || value.is_none()) {
+    return false;
+  }
+  std::optional<Type> wider = types::common_type(stored, value);
+  if (stored.is_aggregation() && value.kind() == stored.kind() &&
+      value.is_signed() != stored.is_signed()) {
+    wider = value.is_signed() ? value : stored;
+  }
+  if (!wider || *wider == stored) {
+    return false;
+  }
+  stored = *wider;
+  learned_.widened = true;
+  return true;
+}
+
 bool TypeChecker::same_keys(const std::vector<Type>& a,
                             const std::vector<Type>& b) {
   if (a.size() != b.size()) {
     return false;
   }
   for (size_t i = 0; i < a.size(); ++i) {
-    bool ok = a[i] == b[i] || (a[i].is_string() && b[i].is_string()) ||
+    bool ok = a[i] == b[i] || types::common_type(a[i], b[i]).has_value() ||
               a[i].is_none() || b[i].is_none();
     if (!ok) {
       return false;
@@ -381,7 +410,7 @@ Type TypeChecker::check_map_function(const ast::Call& call,
     return Type::none();
   }
   // delete() reports whether the key was there, as in bpftrace.
-  return Type::u64();
+  return Type::boolean();
 }
 
 const MapInfo* TypeChecker::find_map(const std::string& name) const {

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -14,6 +15,7 @@ namespace sonde::types {
 enum class TypeKind : uint8_t {
   None,    // No value (statements, void calls).
   Integer, // 1, 2, 4 or 8 bytes, signed or not.
+  Bool,    // `true`/`false`: one byte, 0 or 1.
   String,  // A NUL-padded char array of a fixed size.
   Pointer, // An address, with the address space it points into.
   Record,  // A struct or union of named fields (`args`, kernel structs).
@@ -83,6 +85,7 @@ public:
   static Type integer(uint32_t size, bool is_signed);
   static Type u64() { return integer(8, false); }
   static Type s64() { return integer(8, true); }
+  static Type boolean();
   static Type string(uint32_t size);
   static Type pointer(Type pointee, AddressSpace space);
   static Type
@@ -115,6 +118,7 @@ public:
 
   bool is_none() const { return kind_ == TypeKind::None; }
   bool is_integer() const { return kind_ == TypeKind::Integer; }
+  bool is_bool() const { return kind_ == TypeKind::Bool; }
   bool is_string() const { return kind_ == TypeKind::String; }
   bool is_pointer() const { return kind_ == TypeKind::Pointer; }
   bool is_record() const { return kind_ == TypeKind::Record; }
@@ -174,5 +178,12 @@ private:
   std::string name_;
   std::vector<Field> fields_;
 };
+
+// The type that holds every value of `a` and of `b`, for a variable or map
+// assigned both, or the two branches of `?:`: the wider integer (a signed
+// one big enough for an unsigned one; int64 when none is), an integer for
+// a bool and an integer, the longer string, the larger buffer, and tuples
+// of such parts, field by field. Nullopt when the two do not mix.
+std::optional<Type> common_type(const Type& a, const Type& b);
 
 } // namespace sonde::types
