@@ -477,11 +477,9 @@ Type TypeChecker::check_if_expr(const ast::IfExpr& node) {
   if (is_scalar(then_type) && is_scalar(else_type)) {
     return Type::integer(8, then_type.is_signed() && else_type.is_signed());
   }
-  if (then_type.is_string() && else_type.is_string()) {
-    return Type::string(std::max(then_type.size(), else_type.size()));
-  }
-  if (then_type == else_type) {
-    return then_type;
+  // Strings, buffers and tuples of them: the widest of each part.
+  if (std::optional<Type> common = types::common_type(then_type, else_type)) {
+    return *common;
   }
   error(diag::Kind::TypeMismatch, node.range(),
         {"if", then_type.name(), else_type.name()});

@@ -225,8 +225,9 @@ Type TypeChecker::check_ternary(const ast::Ternary& ternary) {
   if (is_scalar(then_type) && is_scalar(else_type)) {
     return Type::integer(8, then_type.is_signed() && else_type.is_signed());
   }
-  if (then_type.is_string() && else_type.is_string()) {
-    return Type::string(std::max(then_type.size(), else_type.size()));
+  // Strings, buffers and tuples of them: the widest of each part.
+  if (std::optional<Type> common = types::common_type(then_type, else_type)) {
+    return *common;
   }
   error(diag::Kind::TypeMismatch, ternary.range(),
         {"?:", then_type.name(), else_type.name()});
