@@ -96,8 +96,7 @@ std::string format_record_json(const types::Type& type,
     const types::Type& field_type = *field.type;
     if (field_type.is_integer()) {
       out += json_integer(
-          {read_sized(field_data, field_type.size(), field_type.is_signed()),
-           field_type.is_signed()});
+          {read_integer_field(field_data, field), field_type.is_signed()});
     } else {
       out += format_value_json({&field_type, field_data}, resolver);
     }

@@ -52,6 +52,19 @@ uint64_t read_sized(const char* data, uint32_t size, bool is_signed) {
   }
 }
 
+uint64_t read_integer_field(const char* data, const types::Field& field) {
+  const types::Type& type = *field.type;
+  uint64_t unit = read_sized(data, type.size(), type.is_signed());
+  if (field.bit_size == 0 || field.bit_size >= 64) {
+    return unit;
+  }
+  // Move the field's top bit to bit 63, then shift it back down.
+  uint64_t top = unit << (64 - field.bit_offset - field.bit_size);
+  return type.is_signed() ? static_cast<uint64_t>(static_cast<int64_t>(top) >>
+                                                  (64 - field.bit_size))
+                          : top >> (64 - field.bit_size);
+}
+
 std::string integer_text(Integer value) {
   return value.is_signed ? std::to_string(static_cast<int64_t>(value.bits))
                          : std::to_string(value.bits);
@@ -112,8 +125,7 @@ std::string format_record(const types::Type& type,
     if (field_type.is_integer()) {
       // Record fields keep their C size, unlike top-level values.
       text += integer_text(
-          {read_sized(field_data, field_type.size(), field_type.is_signed()),
-           field_type.is_signed()});
+          {read_integer_field(field_data, field), field_type.is_signed()});
     } else {
       text += format_value({&field_type, field_data}, resolver);
     }
