@@ -139,7 +139,7 @@ Type TypeChecker::check_tuple(const ast::Tuple& tuple) {
     if (type.is_none()) {
       return type;
     }
-    if (type.is_aggregation() || type.is_record()) {
+    if (!storable(type)) {
       error(diag::Kind::CannotStore, element->range(),
             {type.name(), "a tuple"});
       return Type::none();
@@ -161,7 +161,7 @@ Type TypeChecker::check_record(const ast::Record& record) {
       error(diag::Kind::DuplicateRecordField, field.name_range, {field.name});
       return Type::none();
     }
-    if (type.is_aggregation() || type.is_record()) {
+    if (!storable(type)) {
       error(diag::Kind::CannotStore, field.value->range(),
             {type.name(), "a record"});
       return Type::none();

@@ -29,11 +29,6 @@ void TypeChecker::check_assign_map(const ast::AssignMap& assign) {
     value = check_aggregation(*call, shape);
   } else {
     value = check_expr(assign.value);
-    if (value.is_record()) {
-      error(diag::Kind::CannotStore, assign.value->range(),
-            {value.name(), "a map"});
-      return;
-    }
     value = storage_type(value);
   }
   std::vector<Type> keys = check_keys(target);
