@@ -130,6 +130,11 @@ private:
   // Builds a zeroed key buffer for `access`; maps without keys use the
   // single key 0.
   llvm::Value* map_key(const ast::MapAccess& access, const MapMeta& map);
+  // Writes the key expressions `keys` into the zeroed `key` of `map`: one
+  // per key, a tuple for several keys, or several for a tuple key.
+  void store_keys(const std::vector<ast::Expr*>& keys,
+                  llvm::Value* key,
+                  const MapMeta& map);
 
   // Evaluates `node` straight into `base + field.offset`; strings are
   // written in place when they can be, saving a copy. `packed`: as

@@ -200,6 +200,23 @@ std::vector<Type> TypeChecker::check_keys(const ast::MapAccess& target) {
   return keys;
 }
 
+namespace {
+
+// `@m[k1, k2]` and `@m[(k1, k2)]` name the same key: one tuple stands for
+// a map's several keys, and several keys for a map's tuple key.
+std::vector<Type> key_parts(const std::vector<Type>& keys) {
+  if (keys.size() != 1 || !keys[0].is_tuple() || keys[0].is_named_tuple()) {
+    return keys;
+  }
+  std::vector<Type> parts;
+  for (const types::Field& field : keys[0].fields()) {
+    parts.push_back(*field.type);
+  }
+  return parts;
+}
+
+} // namespace
+
 void TypeChecker::record_map(const ast::MapAccess& target,
                              const types::MapShape& shape,
                              SourceRange value_range) {
@@ -218,6 +235,13 @@ void TypeChecker::record_map(const ast::MapAccess& target,
     if (map.key_types.size() == shape.key_types.size()) {
       for (size_t i = 0; i < map.key_types.size(); ++i) {
         widen_map_type(map.key_types[i], shape.key_types[i]);
+      }
+    } else if (map.key_types.size() == 1 && map.key_types[0].is_tuple()) {
+      widen_map_type(map.key_types[0], Type::tuple(shape.key_types));
+    } else if (std::vector<Type> parts = key_parts(shape.key_types);
+               parts.size() == map.key_types.size()) {
+      for (size_t i = 0; i < parts.size(); ++i) {
+        widen_map_type(map.key_types[i], parts[i]);
       }
     }
     std::optional<Type> common = types::common_type(map.value_type, value);
@@ -278,8 +302,11 @@ bool TypeChecker::widen_map_type(Type& stored, const Type& value) {
   return true;
 }
 
-bool TypeChecker::same_keys(const std::vector<Type>& a,
-                            const std::vector<Type>& b) {
+bool TypeChecker::same_keys(const std::vector<Type>& a_keys,
+                            const std::vector<Type>& b_keys) {
+  const bool whole = a_keys.size() != b_keys.size();
+  const std::vector<Type> a = whole ? key_parts(a_keys) : a_keys;
+  const std::vector<Type> b = whole ? key_parts(b_keys) : b_keys;
   if (a.size() != b.size()) {
     return false;
   }
