@@ -328,6 +328,17 @@ private:
   // C-string equality over buffers of the given sizes: equal up to and
   // including the first NUL, with the shorter buffer's end acting as NUL;
   // only the first `limit` bytes when given (strncmp).
+  // Whether the `size` bytes at `lhs` and `rhs` are equal; with `limit`
+  // (an i32), only those before it count.
+  llvm::Value* bytes_equal(llvm::Value* lhs,
+                           llvm::Value* rhs,
+                           uint32_t size,
+                           llvm::Value* limit = nullptr);
+  // Buffers: the same length and the same bytes up to it.
+  llvm::Value* buffers_equal(llvm::Value* lhs,
+                             const Type& lhs_type,
+                             llvm::Value* rhs,
+                             const Type& rhs_type);
   llvm::Value* strings_equal(llvm::Value* lhs,
                              uint32_t lhs_size,
                              llvm::Value* rhs,

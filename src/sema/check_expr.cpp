@@ -310,6 +310,24 @@ Type TypeChecker::check_binary(const ast::Binary& binary) {
     }
     return Type::boolean();
   }
+  if (lhs.is_array() || rhs.is_array() || lhs.is_buffer() || rhs.is_buffer()) {
+    // Buffers compare their lengths and bytes, arrays of one type their
+    // elements.
+    bool comparable =
+        (lhs.is_buffer() && rhs.is_buffer()) ||
+        (lhs.is_array() && lhs == rhs && is_scalar(lhs.element()));
+    if (!comparable) {
+      error(diag::Kind::TypeMismatch, binary.range(),
+            {ast::spelling(binary.op), lhs.name(), rhs.name()});
+      return Type::none();
+    }
+    if (!equality) {
+      error(diag::Kind::UnsupportedOperand, binary.range(),
+            {ast::spelling(binary.op), lhs.name()});
+      return Type::none();
+    }
+    return Type::boolean();
+  }
   if (lhs.is_tuple() || rhs.is_tuple()) {
     // Tuples and records compare field by field.
     if (!comparable_tuples(lhs, rhs)) {
