@@ -200,8 +200,20 @@ llvm::Value* ProbeLowering::ternary(const ast::Ternary& node) {
   return type.in_memory() ? result : ir_.CreateLoad(ir_.getInt64Ty(), result);
 }
 
+llvm::Value* ProbeLowering::pointer_step(const Type& target,
+                                         ast::BinaryOp op,
+                                         llvm::Value* value) {
+  if (!target.is_pointer() || target.pointee().size() <= 1 ||
+      (op != ast::BinaryOp::Add && op != ast::BinaryOp::Sub)) {
+    return value;
+  }
+  return ir_.CreateMul(value, ir_.getInt64(target.pointee().size()));
+}
+
 llvm::Value* ProbeLowering::inc_dec(const ast::IncDec& node) {
-  llvm::Value* step = ir_.getInt64(node.increment ? 1 : -1);
+  llvm::Value* step =
+      pointer_step(program_.type_of(node.operand), ast::BinaryOp::Add,
+                   ir_.getInt64(node.increment ? 1 : -1));
   if (const auto* var = ast::dyn_cast<ast::Variable>(node.operand)) {
     const Type& type = program_.type_of(node.operand);
     llvm::Value* slot = variable_slot(var->name, type);

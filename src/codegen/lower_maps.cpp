@@ -12,7 +12,8 @@ void ProbeLowering::assign_map(const ast::AssignMap& assign) {
 
   if (map.shape.kind == MapValueKind::Plain && assign.compound) {
     // `@m[k] OP= v`: a missing key reads as 0.
-    llvm::Value* value = expr(assign.value);
+    llvm::Value* value = pointer_step(map.shape.value_type, *assign.compound,
+                                      expr(assign.value));
     llvm::Value* old = map_read(target);
     const Type& value_type = program_.type_of(assign.value);
     bool is_signed = map.shape.value_type.is_signed();

@@ -186,6 +186,7 @@ void ProbeLowering::assign_var(const ast::AssignVar& assign) {
   if (assign.compound) {
     llvm::Value* old = ir_.CreateLoad(ir_.getInt64Ty(), slot);
     const Type& value_type = program_.type_of(assign.value);
+    value = pointer_step(type, *assign.compound, value);
     store_value(slot, type,
                 arithmetic(*assign.compound, old, value,
                            type.is_signed() && value_type.is_signed(),

@@ -328,6 +328,10 @@ private:
   // C-string equality over buffers of the given sizes: equal up to and
   // including the first NUL, with the shorter buffer's end acting as NUL;
   // only the first `limit` bytes when given (strncmp).
+  // `value` as the step of `target OP= value`: for a pointer target and
+  // + or -, scaled to whole elements as in C.
+  llvm::Value*
+  pointer_step(const Type& target, ast::BinaryOp op, llvm::Value* value);
   // Whether the `size` bytes at `lhs` and `rhs` are equal; with `limit`
   // (an i32), only those before it count.
   llvm::Value* bytes_equal(llvm::Value* lhs,

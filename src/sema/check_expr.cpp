@@ -243,7 +243,8 @@ Type TypeChecker::check_inc_dec(const ast::IncDec& node) {
       undefined_variable(var->name, var->range());
       return Type::none();
     }
-    if (!found->second.is_integer()) {
+    // Pointers step by whole elements, as in C.
+    if (!found->second.is_integer() && !found->second.is_pointer()) {
       error(diag::Kind::UnsupportedOperand, node.range(),
             {op, found->second.name()});
       return Type::none();
@@ -258,13 +259,18 @@ Type TypeChecker::check_inc_dec(const ast::IncDec& node) {
       error(diag::Kind::CompoundOnAggregation, node.range(), {map->name});
       return Type::none();
     }
+    // A map of pointers steps by whole elements; any other holds int64.
+    const MapInfo* existing = find_map(map->name);
+    Type value = existing != nullptr && existing->shape.value_type.is_pointer()
+                     ? existing->shape.value_type
+                     : Type::s64();
     types::MapShape shape;
     shape.name = map->name;
-    shape.value_type = Type::s64();
+    shape.value_type = value;
     shape.key_types = keys;
-    checked_.expr_types[map] = Type::s64();
+    checked_.expr_types[map] = value;
     record_map(*map, shape, node.range());
-    return Type::s64();
+    return value;
   }
   error(diag::Kind::IncDecTarget, node.range(), {op});
   return Type::none();

@@ -19,12 +19,19 @@ void TypeChecker::check_assign_map(const ast::AssignMap& assign) {
             {std::string(ast::spelling(*assign.compound)) + "=", value.name()});
       return;
     }
-    if (const MapInfo* map = find_map(target.name);
-        map != nullptr && map->shape.is_aggregation()) {
+    const MapInfo* map = find_map(target.name);
+    if (map != nullptr && map->shape.is_aggregation()) {
       error(diag::Kind::CompoundOnAggregation, assign.range(), {target.name});
       return;
     }
     value = storage_type(value);
+    if (map != nullptr && map->shape.value_type.is_pointer() &&
+        !value.is_pointer() &&
+        (*assign.compound == ast::BinaryOp::Add ||
+         *assign.compound == ast::BinaryOp::Sub)) {
+      // `@p += n` on a map of pointers moves by n elements.
+      value = map->shape.value_type;
+    }
   } else if (call != nullptr && aggregation_kind(call->callee)) {
     value = check_aggregation(*call, shape);
   } else {
