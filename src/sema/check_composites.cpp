@@ -214,7 +214,11 @@ Type TypeChecker::check_index(const ast::Index& index) {
   case types::TypeKind::String:
     return check_bound(base.size()) ? Type::integer(1, false) : Type::none();
   case types::TypeKind::Array:
-    return check_bound(base.element_count()) ? base.element() : Type::none();
+    // A zero-length trailing array (`int v[0]`, a flexible array member)
+    // has no static bound.
+    return base.element_count() == 0 || check_bound(base.element_count())
+               ? base.element()
+               : Type::none();
   case types::TypeKind::Tuple:
     if (base.is_named_tuple()) {
       error(diag::Kind::NotIndexable, index.base->range(), {base.name()});
@@ -357,6 +361,11 @@ Type TypeChecker::type_or_value(const ast::TypeSpec* spec,
       if (!args_records_.empty()) {
         return args_records_.front().second;
       }
+    }
+    // `sizeof(BTF_VAR_STATIC)`: an enumerator is a value, as it is in
+    // expressions (an int64).
+    if (enum_constant(spec->name)) {
+      return Type::s64();
     }
   }
   return resolve_type(*spec);
