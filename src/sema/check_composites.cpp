@@ -235,7 +235,9 @@ Type TypeChecker::check_index(const ast::Index& index) {
       error(diag::Kind::DerefOpaque, index.base->range(), {base.name()});
       return Type::none();
     }
-    return base.pointee();
+    return base.address_space() == types::AddressSpace::User
+               ? user_pointers(base.pointee())
+               : base.pointee();
   default:
     error(diag::Kind::NotIndexable, index.base->range(), {base.name()});
     return Type::none();

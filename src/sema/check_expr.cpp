@@ -470,10 +470,21 @@ Type TypeChecker::check_field(const ast::FieldAccess& access) {
   }
   checked_.fields[&access] = *field;
   // Pointers read out of user memory point into user memory too.
-  if (space == types::AddressSpace::User && field->type->is_pointer()) {
-    return Type::pointer(field->type->pointee(), space);
+  if (space == types::AddressSpace::User) {
+    return user_pointers(*field->type);
   }
   return *field->type;
+}
+
+Type TypeChecker::user_pointers(const Type& type) {
+  if (type.is_pointer()) {
+    return Type::pointer(type.pointee(), types::AddressSpace::User);
+  }
+  if (type.is_array() && type.element().is_pointer()) {
+    // `int *z[4]`: each element too.
+    return Type::array(user_pointers(type.element()), type.element_count());
+  }
+  return type;
 }
 
 Type TypeChecker::check_record_field(const ast::FieldAccess& access,

@@ -105,6 +105,9 @@ private:
 
   // Whether a value of `type` may be held in a variable or map.
   static bool storable(const Type& type);
+  // `type` as read from user memory: a pointer (or an array of pointers)
+  // points into user memory too.
+  static Type user_pointers(const Type& type);
   // Checks that `value` (of type `from`) may be stored in `target` of type
   // `to`; warns when it is truncated.
   bool check_conversion(const Type& from,
