@@ -143,6 +143,10 @@ llvm::Value* ProbeLowering::cast(const ast::Cast& node) {
   if (to.in_memory() && to == from) {
     return value;
   }
+  if (to.is_array() && from.in_memory()) {
+    // A string's or an array's bytes, of the same size.
+    return value;
+  }
   if (to.is_array()) {
     // An integer's bytes, as an array.
     llvm::Value* slot = memory_slot(8, "cast");

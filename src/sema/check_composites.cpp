@@ -316,13 +316,18 @@ Type TypeChecker::check_cast(const ast::Cast& cast) {
   }
   // Integers and integer arrays of the same size reinterpret each other's
   // bytes; `(uint8[])x` takes its element count from x.
-  if (to.is_array() && to.element().is_integer() && from.is_integer()) {
+  // Strings and arrays are reinterpreted the same way: `(int8[])"hi"`.
+  if (to.is_array() && (to.element().is_integer() || to.element().is_bool()) &&
+      (from.is_integer() || from.is_bool() || from.is_string() ||
+       from.is_array())) {
+    const uint32_t bytes = from.size();
     Type sized = to.element_count() == 0
-                     ? Type::array(to.element(), 8 / to.element().size())
+                     ? Type::array(to.element(), bytes / to.element().size())
                      : to;
-    if (sized.size() != 8) {
+    if (sized.size() != bytes) {
       error(diag::Kind::ArrayCastSize, cast.range(),
-            {from.name(), sized.name(), "8", std::to_string(sized.size())});
+            {from.name(), sized.name(), std::to_string(bytes),
+             std::to_string(sized.size())});
       return Type::none();
     }
     return sized;
