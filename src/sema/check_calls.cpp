@@ -156,6 +156,12 @@ Type TypeChecker::check_builtin(const ast::Builtin& builtin) {
   case BuiltinVariable::Ustack:
     return Type::stack(true, 127, default_stack_mode(true));
   case BuiltinVariable::Usermode:
+    // Probes sonde runs itself (begin, end, self) are in user mode.
+    if (all_targets_have([](const probes::ProbeTraits& kind) {
+          return kind.registers || !probes::is_attached(kind.trigger);
+        })) {
+      return variable_type(*variable);
+    }
     return require_registers(builtin.range(), builtin.name)
                ? variable_type(*variable)
                : Type::none();
