@@ -39,7 +39,7 @@ llvm::Value* ProbeLowering::composite(const Type& type,
   zero(slot, type.size());
   for (size_t i = 0; i < values.size(); ++i) {
     const types::Field& field = type.fields()[i];
-    store_expr(values[i], slot, {*field.type, field.offset});
+    store_expr(values[i], slot, {*field.type, field.offset}, /*packed=*/true);
   }
   return slot;
 }
@@ -142,6 +142,10 @@ llvm::Value* ProbeLowering::cast(const ast::Cast& node) {
   if (to.in_memory() && to == from) {
     return value;
   }
+  if (to.is_array() && from.in_memory()) {
+    // A string's or an array's bytes, of the same size.
+    return value;
+  }
   if (to.is_array()) {
     // An integer's bytes, as an array.
     llvm::Value* slot = memory_slot(8, "cast");
@@ -150,6 +154,9 @@ llvm::Value* ProbeLowering::cast(const ast::Cast& node) {
   }
   if (from.is_array()) {
     return load_from(value, to);
+  }
+  if (to.is_bool() && !from.is_bool()) {
+    return ir_.CreateZExt(truth(value), ir_.getInt64Ty());
   }
   if (to.is_integer() && to.size() < 8) {
     llvm::Value* narrow = ir_.CreateTrunc(value, ir_.getIntNTy(to.size() * 8));

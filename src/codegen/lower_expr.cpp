@@ -211,8 +211,20 @@ llvm::Value* ProbeLowering::ternary(const ast::Ternary& node) {
   return type.in_memory() ? result : ir_.CreateLoad(ir_.getInt64Ty(), result);
 }
 
+llvm::Value* ProbeLowering::pointer_step(const Type& target,
+                                         ast::BinaryOp op,
+                                         llvm::Value* value) {
+  if (!target.is_pointer() || target.pointee().size() <= 1 ||
+      (op != ast::BinaryOp::Add && op != ast::BinaryOp::Sub)) {
+    return value;
+  }
+  return ir_.CreateMul(value, ir_.getInt64(target.pointee().size()));
+}
+
 llvm::Value* ProbeLowering::inc_dec(const ast::IncDec& node) {
-  llvm::Value* step = ir_.getInt64(node.increment ? 1 : -1);
+  llvm::Value* step =
+      pointer_step(program_.type_of(node.operand), ast::BinaryOp::Add,
+                   ir_.getInt64(node.increment ? 1 : -1));
   if (const auto* var = ast::dyn_cast<ast::Variable>(node.operand)) {
     const Type& type = program_.type_of(node.operand);
     llvm::Value* slot = variable_slot(var->name, type);
@@ -262,11 +274,14 @@ llvm::Value* ProbeLowering::binary(const ast::Binary& node) {
   const Type& rhs_type = program_.type_of(node.rhs);
   llvm::Value* lhs = expr(node.lhs);
   llvm::Value* rhs = expr(node.rhs);
-  if (lhs_type.is_string() || lhs_type.is_tuple()) {
+  if (lhs_type.is_string() || lhs_type.is_tuple() || lhs_type.is_array() ||
+      lhs_type.is_buffer()) {
     llvm::Value* equal =
-        lhs_type.is_tuple()
-            ? tuples_equal(lhs, lhs_type, rhs, rhs_type)
-            : strings_equal(lhs, lhs_type.size(), rhs, rhs_type.size());
+        lhs_type.is_tuple() ? tuples_equal(lhs, lhs_type, rhs, rhs_type)
+        : lhs_type.is_string()
+            ? strings_equal(lhs, lhs_type.size(), rhs, rhs_type.size())
+        : lhs_type.is_buffer() ? buffers_equal(lhs, lhs_type, rhs, rhs_type)
+                               : bytes_equal(lhs, rhs, lhs_type.size());
     if (node.op == ast::BinaryOp::Ne) {
       equal = ir_.CreateNot(equal);
     }
@@ -479,6 +494,45 @@ llvm::Value* ProbeLowering::tuples_equal(llvm::Value* lhs,
     equal = ir_.CreateAnd(equal, field_equal);
   }
   return equal;
+}
+
+llvm::Value* ProbeLowering::bytes_equal(llvm::Value* lhs,
+                                        llvm::Value* rhs,
+                                        uint32_t size,
+                                        llvm::Value* limit) {
+  llvm::Value* equal = ir_.getTrue();
+  for (uint32_t i = 0; i < size; ++i) {
+    llvm::Value* a =
+        ir_.CreateLoad(ir_.getInt8Ty(),
+                       ir_.CreateConstInBoundsGEP1_32(ir_.getInt8Ty(), lhs, i));
+    llvm::Value* b =
+        ir_.CreateLoad(ir_.getInt8Ty(),
+                       ir_.CreateConstInBoundsGEP1_32(ir_.getInt8Ty(), rhs, i));
+    llvm::Value* same = ir_.CreateICmpEQ(a, b);
+    if (limit != nullptr) {
+      // Bytes past the limit do not count.
+      same = ir_.CreateOr(same, ir_.CreateICmpUGE(ir_.getInt32(i), limit));
+    }
+    equal = ir_.CreateAnd(equal, same);
+  }
+  return equal;
+}
+
+llvm::Value* ProbeLowering::buffers_equal(llvm::Value* lhs,
+                                          const Type& lhs_type,
+                                          llvm::Value* rhs,
+                                          const Type& rhs_type) {
+  // A buffer is its 4-byte length, then up to its capacity of bytes.
+  llvm::Value* length = ir_.CreateLoad(ir_.getInt32Ty(), lhs);
+  llvm::Value* same_length =
+      ir_.CreateICmpEQ(length, ir_.CreateLoad(ir_.getInt32Ty(), rhs));
+  uint32_t capacity =
+      std::min(lhs_type.element_count(), rhs_type.element_count());
+  return ir_.CreateAnd(
+      same_length,
+      bytes_equal(ir_.CreateConstInBoundsGEP1_32(ir_.getInt8Ty(), lhs, 4),
+                  ir_.CreateConstInBoundsGEP1_32(ir_.getInt8Ty(), rhs, 4),
+                  capacity, length));
 }
 
 llvm::Value* ProbeLowering::strings_equal(llvm::Value* lhs,

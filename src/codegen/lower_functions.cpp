@@ -362,7 +362,7 @@ llvm::Value* ProbeLowering::has_key(const ast::Call& node) {
   const MapMeta& map = resources_.metadata.maps[index];
   llvm::Value* key = memory_slot(map.key_size, "key");
   zero(key, map.key_size);
-  store_expr(node.args[1], key, map.key_field(0));
+  store_keys({node.args[1]}, key, map);
   llvm::Value* found = builder_.call_helper(ir_, BPF_FUNC_map_lookup_elem,
                                             {resources_.maps[index], key});
   return ir_.CreateZExt(ir_.CreateICmpNE(found, ir_.getInt64(0)),

@@ -78,7 +78,8 @@ void ProbeLowering::lower_for_map(const ast::ForMap& loop) {
       ir_.CreateConstInBoundsGEP1_32(ir_.getInt8Ty(), kv, key_field.offset);
   const std::vector<Type>& keys = map.shape.key_types;
   if (keys.size() == 1) {
-    store_value(key_at, *key_field.type, load_from(key, keys[0]), keys[0]);
+    store_value(key_at, *key_field.type, load_from(key, keys[0]), keys[0],
+                /*packed=*/true);
   } else {
     // Several keys: the map's key layout to the tuple's.
     for (size_t i = 0; i < keys.size(); ++i) {
@@ -90,7 +91,7 @@ void ProbeLowering::lower_for_map(const ast::ForMap& loop) {
                   load_from(ir_.CreateConstInBoundsGEP1_32(ir_.getInt8Ty(), key,
                                                            part.offset),
                             part.type),
-                  part.type);
+                  part.type, /*packed=*/true);
     }
   }
   llvm::Value* element_value = map.shape.is_aggregation()
@@ -98,7 +99,7 @@ void ProbeLowering::lower_for_map(const ast::ForMap& loop) {
                                    : load_from(value, map.shape.value_type);
   store_value(
       ir_.CreateConstInBoundsGEP1_32(ir_.getInt8Ty(), kv, value_field.offset),
-      *value_field.type, element_value, *value_field.type);
+      *value_field.type, element_value, *value_field.type, /*packed=*/true);
 
   // continue: next element (return 0); break: stop (return 1).
   llvm::BasicBlock* next = block("loop.next");

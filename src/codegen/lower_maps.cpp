@@ -12,7 +12,8 @@ void ProbeLowering::assign_map(const ast::AssignMap& assign) {
 
   if (map.shape.kind == MapValueKind::Plain && assign.compound) {
     // `@m[k] OP= v`: a missing key reads as 0.
-    llvm::Value* value = expr(assign.value);
+    llvm::Value* value = pointer_step(map.shape.value_type, *assign.compound,
+                                      expr(assign.value));
     llvm::Value* old = map_read(target);
     const Type& value_type = program_.type_of(assign.value);
     bool is_signed = map.shape.value_type.is_signed();
@@ -162,10 +163,44 @@ llvm::Value* ProbeLowering::map_key(const ast::MapAccess& access,
     return key;
   }
   zero(key, map.key_size);
-  for (size_t i = 0; i < access.keys.size(); ++i) {
-    store_expr(access.keys[i], key, map.key_field(i));
-  }
+  store_keys(access.keys, key, map);
   return key;
+}
+
+void ProbeLowering::store_keys(const std::vector<ast::Expr*>& keys,
+                               llvm::Value* key,
+                               const MapMeta& map) {
+  const std::vector<Type>& key_types = map.shape.key_types;
+  if (keys.size() == key_types.size()) {
+    for (size_t i = 0; i < keys.size(); ++i) {
+      store_expr(keys[i], key, map.key_field(i));
+    }
+    return;
+  }
+  if (keys.size() == 1) {
+    // One tuple for the map's several keys: element by element.
+    const Type& from = program_.type_of(keys[0]);
+    llvm::Value* tuple = expr(keys[0]);
+    for (size_t i = 0; i < key_types.size(); ++i) {
+      const types::Field& part = from.fields()[i];
+      ValueLayout to = map.key_field(i);
+      store_value(
+          ir_.CreateConstInBoundsGEP1_32(ir_.getInt8Ty(), key, to.offset),
+          to.type,
+          load_from(ir_.CreateConstInBoundsGEP1_32(ir_.getInt8Ty(), tuple,
+                                                   part.offset),
+                    *part.type),
+          *part.type);
+    }
+    return;
+  }
+  // Several keys for the map's tuple key: each into its field.
+  ValueLayout whole = map.key_field(0);
+  for (size_t i = 0; i < keys.size(); ++i) {
+    const types::Field& field = whole.type.fields()[i];
+    store_expr(keys[i], key, {*field.type, whole.offset + field.offset},
+               /*packed=*/true);
+  }
 }
 
 llvm::Value* ProbeLowering::map_read(const ast::MapAccess& access) {
@@ -236,7 +271,7 @@ llvm::Value* ProbeLowering::delete_key(const ast::Call& node) {
   if (node.args.size() == 2) {
     key = memory_slot(map.key_size, "key");
     zero(key, map.key_size);
-    store_expr(node.args[1], key, map.key_field(0));
+    store_keys({node.args[1]}, key, map);
   } else {
     key = map_key(access, map);
   }

@@ -187,6 +187,7 @@ void ProbeLowering::assign_var(const ast::AssignVar& assign) {
   if (assign.compound) {
     llvm::Value* old = ir_.CreateLoad(ir_.getInt64Ty(), slot);
     const Type& value_type = program_.type_of(assign.value);
+    value = pointer_step(type, *assign.compound, value);
     store_value(slot, type,
                 arithmetic(*assign.compound, old, value,
                            type.is_signed() && value_type.is_signed(),
@@ -199,19 +200,23 @@ void ProbeLowering::assign_var(const ast::AssignVar& assign) {
 
 void ProbeLowering::store_expr(const ast::Expr* node,
                                llvm::Value* base,
-                               const ValueLayout& field) {
+                               const ValueLayout& field,
+                               bool packed) {
   llvm::Value* at =
       ir_.CreateConstInBoundsGEP1_32(ir_.getInt8Ty(), base, field.offset);
-  if (field.type.is_string() && fill_string(node, at, slot_size(field.type))) {
+  if (field.type.is_string() &&
+      fill_string(node, at,
+                  packed ? field.type.size() : slot_size(field.type))) {
     return;
   }
-  store_value(at, field.type, expr(node), program_.type_of(node));
+  store_value(at, field.type, expr(node), program_.type_of(node), packed);
 }
 
 void ProbeLowering::store_value(llvm::Value* slot,
                                 const Type& to,
                                 llvm::Value* value,
-                                const Type& from) {
+                                const Type& from,
+                                bool packed) {
   if (to.is_tuple() && !(to == from)) {
     // Element by element: strings may differ in size.
     for (size_t i = 0; i < to.fields().size(); ++i) {
@@ -223,7 +228,7 @@ void ProbeLowering::store_value(llvm::Value* slot,
                     *from_field.type);
       store_value(ir_.CreateConstInBoundsGEP1_32(ir_.getInt8Ty(), slot,
                                                  to_field.offset),
-                  *to_field.type, source, *from_field.type);
+                  *to_field.type, source, *from_field.type, /*packed=*/true);
     }
     return;
   }
@@ -232,9 +237,16 @@ void ProbeLowering::store_value(llvm::Value* slot,
     copy(slot, value, std::min(to.size(), from.size()));
     return;
   }
-  if (to.is_integer() && to.size() < 8) {
-    // A variable declared narrower keeps its type's range.
+  if (to.is_bool() && !from.is_bool()) {
+    value = ir_.CreateZExt(truth(value), ir_.getInt64Ty());
+  }
+  if ((to.is_integer() || to.is_bool()) && to.size() < 8) {
+    // A value of a narrower type keeps its type's range.
     llvm::Value* narrow = ir_.CreateTrunc(value, ir_.getIntNTy(to.size() * 8));
+    if (packed) {
+      ir_.CreateStore(narrow, slot);
+      return;
+    }
     value = to.is_signed() ? ir_.CreateSExt(narrow, ir_.getInt64Ty())
                            : ir_.CreateZExt(narrow, ir_.getInt64Ty());
   }

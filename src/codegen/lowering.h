@@ -130,23 +130,34 @@ private:
   // Builds a zeroed key buffer for `access`; maps without keys use the
   // single key 0.
   llvm::Value* map_key(const ast::MapAccess& access, const MapMeta& map);
+  // Writes the key expressions `keys` into the zeroed `key` of `map`: one
+  // per key, a tuple for several keys, or several for a tuple key.
+  void store_keys(const std::vector<ast::Expr*>& keys,
+                  llvm::Value* key,
+                  const MapMeta& map);
 
   // Evaluates `node` straight into `base + field.offset`; strings are
-  // written in place when they can be, saving a copy.
+  // written in place when they can be, saving a copy. `packed`: as
+  // store_value's.
   void store_expr(const ast::Expr* node,
                   llvm::Value* base,
-                  const ValueLayout& field);
+                  const ValueLayout& field,
+                  bool packed = false);
 
   // Writes the string `node` (comm, or str() of a pointer) directly into
   // `dest` of `size` bytes, NUL-padded. Returns false for other strings,
   // which are built in their own buffer and copied.
   bool fill_string(const ast::Expr* node, llvm::Value* dest, uint32_t size);
 
-  // Stores `value` (of type `from`) into memory laid out as `to`.
+  // Stores `value` (of type `from`) into memory laid out as `to`. A
+  // scalar fills its 8-byte slot, extended from its type's width, unless
+  // `packed` (a field of a tuple or record), where it takes only its
+  // type's bytes.
   void store_value(llvm::Value* slot,
                    const Type& to,
                    llvm::Value* value,
-                   const Type& from);
+                   const Type& from,
+                   bool packed = false);
 
   // ---- Expressions --------------------------------------------------------
   llvm::Value* expr(const ast::Expr* node);
@@ -318,6 +329,21 @@ private:
   // C-string equality over buffers of the given sizes: equal up to and
   // including the first NUL, with the shorter buffer's end acting as NUL;
   // only the first `limit` bytes when given (strncmp).
+  // `value` as the step of `target OP= value`: for a pointer target and
+  // + or -, scaled to whole elements as in C.
+  llvm::Value*
+  pointer_step(const Type& target, ast::BinaryOp op, llvm::Value* value);
+  // Whether the `size` bytes at `lhs` and `rhs` are equal; with `limit`
+  // (an i32), only those before it count.
+  llvm::Value* bytes_equal(llvm::Value* lhs,
+                           llvm::Value* rhs,
+                           uint32_t size,
+                           llvm::Value* limit = nullptr);
+  // Buffers: the same length and the same bytes up to it.
+  llvm::Value* buffers_equal(llvm::Value* lhs,
+                             const Type& lhs_type,
+                             llvm::Value* rhs,
+                             const Type& rhs_type);
   llvm::Value* strings_equal(llvm::Value* lhs,
                              uint32_t lhs_size,
                              llvm::Value* rhs,

@@ -101,8 +101,7 @@ std::string format_record_json(const types::Type& type,
     }
     const types::Type& field_type = *field.type;
     if (field_type.is_integer()) {
-      out += json_integer(field_type, {read_sized(field_data, field_type.size(),
-                                                  field_type.is_signed()),
+      out += json_integer(field_type, {read_integer_field(field_data, field),
                                        field_type.is_signed()});
     } else {
       out += format_value_json({&field_type, field_data}, resolver);
@@ -138,6 +137,11 @@ std::string format_value_json(const RawValue& value, ValueResolver* resolver) {
   case types::TypeKind::Pointer:
     return json_integer(Integer::of_unsigned(read_unsigned(value.data)));
   case types::TypeKind::Integer:
+    return json_integer(type,
+                        {read_sized(value.data, type.size(), type.is_signed()),
+                         type.is_signed()});
+  case types::TypeKind::Bool:
+    return value.data[0] != 0 ? "true" : "false";
   case types::TypeKind::Count:
   case types::TypeKind::Sum:
     return json_integer(type, {read_unsigned(value.data), type.is_signed()});

@@ -90,6 +90,7 @@ bool has_integer_values(const MapSnapshot& map) {
   case types::TypeKind::Sum:
     return true;
   case types::TypeKind::None:
+  case types::TypeKind::Bool:
   case types::TypeKind::String:
   case types::TypeKind::Pointer:
   case types::TypeKind::Record:

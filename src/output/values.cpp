@@ -63,6 +63,19 @@ uint64_t read_sized(const char* data, uint32_t size, bool is_signed) {
   }
 }
 
+uint64_t read_integer_field(const char* data, const types::Field& field) {
+  const types::Type& type = *field.type;
+  uint64_t unit = read_sized(data, type.size(), type.is_signed());
+  if (field.bit_size == 0 || field.bit_size >= 64) {
+    return unit;
+  }
+  // Move the field's top bit to bit 63, then shift it back down.
+  uint64_t top = unit << (64 - field.bit_offset - field.bit_size);
+  return type.is_signed() ? static_cast<uint64_t>(static_cast<int64_t>(top) >>
+                                                  (64 - field.bit_size))
+                          : top >> (64 - field.bit_size);
+}
+
 std::string integer_text(Integer value) {
   return value.is_signed ? std::to_string(static_cast<int64_t>(value.bits))
                          : std::to_string(value.bits);
@@ -132,10 +145,8 @@ std::string format_record(const types::Type& type,
     const types::Type& field_type = *field.type;
     if (field_type.is_integer()) {
       // Record fields keep their C size, unlike top-level values.
-      text += integer_text(
-          field_type,
-          {read_sized(field_data, field_type.size(), field_type.is_signed()),
-           field_type.is_signed()});
+      text += integer_text(field_type, {read_integer_field(field_data, field),
+                                        field_type.is_signed()});
     } else {
       text += format_value({&field_type, field_data}, resolver);
     }
@@ -364,6 +375,13 @@ std::string format_value(const RawValue& value, ValueResolver* resolver) {
     return text;
   }
   case types::TypeKind::Integer:
+    // Top-level values fill an 8-byte slot, fields their C size: the low
+    // bytes read the same either way.
+    return integer_text(type,
+                        {read_sized(value.data, type.size(), type.is_signed()),
+                         type.is_signed()});
+  case types::TypeKind::Bool:
+    return value.data[0] != 0 ? "true" : "false";
   case types::TypeKind::Count:
   case types::TypeKind::Sum:
     return integer_text(type, {read_unsigned(value.data), type.is_signed()});

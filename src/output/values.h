@@ -31,6 +31,10 @@ string_text(const char* data, uint32_t size, ValueResolver* resolver);
 // An integer of `size` bytes (1, 2, 4 or 8), sign-extended when `is_signed`;
 // returned as the bits of a 64-bit integer.
 uint64_t read_sized(const char* data, uint32_t size, bool is_signed);
+// An integer field of a record at `data` (the record's start plus
+// field.offset); a bitfield is cut out of its storage unit and, when its
+// type is signed, sign-extended from its own width.
+uint64_t read_integer_field(const char* data, const types::Field& field);
 
 // A 64-bit integer of either signedness: map values, averages and histogram
 // bounds. `bits` holds the two's complement bits; `is_signed` says how to

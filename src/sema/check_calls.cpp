@@ -458,7 +458,7 @@ Type TypeChecker::check_call(const ast::Call& call) {
   // Kernel pointers (check_type_predicates.cpp).
   case BuiltinFunction::IsErr:
     // The kernel's IS_ERR: the pointer is one of the last 4095 addresses.
-    return typed() ? check_integer_function(call, args, Type::integer(1, false))
+    return typed() ? check_integer_function(call, args, Type::boolean())
                    : Type::none();
   case BuiltinFunction::ContainerOf:
     return check_container_of(call, *signature);
@@ -611,8 +611,10 @@ void TypeChecker::check_printf(const ast::Call& call,
         !is_scalar(type)) {
       error(diag::Kind::FormatArgumentType, arg->range(),
             {text, "an integer", type.name()});
-    } else if (conversion->is_string() && is_scalar(type) && !type.is_enum()) {
-      // A plain number: %s would hide a mistaken argument order.
+    } else if (conversion->is_string() && is_scalar(type) && !type.is_enum() &&
+               !type.is_bool()) {
+      // A plain number: %s would hide a mistaken argument order. A bool
+      // prints as true or false, an enum value as its enumerator's name.
       diagnostic(diag::Kind::FormatArgumentType, arg->range(),
                  {text, "a string or a formatted value", type.name()})
           .hint(diag::Kind::FormatIntegerForString,

@@ -60,7 +60,7 @@ Type TypeChecker::resolve_type(const ast::TypeSpec& spec) {
   Type type;
   switch (spec.base) {
   case ast::TypeKind::Bool:
-    type = Type::integer(1, false);
+    type = Type::boolean();
     break;
   case ast::TypeKind::Int:
     type = Type::integer(spec.bits / 8, spec.is_signed);
@@ -139,7 +139,7 @@ Type TypeChecker::check_tuple(const ast::Tuple& tuple) {
     if (type.is_none()) {
       return type;
     }
-    if (type.is_aggregation() || type.is_record()) {
+    if (!storable(type)) {
       error(diag::Kind::CannotStore, element->range(),
             {type.name(), "a tuple"});
       return Type::none();
@@ -161,7 +161,7 @@ Type TypeChecker::check_record(const ast::Record& record) {
       error(diag::Kind::DuplicateRecordField, field.name_range, {field.name});
       return Type::none();
     }
-    if (type.is_aggregation() || type.is_record()) {
+    if (!storable(type)) {
       error(diag::Kind::CannotStore, field.value->range(),
             {type.name(), "a record"});
       return Type::none();
@@ -214,7 +214,11 @@ Type TypeChecker::check_index(const ast::Index& index) {
   case types::TypeKind::String:
     return check_bound(base.size()) ? Type::integer(1, false) : Type::none();
   case types::TypeKind::Array:
-    return check_bound(base.element_count()) ? base.element() : Type::none();
+    // A zero-length trailing array (`int v[0]`, a flexible array member)
+    // has no static bound.
+    return base.element_count() == 0 || check_bound(base.element_count())
+               ? base.element()
+               : Type::none();
   case types::TypeKind::Tuple:
     if (base.is_named_tuple()) {
       error(diag::Kind::NotIndexable, index.base->range(), {base.name()});
@@ -236,7 +240,9 @@ Type TypeChecker::check_index(const ast::Index& index) {
       error(diag::Kind::DerefOpaque, index.base->range(), {base.name()});
       return Type::none();
     }
-    return base.pointee();
+    return base.address_space() == types::AddressSpace::User
+               ? user_pointers(base.pointee())
+               : base.pointee();
   default:
     error(diag::Kind::NotIndexable, index.base->range(), {base.name()});
     return Type::none();
@@ -316,13 +322,18 @@ Type TypeChecker::check_cast(const ast::Cast& cast) {
   }
   // Integers and integer arrays of the same size reinterpret each other's
   // bytes; `(uint8[])x` takes its element count from x.
-  if (to.is_array() && to.element().is_integer() && from.is_integer()) {
+  // Strings and arrays are reinterpreted the same way: `(int8[])"hi"`.
+  if (to.is_array() && (to.element().is_integer() || to.element().is_bool()) &&
+      (from.is_integer() || from.is_bool() || from.is_string() ||
+       from.is_array())) {
+    const uint32_t bytes = from.size();
     Type sized = to.element_count() == 0
-                     ? Type::array(to.element(), 8 / to.element().size())
+                     ? Type::array(to.element(), bytes / to.element().size())
                      : to;
-    if (sized.size() != 8) {
+    if (sized.size() != bytes) {
       error(diag::Kind::ArrayCastSize, cast.range(),
-            {from.name(), sized.name(), "8", std::to_string(sized.size())});
+            {from.name(), sized.name(), std::to_string(bytes),
+             std::to_string(sized.size())});
       return Type::none();
     }
     return sized;
@@ -364,6 +375,11 @@ Type TypeChecker::type_or_value(const ast::TypeSpec* spec,
         return args_records_.front().second;
       }
     }
+    // `sizeof(BTF_VAR_STATIC)`: an enumerator is a value, as it is in
+    // expressions (an int64).
+    if (enum_constant(spec->name)) {
+      return Type::s64();
+    }
   }
   return resolve_type(*spec);
 }
@@ -386,6 +402,8 @@ std::string base_type_name(const Type& type) {
     return "none";
   case types::TypeKind::Integer:
     return "int";
+  case types::TypeKind::Bool:
+    return "bool";
   case types::TypeKind::String:
     return "string";
   case types::TypeKind::Pointer:
@@ -498,14 +516,15 @@ Type TypeChecker::check_if_expr(const ast::IfExpr& node) {
   if (then_void) {
     return Type::none();
   }
+  if (then_type.is_bool() && else_type.is_bool()) {
+    return then_type;
+  }
   if (is_scalar(then_type) && is_scalar(else_type)) {
     return Type::integer(8, then_type.is_signed() && else_type.is_signed());
   }
-  if (then_type.is_string() && else_type.is_string()) {
-    return Type::string(std::max(then_type.size(), else_type.size()));
-  }
-  if (then_type == else_type) {
-    return then_type;
+  // Strings, buffers and tuples of them: the widest of each part.
+  if (std::optional<Type> common = types::common_type(then_type, else_type)) {
+    return *common;
   }
   error(diag::Kind::TypeMismatch, node.range(),
         {"if", then_type.name(), else_type.name()});

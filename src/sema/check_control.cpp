@@ -217,7 +217,7 @@ Type TypeChecker::check_getopt(const ast::Call& call,
     return Type::string(static_cast<uint32_t>(text.size() + 1));
   }
   checked_.constants[&call] = static_cast<uint64_t>(number);
-  return info.type == "bool" ? Type::integer(1, false) : Type::s64();
+  return info.type == "bool" ? Type::boolean() : Type::s64();
 }
 
 Type TypeChecker::check_percpu_kaddr(const ast::Call& call,

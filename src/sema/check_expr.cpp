@@ -102,7 +102,9 @@ Type TypeChecker::compute_type(const ast::Expr& expr) {
     if (operand.is_none()) {
       return operand;
     }
-    if (!is_scalar(operand)) {
+    // A bool only negates logically.
+    if (!is_scalar(operand) ||
+        (operand.is_bool() && unary.op != ast::UnaryOp::LogicalNot)) {
       error(diag::Kind::UnsupportedOperand, expr.range(),
             {ast::spelling(unary.op), operand.name()});
       return Type::none();
@@ -111,7 +113,7 @@ Type TypeChecker::compute_type(const ast::Expr& expr) {
     case ast::UnaryOp::Neg:
       return Type::s64();
     case ast::UnaryOp::LogicalNot:
-      return Type::u64();
+      return Type::boolean();
     case ast::UnaryOp::BitNot:
       return storage_type(operand);
     case ast::UnaryOp::Deref:
@@ -125,7 +127,7 @@ Type TypeChecker::compute_type(const ast::Expr& expr) {
   case ast::NodeKind::FieldAccess:
     return check_field(static_cast<const ast::FieldAccess&>(expr));
   case ast::NodeKind::BoolLiteral:
-    return Type::u64();
+    return Type::boolean();
   case ast::NodeKind::Positional: {
     // A number when the parameter reads as one, else a string; unset
     // parameters are 0.
@@ -321,11 +323,15 @@ Type TypeChecker::check_ternary(const ast::Ternary& ternary) {
   if (then_void) {
     return Type::none();
   }
+  if (then_type.is_bool() && else_type.is_bool()) {
+    return then_type;
+  }
   if (is_scalar(then_type) && is_scalar(else_type)) {
     return Type::integer(8, then_type.is_signed() && else_type.is_signed());
   }
-  if (then_type.is_string() && else_type.is_string()) {
-    return Type::string(std::max(then_type.size(), else_type.size()));
+  // Strings, buffers and tuples of them: the widest of each part.
+  if (std::optional<Type> common = types::common_type(then_type, else_type)) {
+    return *common;
   }
   error(diag::Kind::TypeMismatch, ternary.range(),
         {"?:", then_type.name(), else_type.name()});
@@ -341,7 +347,8 @@ Type TypeChecker::check_inc_dec(const ast::IncDec& node) {
       undefined_variable(var->name, var->range());
       return Type::none();
     }
-    if (!found->second.is_integer()) {
+    // Pointers step by whole elements, as in C.
+    if (!found->second.is_integer() && !found->second.is_pointer()) {
       error(diag::Kind::UnsupportedOperand, node.range(),
             {op, found->second.name()});
       return Type::none();
@@ -356,13 +363,18 @@ Type TypeChecker::check_inc_dec(const ast::IncDec& node) {
       error(diag::Kind::CompoundOnAggregation, node.range(), {map->name});
       return Type::none();
     }
+    // A map of pointers steps by whole elements; any other holds int64.
+    const MapInfo* existing = find_map(map->name);
+    Type value = existing != nullptr && existing->shape.value_type.is_pointer()
+                     ? existing->shape.value_type
+                     : Type::s64();
     types::MapShape shape;
     shape.name = map->name;
-    shape.value_type = Type::s64();
+    shape.value_type = value;
     shape.key_types = keys;
-    checked_.expr_types[map] = Type::s64();
+    checked_.expr_types[map] = value;
     record_map(*map, shape, node.range());
-    return Type::s64();
+    return value;
   }
   error(diag::Kind::IncDecTarget, node.range(), {op});
   return Type::none();
@@ -406,7 +418,25 @@ Type TypeChecker::check_binary(const ast::Binary& binary) {
       error(diag::Kind::StringCompareOnly, binary.range());
       return Type::none();
     }
-    return Type::u64();
+    return Type::boolean();
+  }
+  if (lhs.is_array() || rhs.is_array() || lhs.is_buffer() || rhs.is_buffer()) {
+    // Buffers compare their lengths and bytes, arrays of one type their
+    // elements.
+    bool comparable =
+        (lhs.is_buffer() && rhs.is_buffer()) ||
+        (lhs.is_array() && lhs == rhs && is_scalar(lhs.element()));
+    if (!comparable) {
+      error(diag::Kind::TypeMismatch, binary.range(),
+            {ast::spelling(binary.op), lhs.name(), rhs.name()});
+      return Type::none();
+    }
+    if (!equality) {
+      error(diag::Kind::UnsupportedOperand, binary.range(),
+            {ast::spelling(binary.op), lhs.name()});
+      return Type::none();
+    }
+    return Type::boolean();
   }
   if (lhs.is_tuple() || rhs.is_tuple()) {
     // Tuples and records compare field by field.
@@ -420,7 +450,7 @@ Type TypeChecker::check_binary(const ast::Binary& binary) {
             {ast::spelling(binary.op), lhs.name()});
       return Type::none();
     }
-    return Type::u64();
+    return Type::boolean();
   }
   if (lhs.is_pointer() && rhs.is_pointer() &&
       lhs.address_space() != rhs.address_space() &&
@@ -470,12 +500,12 @@ Type TypeChecker::check_binary(const ast::Binary& binary) {
                  {ast::spelling(binary.op), lhs.name(), rhs.name()})
           .emit();
     }
-    return Type::u64();
+    return Type::boolean();
   case ast::BinaryOp::Eq:
   case ast::BinaryOp::Ne:
   case ast::BinaryOp::LogicalAnd:
   case ast::BinaryOp::LogicalOr:
-    return Type::u64();
+    return Type::boolean();
   case ast::BinaryOp::Add:
   case ast::BinaryOp::Sub:
   case ast::BinaryOp::Mul:
@@ -547,10 +577,21 @@ Type TypeChecker::check_field(const ast::FieldAccess& access) {
   }
   checked_.fields[&access] = *field;
   // Pointers read out of user memory point into user memory too.
-  if (space == types::AddressSpace::User && field->type->is_pointer()) {
-    return Type::pointer(field->type->pointee(), space);
+  if (space == types::AddressSpace::User) {
+    return user_pointers(*field->type);
   }
   return *field->type;
+}
+
+Type TypeChecker::user_pointers(const Type& type) {
+  if (type.is_pointer()) {
+    return Type::pointer(type.pointee(), types::AddressSpace::User);
+  }
+  if (type.is_array() && type.element().is_pointer()) {
+    // `int *z[4]`: each element too.
+    return Type::array(user_pointers(type.element()), type.element_count());
+  }
+  return type;
 }
 
 Type TypeChecker::check_record_field(const ast::FieldAccess& access,

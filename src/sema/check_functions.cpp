@@ -289,7 +289,7 @@ Type TypeChecker::check_map_query(const ast::Call& call,
           {access->name, keys_name(map->shape.key_types), keys_name(keys)});
     return Type::none();
   }
-  return Type::integer(1, false);
+  return Type::boolean();
 }
 
 Type TypeChecker::check_integer_function(const ast::Call& call,

@@ -19,21 +19,23 @@ void TypeChecker::check_assign_map(const ast::AssignMap& assign) {
             {std::string(ast::spelling(*assign.compound)) + "=", value.name()});
       return;
     }
-    if (const MapInfo* map = find_map(target.name);
-        map != nullptr && map->shape.is_aggregation()) {
+    const MapInfo* map = find_map(target.name);
+    if (map != nullptr && map->shape.is_aggregation()) {
       error(diag::Kind::CompoundOnAggregation, assign.range(), {target.name});
       return;
     }
     value = storage_type(value);
+    if (map != nullptr && map->shape.value_type.is_pointer() &&
+        !value.is_pointer() &&
+        (*assign.compound == ast::BinaryOp::Add ||
+         *assign.compound == ast::BinaryOp::Sub)) {
+      // `@p += n` on a map of pointers moves by n elements.
+      value = map->shape.value_type;
+    }
   } else if (call != nullptr && aggregation_kind(call->callee)) {
     value = check_aggregation(*call, shape);
   } else {
     value = check_expr(assign.value);
-    if (value.is_record()) {
-      error(diag::Kind::CannotStore, assign.value->range(),
-            {value.name(), "a map"});
-      return;
-    }
     value = storage_type(value);
   }
   std::vector<Type> keys = check_keys(target);
@@ -205,23 +207,59 @@ std::vector<Type> TypeChecker::check_keys(const ast::MapAccess& target) {
   return keys;
 }
 
+namespace {
+
+// `@m[k1, k2]` and `@m[(k1, k2)]` name the same key: one tuple stands for
+// a map's several keys, and several keys for a map's tuple key.
+std::vector<Type> key_parts(const std::vector<Type>& keys) {
+  if (keys.size() != 1 || !keys[0].is_tuple() || keys[0].is_named_tuple()) {
+    return keys;
+  }
+  std::vector<Type> parts;
+  for (const types::Field& field : keys[0].fields()) {
+    parts.push_back(*field.type);
+  }
+  return parts;
+}
+
+} // namespace
+
 void TypeChecker::record_map(const ast::MapAccess& target,
                              const types::MapShape& shape,
                              SourceRange value_range) {
   const Type& value = shape.value_type;
   for (MapInfo& info : checked_.maps) {
-    const types::MapShape& map = info.shape;
+    types::MapShape& map = info.shape;
     if (map.name != target.name) {
       continue;
     }
     if (!same_address_space(value, map.value_type, value_range, target.name)) {
       return;
     }
-    bool same_value = map.kind == shape.kind &&
-                      (map.value_type == value ||
-                       (map.value_type.is_string() && value.is_string() &&
-                        value.size() <= map.value_type.size()) ||
-                       (map.value_type.is_integer() && value.is_integer()));
+    if (map.kind == shape.kind) {
+      widen_map_type(map.value_type, value);
+    }
+    if (map.key_types.size() == shape.key_types.size()) {
+      for (size_t i = 0; i < map.key_types.size(); ++i) {
+        widen_map_type(map.key_types[i], shape.key_types[i]);
+      }
+    } else if (map.key_types.size() == 1 && map.key_types[0].is_tuple()) {
+      widen_map_type(map.key_types[0], Type::tuple(shape.key_types));
+    } else if (std::vector<Type> parts = key_parts(shape.key_types);
+               parts.size() == map.key_types.size()) {
+      for (size_t i = 0; i < parts.size(); ++i) {
+        widen_map_type(map.key_types[i], parts[i]);
+      }
+    }
+    std::optional<Type> common = types::common_type(map.value_type, value);
+    bool same_value =
+        map.kind == shape.kind &&
+        ((common && *common == map.value_type) ||
+         (is_scalar(map.value_type) && !map.value_type.is_pointer() &&
+          is_scalar(value) && !value.is_pointer()) ||
+         // Aggregations of signed and unsigned values sum as signed.
+         (map.value_type.is_aggregation() &&
+          map.value_type.kind() == value.kind()));
     if (!same_value) {
       diagnostic(diag::Kind::MapTypeMismatch, value_range,
                  {target.name, map.value_type.name(), value.name()})
@@ -254,13 +292,33 @@ void TypeChecker::record_map(const ast::MapAccess& target,
   checked_.maps.push_back(std::move(added));
 }
 
-bool TypeChecker::same_keys(const std::vector<Type>& a,
-                            const std::vector<Type>& b) {
+bool TypeChecker::widen_map_type(Type& stored, const Type& value) {
+  if (reporting_ || stored.is_none() || value.is_none()) {
+    return false;
+  }
+  std::optional<Type> wider = types::common_type(stored, value);
+  if (stored.is_aggregation() && value.kind() == stored.kind() &&
+      value.is_signed() != stored.is_signed()) {
+    wider = value.is_signed() ? value : stored;
+  }
+  if (!wider || *wider == stored) {
+    return false;
+  }
+  stored = *wider;
+  learned_.widened = true;
+  return true;
+}
+
+bool TypeChecker::same_keys(const std::vector<Type>& a_keys,
+                            const std::vector<Type>& b_keys) {
+  const bool whole = a_keys.size() != b_keys.size();
+  const std::vector<Type> a = whole ? key_parts(a_keys) : a_keys;
+  const std::vector<Type> b = whole ? key_parts(b_keys) : b_keys;
   if (a.size() != b.size()) {
     return false;
   }
   for (size_t i = 0; i < a.size(); ++i) {
-    bool ok = a[i] == b[i] || (a[i].is_string() && b[i].is_string()) ||
+    bool ok = a[i] == b[i] || types::common_type(a[i], b[i]).has_value() ||
               a[i].is_none() || b[i].is_none();
     if (!ok) {
       return false;
@@ -389,7 +447,7 @@ Type TypeChecker::check_map_function(const ast::Call& call,
     return Type::none();
   }
   // delete() reports whether the key was there, as in bpftrace.
-  return Type::u64();
+  return Type::boolean();
 }
 
 const MapInfo* TypeChecker::find_map(const std::string& name) const {

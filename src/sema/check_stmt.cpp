@@ -57,6 +57,8 @@ void TypeChecker::check_map_declaration(const ast::MapDecl& decl) {
 }
 
 void TypeChecker::check_probe(const ast::Probe& probe) {
+  probe_ = &probe;
+  declared_variables_.clear();
   variables_ = &checked_.variables[&probe];
   variables_->clear();
   args_records_.clear();
@@ -306,9 +308,16 @@ void TypeChecker::check_var_decl(const ast::VarDecl& decl) {
           {value.name(), "a variable"});
     return;
   }
-  Type stored = declared.is_none() ? storage_type(value) : declared;
-  if (!declared.is_none() && decl.init != nullptr &&
-      !check_conversion(value, declared, decl.init, "$" + decl.var->name)) {
+  Type stored = declared.is_none()
+                    ? learned_variable_type(decl.var->name, storage_type(value))
+                    : declared;
+  if (!declared.is_none()) {
+    declared_variables_.insert(decl.var->name);
+  } else {
+    declared_variables_.erase(decl.var->name);
+  }
+  if (decl.init != nullptr &&
+      !check_conversion(value, stored, decl.init, "$" + decl.var->name)) {
     return;
   }
   (*variables_)[decl.var->name] = stored;
@@ -507,11 +516,19 @@ void TypeChecker::check_assign_var(const ast::AssignVar& assign) {
     variables_->emplace(name, Type::none());
     return;
   }
-  Type stored = storage_type(value);
+  Type stored = declared_variables_.contains(name)
+                    ? storage_type(value)
+                    : learned_variable_type(name, storage_type(value));
   auto [it, inserted] = variables_->emplace(name, stored);
   if (!inserted && it->second.is_none()) {
     it->second = stored;
   } else if (!inserted) {
+    if (!declared_variables_.contains(name) && !reporting_) {
+      // Later reads in this run see the wider type too.
+      if (std::optional<Type> wider = types::common_type(it->second, stored)) {
+        it->second = *wider;
+      }
+    }
     const Type& existing = it->second;
     if (!check_conversion(value, existing, assign.value, "$" + name)) {
       return;
@@ -519,6 +536,26 @@ void TypeChecker::check_assign_var(const ast::AssignVar& assign) {
     stored = existing;
   }
   checked_.expr_types[assign.target] = stored;
+}
+
+Type TypeChecker::learned_variable_type(const std::string& name,
+                                        const Type& value) {
+  auto [learned, inserted] =
+      learned_.variables.try_emplace({probe_, name}, value);
+  if (inserted) {
+    return value;
+  }
+  std::optional<Type> wider = types::common_type(learned->second, value);
+  if (!wider) {
+    // Values that do not mix: the first assignment's type, converted to or
+    // reported by check_conversion.
+    return value;
+  }
+  if (!reporting_ && !(*wider == learned->second)) {
+    learned->second = *wider;
+    learned_.widened = true;
+  }
+  return learned->second;
 }
 
 } // namespace sonde::sema

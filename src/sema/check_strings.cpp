@@ -45,7 +45,7 @@ Type TypeChecker::check_strcontains(const ast::Call& call,
                                     const std::vector<Type>& args) {
   const bool first = require_string(call, 0, args[0]);
   const bool second = require_string(call, 1, args[1]);
-  return first && second ? Type::integer(1, false) : Type::none();
+  return first && second ? Type::boolean() : Type::none();
 }
 
 Type TypeChecker::check_buf(const ast::Call& call,

@@ -68,7 +68,7 @@ Type TypeChecker::check_type_predicate(const ast::Call& call,
     return Type::none();
   }
   checked_.constants[&call] = holds(type) ? 1 : 0;
-  return Type::integer(1, false);
+  return Type::boolean();
 }
 
 Type TypeChecker::check_is_literal(const ast::Call& call,
@@ -78,7 +78,7 @@ Type TypeChecker::check_is_literal(const ast::Call& call,
   }
   type_operand(call.args[0]);
   checked_.constants[&call] = is_literal_expr(call.args[0]) ? 1 : 0;
-  return Type::integer(1, false);
+  return Type::boolean();
 }
 
 Type TypeChecker::check_container_of(const ast::Call& call,

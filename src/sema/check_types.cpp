@@ -8,9 +8,11 @@ TypeChecker::TypeChecker(const probes::ProbeCatalog& catalog,
                          const ExpandedProbes& expanded,
                          diag::DiagnosticEngine& diag,
                          CheckedProgram& checked,
+                         LearnedTypes& learned,
                          bool reporting)
     : catalog_(catalog), kernel_symbols_(kernel_symbols), expanded_(expanded),
-      diag_(diag), checked_(checked), reporting_(reporting) {}
+      diag_(diag), checked_(checked), learned_(learned), reporting_(reporting) {
+}
 
 diag::DiagnosticBuilder TypeChecker::diagnostic(diag::Kind kind,
                                                 SourceRange range,
@@ -28,15 +30,24 @@ bool check_types(const ast::Program& program,
                  const ExpandedProbes& expanded,
                  diag::DiagnosticEngine& diag,
                  CheckedProgram& checked) {
-  {
+  // Each widening makes at least one type larger, and types only grow to
+  // a bound (int64, max_strlen...), but chains of copies can take a run
+  // per link: stop after a generous number.
+  constexpr int kMaxLearningRuns = 16;
+  LearnedTypes learned;
+  for (int run = 0; run < kMaxLearningRuns; ++run) {
     diag::NullConsumer silent;
     diag::DiagnosticEngine discard(silent);
-    TypeChecker(catalog, kernel_symbols, expanded, discard, checked,
+    learned.widened = false;
+    TypeChecker(catalog, kernel_symbols, expanded, discard, checked, learned,
                 /*reporting=*/false)
         .check_program(program);
+    if (!learned.widened) {
+      break;
+    }
   }
   unsigned errors = diag.error_count();
-  TypeChecker(catalog, kernel_symbols, expanded, diag, checked,
+  TypeChecker(catalog, kernel_symbols, expanded, diag, checked, learned,
               /*reporting=*/true)
       .check_program(program);
   return diag.error_count() == errors;

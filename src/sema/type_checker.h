@@ -31,9 +31,22 @@ inline Type storage_type(const Type& type) {
   return type;
 }
 
+// Values held in one register: integers, bools (0 or 1) and pointers.
 inline bool is_scalar(const Type& type) {
-  return type.is_integer() || type.is_pointer();
+  return type.is_integer() || type.is_bool() || type.is_pointer();
 }
+
+// What the runs without reports learn: the type each variable must have to
+// hold every value assigned to it (`$s = ""; $s = "hello"` makes $s a
+// string[6] from its first assignment on). Maps learn theirs in
+// CheckedProgram::maps the same way. The learning runs repeat until
+// nothing widens, so a variable copied from one that widens later widens
+// too.
+struct LearnedTypes {
+  std::map<std::pair<const ast::Probe*, std::string>, types::Type> variables;
+  // Set by a run that widened a variable or a map.
+  bool widened = false;
+};
 
 // A root map declaration, `let @m = lruhash(100);`.
 struct MapDeclaration {
@@ -53,6 +66,7 @@ public:
               const ExpandedProbes& expanded,
               diag::DiagnosticEngine& diag,
               CheckedProgram& checked,
+              LearnedTypes& learned,
               bool reporting);
   void check_program(const ast::Program& program);
 
@@ -80,6 +94,13 @@ private:
   void check_var_decl(const ast::VarDecl& decl);
 
   void check_assign_var(const ast::AssignVar& assign);
+  // The type variable `name` stores for a value of type `value`: what the
+  // learning runs found for it, which a learning run widens to hold
+  // `value` too.
+  Type learned_variable_type(const std::string& name, const Type& value);
+  // In a learning run, widens `stored` (a map's value or key type) to hold
+  // `value` too; true when it did.
+  bool widen_map_type(Type& stored, const Type& value);
 
   // `for ($kv : @map)`: the body becomes a callback of
   // bpf_for_each_map_elem.
@@ -87,6 +108,9 @@ private:
 
   // Whether a value of `type` may be held in a variable or map.
   static bool storable(const Type& type);
+  // `type` as read from user memory: a pointer (or an array of pointers)
+  // points into user memory too.
+  static Type user_pointers(const Type& type);
   // Checks that `value` (of type `from`) may be stored in `target` of type
   // `to`; warns when it is truncated.
   bool check_conversion(const Type& from,
@@ -450,7 +474,11 @@ private:
   const ExpandedProbes& expanded_;
   diag::DiagnosticEngine& diag_;
   CheckedProgram& checked_;
+  LearnedTypes& learned_;
   bool reporting_;
+  const ast::Probe* probe_ = nullptr;
+  // Variables of the current probe whose type a `let $x: T` fixed.
+  std::set<std::string> declared_variables_;
   // Maps declared at the top level, by name ("@m").
   std::map<std::string, MapDeclaration> declarations_;
   std::map<std::string, Type>* variables_ = nullptr;

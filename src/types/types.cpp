@@ -47,6 +47,13 @@ Type Type::enumeration(uint32_t size,
   return type;
 }
 
+Type Type::boolean() {
+  Type type;
+  type.kind_ = TypeKind::Bool;
+  type.size_ = 1;
+  return type;
+}
+
 Type Type::string(uint32_t size) {
   Type type;
   type.kind_ = TypeKind::String;
@@ -236,6 +243,7 @@ bool Type::in_memory() const {
     return size_ > 8;
   case TypeKind::None:
   case TypeKind::Integer:
+  case TypeKind::Bool:
   case TypeKind::Pointer:
   case TypeKind::Count:
   case TypeKind::Sum:
@@ -268,10 +276,58 @@ uint32_t Type::alignment() const {
   case TypeKind::Formatted:
     return 8;
   case TypeKind::None:
+  case TypeKind::Bool:
   case TypeKind::String:
     return 1;
   }
   return 1;
+}
+
+std::optional<Type> common_type(const Type& a, const Type& b) {
+  if (a == b) {
+    return a;
+  }
+  if (a.is_bool() && b.is_integer()) {
+    return b;
+  }
+  if (a.is_integer() && b.is_bool()) {
+    return a;
+  }
+  if (a.is_integer() && b.is_integer()) {
+    if (a.is_signed() == b.is_signed()) {
+      return Type::integer(std::max(a.size(), b.size()), a.is_signed());
+    }
+    const Type& is_signed = a.is_signed() ? a : b;
+    const Type& is_unsigned = a.is_signed() ? b : a;
+    uint32_t size = std::max(is_signed.size(), 2 * is_unsigned.size());
+    return Type::integer(std::min<uint32_t>(size, 8), true);
+  }
+  if (a.is_string() && b.is_string()) {
+    return Type::string(std::max(a.size(), b.size()));
+  }
+  if (a.is_buffer() && b.is_buffer()) {
+    return Type::buffer(std::max(a.element_count(), b.element_count()));
+  }
+  if (a.is_tuple() && b.is_tuple() &&
+      a.is_named_tuple() == b.is_named_tuple() &&
+      a.fields().size() == b.fields().size()) {
+    std::vector<std::string> names;
+    std::vector<Type> elements;
+    for (size_t i = 0; i < a.fields().size(); ++i) {
+      const Field& left = a.fields()[i];
+      const Field& right = b.fields()[i];
+      std::optional<Type> element = common_type(*left.type, *right.type);
+      if (left.name != right.name || !element) {
+        return std::nullopt;
+      }
+      names.push_back(left.name);
+      elements.push_back(std::move(*element));
+    }
+    return a.is_named_tuple()
+               ? Type::named_tuple(std::move(names), std::move(elements))
+               : Type::tuple(std::move(elements));
+  }
+  return std::nullopt;
 }
 
 std::string Type::name() const {
@@ -283,6 +339,8 @@ std::string Type::name() const {
       return enumerators_->name;
     }
     return (is_signed_ ? "int" : "uint") + std::to_string(size_ * 8);
+  case TypeKind::Bool:
+    return "bool";
   case TypeKind::String:
     return "string[" + std::to_string(size_) + "]";
   case TypeKind::Pointer:

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -15,6 +16,7 @@ namespace sonde::types {
 enum class TypeKind : uint8_t {
   None,    // No value (statements, void calls).
   Integer, // 1, 2, 4 or 8 bytes, signed or not.
+  Bool,    // `true`/`false`: one byte, 0 or 1.
   String,  // A NUL-padded char array of a fixed size.
   Pointer, // An address, with the address space it points into.
   Record,  // A struct or union of named fields (`args`, kernel structs).
@@ -101,6 +103,7 @@ public:
                           std::shared_ptr<const Enumerators> enumerators);
   static Type u64() { return integer(8, false); }
   static Type s64() { return integer(8, true); }
+  static Type boolean();
   static Type string(uint32_t size);
   static Type pointer(Type pointee, AddressSpace space);
   static Type
@@ -140,6 +143,7 @@ public:
   const std::shared_ptr<const Enumerators>& shared_enumerators() const {
     return enumerators_;
   }
+  bool is_bool() const { return kind_ == TypeKind::Bool; }
   bool is_string() const { return kind_ == TypeKind::String; }
   bool is_pointer() const { return kind_ == TypeKind::Pointer; }
   bool is_record() const { return kind_ == TypeKind::Record; }
@@ -202,5 +206,12 @@ private:
   std::string name_;
   std::vector<Field> fields_;
 };
+
+// The type that holds every value of `a` and of `b`, for a variable or map
+// assigned both, or the two branches of `?:`: the wider integer (a signed
+// one big enough for an unsigned one; int64 when none is), an integer for
+// a bool and an integer, the longer string, the larger buffer, and tuples
+// of such parts, field by field. Nullopt when the two do not mix.
+std::optional<Type> common_type(const Type& a, const Type& b);
 
 } // namespace sonde::types

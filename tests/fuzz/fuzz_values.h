@@ -43,7 +43,8 @@ inline Type choose_type(Choices& choices, int depth) {
   uint8_t size = choices.next();
   switch (depth > 0 ? pick % 12 : pick % 6) {
   case 0:
-    return Type::integer(1u << (size % 4), (size & 4) != 0);
+    return (size & 8) != 0 ? Type::boolean()
+                           : Type::integer(1u << (size % 4), (size & 4) != 0);
   case 1:
     return Type::string(1 + size % 64);
   case 2:
