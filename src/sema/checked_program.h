@@ -84,6 +84,8 @@ struct ProgramConfig {
   // per-CPU scratch map.
   uint32_t on_stack_limit = 32;
   bool print_maps_on_exit = true;
+  // User stacks show source lines and inlined functions (from DWARF).
+  bool show_debug_info = false;
   std::string license = "GPL";
   // What a probe that attaches to nothing does: error, warn or ignore.
   std::string missing_probes = "error";
