@@ -39,6 +39,13 @@ struct Options {
   bool version = false;
   // --info: print the kernel features sonde probes for.
   bool info = false;
+  // --debuginfo=DIR (repeatable): searched for separate debug files before
+  // /usr/lib/debug.
+  std::vector<std::string> debuginfo_dirs;
+  // --usdt-file-activation: accepted for bpftrace's scripts; USDT
+  // semaphores are always set for every process through the kernel's
+  // uprobe reference counters.
+  bool usdt_file_activation = false;
 };
 
 // Parses argv; on a usage error returns nullopt after setting `error`.
