@@ -3,9 +3,24 @@
 #include "probes/providers.h"
 #include "probes/timer_period.h"
 
+#include "base/strings.h"
+
+#include <cstdlib>
+
 namespace sonde::probes {
 
 namespace {
+
+// The highest sampling frequency the kernel accepts
+// (kernel.perf_event_max_sample_rate); 0 when it cannot be read.
+uint64_t max_sample_rate() {
+  static const uint64_t rate = [] {
+    std::optional<std::string> text =
+        read_file("/proc/sys/kernel/perf_event_max_sample_rate");
+    return text ? std::strtoull(text->c_str(), nullptr, 10) : 0;
+  }();
+  return rate;
+}
 
 // `profile:hz:99`, `profile:ms:10`, `profile:10ms`: a timer sample on
 // every CPU, for sampling what each CPU is running.
@@ -21,6 +36,17 @@ public:
         parse_timer_period("profile", rest);
     if (auto* error = std::get_if<ExpandError>(&period)) {
       return std::move(*error);
+    }
+    // Checked here, so the script location is reported, not a failed
+    // perf_event_open at attach time.
+    uint64_t hz = std::get<TimerPeriod>(period).frequency_hz;
+    if (uint64_t limit = max_sample_rate(); hz > limit && limit != 0) {
+      return ExpandError{ExpandError::Reason::Invalid,
+                         "rate " + std::to_string(hz) +
+                             " hz is above this kernel's limit of " +
+                             std::to_string(limit) +
+                             " hz (kernel.perf_event_max_sample_rate)",
+                         std::nullopt};
     }
     std::string full = "profile";
     for (const std::string& part : rest) {
