@@ -16,6 +16,7 @@
 #include <set>
 #include <sstream>
 #include <sys/stat.h>
+#include <tuple>
 
 namespace sonde::runtime {
 
@@ -65,7 +66,7 @@ std::vector<uint64_t> Symbolizer::stack(const types::Type& type,
     if (!meta.targets.empty() &&
         probes::retval_source(meta.targets[0].kind) ==
             probes::RetvalSource::None &&
-        !process_maps_readable(pid)) {
+        !maps_resolve(pid, frames[0])) {
       learn_bias(pid, tag->program, frames[0]);
     }
   }
@@ -199,30 +200,39 @@ output::UserSourceFrame Symbolizer::user_source(uint64_t address,
                                                 bool return_address) {
   auto pid = static_cast<uint32_t>(process_word);
   output::UserSourceFrame source;
-  Process& traced = process(pid);
-  if (!metadata_.show_debug_info || !traced.maps) {
+  if (!metadata_.show_debug_info) {
     return source;
   }
   // A return address is the instruction after the call, which may already
   // be the next line.
   uint64_t at = return_address && address > 0 ? address - 1 : address;
-  Result<symbols::AddressInfo> info = traced.maps->resolve(at);
-  if (!info) {
-    llvm::consumeError(info.takeError());
-    return source;
+  std::shared_ptr<const symbols::ElfFile> file;
+  std::optional<uint64_t> elf_address;
+  Process& traced = process(pid);
+  if (traced.maps) {
+    Result<symbols::AddressInfo> info = traced.maps->resolve(at);
+    if (info && info->symbol) {
+      file = info->file;
+      elf_address = info->elf_address;
+    } else if (!info) {
+      llvm::consumeError(info.takeError());
+    }
   }
-  if (!info->file || !info->elf_address ||
-      without_dwarf_.count(info->file->path()) != 0) {
+  if (!file) {
+    // The process has exited: a probed file whose place is known.
+    std::tie(file, elf_address) = probed_file_at(at, process_word);
+  }
+  if (!file || !elf_address || without_dwarf_.count(file->path()) != 0) {
     return source;
   }
   Result<std::shared_ptr<symbols::DwarfFile>> dwarf =
-      symbols::DwarfFile::open(info->file->path(), info->file->debug_file());
+      symbols::DwarfFile::open(file->path(), file->debug_file());
   if (!dwarf) {
     llvm::consumeError(dwarf.takeError());
-    without_dwarf_[info->file->path()] = true;
+    without_dwarf_[file->path()] = true;
     return source;
   }
-  symbols::SourceFrames frames = (*dwarf)->source_frames(*info->elf_address);
+  symbols::SourceFrames frames = (*dwarf)->source_frames(*elf_address);
   for (symbols::InlinedFrame& frame : frames.inlined) {
     source.inlined.emplace_back(std::move(frame.name),
                                 std::move(frame.location));
@@ -231,8 +241,18 @@ output::UserSourceFrame Symbolizer::user_source(uint64_t address,
   return source;
 }
 
-bool Symbolizer::process_maps_readable(uint32_t pid) {
-  return process(pid).maps.has_value();
+bool Symbolizer::maps_resolve(uint32_t pid, uint64_t address) {
+  Process& traced = process(pid);
+  if (!traced.maps) {
+    return false;
+  }
+  // The maps of a process that was exiting when they were read are empty.
+  Result<symbols::AddressInfo> info = traced.maps->resolve(address);
+  if (!info) {
+    llvm::consumeError(info.takeError());
+    return false;
+  }
+  return info->symbol.has_value() && info->file != nullptr;
 }
 
 std::optional<output::ResolvedSymbol>
@@ -280,21 +300,14 @@ Symbolizer::learn_bias(uint32_t pid, uint32_t program, uint64_t address) {
   return found;
 }
 
-output::ResolvedSymbol Symbolizer::probed_file_symbol(uint64_t address,
-                                                      uint64_t process_word) {
+std::pair<std::shared_ptr<const symbols::ElfFile>, std::optional<uint64_t>>
+Symbolizer::probed_file_at(uint64_t address, uint64_t process_word) {
   std::optional<codegen::SymbolTag> tag = codegen::SymbolTag::of(process_word);
   auto pid = static_cast<uint32_t>(process_word);
   if (!tag || tag->program >= metadata_.programs.size()) {
     return {};
   }
-  if (tag->probe_address) {
-    if (std::optional<output::ResolvedSymbol> symbol =
-            learn_bias(pid, tag->program, address)) {
-      return *symbol;
-    }
-  }
-  // Other addresses resolve in a probed file whose place is known: a
-  // position-dependent executable, or one whose bias was learned.
+  // A position-dependent executable, or a file whose bias was learned.
   for (const probes::AttachTarget& target :
        metadata_.programs[tag->program].targets) {
     Result<std::shared_ptr<const symbols::ElfFile>> file =
@@ -316,11 +329,31 @@ output::ResolvedSymbol Symbolizer::probed_file_symbol(uint64_t address,
       llvm::consumeError(offset.takeError());
       continue;
     }
-    if (std::optional<symbols::SymbolHit> hit =
-            (*file)->function_at(address - bias)) {
-      return {true, std::string((*file)->display_name(*hit->symbol)),
-              hit->offset, target.target.at(0)};
+    return {*file, address - bias};
+  }
+  return {};
+}
+
+output::ResolvedSymbol Symbolizer::probed_file_symbol(uint64_t address,
+                                                      uint64_t process_word) {
+  std::optional<codegen::SymbolTag> tag = codegen::SymbolTag::of(process_word);
+  auto pid = static_cast<uint32_t>(process_word);
+  if (!tag || tag->program >= metadata_.programs.size()) {
+    return {};
+  }
+  if (tag->probe_address) {
+    if (std::optional<output::ResolvedSymbol> symbol =
+            learn_bias(pid, tag->program, address)) {
+      return *symbol;
     }
+  }
+  auto [file, elf_address] = probed_file_at(address, process_word);
+  if (!file || !elf_address) {
+    return {};
+  }
+  if (std::optional<symbols::SymbolHit> hit = file->function_at(*elf_address)) {
+    return {true, std::string(file->display_name(*hit->symbol)), hit->offset,
+            file->path()};
   }
   return {};
 }

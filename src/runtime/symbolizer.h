@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 struct bpf_object;
@@ -63,10 +64,15 @@ private:
     std::vector<JitSymbol> jit;
   };
   Process& process(uint32_t pid);
-  bool process_maps_readable(uint32_t pid);
+  // Whether the maps read for `pid` place `address` in a symbol.
+  bool maps_resolve(uint32_t pid, uint64_t address);
   // The symbol of `address` in the files of the program a tagged value
   // came from, for a process whose maps are gone.
   output::ResolvedSymbol probed_file_symbol(uint64_t address, uint64_t process);
+  // The probed file of a tagged value that holds `address`, and the
+  // address's link-time value in it; none when its place is unknown.
+  std::pair<std::shared_ptr<const symbols::ElfFile>, std::optional<uint64_t>>
+  probed_file_at(uint64_t address, uint64_t process);
   // Learns where a file is loaded in a process from the address of a
   // probed instruction (a `func` value, or the first frame of a stack
   // taken at a uprobe's entry), when one probe target of the program

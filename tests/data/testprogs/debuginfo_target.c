@@ -38,7 +38,9 @@ static inline __attribute__((always_inline)) int sonde_inner(int x) {
   return sonde_leaf(x) + 1;
 }
 
-__attribute__((noinline)) int sonde_outer(int x) { return sonde_inner(x) + 3; }
+__attribute__((noinline)) int sonde_outer(int x) { // clang-format off
+  return sonde_inner(x) + 3;
+} // clang-format on
 
 // Source-line probes: line 50 runs `count` times, line 52 once.
 __attribute__((noinline)) int sonde_lines(const struct sonde_item* item,
