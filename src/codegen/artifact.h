@@ -6,6 +6,7 @@
 #include "types/types.h"
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -130,6 +131,30 @@ struct PrintValueMeta {
   types::Type type;
 };
 
+// What the upper half of the pid recorded with a user address (ustack,
+// usym, func) says in user-space probes: which program recorded it, and
+// whether the address is the probed instruction itself (`func`). The
+// runtime uses it when the process has exited and its maps are gone: the
+// program's targets name the probed files. The lower half is the pid.
+struct SymbolTag {
+  // Index into RuntimeMetadata::programs.
+  uint32_t program = 0;
+  bool probe_address = false;
+
+  uint64_t bits() const {
+    return (uint64_t{program + 1} << 32) |
+           (probe_address ? uint64_t{1} << 63 : 0);
+  }
+  // The tag of a recorded pid word, or none when it has no tag.
+  static std::optional<SymbolTag> of(uint64_t word) {
+    uint32_t program = static_cast<uint32_t>((word >> 32) & 0x7fffffff);
+    if (program == 0) {
+      return std::nullopt;
+    }
+    return SymbolTag{program - 1, (word >> 63) != 0};
+  }
+};
+
 struct ProgramMeta {
   std::string function_name;
   probes::ProgramType program_type;
@@ -158,6 +183,9 @@ struct RuntimeMetadata {
   // The event ring buffer, and a per-CPU counter of records it dropped.
   // `config = { print_maps_on_exit = false }` leaves maps unprinted.
   bool print_maps_on_exit = true;
+  // `config = { show_debug_info = true }`: user stack frames show their
+  // source line and the functions inlined there.
+  bool show_debug_info = false;
   std::string events_map = "events";
   std::string lost_map = "lost_events";
   // time() and strftime() formats, by id.

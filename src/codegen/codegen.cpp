@@ -159,6 +159,7 @@ Result<Artifact> generate(const sema::CheckedProgram& program,
   artifact.metadata.source_name = options.source_name;
   artifact.metadata.source_text = options.source_text;
   artifact.metadata.print_maps_on_exit = program.config.print_maps_on_exit;
+  artifact.metadata.show_debug_info = program.config.show_debug_info;
   artifact.metadata.time_formats = program.time_formats;
   artifact.metadata.max_map_keys = program.config.max_map_keys;
   artifact.metadata.str_trunc_trailer = program.config.str_trunc_trailer;
@@ -188,7 +189,8 @@ Result<Artifact> generate(const sema::CheckedProgram& program,
                             nullptr,
                             nullptr,
                             nullptr,
-                            &artifact.metadata.runtime_warnings};
+                            &artifact.metadata.runtime_warnings,
+                            options.pid_namespace};
 
   for (const MapMeta& map : metadata.maps) {
     const types::MapShape& shape = map.shape;

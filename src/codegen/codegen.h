@@ -7,7 +7,9 @@
 
 #include "llvm/Support/raw_ostream.h"
 
+#include <optional>
 #include <string>
+#include <utility>
 
 namespace sonde::codegen {
 
@@ -35,6 +37,10 @@ struct Options {
   uint32_t possible_cpus = 1;
   // Bytes in the event ring buffer shared by all CPUs.
   uint32_t ringbuf_size = 512 * 1024;
+  // sonde's pid namespace (the device and inode of /proc/self/ns/pid) when
+  // it is not the initial one: user addresses are then recorded with the
+  // process's id in that namespace, which its /proc shows.
+  std::optional<std::pair<uint64_t, uint64_t>> pid_namespace;
 };
 
 // Compiles a checked program into a BPF ELF object and its runtime

@@ -93,8 +93,7 @@ llvm::Value* ProbeLowering::builtin_variable(const ast::Builtin& node,
     llvm::Value* slot = memory_slot(16, "func");
     ir_.CreateStore(builder_.call_helper(ir_, BPF_FUNC_get_func_ip, {ctx_}),
                     slot);
-    ir_.CreateStore(ir_.CreateLShr(helper(BPF_FUNC_get_current_pid_tgid), 32),
-                    field_at(slot, 8));
+    ir_.CreateStore(symbol_pid(/*probe_address=*/true), field_at(slot, 8));
     return slot;
   }
   case sema::BuiltinVariable::Probe:
@@ -127,9 +126,40 @@ llvm::Value* ProbeLowering::stack_value(const Type& type) {
   // User addresses mean something only in their process: keep its pid.
   llvm::Value* slot = memory_slot(16, "ustack");
   ir_.CreateStore(id, slot);
-  ir_.CreateStore(ir_.CreateLShr(helper(BPF_FUNC_get_current_pid_tgid), 32),
-                  field_at(slot, 8));
+  ir_.CreateStore(symbol_pid(), field_at(slot, 8));
   return slot;
+}
+
+llvm::Value* ProbeLowering::symbol_pid(bool probe_address) {
+  llvm::Value* pid = nullptr;
+  if (!resources_.pid_namespace) {
+    pid = ir_.CreateLShr(helper(BPF_FUNC_get_current_pid_tgid), 32);
+  } else {
+    // struct bpf_pidns_info {u32 pid; u32 tgid;}, left zero when the task
+    // is not in that namespace (its addresses cannot be resolved here).
+    llvm::Value* info = memory_slot(8, "pidns");
+    ir_.CreateStore(ir_.getInt64(0), info);
+    builder_.call_helper(ir_, BPF_FUNC_get_ns_current_pid_tgid,
+                         {ir_.getInt64(resources_.pid_namespace->first),
+                          ir_.getInt64(resources_.pid_namespace->second), info,
+                          ir_.getInt64(8)});
+    pid = ir_.CreateZExt(ir_.CreateLoad(ir_.getInt32Ty(), field_at(info, 4)),
+                         ir_.getInt64Ty());
+  }
+  // A user-space probe names itself, so that the runtime can still find
+  // the probed file once the process has exited.
+  if (instance_.targets.empty() ||
+      !probes::user_space_probe(instance_.targets.front().kind)) {
+    return pid;
+  }
+  const std::vector<ProgramMeta>& programs = resources_.metadata.programs;
+  for (size_t i = 0; i < programs.size(); ++i) {
+    if (programs[i].function_name == instance_.function_name) {
+      SymbolTag tag{static_cast<uint32_t>(i), probe_address};
+      return ir_.CreateOr(pid, ir_.getInt64(tag.bits()));
+    }
+  }
+  return pid;
 }
 
 llvm::Value* ProbeLowering::sized_string(const std::string& text,
@@ -158,8 +188,7 @@ llvm::Value* ProbeLowering::builtin_call(const ast::Call& node,
   case sema::BuiltinFunction::Usym: {
     llvm::Value* slot = memory_slot(16, "usym");
     ir_.CreateStore(expr(node.args[0]), slot);
-    ir_.CreateStore(ir_.CreateLShr(helper(BPF_FUNC_get_current_pid_tgid), 32),
-                    field_at(slot, 8));
+    ir_.CreateStore(symbol_pid(), field_at(slot, 8));
     return slot;
   }
   case sema::BuiltinFunction::Ntop: {

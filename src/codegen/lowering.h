@@ -379,6 +379,12 @@ private:
   // bpf_get_stackid into the stack map of `type`'s depth: the id (i64) for
   // kstack, a {id, pid} buffer for ustack.
   llvm::Value* stack_value(const Type& type);
+  // The pid whose maps resolve the user addresses a value records (ustack,
+  // usym, func): the process's id in sonde's own pid namespace when sonde
+  // runs in a child one, whose /proc names processes by those ids. In
+  // user-space probes the upper half holds a SymbolTag, with
+  // `probe_address` when the address is the probed instruction's.
+  llvm::Value* symbol_pid(bool probe_address = false);
   // A zeroed stack buffer of `size` bytes holding `text`.
   llvm::Value* sized_string(const std::string& text, uint32_t size);
   // has_key(@m, k): 1 when the key is in the map.

@@ -6,6 +6,8 @@
 #include "sema/checked_program.h"
 
 #include <map>
+#include <optional>
+#include <utility>
 
 namespace sonde::codegen {
 
@@ -34,6 +36,8 @@ struct ModuleResources {
   // RuntimeMetadata::runtime_warnings, which lowering appends to as it
   // finds the sites (the rest of the metadata is fixed before lowering).
   std::vector<RuntimeWarningMeta>* runtime_warnings = nullptr;
+  // See Options::pid_namespace.
+  std::optional<std::pair<uint64_t, uint64_t>> pid_namespace;
 };
 
 // Lowers one probe instance (a probe body for a group of targets) into one

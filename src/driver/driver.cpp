@@ -19,6 +19,7 @@
 #include "runtime/features.h"
 #include "runtime/runtime.h"
 #include "sema/pipeline.h"
+#include "symbols/debug_files.h"
 #include "symbols/kallsyms.h"
 
 #include "llvm/Support/FileSystem.h"
@@ -33,6 +34,7 @@
 #include <iostream>
 #include <iterator>
 #include <regex>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace sonde::driver {
@@ -220,6 +222,25 @@ void expand_attach_point_positionals(ast::Program& program,
       ap->parts = parse::detail::split_attach_point(raw);
     }
   }
+// The pid namespace whose ids /proc shows, when it is sonde's own and not
+// the initial one (sonde in a container, or under `unshare -p
+// --mount-proc`): user addresses must then be recorded with those ids to be
+// resolved through /proc/PID/maps. A /proc of another namespace names
+// sonde by another pid.
+std::optional<std::pair<uint64_t, uint64_t>> proc_pid_namespace() {
+  // PROC_PID_INIT_INO: the initial namespace's inode number.
+  constexpr uint64_t kInitialNamespace = 0xEFFFFFFCu;
+  struct stat namespace_file;
+  std::error_code error;
+  std::filesystem::path self =
+      std::filesystem::read_symlink("/proc/self", error);
+  if (error || self.string() != std::to_string(getpid()) ||
+      stat("/proc/self/ns/pid", &namespace_file) != 0 ||
+      namespace_file.st_ino == kInitialNamespace) {
+    return std::nullopt;
+  }
+  return std::make_pair(static_cast<uint64_t>(namespace_file.st_dev),
+                        static_cast<uint64_t>(namespace_file.st_ino));
 }
 
 // -p must name a live process: checked before anything is compiled.
@@ -229,6 +250,47 @@ bool process_exists(int pid, llvm::raw_ostream& err) {
   }
   err << "sonde: error: no process with pid " << pid << "\n";
   return false;
+}
+
+// `-l` with a program (-e, or a script file given as the pattern): the
+// probes it would attach, after macros and attach-point expansion.
+int list_program(const Options& options) {
+  llvm::raw_fd_ostream& err = llvm::errs();
+  Options script = options;
+  if (script.program_text.empty()) {
+    script.program_file = options.list_pattern;
+  }
+  std::optional<SourceBuffer> source = load_source(script, err);
+  if (!source) {
+    return 1;
+  }
+  bool color = options.color && llvm::sys::Process::StandardErrHasColors();
+  diag::TerminalConsumer consumer(*source, err, color);
+  diag::DiagnosticEngine diag(consumer);
+  diag.set_warnings_enabled(options.warnings);
+  ast::Context context;
+  ast::Program* program = parse::parse(*source, context, diag);
+  if (program == nullptr || diag.has_errors() ||
+      !resolve_script_imports(script, *program, *source, context, diag) ||
+      !sema::expand_macros(*program, context, diag)) {
+    return 1;
+  }
+  sema::ProgramConfig config;
+  sema::ExpandedProbes expanded;
+  probes::ExpandContext traced;
+  traced.pid = options.pid;
+  traced.unsafe = options.unsafe;
+  if (!sema::read_config(*program, diag, config) ||
+      !sema::expand_probes(*program, probe_catalog(), config, diag, expanded,
+                           traced)) {
+    return 1;
+  }
+  std::vector<std::vector<probes::AttachTarget>> targets;
+  for (const ast::Probe* probe : program->probes) {
+    targets.push_back(expanded[probe]);
+  }
+  list_program_probes(probe_catalog(), targets, options.verbose, llvm::outs());
+  return 0;
 }
 
 int compile_and_run(const Options& options) {
@@ -287,6 +349,7 @@ int compile_and_run(const Options& options) {
   btf::CParseOptions c_options;
   c_options.include_dirs = options.include_dirs;
   c_options.includes = options.includes;
+  traced.unsafe = options.unsafe;
   std::unique_ptr<sema::CheckedProgram> checked = sema::analyze(
       *program, probe_catalog(), symbols::KernelSymbolSource::system(), diag,
       options.positional_params, traced, &*source, options.unsafe,
@@ -327,6 +390,9 @@ int compile_and_run(const Options& options) {
   // Golden IR dumps and --stop-after=codegen must not depend on the kernel.
   codegen_options.bpf_cpu = runs && runtime::kernel_has_bpf_v4() ? "v4" : "v3";
   codegen_options.possible_cpus = runtime::possible_cpus();
+  if (runs) {
+    codegen_options.pid_namespace = proc_pid_namespace();
+  }
   codegen_options.source_name = source->name();
   codegen_options.source_text = std::string(source->text());
   codegen_options.ir_dump = options.dump == Dump::Ir ? &out : nullptr;
@@ -406,9 +472,22 @@ int main(int argc, char** argv) {
     print_info(llvm::outs());
     return 0;
   }
+  for (const std::string& directory : options->debuginfo_dirs) {
+    symbols::add_debug_directory(directory);
+  }
   if (options->list) {
     if (options->pid != 0 && !process_exists(options->pid, llvm::errs())) {
       return 1;
+    }
+    // A script file, or -e: list the program's probes. A .bt name that
+    // is no file is a pattern after all.
+    bool script_file = options->list_pattern.ends_with(".bt");
+    std::error_code error;
+    if (script_file && !std::filesystem::exists(options->list_pattern, error)) {
+      llvm::errs() << "sonde: warning: '" << options->list_pattern
+                   << "' is not a file; listing it as a pattern\n";
+    } else if (script_file || !options->program_text.empty()) {
+      return list_program(*options);
     }
     ListOptions list;
     list.pattern = options->list_pattern;

@@ -52,6 +52,70 @@ int list_types(const ListOptions& options, llvm::raw_ostream& out) {
     }
     std::string definition = btf::kernel_type_definition(*kernel, name);
     out << (definition.empty() ? name + "\n" : definition);
+// Prints each target's name once, with its arguments under -lv.
+void print_targets(const probes::ProbeType& type,
+                   const std::vector<probes::AttachTarget>& targets,
+                   const std::string& glob,
+                   bool verbose,
+                   std::set<std::string>& printed,
+                   llvm::raw_ostream& out) {
+  for (const probes::AttachTarget& target : targets) {
+    if (!glob_match(glob, target.full_name) ||
+        !printed.insert(target.full_name).second) {
+      continue;
+    }
+    out << target.full_name << "\n";
+    if (verbose) {
+      print_arguments(type, target, out);
+    }
+  }
+}
+
+// The kinds listed by the binary they look into, without return probes
+// (they list as their entry probes): uprobe and usdt.
+std::vector<const probes::ProbeType*>
+binary_providers(const probes::ProbeCatalog& catalog,
+                 std::string_view provider_glob) {
+  std::vector<const probes::ProbeType*> providers;
+  for (probes::ProbeKind kind : probes::kProbeKinds) {
+    const probes::ProbeTraits& traits = probes::traits(kind);
+    if (traits.listing == probes::Listing::Binary &&
+        traits.retval == probes::RetvalSource::None &&
+        glob_match(provider_glob, traits.spelling)) {
+      providers.push_back(&catalog.get(kind));
+    }
+  }
+  return providers;
+}
+
+// `-l -p PID [PATTERN]` (COMPAT 25): the process's own probes, every
+// function and USDT probe of every object it maps, named by the paths the
+// process sees.
+int list_process(const probes::ProbeCatalog& catalog,
+                 const ListOptions& options,
+                 const std::string& glob,
+                 llvm::raw_ostream& out,
+                 llvm::raw_ostream& err) {
+  probes::ExpandContext context;
+  context.pid = options.pid;
+  context.listing = true;
+  std::set<std::string> printed;
+  for (const probes::ProbeType* type : binary_providers(catalog, "*")) {
+    const char* spelling = probes::kind_spelling(type->kind());
+    std::vector<std::string> parts = {spelling, "*", "*"};
+    if (probes::argument_source(type->kind()) == probes::ArgumentSource::Usdt) {
+      parts.push_back("*");
+    }
+    probes::ExpandResult result = type->expand(parts, context);
+    if (auto* error = std::get_if<probes::ExpandError>(&result)) {
+      if (error->reason != probes::ExpandError::Reason::NoMatch) {
+        err << "sonde: error: " << error->detail << "\n";
+        return 1;
+      }
+      continue;
+    }
+    print_targets(*type, std::get<std::vector<probes::AttachTarget>>(result),
+                  glob, options.verbose, printed, out);
   }
   return 0;
 }
@@ -82,6 +146,7 @@ int list_probes(const probes::ProbeCatalog& catalog,
       probes::traits(named->kind()).listing == probes::Listing::Binary) {
     probes::ExpandContext context;
     context.pid = options.pid;
+    context.listing = true;
     probes::ExpandResult result = named->expand(parts, context);
     if (auto* error = std::get_if<probes::ExpandError>(&result)) {
       err << "sonde: error: " << error->detail << "\n";
@@ -89,17 +154,28 @@ int list_probes(const probes::ProbeCatalog& catalog,
     }
     // A USDT probe inlined at several sites is listed once.
     std::set<std::string> printed;
-    for (const probes::AttachTarget& target :
-         std::get<std::vector<probes::AttachTarget>>(result)) {
-      if (!printed.insert(target.full_name).second) {
-        continue;
-      }
-      out << target.full_name << "\n";
-      if (options.verbose) {
-        print_arguments(*named, target, out);
+    print_targets(*named, std::get<std::vector<probes::AttachTarget>>(result),
+                  "*", options.verbose, printed, out);
+    return 0;
+  }
+  if (options.pid != 0 && named == nullptr) {
+    return list_process(catalog, options, glob, out, err);
+  }
+  // A provider glob with a binary, `*:/bin/bash:*` (COMPAT 57): the
+  // binary's uprobes and USDT probes, then any kernel names that match.
+  if (named == nullptr && parts.size() >= 3 && has_wildcard(parts[0])) {
+    probes::ExpandContext context;
+    context.listing = true;
+    std::set<std::string> printed;
+    for (const probes::ProbeType* type : binary_providers(catalog, parts[0])) {
+      std::vector<std::string> expanded = parts;
+      expanded[0] = probes::kind_spelling(type->kind());
+      probes::ExpandResult result = type->expand(expanded, context);
+      if (auto* targets =
+              std::get_if<std::vector<probes::AttachTarget>>(&result)) {
+        print_targets(*type, *targets, "*", options.verbose, printed, out);
       }
     }
-    return 0;
   }
   // Providers list in the order of probe_kinds.def.
   for (probes::ProbeKind kind : probes::kProbeKinds) {
@@ -129,6 +205,20 @@ int list_probes(const probes::ProbeCatalog& catalog,
     }
   }
   return 0;
+}
+
+void list_program_probes(
+    const probes::ProbeCatalog& catalog,
+    const std::vector<std::vector<probes::AttachTarget>>& probes_targets,
+    bool verbose,
+    llvm::raw_ostream& out) {
+  std::set<std::string> printed;
+  for (const std::vector<probes::AttachTarget>& targets : probes_targets) {
+    for (const probes::AttachTarget& target : targets) {
+      print_targets(catalog.get(target.kind), {target}, "*", verbose, printed,
+                    out);
+    }
+  }
 }
 
 } // namespace sonde::driver

@@ -6,6 +6,7 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <string>
+#include <vector>
 
 namespace sonde::driver {
 
@@ -31,5 +32,14 @@ int list_probes(const probes::ProbeCatalog& catalog,
                 const ListOptions& options,
                 llvm::raw_ostream& out,
                 llvm::raw_ostream& err);
+
+// `sonde -l -e PROGRAM` and `sonde -l FILE.bt` (COMPAT 34): the probes a
+// program would attach, each expanded target once in the order the
+// program names them, with its arguments under -lv.
+void list_program_probes(
+    const probes::ProbeCatalog& catalog,
+    const std::vector<std::vector<probes::AttachTarget>>& probes_targets,
+    bool verbose,
+    llvm::raw_ostream& out);
 
 } // namespace sonde::driver

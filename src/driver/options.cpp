@@ -44,6 +44,11 @@ OPTIONS:
     -I DIR                 search DIR for the C definitions' headers
                            before the system's directories
     --include FILE         #include FILE before the C definitions
+    --debuginfo=DIR        also look for separate debug files in DIR
+                           (DIR/.build-id/xx/yyyy.debug, DIR/NAME.debug);
+                           repeatable
+    --usdt-file-activation accepted for bpftrace scripts: USDT semaphores
+                           are always set in every process of the file
     -d, --dump=STAGE       print a stage to stdout: ast, types, ir
     --stop-after=PHASE     stop after parse, sema or codegen
     --emit-elf FILE        write the compiled BPF object to FILE and stop
@@ -193,6 +198,11 @@ parse_options(int argc, char** argv, std::string& error) {
       } else if (value != "text" && error.empty()) {
         error = "unknown output format '" + value + "' (text, json)";
       }
+    } else if (take_value(arg, "--debuginfo", nullptr, i, argc, argv, value,
+                          error)) {
+      options.debuginfo_dirs.push_back(value);
+    } else if (!std::strcmp(arg, "--usdt-file-activation")) {
+      options.usdt_file_activation = true;
     } else if (!std::strcmp(arg, "-q") || !std::strcmp(arg, "--quiet")) {
       options.quiet = true;
     } else if (!std::strcmp(arg, "-v") || !std::strcmp(arg, "--verbose")) {
@@ -226,6 +236,13 @@ parse_options(int argc, char** argv, std::string& error) {
     if (!error.empty()) {
       return std::nullopt;
     }
+  }
+  // `-l -p PID PATTERN`: the pattern comes after the options -l did not
+  // take.
+  if (options.list && options.list_pattern.empty() &&
+      options.program_text.empty() && !options.positional_params.empty()) {
+    options.list_pattern = options.positional_params.front();
+    options.positional_params.erase(options.positional_params.begin());
   }
   if (command_given &&
       options.command.find_first_not_of(" \t\n") == std::string::npos) {

@@ -47,6 +47,13 @@ struct Options {
   std::vector<std::string> include_dirs;
   // --include FILE: included before the script's C definitions.
   std::vector<std::string> includes;
+  // --debuginfo=DIR (repeatable): searched for separate debug files before
+  // /usr/lib/debug.
+  std::vector<std::string> debuginfo_dirs;
+  // --usdt-file-activation: accepted for bpftrace's scripts; USDT
+  // semaphores are always set for every process through the kernel's
+  // uprobe reference counters.
+  bool usdt_file_activation = false;
 };
 
 // Parses argv; on a usage error returns nullopt after setting `error`.

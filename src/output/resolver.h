@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 // Values that BPF records raw and user space turns into text: stacks (ids
@@ -25,6 +26,17 @@ struct ResolvedSymbol {
   // User addresses: the object's path as the process maps it ("" when the
   // address is not in a file mapping).
   std::string module;
+};
+
+// Where a user address is in its program's source, for stacks printed
+// with `show_debug_info`.
+struct UserSourceFrame {
+  // The functions inlined at the address, innermost first: name and
+  // "FILE:LINE".
+  std::vector<std::pair<std::string, std::string>> inlined;
+  // "FILE:LINE" in the function the address's symbol names (the call site
+  // of the outermost inlined function); empty when unknown.
+  std::string location;
 };
 
 // One frame of a build-id stack (struct bpf_stack_build_id): the build id
@@ -53,7 +65,17 @@ public:
   virtual std::vector<BuildIdFrame> build_id_stack(const types::Type& type,
                                                    const char* data) = 0;
   virtual ResolvedSymbol kernel_symbol(uint64_t address) = 0;
-  virtual ResolvedSymbol user_symbol(uint64_t address, uint32_t pid) = 0;
+  // `process` is the word recorded with a user address: the pid in its
+  // low 32 bits, and above them what the runtime needs to resolve the
+  // address after the process exited (codegen::SymbolTag); it is passed
+  // through as recorded.
+  virtual ResolvedSymbol user_symbol(uint64_t address, uint64_t process) = 0;
+  // The source location of a user stack frame when the program asked for
+  // debug information (`show_debug_info`); `return_address` when the
+  // address follows a call (every frame but the first), so the line is
+  // the call's. Empty by default and when not asked for.
+  virtual UserSourceFrame
+  user_source(uint64_t address, uint64_t process, bool return_address);
   // strftime(): the boot-time nanoseconds `boot_ns` as wall-clock time in
   // the format registered as `format_id`, with `%f` for microseconds.
   virtual std::string timestamp(uint64_t format_id, uint64_t boot_ns) = 0;

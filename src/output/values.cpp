@@ -183,7 +183,7 @@ std::string hex_address(uint64_t address, bool prefix) {
 }
 
 ResolvedSymbol
-lookup(ValueResolver* resolver, bool user, uint64_t address, uint32_t pid) {
+lookup(ValueResolver* resolver, bool user, uint64_t address, uint64_t pid) {
   if (resolver == nullptr) {
     return {};
   }
@@ -241,19 +241,40 @@ std::string format_stack(const types::Type& type,
     frames = resolver->stack(type, data);
   }
   bool user = type.is_user_stack();
-  uint32_t pid = user ? static_cast<uint32_t>(read_unsigned(data + 8)) : 0;
+  uint64_t pid = user ? read_unsigned(data + 8) : 0;
   std::string text = "\n";
-  for (uint64_t address : frames) {
+  for (size_t i = 0; i < frames.size(); ++i) {
+    uint64_t address = frames[i];
+    // With show_debug_info: functions inlined at a user frame come first,
+    // each on a line of its own, and frames end with @FILE:LINE.
+    UserSourceFrame source;
+    if (user && resolver != nullptr &&
+        type.stack_mode() != types::StackMode::Raw) {
+      source = resolver->user_source(address, pid, i > 0);
+    }
     switch (type.stack_mode()) {
     case types::StackMode::Bpftrace: {
+      for (const auto& [name, location] : source.inlined) {
+        text += "        [inlined] " + name +
+                (location.empty() ? "" : "@" + location) + "\n";
+      }
       ResolvedSymbol symbol = lookup(resolver, user, address, pid);
       text += "        ";
       text += symbol.found ? symbol.name + "+" + std::to_string(symbol.offset)
                            : hex_address(address, true);
+      if (!source.location.empty()) {
+        text += "@" + source.location;
+      }
       break;
     }
     case types::StackMode::Perf: {
       ResolvedSymbol symbol = lookup(resolver, user, address, pid);
+      for (const auto& [name, location] : source.inlined) {
+        text +=
+            "\t" + hex_address(address, false) + " " + name + " [inlined] (" +
+            (symbol.module.empty() ? std::string("[unknown]") : symbol.module) +
+            ")\n";
+      }
       text += "\t" + hex_address(address, false) + " ";
       text += symbol.found ? symbol.name + "+" + std::to_string(symbol.offset)
                            : std::string("[unknown]");
@@ -284,7 +305,7 @@ std::string format_formatted(const types::Type& type,
   case types::Presentation::Usym: {
     bool user = type.presentation() == types::Presentation::Usym;
     uint64_t address = read_unsigned(data);
-    uint32_t pid = user ? static_cast<uint32_t>(read_unsigned(data + 8)) : 0;
+    uint64_t pid = user ? read_unsigned(data + 8) : 0;
     ResolvedSymbol symbol = lookup(resolver, user, address, pid);
     return symbol.found ? symbol.name : hex_address(address, true);
   }
@@ -329,6 +350,10 @@ std::string ValueResolver::gfp_flags(uint64_t flags) {
 }
 
 std::string_view ValueResolver::truncation_trailer() { return ".."; }
+
+UserSourceFrame ValueResolver::user_source(uint64_t, uint64_t, bool) {
+  return {};
+}
 
 std::string format_buffer(const char* data, uint32_t capacity) {
   uint32_t length = static_cast<uint32_t>(read_sized(data, 4, false));

@@ -7,6 +7,7 @@
 #include <bpf/libbpf.h>
 #include <cerrno>
 #include <cstring>
+#include <unistd.h>
 
 namespace sonde::probes {
 
@@ -37,26 +38,60 @@ const ProbeTraits& traits(ProbeKind kind) {
   return kTraits[static_cast<size_t>(kind)];
 }
 
-Attachment::Attachment(Attachment&& other) noexcept : link_(other.link_) {
+Attachment Attachment::from_link_fd(int fd) {
+  Attachment attachment;
+  attachment.link_fd_ = fd;
+  return attachment;
+}
+
+Attachment::Attachment(Attachment&& other) noexcept
+    : link_(other.link_), link_fd_(other.link_fd_) {
   other.link_ = nullptr;
+  other.link_fd_ = -1;
 }
 
 Attachment& Attachment::operator=(Attachment&& other) noexcept {
   if (this != &other) {
-    if (link_ != nullptr) {
-      bpf_link__destroy(link_);
-    }
+    reset();
     link_ = other.link_;
+    link_fd_ = other.link_fd_;
     other.link_ = nullptr;
+    other.link_fd_ = -1;
   }
   return *this;
 }
 
-Attachment::~Attachment() {
+Attachment::~Attachment() { reset(); }
+
+void Attachment::reset() {
   if (link_ != nullptr) {
     bpf_link__destroy(link_);
+    link_ = nullptr;
+  }
+  if (link_fd_ >= 0) {
+    close(link_fd_);
+    link_fd_ = -1;
   }
 }
+
+Result<std::vector<Attachment>>
+ProbeType::attach_all(bpf_program* program,
+                      const std::vector<AttachTarget>& targets) const {
+  std::vector<Attachment> all;
+  for (const AttachTarget& target : targets) {
+    Result<std::vector<Attachment>> attached = attach(program, target);
+    if (!attached) {
+      return make_error("attaching '" + target.full_name +
+                        "' failed: " + error_text(attached.takeError()));
+    }
+    for (Attachment& attachment : *attached) {
+      all.push_back(std::move(attachment));
+    }
+  }
+  return all;
+}
+
+void ProbeType::prepare(bpf_program*, const std::vector<AttachTarget>&) const {}
 
 Result<types::Type> ProbeType::args_type(const AttachTarget&) const {
   return types::Type::none();

@@ -218,6 +218,13 @@ struct ExpandContext {
   // `-c CMD`: a process will be traced, but it does not run yet, so its
   // maps cannot be read (its pid is set on the targets after expansion).
   bool command = false;
+  // `--unsafe`: uprobes may go where sonde cannot check the instruction
+  // boundary (symbols of size 0, files that are not ELF).
+  bool unsafe = false;
+  // `-l`: a wildcard lists every name it matches, aliases of one function
+  // and symbols of size 0 included, where attaching probes each address
+  // once.
+  bool listing = false;
 };
 
 // Where one USDT argument is at its probe site (x86_64): a constant, a
@@ -295,22 +302,29 @@ using ExpandResult = std::variant<std::vector<AttachTarget>, ExpandError>;
 
 // A live attachment; detaching happens when it is destroyed
 // (bpf_link__destroy, which also closes a perf event the link was made
-// from).
+// from), or, for a link libbpf cannot make (uprobe_multi), when its link
+// descriptor is closed.
 class Attachment {
 public:
   Attachment() = default;
   explicit Attachment(bpf_link* link) : link_(link) {}
+  // Takes ownership of a BPF link file descriptor.
+  static Attachment from_link_fd(int fd);
   Attachment(const Attachment&) = delete;
   Attachment& operator=(const Attachment&) = delete;
   Attachment(Attachment&& other) noexcept;
   Attachment& operator=(Attachment&& other) noexcept;
   ~Attachment();
 
-  // The libbpf link, or null for an empty Attachment. Still owned here.
+  // The libbpf link, or null for an empty Attachment or a raw link
+  // descriptor. Still owned here.
   bpf_link* link() const { return link_; }
 
 private:
+  void reset();
+
   bpf_link* link_ = nullptr;
+  int link_fd_ = -1;
 };
 
 // `args` of a probe whose context is pt_regs (uprobes on a function with
@@ -378,6 +392,23 @@ public:
   // never raw libbpf numbers; nothing stays attached after a failure.
   virtual Result<std::vector<Attachment>>
   attach(bpf_program* program, const AttachTarget& target) const = 0;
+  // Attaches a loaded program to every target of this provider it runs
+  // for. By default one attach() per target, in order; uprobes make one
+  // uprobe_multi link per file where the kernel has them. On failure,
+  // nothing of this call stays attached.
+  virtual Result<std::vector<Attachment>>
+  attach_all(bpf_program* program,
+             const std::vector<AttachTarget>& targets) const;
+  // Called before the object is loaded, with the targets of one of its
+  // programs, for settings the kernel checks at load time (the expected
+  // attach type of a uprobe_multi program). Nothing by default.
+  virtual void prepare(bpf_program* program,
+                       const std::vector<AttachTarget>& targets) const;
+  // Whether the kernel runs the programs attached to one site newest first
+  // (uprobes put each new consumer at the head of the site's list); the
+  // runtime then attaches them last first, so they run in the order the
+  // script declares them. False by default.
+  virtual bool runs_newest_first() const { return false; }
 };
 
 // The registry of providers, looked up by name or alias ("tracepoint",

@@ -2,6 +2,8 @@
 #include "base/strings.h"
 #include "probes/providers.h"
 #include "probes/timer_period.h"
+#include "probes/uprobe_multi.h"
+#include "symbols/binary_paths.h"
 #include "symbols/library_path.h"
 #include "symbols/usdt_notes.h"
 
@@ -12,6 +14,7 @@ namespace sonde::probes {
 
 namespace {
 
+using symbols::BinaryPath;
 using symbols::UsdtArg;
 using symbols::UsdtArgKind;
 using symbols::UsdtProbe;
@@ -23,8 +26,19 @@ UsdtArgument convert(const UsdtArg& arg) {
   out.spec = arg.spec;
   switch (arg.kind) {
   case UsdtArgKind::Constant:
+    // The assembler writes an immediate of a narrow type as a signed
+    // number of that width (`4@$-202182160` for 4092785136u): keep its
+    // bits and extend them by the argument's own signedness.
     out.kind = UsdtArgument::Kind::Constant;
     out.value = arg.constant;
+    if (arg.size < 8) {
+      uint64_t bits = static_cast<uint64_t>(arg.constant) &
+                      ((uint64_t{1} << (arg.size * 8)) - 1);
+      uint64_t sign = uint64_t{1} << (arg.size * 8 - 1);
+      out.value = static_cast<int64_t>(arg.is_signed && (bits & sign) != 0
+                                           ? bits | ~((sign << 1) - 1)
+                                           : bits);
+    }
     return out;
   case UsdtArgKind::Register:
     out.kind = UsdtArgument::Kind::Register;
@@ -59,73 +73,76 @@ public:
 
   ExpandResult expand(const std::vector<std::string>& parts,
                       const ExpandContext& context) const override {
-    // usdt:BIN:PROVIDER:PROBE, usdt:BIN:PROBE, and with -p usdt:PROBE (every
-    // object of the process); BIN `*` with -p also means every object.
-    bool whole_process =
-        context.pid > 0 &&
-        (parts.size() == 2 || (parts.size() > 2 && parts[1] == "*"));
+    // usdt:BIN:PROVIDER:PROBE and usdt:BIN:PROBE; with -p also usdt:PROBE.
+    // BIN may be a glob, or `*` or empty for every object of the -p
+    // process, or of every process without one; an empty PROVIDER means
+    // any.
     if (parts.size() != 3 && parts.size() != 4 &&
         !(parts.size() == 2 && context.pid > 0)) {
       return invalid_attach_point(
           "expected usdt:BINARY:PROVIDER:PROBE or usdt:BINARY:PROBE");
     }
-    std::string provider = parts.size() == 4 ? parts[2] : "*";
+    std::string binary = parts.size() == 2 ? "*" : parts[1];
+    std::string provider =
+        parts.size() == 4 && !parts[2].empty() ? parts[2] : "*";
     const std::string& name = parts.back();
-    std::string where;
-    std::vector<UsdtProbe> process_probes;
-    std::shared_ptr<const std::vector<UsdtProbe>> file_probes;
-    if (whole_process) {
-      auto probes = symbols::usdt_probes_of_process(context.pid);
-      if (!probes) {
-        return ExpandError{ExpandError::Reason::Invalid,
-                           error_text(probes.takeError()), std::nullopt};
-      }
-      process_probes = std::move(*probes);
-      where = "process " + std::to_string(context.pid);
-    } else {
-      Result<std::string> path = symbols::resolve_binary(parts[1], context.pid);
-      if (!path) {
-        return ExpandError{ExpandError::Reason::NotFound,
-                           error_text(path.takeError()), std::nullopt};
-      }
-      auto probes = symbols::usdt_probes(*path);
-      if (!probes) {
-        return ExpandError{ExpandError::Reason::Invalid,
-                           error_text(probes.takeError()), std::nullopt};
-      }
-      file_probes = std::move(*probes);
-      where = *path;
+    Result<std::vector<BinaryPath>> binaries =
+        symbols::expand_binaries(binary, context.pid, /*all_processes=*/true);
+    if (!binaries) {
+      return ExpandError{ExpandError::Reason::NotFound,
+                         error_text(binaries.takeError()), std::nullopt};
     }
-    const std::vector<UsdtProbe>& all =
-        whole_process ? process_probes : *file_probes;
+    bool one_file = binaries->size() == 1 && !symbols::is_any_binary(binary);
+    std::string where =
+        one_file ? binaries->front().path
+        : symbols::is_any_binary(binary)
+            ? (context.pid > 0 ? "process " + std::to_string(context.pid)
+                               : std::string("any process"))
+            : "the files matching '" + binary + "'";
     std::vector<AttachTarget> targets;
     std::vector<std::string> names;
-    for (const UsdtProbe& probe : all) {
-      names.push_back(probe.provider + ":" + probe.name);
-      if (!glob_match(provider, probe.provider) ||
-          !glob_match(name, probe.name)) {
+    for (const BinaryPath& file : *binaries) {
+      auto probes = symbols::usdt_probes(file.open_path);
+      if (!probes) {
+        if (one_file) {
+          return ExpandError{ExpandError::Reason::Invalid,
+                             error_text(probes.takeError()), std::nullopt};
+        }
+        // An object that vanished or cannot be parsed has no probes to
+        // offer; the others still count.
+        llvm::consumeError(probes.takeError());
         continue;
       }
-      AttachTarget target{ProbeKind::Usdt,
-                          "usdt:" + probe.path + ":" + probe.provider + ":" +
-                              probe.name,
-                          {probe.path, probe.provider, probe.name},
-                          0};
-      target.file_offset = probe.offset;
-      target.semaphore_offset = probe.semaphore_offset;
-      target.pid = context.pid > 0 ? context.pid : -1;
-      for (const UsdtArg& arg : probe.args) {
-        target.usdt_arguments.push_back(convert(arg));
+      for (const UsdtProbe& probe : **probes) {
+        names.push_back(probe.provider + ":" + probe.name);
+        if (!glob_match(provider, probe.provider) ||
+            !glob_match(name, probe.name)) {
+          continue;
+        }
+        // Named as the process sees the file, attached through the path
+        // sonde opened.
+        AttachTarget target{ProbeKind::Usdt,
+                            "usdt:" + file.path + ":" + probe.provider + ":" +
+                                probe.name,
+                            {file.open_path, probe.provider, probe.name},
+                            0};
+        target.file_offset = probe.offset;
+        target.semaphore_offset = probe.semaphore_offset;
+        target.pid = context.pid > 0 ? context.pid : -1;
+        for (const UsdtArg& arg : probe.args) {
+          target.usdt_arguments.push_back(convert(arg));
+        }
+        targets.push_back(std::move(target));
       }
-      targets.push_back(std::move(target));
     }
     if (!targets.empty()) {
       return targets;
     }
     bool wildcard = has_wildcard(provider + name);
-    if (wildcard && provider == "*") {
+    if ((wildcard && provider == "*") || !one_file) {
       return ExpandError{ExpandError::Reason::NoMatch,
-                         "no USDT probe of " + where + " matches '" + name +
+                         "no USDT probe of " + where + " matches '" +
+                             (provider == "*" ? name : provider + ":" + name) +
                              "'",
                          std::nullopt};
     }
@@ -163,6 +180,21 @@ public:
         program, target.pid, target.target.at(0).c_str(), target.file_offset,
         &options));
   }
+
+  void prepare(bpf_program* program,
+               const std::vector<AttachTarget>& targets) const override {
+    prepare_uprobe_multi(program, targets);
+  }
+
+  Result<std::vector<Attachment>>
+  attach_all(bpf_program* program,
+             const std::vector<AttachTarget>& targets) const override {
+    return attach_uprobe_sites(
+        program, targets, /*return_probe=*/false,
+        [&](const AttachTarget& target) { return attach(program, target); });
+  }
+
+  bool runs_newest_first() const override { return true; }
 };
 
 } // namespace

@@ -25,6 +25,7 @@
 #include <ctime>
 #include <map>
 #include <optional>
+#include <set>
 #include <sys/epoll.h>
 #include <sys/signalfd.h>
 #include <sys/syscall.h>
@@ -161,6 +162,8 @@ public:
         replay_held_events();
         return 1;
       }
+      // Before the announcement, which may start the traced programs.
+      preload_symbols();
       announce_attached();
       replay_held_events();
       if (options_.child != nullptr) {
@@ -207,6 +210,11 @@ private:
            << std::strerror(errno) << "\n"
            << take_libbpf_messages();
       return false;
+    }
+    for (const codegen::ProgramMeta& meta : metadata_.programs) {
+      if (!meta.targets.empty()) {
+        catalog_.get(meta.targets[0].kind).prepare(program(meta), meta.targets);
+      }
     }
     if (bpf_object__load(object_) != 0) {
       int error = errno;
@@ -359,31 +367,91 @@ private:
     }
   }
 
-  bool attach_all() {
+  // The processes already running the probed files keep resolvable
+  // addresses should they exit before their events are printed.
+  void preload_symbols() {
+    std::vector<std::string> files;
     for (const codegen::ProgramMeta& meta : metadata_.programs) {
       for (const probes::AttachTarget& target : meta.targets) {
-        probes::Trigger trigger = probes::traits(target.kind).trigger;
-        if (!probes::is_attached(trigger)) {
-          continue;
+        if (probes::user_space_probe(target.kind) && !target.target.empty()) {
+          files.push_back(target.target[0]);
         }
-        const probes::ProbeType& type = catalog_.get(target.kind);
-        Result<std::vector<probes::Attachment>> attached =
-            type.attach(program(meta), target);
-        if (!attached) {
-          err_ << "sonde: error: attaching '" << target.full_name
-               << "' failed: " << error_text(attached.takeError()) << "\n";
-          return false;
-        }
-        std::optional<uint64_t> watched = type.watched_address(target);
-        for (probes::Attachment& attachment : *attached) {
-          if (trigger == probes::Trigger::Iterator) {
-            iterators_.push_back(attachment.link());
+      }
+    }
+    if (!files.empty()) {
+      symbolizer_->preload(files);
+    }
+  }
+
+  bool attach_all() {
+    // Kinds whose sites run their newest program first are attached last
+    // first, so probes on one site run in the order they are written.
+    std::vector<const codegen::ProgramMeta*> in_order;
+    std::vector<const codegen::ProgramMeta*> reversed;
+    for (const codegen::ProgramMeta& meta : metadata_.programs) {
+      if (meta.targets.empty() ||
+          !probes::is_attached(probes::traits(meta.targets[0].kind).trigger)) {
+        continue;
+      }
+      bool newest_first =
+          catalog_.get(meta.targets[0].kind).runs_newest_first();
+      (newest_first ? reversed : in_order).push_back(&meta);
+    }
+    in_order.insert(in_order.end(), reversed.rbegin(), reversed.rend());
+    for (const codegen::ProgramMeta* meta : in_order) {
+      if (!attach_program(*meta)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  // Attaches one program to its targets, a run of targets of one kind at a
+  // time (a probe may name several kinds).
+  bool attach_program(const codegen::ProgramMeta& meta) {
+    for (size_t first = 0; first < meta.targets.size();) {
+      size_t last = first + 1;
+      while (last < meta.targets.size() &&
+             meta.targets[last].kind == meta.targets[first].kind) {
+        ++last;
+      }
+      std::vector<probes::AttachTarget> run(meta.targets.begin() + first,
+                                            meta.targets.begin() + last);
+      first = last;
+      probes::Trigger trigger = probes::traits(run[0].kind).trigger;
+      const probes::ProbeType& type = catalog_.get(run[0].kind);
+      // Watchpoints are attached one by one: unwatch() finds each by its
+      // address.
+      if (type.watched_address(run[0])) {
+        for (const probes::AttachTarget& target : run) {
+          Result<std::vector<probes::Attachment>> attached =
+              type.attach(program(meta), target);
+          if (!attached) {
+            err_ << "sonde: error: attaching '" << target.full_name
+                 << "' failed: " << error_text(attached.takeError()) << "\n";
+            return false;
           }
-          if (watched) {
-            watchpoints_.emplace(*watched, attachments_.size());
+          std::optional<uint64_t> watched = type.watched_address(target);
+          for (probes::Attachment& attachment : *attached) {
+            if (watched) {
+              watchpoints_.emplace(*watched, attachments_.size());
+            }
+            attachments_.push_back(std::move(attachment));
           }
-          attachments_.push_back(std::move(attachment));
         }
+        continue;
+      }
+      Result<std::vector<probes::Attachment>> attached =
+          type.attach_all(program(meta), run);
+      if (!attached) {
+        err_ << "sonde: error: " << error_text(attached.takeError()) << "\n";
+        return false;
+      }
+      for (probes::Attachment& attachment : *attached) {
+        if (trigger == probes::Trigger::Iterator) {
+          iterators_.push_back(attachment.link());
+        }
+        attachments_.push_back(std::move(attachment));
       }
     }
     return true;
@@ -439,10 +507,16 @@ private:
   }
 
   void announce_attached() {
-    size_t count = 0;
+    // A probe counts once however many sites it has (a USDT probe inlined
+    // in several places, a source line in several functions), and once
+    // per script probe that names it.
+    std::set<std::pair<uint32_t, std::string>> seen;
     for (const codegen::ProgramMeta& meta : metadata_.programs) {
-      count += meta.targets.size();
+      for (const probes::AttachTarget& target : meta.targets) {
+        seen.emplace(meta.source_offset, target.full_name);
+      }
     }
+    size_t count = seen.size();
     if (!options_.quiet) {
       formatter_->attached_probes(count);
       err_.flush();

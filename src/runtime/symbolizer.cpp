@@ -3,17 +3,22 @@
 
 #include "base/strings.h"
 #include "probes/tracefs.h"
+#include "symbols/dwarf_types.h"
 #include "symbols/kallsyms.h"
 
 #include <algorithm>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include <cctype>
 #include <ctime>
+#include <filesystem>
 #include <fstream>
 #include <ftw.h>
 #include <pwd.h>
+#include <set>
 #include <sstream>
 #include <sys/stat.h>
+#include <tuple>
 
 namespace sonde::runtime {
 
@@ -50,6 +55,23 @@ std::vector<uint64_t> Symbolizer::stack(const types::Type& type,
   }
   auto end = std::find(frames.begin(), frames.end(), uint64_t(0));
   frames.erase(end, frames.end());
+  // A user stack taken where a uprobe or USDT probe entered starts at the
+  // probed instruction, which tells where its file is loaded.
+  uint64_t process = 0;
+  if (type.is_user_stack()) {
+    std::memcpy(&process, data + 8, sizeof(process));
+  }
+  std::optional<codegen::SymbolTag> tag = codegen::SymbolTag::of(process);
+  if (tag && !frames.empty() && tag->program < metadata_.programs.size()) {
+    const codegen::ProgramMeta& meta = metadata_.programs[tag->program];
+    auto pid = static_cast<uint32_t>(process);
+    if (!meta.targets.empty() &&
+        probes::retval_source(meta.targets[0].kind) ==
+            probes::RetvalSource::None &&
+        !maps_resolve(pid, frames[0])) {
+      learn_bias(pid, tag->program, frames[0]);
+    }
+  }
   return frames;
 }
 
@@ -130,7 +152,9 @@ Symbolizer::Process& Symbolizer::process(uint32_t pid) {
   return *slot;
 }
 
-output::ResolvedSymbol Symbolizer::user_symbol(uint64_t address, uint32_t pid) {
+output::ResolvedSymbol Symbolizer::user_symbol(uint64_t address,
+                                               uint64_t process_word) {
+  auto pid = static_cast<uint32_t>(process_word);
   Process& traced = process(pid);
   output::ResolvedSymbol resolved;
   if (traced.maps) {
@@ -148,6 +172,13 @@ output::ResolvedSymbol Symbolizer::user_symbol(uint64_t address, uint32_t pid) {
       llvm::consumeError(info.takeError());
     }
   }
+  // Without maps (the process exited), or with maps read before the
+  // process ran the probed file (it was starting when they were
+  // preloaded): the files the probe names.
+  if (output::ResolvedSymbol probed = probed_file_symbol(address, process_word);
+      probed.found) {
+    return probed;
+  }
   auto after = std::upper_bound(traced.jit.begin(), traced.jit.end(), address,
                                 [](uint64_t value, const JitSymbol& symbol) {
                                   return value < symbol.start;
@@ -164,6 +195,210 @@ output::ResolvedSymbol Symbolizer::user_symbol(uint64_t address, uint32_t pid) {
     }
   }
   return resolved;
+}
+
+output::UserSourceFrame Symbolizer::user_source(uint64_t address,
+                                                uint64_t process_word,
+                                                bool return_address) {
+  auto pid = static_cast<uint32_t>(process_word);
+  output::UserSourceFrame source;
+  if (!metadata_.show_debug_info) {
+    return source;
+  }
+  // A return address is the instruction after the call, which may already
+  // be the next line.
+  uint64_t at = return_address && address > 0 ? address - 1 : address;
+  std::shared_ptr<const symbols::ElfFile> file;
+  std::optional<uint64_t> elf_address;
+  Process& traced = process(pid);
+  if (traced.maps) {
+    Result<symbols::AddressInfo> info = traced.maps->resolve(at);
+    if (info && info->symbol) {
+      file = info->file;
+      elf_address = info->elf_address;
+    } else if (!info) {
+      llvm::consumeError(info.takeError());
+    }
+  }
+  if (!file) {
+    // The process has exited: a probed file whose place is known.
+    std::tie(file, elf_address) = probed_file_at(at, process_word);
+  }
+  if (!file || !elf_address || without_dwarf_.count(file->path()) != 0) {
+    return source;
+  }
+  Result<std::shared_ptr<symbols::DwarfFile>> dwarf =
+      symbols::DwarfFile::open(file->path(), file->debug_file());
+  if (!dwarf) {
+    llvm::consumeError(dwarf.takeError());
+    without_dwarf_[file->path()] = true;
+    return source;
+  }
+  symbols::SourceFrames frames = (*dwarf)->source_frames(*elf_address);
+  for (symbols::InlinedFrame& frame : frames.inlined) {
+    source.inlined.emplace_back(std::move(frame.name),
+                                std::move(frame.location));
+  }
+  source.location = std::move(frames.location);
+  return source;
+}
+
+bool Symbolizer::maps_resolve(uint32_t pid, uint64_t address) {
+  Process& traced = process(pid);
+  if (!traced.maps) {
+    return false;
+  }
+  // The maps of a process that was exiting when they were read are empty.
+  Result<symbols::AddressInfo> info = traced.maps->resolve(address);
+  if (!info) {
+    llvm::consumeError(info.takeError());
+    return false;
+  }
+  return info->symbol.has_value() && info->file != nullptr;
+}
+
+std::optional<output::ResolvedSymbol>
+Symbolizer::learn_bias(uint32_t pid, uint32_t program, uint64_t address) {
+  // The targets whose instruction the address can be: at that address in a
+  // position-dependent file, at the same offset in a page otherwise (PIE
+  // objects load at a page-aligned bias).
+  std::optional<output::ResolvedSymbol> found;
+  std::optional<std::pair<std::string, uint64_t>> bias;
+  for (const probes::AttachTarget& target :
+       metadata_.programs[program].targets) {
+    Result<std::shared_ptr<const symbols::ElfFile>> file =
+        symbols::ElfFile::open(target.target.at(0));
+    if (!file) {
+      llvm::consumeError(file.takeError());
+      continue;
+    }
+    std::optional<uint64_t> vaddr =
+        (*file)->layout().vaddr_of_offset(target.file_offset);
+    if (!vaddr) {
+      continue;
+    }
+    bool fixed = (*file)->kind() == symbols::ElfKind::Executable;
+    if (fixed ? *vaddr != address
+              : (*vaddr - address) % 4096 != 0 || address < *vaddr) {
+      continue;
+    }
+    std::pair<std::string, uint64_t> candidate{(*file)->path(),
+                                               fixed ? 0 : address - *vaddr};
+    if (bias && *bias != candidate) {
+      // Several targets fit: the address does not say which it is.
+      return std::nullopt;
+    }
+    bias = candidate;
+    std::optional<symbols::SymbolHit> hit = (*file)->function_at(*vaddr);
+    if (hit) {
+      found = output::ResolvedSymbol{
+          true, std::string((*file)->display_name(*hit->symbol)), hit->offset,
+          target.target.at(0)};
+    }
+  }
+  if (bias) {
+    biases_[{pid, bias->first}] = bias->second;
+  }
+  return found;
+}
+
+std::pair<std::shared_ptr<const symbols::ElfFile>, std::optional<uint64_t>>
+Symbolizer::probed_file_at(uint64_t address, uint64_t process_word) {
+  std::optional<codegen::SymbolTag> tag = codegen::SymbolTag::of(process_word);
+  auto pid = static_cast<uint32_t>(process_word);
+  if (!tag || tag->program >= metadata_.programs.size()) {
+    return {};
+  }
+  // A position-dependent executable, or a file whose bias was learned.
+  for (const probes::AttachTarget& target :
+       metadata_.programs[tag->program].targets) {
+    Result<std::shared_ptr<const symbols::ElfFile>> file =
+        symbols::ElfFile::open(target.target.at(0));
+    if (!file) {
+      llvm::consumeError(file.takeError());
+      continue;
+    }
+    uint64_t bias = 0;
+    if ((*file)->kind() != symbols::ElfKind::Executable) {
+      auto learned = biases_.find({pid, (*file)->path()});
+      if (learned == biases_.end() || address < learned->second) {
+        continue;
+      }
+      bias = learned->second;
+    }
+    Result<uint64_t> offset = (*file)->layout().file_offset(address - bias);
+    if (!offset) {
+      llvm::consumeError(offset.takeError());
+      continue;
+    }
+    return {*file, address - bias};
+  }
+  return {};
+}
+
+output::ResolvedSymbol Symbolizer::probed_file_symbol(uint64_t address,
+                                                      uint64_t process_word) {
+  std::optional<codegen::SymbolTag> tag = codegen::SymbolTag::of(process_word);
+  auto pid = static_cast<uint32_t>(process_word);
+  if (!tag || tag->program >= metadata_.programs.size()) {
+    return {};
+  }
+  if (tag->probe_address) {
+    if (std::optional<output::ResolvedSymbol> symbol =
+            learn_bias(pid, tag->program, address)) {
+      return *symbol;
+    }
+  }
+  auto [file, elf_address] = probed_file_at(address, process_word);
+  if (!file || !elf_address) {
+    return {};
+  }
+  if (std::optional<symbols::SymbolHit> hit = file->function_at(*elf_address)) {
+    return {true, std::string(file->display_name(*hit->symbol)), hit->offset,
+            file->path()};
+  }
+  return {};
+}
+
+void Symbolizer::preload(const std::vector<std::string>& files) {
+  std::set<std::pair<uint64_t, uint64_t>> wanted;
+  for (const std::string& file : files) {
+    struct stat status;
+    if (::stat(file.c_str(), &status) == 0) {
+      wanted.emplace(status.st_dev, status.st_ino);
+    }
+  }
+  if (wanted.empty()) {
+    return;
+  }
+  std::error_code error;
+  for (const auto& entry :
+       std::filesystem::directory_iterator("/proc", error)) {
+    std::string name = entry.path().filename().string();
+    if (name.empty() || !std::all_of(name.begin(), name.end(), ::isdigit)) {
+      continue;
+    }
+    auto pid = static_cast<uint32_t>(std::stoul(name));
+    Result<symbols::ProcessMaps> maps =
+        symbols::ProcessMaps::read(static_cast<int>(pid));
+    if (!maps) {
+      llvm::consumeError(maps.takeError());
+      continue;
+    }
+    bool maps_one = false;
+    for (const symbols::MappedObject& object : maps->objects()) {
+      struct stat status;
+      maps_one =
+          maps_one || (!object.open_path.empty() &&
+                       ::stat(object.open_path.c_str(), &status) == 0 &&
+                       wanted.count({status.st_dev, status.st_ino}) != 0);
+    }
+    if (maps_one && processes_.count(pid) == 0) {
+      auto slot = std::make_unique<Process>();
+      slot->maps.emplace(std::move(*maps));
+      processes_[pid] = std::move(slot);
+    }
+  }
 }
 
 std::string format_time(const std::string& format, int64_t epoch_nanoseconds) {

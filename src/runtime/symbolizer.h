@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 struct bpf_object;
@@ -35,7 +36,18 @@ public:
   std::vector<output::BuildIdFrame> build_id_stack(const types::Type& type,
                                                    const char* data) override;
   output::ResolvedSymbol kernel_symbol(uint64_t address) override;
-  output::ResolvedSymbol user_symbol(uint64_t address, uint32_t pid) override;
+  // Through the process's maps; when they are gone (the process exited),
+  // through the files its probe names (see codegen::SymbolTag).
+  output::ResolvedSymbol user_symbol(uint64_t address,
+                                     uint64_t process) override;
+  // From the DWARF of the object the address falls in, when the program
+  // sets show_debug_info.
+  output::UserSourceFrame
+  user_source(uint64_t address, uint64_t process, bool return_address) override;
+  // Reads now the maps of every running process that maps one of
+  // `files`, so that their addresses still resolve if they exit before
+  // their events are printed (bpftrace's per-pid symbol cache).
+  void preload(const std::vector<std::string>& files);
   std::string timestamp(uint64_t format_id, uint64_t boot_ns) override;
   std::string username(uint64_t uid) override;
   std::string cgroup_path(uint64_t id) override;
@@ -55,6 +67,21 @@ private:
     std::vector<JitSymbol> jit;
   };
   Process& process(uint32_t pid);
+  // Whether the maps read for `pid` place `address` in a symbol.
+  bool maps_resolve(uint32_t pid, uint64_t address);
+  // The symbol of `address` in the files of the program a tagged value
+  // came from, for a process whose maps are gone.
+  output::ResolvedSymbol probed_file_symbol(uint64_t address, uint64_t process);
+  // The probed file of a tagged value that holds `address`, and the
+  // address's link-time value in it; none when its place is unknown.
+  std::pair<std::shared_ptr<const symbols::ElfFile>, std::optional<uint64_t>>
+  probed_file_at(uint64_t address, uint64_t process);
+  // Learns where a file is loaded in a process from the address of a
+  // probed instruction (a `func` value, or the first frame of a stack
+  // taken at a uprobe's entry), when one probe target of the program
+  // fits it. Returns the symbol of that instruction.
+  std::optional<output::ResolvedSymbol>
+  learn_bias(uint32_t pid, uint32_t program, uint64_t address);
   int stack_map_fd(uint32_t depth, bool build_id);
 
   bpf_object* object_;
@@ -66,6 +93,10 @@ private:
   // The kernel's GFP flag names (kmem:kmalloc's format), read on the first
   // %gr.
   std::optional<std::vector<output::FlagName>> gfp_names_;
+  // Load biases learned by learn_bias(), by (pid, file).
+  std::map<std::pair<uint32_t, std::string>, uint64_t> biases_;
+  // Objects whose DWARF could not be read, not tried again.
+  std::unordered_map<std::string, bool> without_dwarf_;
   // CLOCK_REALTIME minus CLOCK_BOOTTIME, in nanoseconds, taken once.
   std::optional<int64_t> boot_offset_;
 };

@@ -84,6 +84,8 @@ struct ProgramConfig {
   // per-CPU scratch map.
   uint32_t on_stack_limit = 32;
   bool print_maps_on_exit = true;
+  // User stacks show source lines and inlined functions (from DWARF).
+  bool show_debug_info = false;
   // One of the GPL-compatible strings the kernel accepts for the helpers
   // sonde uses (read_config checks).
   std::string license = "GPL";

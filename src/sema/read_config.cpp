@@ -40,7 +40,7 @@ constexpr KeyInfo kKeys[] = {
     {"perf_rb_pages", ValueKind::Integer, false},
     {"str_trunc_trailer", ValueKind::Text, true},
     {"use_blazesym", ValueKind::Bool, false},
-    {"show_debug_info", ValueKind::Bool, false},
+    {"show_debug_info", ValueKind::Bool, true},
     {"unstable_tseries", ValueKind::Text, true},
     {"unstable_dw_ustack", ValueKind::Text, false},
     {"unstable_typeinfo", ValueKind::Text, true},
@@ -251,6 +251,8 @@ private:
       }
       if (name == "print_maps_on_exit") {
         config_.print_maps_on_exit = value;
+      } else if (name == "show_debug_info") {
+        config_.show_debug_info = value;
       }
       return true;
     }

@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "symbols/dwarf_types.h"
 
+#include "symbols/debug_files.h"
+#include "symbols/elf_reader.h"
+#include "symbols/split_dwarf.h"
+
 #include <algorithm>
 #include <dwarf.h>
 #include <elfutils/libdw.h>
@@ -627,8 +631,11 @@ bool names_match(Dwarf_Die* die, std::string_view wanted) {
 int visit_function(Dwarf_Die* die, void* arg) {
   auto* search = static_cast<FunctionSearch*>(arg);
   Dwarf_Addr low = 0;
-  bool defined =
-      dwarf_lowpc(die, &low) == 0 || dwarf_hasattr(die, DW_AT_ranges) != 0;
+  // A split unit read without its skeleton cannot resolve its addresses
+  // (DW_FORM_addrx), but still says the function is defined here.
+  bool defined = dwarf_lowpc(die, &low) == 0 ||
+                 dwarf_hasattr(die, DW_AT_low_pc) != 0 ||
+                 dwarf_hasattr(die, DW_AT_ranges) != 0;
   if (!defined) {
     return DWARF_CB_OK;
   }
@@ -672,7 +679,17 @@ DwarfFile::open(const std::string& path, const std::string& debug_file) {
   if (cached != open_files().end()) {
     return cached->second;
   }
-  for (const std::string& candidate : {path, debug_file}) {
+  // The object itself, the debug file its symbols came from, then any
+  // separate debug file with DWARF (its .debug/, a build-id directory,
+  // --debuginfo).
+  std::vector<std::string> candidates = {path, debug_file};
+  if (Result<ElfReader> reader = ElfReader::open(path)) {
+    candidates.push_back(find_debug_file(
+        {path, reader->build_id(), read_debuglink(*reader)}, ".debug_info"));
+  } else {
+    llvm::consumeError(reader.takeError());
+  }
+  for (const std::string& candidate : candidates) {
     if (candidate.empty()) {
       continue;
     }
@@ -701,17 +718,43 @@ Result<DwarfFunction> DwarfFile::function(std::string_view name,
   Dwarf_CU* unit = nullptr;
   Dwarf_Die unit_die;
   uint8_t unit_type = 0;
-  while (!search.by_address &&
-         dwarf_get_units(dwarf_, unit, &unit, nullptr, &unit_type, &unit_die,
-                         nullptr) == 0) {
+  bool missing_split = false;
+  while (!search.by_address) {
+    Dwarf_Die split_die{};
+    if (dwarf_get_units(dwarf_, unit, &unit, nullptr, &unit_type, &unit_die,
+                        &split_die) != 0) {
+      break;
+    }
+    if (unit_type == DW_UT_skeleton) {
+      // The functions are in the split unit (-gsplit-dwarf), when libdw
+      // found its .dwo file.
+      if (split_die.cu == nullptr) {
+        missing_split = true;
+        continue;
+      }
+      dwarf_getfuncs(&split_die, visit_function, &search, 0);
+      continue;
+    }
     if (unit_type != DW_UT_compile && unit_type != DW_UT_partial &&
-        unit_type != DW_UT_skeleton) {
+        unit_type != DW_UT_split_compile) {
       continue;
     }
     dwarf_getfuncs(&unit_die, visit_function, &search, 0);
   }
   std::optional<Dwarf_Die> found =
       search.by_address ? search.by_address : search.by_name;
+  if (!found && missing_split) {
+    // Split units only libdw cannot reach: a .dwp package.
+    for (const std::shared_ptr<DwarfFile>& split : split_files()) {
+      Result<DwarfFunction> function = split->function(name, 0);
+      if (function) {
+        return function;
+      }
+      llvm::consumeError(function.takeError());
+    }
+    return make_error("no DWARF for function '" + std::string(name) + "' in " +
+                      path_ + ": its split DWARF (.dwo or .dwp) was not found");
+  }
   if (!found) {
     return make_error("no DWARF for function '" + std::string(name) + "' in " +
                       path_);
@@ -778,6 +821,36 @@ Result<DwarfFunction> DwarfFile::function(std::string_view name,
   }
   assign_registers(function.parameters, function.returns_in_memory);
   return function;
+}
+
+const std::vector<std::shared_ptr<DwarfFile>>& DwarfFile::split_files() {
+  if (split_loaded_) {
+    return split_files_;
+  }
+  split_loaded_ = true;
+  std::string package = find_dwp_file(path_);
+  if (package.empty()) {
+    return split_files_;
+  }
+  Result<std::vector<std::string>> images = dwp_unit_images(package);
+  if (!images) {
+    llvm::consumeError(images.takeError());
+    return split_files_;
+  }
+  for (const std::string& image : *images) {
+    int fd = image_descriptor(image);
+    if (fd < 0) {
+      continue;
+    }
+    Dwarf* dwarf = dwarf_begin(fd, DWARF_C_READ);
+    if (dwarf == nullptr) {
+      close(fd);
+      continue;
+    }
+    split_files_.push_back(
+        std::make_shared<DwarfFile>(Private{}, package, fd, dwarf));
+  }
+  return split_files_;
 }
 
 bool DwarfFile::owns(const types::Type& record) {

@@ -71,6 +71,22 @@ struct DwarfParameter {
   uint32_t stack_offset = 0;
 };
 
+// A function inlined at an address, with where it is in the source.
+struct InlinedFrame {
+  std::string name;
+  // "FILE:LINE"; empty when the line table does not say.
+  std::string location;
+};
+
+// Where an address is in the source: the functions inlined there,
+// innermost first, each at its own line, and the location in the function
+// the ELF symbol names (the call site of the outermost inlined function,
+// or the address's own line when nothing is inlined there).
+struct SourceFrames {
+  std::vector<InlinedFrame> inlined;
+  std::string location;
+};
+
 struct DwarfFunction {
   std::string name;
   std::vector<DwarfParameter> parameters;
@@ -111,6 +127,19 @@ public:
   // Fails when no compilation unit defines it.
   Result<DwarfFunction> function(std::string_view name, uint64_t address = 0);
 
+  // The link-time addresses where statements of source line `line` begin
+  // (column `column` only, when not 0), in the one source file whose path
+  // is `file` or ends with "/" + `file`, sorted. Fails, saying why, when
+  // no file matches, when several do (naming them, so more of the path
+  // can be given), or when the line has no statement (naming the nearest
+  // lines that have one). Implemented in dwarf_lines.cpp.
+  Result<std::vector<uint64_t>>
+  line_addresses(std::string_view file, uint32_t line, uint32_t column = 0);
+
+  // The source frames at link-time address `address`. Empty when no
+  // compilation unit covers it. Implemented in dwarf_lines.cpp.
+  SourceFrames source_frames(uint64_t address);
+
   // Whether `record` is an incomplete record a DwarfFile made.
   static bool owns(const types::Type& record);
   // `record` with its fields when it is an incomplete record a DwarfFile
@@ -123,11 +152,18 @@ public:
 
 private:
   friend class DwarfConverter;
+  // The split units a skeleton unit of this file points to but libdw did
+  // not find: the units of its .dwp package, each read as a .dwo file
+  // (split_dwarf.h). Loaded on first need.
+  const std::vector<std::shared_ptr<DwarfFile>>& split_files();
+
   std::string path_;
   int fd_ = -1;
   Dwarf* dwarf_ = nullptr;
   // Complete records by DIE offset.
   std::unordered_map<uint64_t, types::Type> records_;
+  bool split_loaded_ = false;
+  std::vector<std::shared_ptr<DwarfFile>> split_files_;
 };
 
 } // namespace sonde::symbols

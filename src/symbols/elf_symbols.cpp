@@ -2,6 +2,7 @@
 #include "symbols/elf_symbols.h"
 
 #include "base/strings.h"
+#include "symbols/debug_files.h"
 
 #include "llvm/Demangle/Demangle.h"
 
@@ -187,72 +188,6 @@ void read_symbol_table(const ElfReader& reader,
     }
     out.push_back(symbol);
   }
-}
-
-bool is_regular_elf(const std::string& path) {
-  std::error_code error;
-  return std::filesystem::is_regular_file(path, error) && has_elf_magic(path);
-}
-
-// The separate debug file of a stripped object, found the way gdb finds
-// it: by build id under /usr/lib/debug/.build-id, else by the file name in
-// .gnu_debuglink next to the object, in its .debug/ and under
-// /usr/lib/debug. The CRC in .gnu_debuglink is not checked; a build id
-// mismatch rejects a candidate when both files have one. Empty when none.
-std::string find_debug_file(const ElfReader& reader,
-                            const std::optional<std::string>& build_id) {
-  auto same_build = [&](const std::string& candidate) {
-    Result<ElfReader> debug = ElfReader::open(candidate);
-    if (!debug) {
-      llvm::consumeError(debug.takeError());
-      return false;
-    }
-    if (!debug->section_of_type(SHT_SYMTAB)) {
-      return false;
-    }
-    std::optional<std::string> debug_id = debug->build_id();
-    return !build_id || !debug_id || *debug_id == *build_id;
-  };
-  if (build_id && build_id->size() > 2) {
-    std::string candidate = "/usr/lib/debug/.build-id/" +
-                            build_id->substr(0, 2) + "/" + build_id->substr(2) +
-                            ".debug";
-    if (is_regular_elf(candidate) && same_build(candidate)) {
-      return candidate;
-    }
-  }
-  const ElfReader::Section* link = reader.section(".gnu_debuglink");
-  if (link == nullptr) {
-    return {};
-  }
-  Result<Elf_Data*> data = reader.data(*link);
-  if (!data) {
-    llvm::consumeError(data.takeError());
-    return {};
-  }
-  const char* bytes = static_cast<const char*>((*data)->d_buf);
-  std::string name(bytes, strnlen(bytes, (*data)->d_size));
-  if (name.empty() || name.find('/') != std::string::npos) {
-    return {};
-  }
-  std::error_code error;
-  std::filesystem::path self =
-      std::filesystem::weakly_canonical(reader.path(), error);
-  if (error) {
-    self = reader.path();
-  }
-  std::filesystem::path dir = self.parent_path();
-  for (const std::filesystem::path& candidate :
-       {dir / name, dir / ".debug" / name,
-        std::filesystem::path("/usr/lib/debug") / dir.relative_path() / name}) {
-    if (candidate == self) {
-      continue;
-    }
-    if (is_regular_elf(candidate.string()) && same_build(candidate.string())) {
-      return candidate.string();
-    }
-  }
-  return {};
 }
 
 // Rank for choosing among symbols of one name or one address: default
@@ -519,7 +454,8 @@ Result<std::shared_ptr<const ElfFile>> ElfFile::load(const std::string& path) {
   // Kept open until the names are copied: the symbols point into it.
   std::optional<ElfReader> debug_reader;
   if (!has_symtab) {
-    std::string debug = find_debug_file(*reader, file->build_id_);
+    std::string debug = find_debug_file(
+        {path, file->build_id_, read_debuglink(*reader)}, ".symtab");
     if (!debug.empty()) {
       if (Result<ElfReader> opened = ElfReader::open(debug)) {
         debug_reader.emplace(std::move(*opened));

@@ -103,7 +103,7 @@ public:
     return symbol(address);
   }
   sonde::output::ResolvedSymbol user_symbol(uint64_t address,
-                                            uint32_t) override {
+                                            uint64_t) override {
     return symbol(address);
   }
   std::string timestamp(uint64_t format_id, uint64_t boot_ns) override {

@@ -49,7 +49,7 @@ public:
     }
     return {};
   }
-  ResolvedSymbol user_symbol(uint64_t address, uint32_t pid) override {
+  ResolvedSymbol user_symbol(uint64_t address, uint64_t pid) override {
     last_pid = pid;
     if (address == 0x1010) {
       return {true, "ns::f(int)", 4, "/bin/prog"};
