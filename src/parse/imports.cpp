@@ -6,6 +6,7 @@
 
 #include "base/source_file.h"
 #include "parse/parse.h"
+#include "parse/stdlib.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -79,10 +80,47 @@ public:
                                program_.functions.begin(),
                                program_.functions.end());
     program_.functions = std::move(imported_functions_);
+    imported_macros_.clear();
+    imported_functions_.clear();
+  }
+
+  // Links the prelude modules the program uses without defining or
+  // importing what it uses, until they need no more.
+  bool link_stdlib() {
+    for (;;) {
+      std::vector<const StdlibModule*> needed;
+      if (!stdlib_modules_needed(program_, diag_, needed)) {
+        return false;
+      }
+      if (needed.empty()) {
+        return true;
+      }
+      for (const StdlibModule* module : needed) {
+        import_module(*module);
+      }
+      finish();
+    }
   }
 
 private:
   void import_one(const ast::Import& import, const fs::path& dir) {
+    // A bare name is a stdlib module; a file or directory of that name is
+    // imported as before when no module has it.
+    if (is_stdlib_module_name(import.path)) {
+      if (const StdlibModule* module = find_stdlib_module(import.path)) {
+        import_module(*module);
+        return;
+      }
+      struct stat info{};
+      if (stat((dir / import.path).c_str(), &info) != 0) {
+        diag_
+            .build(diag::Kind::StdlibUnknownModule, import.path_range,
+                   {import.path})
+            .hint(diag::Kind::StdlibModulesHint, {stdlib_module_list()})
+            .emit();
+        return;
+      }
+    }
     fs::path path = fs::path(import.path).is_absolute() ? fs::path(import.path)
                                                         : (dir / import.path);
     path = path.lexically_normal();
@@ -191,7 +229,22 @@ private:
           .emit();
       return;
     }
-    SourceRange file = source_.add_file(path.string(), *text);
+    import_text(path.string(), *text, path.parent_path());
+  }
+
+  void import_module(const StdlibModule& module) {
+    if (!seen_.insert("stdlib:" + std::string(module.name)).second) {
+      return;
+    }
+    import_text(std::string(module.path), module.text, fs::path());
+  }
+
+  // Parses `text` as the file `name` and merges it; its own imports are
+  // relative to `dir`.
+  void import_text(const std::string& name,
+                   std::string_view text,
+                   const fs::path& dir) {
+    SourceRange file = source_.add_file(name, text);
     ast::Program* imported = parse_file(source_, file, context_, diag_);
     if (imported == nullptr) {
       return;
@@ -203,7 +256,7 @@ private:
         collect_block_imports(item, nested);
       }
     }
-    import_all(nested, path.parent_path());
+    import_all(nested, dir);
   }
 
   void merge(ast::Program& imported) {
@@ -261,17 +314,19 @@ bool resolve_imports(ast::Program& program,
       collect_block_imports(item, imports);
     }
   }
-  if (imports.empty()) {
-    return true;
-  }
   unsigned errors = diag.error_count();
   Importer importer(program, source, context, diag);
-  if (!script_path.empty()) {
-    importer.mark_seen(script_path);
+  if (!imports.empty()) {
+    if (!script_path.empty()) {
+      importer.mark_seen(script_path);
+    }
+    importer.import_all(imports, fs::path(script_dir));
+    importer.finish();
   }
-  importer.import_all(imports, fs::path(script_dir));
-  importer.finish();
-  return diag.error_count() == errors;
+  if (diag.error_count() != errors) {
+    return false;
+  }
+  return importer.link_stdlib() && diag.error_count() == errors;
 }
 
 } // namespace sonde::parse
