@@ -108,12 +108,48 @@ private:
   ast::Node* copy_kind(const ast::ExprStmt* stmt, const Substitution& sub) {
     if (const ast::MacroDef* macro = macro_called(stmt->expr)) {
       SourceRange range = stmt->range();
-      ast::Block* body = expand_call(*macro, *stmt->expr, sub);
+      ast::Block* body = expand_call(*macro, *stmt->expr, sub, false);
       return body != nullptr
                  ? static_cast<ast::Stmt*>(make<ast::BlockStmt>(range, body))
                  : make<ast::ExprStmt>(range, make<ast::IntLiteral>(range, 0));
     }
     return copy_kind<ast::ExprStmt>(stmt, sub);
+  }
+
+  // A block whose value is its last expression (a block expression, an
+  // if-expression's branch, a macro's body used as a value): a macro called
+  // there gives that value, so it expands as an expression, not as a
+  // statement.
+  ast::Block* copy_value_block(const ast::Block* block,
+                               const Substitution& sub) {
+    ast::Block* copied = context_.clone(*block);
+    for (size_t i = 0; i < block->stmts.size(); ++i) {
+      const ast::Stmt* stmt = block->stmts[i];
+      const auto* tail = ast::dyn_cast<ast::ExprStmt>(stmt);
+      if (block->ends_in_expr && i + 1 == block->stmts.size() &&
+          tail != nullptr && macro_called(tail->expr) != nullptr) {
+        ast::ExprStmt* kept = context_.clone(*tail);
+        kept->expr = copy(tail->expr, sub);
+        copied->stmts[i] = kept;
+      } else {
+        copied->stmts[i] = copy(stmt, sub);
+      }
+    }
+    return copied;
+  }
+
+  ast::Node* copy_kind(const ast::BlockExpr* node, const Substitution& sub) {
+    ast::BlockExpr* copied = context_.clone(*node);
+    copied->block = copy_value_block(node->block, sub);
+    return copied;
+  }
+
+  ast::Node* copy_kind(const ast::IfExpr* node, const Substitution& sub) {
+    ast::IfExpr* copied = context_.clone(*node);
+    copied->cond = copy(node->cond, sub);
+    copied->then_block = copy_value_block(node->then_block, sub);
+    copied->else_block = copy_value_block(node->else_block, sub);
+    return copied;
   }
 
   ast::Node* copy_kind(const ast::Variable* var, const Substitution& sub) {
@@ -198,18 +234,20 @@ private:
   ast::Expr* expand_value(const ast::MacroDef& macro,
                           const ast::Expr& call,
                           const Substitution& caller) {
-    ast::Block* body = expand_call(macro, call, caller);
+    ast::Block* body = expand_call(macro, call, caller, true);
     if (body == nullptr) {
       return make<ast::IntLiteral>(call.range(), 0);
     }
     return make<ast::BlockExpr>(call.range(), body);
   }
 
-  // The macro's body for one call; null (reported) when an argument does
-  // not suit its parameter or the expansion recurses.
+  // The macro's body for one call, used as a value or as a statement; null
+  // (reported) when an argument does not suit its parameter or the
+  // expansion recurses.
   ast::Block* expand_call(const ast::MacroDef& macro,
                           const ast::Expr& call,
-                          const Substitution& caller) {
+                          const Substitution& caller,
+                          bool value) {
     if (depth_ >= kMaxExpansionDepth) {
       diag_.build(diag::Kind::MacroRecursion, call.range(), {macro.name})
           .emit();
@@ -246,7 +284,8 @@ private:
       }
     }
     ++depth_;
-    ast::Block* body = copy(macro.body, sub);
+    ast::Block* body =
+        value ? copy_value_block(macro.body, sub) : copy(macro.body, sub);
     --depth_;
     return body;
   }
