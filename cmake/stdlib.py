@@ -196,7 +196,7 @@ def write_man(modules, path, version):
            "like a builtin variable: \\fBppid\\fR is \\fBppid()\\fR.",
            ".PP",
            "Errors inside stdlib code name the stdlib file and line "
-           "(\\fIstdlib/net.bt:12:5\\fR) and the script's call site."]
+           "(\\fIstdlib/net.bt:12:5\\fR)."]
     for module in modules:
         out.append(".SH MODULE %s%s" % (module.name.upper(),
                                          " (PRELUDE)" if module.prelude
