@@ -33,9 +33,13 @@ script="tracepoint:syscalls:sys_enter_getpid /pid == $generator/ {
 interval:s:1 { print(@calls); print(@spread); }
 interval:s:$duration { exit(); }"
 
+# From a file: the script is not on sonde's command line, where other
+# tools' pkill -f could match it.
+printf '%s\n' "$script" >"$work/soak.bt"
+
 # A reader slower than the flood: sonde must drop, report, and go on.
 {
-  "$sonde" -e "$script" 2>"$work/stderr"
+  "$sonde" "$work/soak.bt" 2>"$work/stderr"
   echo $? >"$work/status"
 } | python3 -c '
 import sys, time
@@ -48,7 +52,7 @@ for ((i = 0; i < 3000; i++)); do
   sleep 0.01
 done
 attached=$(date +%s.%N)
-pid=$(pgrep -n -f "interval:s:$duration" || true)
+pid=$(pgrep -n -f "$work/soak.bt" || true)
 if [[ -z $pid ]]; then
   echo "soak: sonde did not start" >&2
   cat "$work/stderr" >&2

@@ -6,6 +6,7 @@
 #include "output/formatter.h"
 #include "output/printf.h"
 #include "runtime/actions.h"
+#include "runtime/event_decoder.h"
 #include "runtime/libbpf_log.h"
 #include "runtime/map_reader.h"
 #include "runtime/symbolizer.h"
@@ -117,7 +118,7 @@ void detach_all(std::vector<probes::Attachment>& attachments) {
 // One run of an artifact: the loaded object, its attachments and the event
 // stream. Destruction detaches and unloads everything, whatever path the
 // run took.
-class Session {
+class Session : private EventActions {
 public:
   Session(const codegen::Artifact& artifact,
           const probes::ProbeCatalog& catalog,
@@ -279,13 +280,8 @@ private:
            << std::strerror(errno) << "\n";
       return false;
     }
-    for (const codegen::PrintfMeta& meta : metadata_.printfs) {
-      FormatSpec spec;
-      std::string bad;
-      size_t offset = 0;
-      parse_format(meta.format, spec, bad, offset);
-      printf_specs_.push_back(std::move(spec));
-    }
+    decoder_.emplace(metadata_, *formatter_, symbolizer_.get(),
+                     static_cast<EventActions&>(*this), options_.warnings);
     return true;
   }
 
@@ -395,7 +391,7 @@ private:
 
   // unwatch(addr): detaches every watchpoint on `address` (a no-op when
   // there is none, or it is gone already).
-  void unwatch(uint64_t address) {
+  void unwatch(uint64_t address) override {
     auto [first, last] = watchpoints_.equal_range(address);
     for (auto it = first; it != last; ++it) {
       if (it->second < attachments_.size()) {
@@ -648,7 +644,8 @@ private:
     return 0;
   }
 
-  // Prints one event or acts on it.
+  // Prints one event or acts on it; BEGIN's are held until the attach
+  // message is out.
   int dispatch_event(const char* data, size_t size) {
     EventHeader header;
     std::memcpy(&header, data, sizeof(header));
@@ -656,78 +653,13 @@ private:
       held_events_.emplace_back(data, size);
       return 0;
     }
-    switch (static_cast<EventKind>(header.kind)) {
-    case EventKind::Printf:
-      print_event(header.id, data, size);
-      return 0;
-    case EventKind::MapClear:
-    case EventKind::MapZero:
-    case EventKind::MapPrint:
-      map_event(static_cast<EventKind>(header.kind), header.id, data, size);
-      return 0;
-    case EventKind::PrintValue:
-      if (header.id < metadata_.print_values.size() &&
-          size >=
-              sizeof(EventHeader) +
-                  codegen::slot_size(metadata_.print_values[header.id].type)) {
-        formatter_->value(
-            {&metadata_.print_values[header.id].type, data + sizeof(header)});
-      }
-      return 0;
-    case EventKind::Time:
-      if (header.id < metadata_.time_formats.size()) {
-        timespec now;
-        clock_gettime(CLOCK_REALTIME, &now);
-        formatter_->time(
-            format_time(metadata_.time_formats[header.id],
-                        int64_t(now.tv_sec) * 1000000000 + now.tv_nsec));
-      }
-      return 0;
-    case EventKind::Cat:
-    case EventKind::System:
-    case EventKind::Errorf:
-    case EventKind::Warnf:
-      action_event(static_cast<EventKind>(header.kind), header.id, data, size);
-      return 0;
-    case EventKind::Join:
-      if (header.id < metadata_.joins.size()) {
-        formatter_->join(join_record(metadata_.joins[header.id], data, size));
-      }
-      return 0;
-    case EventKind::Unwatch:
-      if (size >= sizeof(EventHeader) + sizeof(uint64_t)) {
-        uint64_t address;
-        std::memcpy(&address, data + sizeof(EventHeader), sizeof(address));
-        unwatch(address);
-      }
-      return 0;
-    case EventKind::RuntimeWarning:
-      runtime_warning(header.id);
-      return 0;
-    case EventKind::Exit:
+    if (std::optional<int> status = decoder_->decode(data, size)) {
       exit_requested_ = true;
-      exit_code_ = static_cast<int>(header.id);
+      exit_code_ = *status;
       // Events queued after exit() are not printed.
       return -ECANCELED;
     }
     return 0;
-  }
-
-  void print_event(uint32_t id, const char* data, size_t size) {
-    if (id >= metadata_.printfs.size()) {
-      return;
-    }
-    const codegen::PrintfMeta& meta = metadata_.printfs[id];
-    if (size < meta.record_size) {
-      return;
-    }
-    // One vector for every event: no allocation per event once it grew.
-    printf_args_.clear();
-    for (const codegen::ValueLayout& arg : meta.args) {
-      printf_args_.push_back({&arg.type, data + arg.offset});
-    }
-    formatter_->printf(output::format_printf(printf_specs_[id], printf_args_,
-                                             symbolizer_.get()));
   }
 
   const SourceBuffer& script_source() {
@@ -737,81 +669,32 @@ private:
     return *source_;
   }
 
-  // The script location at `offset`, as errorf/warnf print it.
-  output::SourceLocation location_at(uint32_t offset) {
-    LineColumn at = script_source().line_column(offset);
-    output::SourceLocation location;
-    // The file that holds the offset: the script or an imported one.
-    location.filename = script_source().name_at(offset);
-    location.line = at.line;
-    location.column = at.column;
-    location.text = location.filename + ":" + std::to_string(at.line) + ":" +
-                    std::to_string(at.column);
-    return location;
+  // EventActions: what records ask beyond printing.
+  output::MapSnapshot read_map(const codegen::MapMeta& map) override {
+    return resolved(runtime::read_map(map_fd(map), map));
   }
 
-  // A run-time warning, printed the first time its site reports it.
-  void runtime_warning(uint32_t id) {
-    if (id >= metadata_.runtime_warnings.size() || !options_.warnings) {
-      return;
-    }
-    warned_sites_.resize(metadata_.runtime_warnings.size());
-    if (warned_sites_[id]) {
-      return;
-    }
-    warned_sites_[id] = true;
-    const codegen::RuntimeWarningMeta& warning = metadata_.runtime_warnings[id];
-    using Kind = codegen::RuntimeWarningMeta::Kind;
-    const char* text = "";
-    switch (warning.kind) {
-    case Kind::DivisionByZero:
-      text = "division by zero: 1 is used as the result";
-      break;
-    case Kind::ModuloByZero:
-      text = "modulo by zero: 1 is used as the result";
-      break;
-    }
-    formatter_->warnf(text, location_at(warning.source_offset));
+  void clear_map(const codegen::MapMeta& map) override {
+    runtime::clear_map(map_fd(map), map);
   }
 
-  // cat(), system(), errorf(), warnf(): a printf record whose text is a
-  // path, a command or a message.
-  void
-  action_event(EventKind kind, uint32_t id, const char* data, size_t size) {
-    if (id >= metadata_.printfs.size()) {
-      return;
-    }
-    const codegen::PrintfMeta& meta = metadata_.printfs[id];
-    if (size < meta.record_size) {
-      return;
-    }
-    std::vector<output::RawValue> args;
-    for (const codegen::ValueLayout& arg : meta.args) {
-      args.push_back({&arg.type, data + arg.offset});
-    }
-    std::string text =
-        output::format_printf(printf_specs_[id], args, symbolizer_.get());
-    switch (kind) {
-    case EventKind::Cat:
-      formatter_->cat(read_file_for_cat(text, kMaxCatBytes));
-      return;
-    case EventKind::System:
-      out_.flush();
-      formatter_->syscall(run_command(text));
-      return;
-    case EventKind::Errorf:
-    case EventKind::Warnf: {
-      output::SourceLocation location = location_at(meta.source_offset);
-      if (kind == EventKind::Errorf) {
-        formatter_->errorf(text, location);
-      } else if (options_.warnings) {
-        formatter_->warnf(text, location);
-      }
-      return;
-    }
-    default:
-      return;
-    }
+  void zero_map(const codegen::MapMeta& map) override {
+    runtime::zero_map(map_fd(map), map);
+  }
+
+  std::string run_command(const std::string& command) override {
+    // What the command writes comes after what sonde printed before it.
+    out_.flush();
+    return runtime::run_command(command);
+  }
+
+  std::string read_file(const std::string& path) override {
+    return read_file_for_cat(path, kMaxCatBytes);
+  }
+
+  int map_fd(const codegen::MapMeta& map) {
+    return bpf_map__fd(
+        bpf_object__find_map_by_name(object_, map.bpf_name.c_str()));
   }
 
   output::MapSnapshot resolved(output::MapSnapshot snapshot) {
@@ -841,34 +724,6 @@ private:
              << ") with config = { max_map_keys = N } or "
                 "BPFTRACE_MAX_MAP_KEYS\n";
       }
-    }
-  }
-
-  void
-  map_event(EventKind kind, uint32_t index, const char* data, size_t size) {
-    if (index >= metadata_.maps.size() ||
-        size < sizeof(EventHeader) + sizeof(codegen::MapOperation)) {
-      return;
-    }
-    codegen::MapOperation operation;
-    std::memcpy(&operation, data + sizeof(EventHeader), sizeof(operation));
-    const codegen::MapMeta& meta = metadata_.maps[index];
-    int fd = bpf_map__fd(
-        bpf_object__find_map_by_name(object_, meta.bpf_name.c_str()));
-    switch (kind) {
-    case EventKind::MapClear:
-      clear_map(fd, meta);
-      return;
-    case EventKind::MapZero:
-      zero_map(fd, meta);
-      return;
-    case EventKind::MapPrint:
-      formatter_->map(
-          resolved(read_map(fd, meta)),
-          {operation.top, operation.div == 0 ? uint64_t(1) : operation.div});
-      return;
-    default:
-      return;
     }
   }
 
@@ -902,9 +757,7 @@ private:
                 return a->shape.name < b->shape.name;
               });
     for (const codegen::MapMeta* meta : maps) {
-      bpf_map* map =
-          bpf_object__find_map_by_name(object_, meta->bpf_name.c_str());
-      formatter_->map(resolved(read_map(bpf_map__fd(map), *meta)), {});
+      formatter_->map(read_map(*meta), {});
     }
   }
 
@@ -929,10 +782,7 @@ private:
   std::optional<SourceBuffer> source_;
   // bpftrace's default max_cat_bytes.
   static constexpr size_t kMaxCatBytes = 10240;
-  std::vector<FormatSpec> printf_specs_;
-  std::vector<output::RawValue> printf_args_;
-  // Run-time warning sites already reported, by id.
-  std::vector<bool> warned_sites_;
+  std::optional<EventDecoder> decoder_;
   bool exit_requested_ = false;
   // See exit_if_requested(); -1 when the program never calls exit().
   int exit_status_fd_ = -1;
