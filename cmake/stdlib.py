@@ -196,7 +196,8 @@ def write_man(modules, path, version):
            "like a builtin variable: \\fBppid\\fR is \\fBppid()\\fR.",
            ".PP",
            "Errors inside stdlib code name the stdlib file and line "
-           "(\\fIstdlib/net.bt:12:5\\fR)."]
+           "(\\fIstdlib/net.bt:12:5\\fR), with a note at each call site "
+           "that led there."]
     for module in modules:
         out.append(".SH MODULE %s%s" % (module.name.upper(),
                                          " (PRELUDE)" if module.prelude

@@ -450,6 +450,8 @@ Type TypeChecker::check_offsetof(const ast::Offsetof& node) {
 }
 
 Type TypeChecker::check_value_block(const ast::Block& block) {
+  diag::ExpansionScope expansion(diag_, block.expansion, block.range(),
+                                 block.call_site);
   if (!block.ends_in_expr || block.stmts.empty()) {
     error(diag::Kind::EmptyValueBlock, block.range());
     return Type::none();

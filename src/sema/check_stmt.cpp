@@ -91,6 +91,8 @@ void TypeChecker::check_probe(const ast::Probe& probe) {
 }
 
 void TypeChecker::check_block(const ast::Block& block) {
+  diag::ExpansionScope expansion(diag_, block.expansion, block.range(),
+                                 block.call_site);
   for (const ast::Stmt* stmt : block.stmts) {
     check_stmt(*stmt);
   }
