@@ -73,9 +73,8 @@ llvm::Value* ProbeLowering::index(const ast::Index& node) {
   }
   llvm::Value* base = expr(node.base);
   if (base_type.is_tuple()) {
-    const auto* literal = ast::dyn_cast<ast::IntLiteral>(node.index);
-    SONDE_CHECK(literal != nullptr, "sema keeps tuple indexes constant");
-    const types::Field& field = base_type.fields().at(literal->value);
+    const types::Field& field =
+        base_type.fields().at(program_.constants.at(node.index));
     return load_from(
         ir_.CreateConstInBoundsGEP1_32(ir_.getInt8Ty(), base, field.offset),
         *field.type);
@@ -163,6 +162,11 @@ llvm::Value* ProbeLowering::cast(const ast::Cast& node) {
 llvm::Value* ProbeLowering::value_block(const ast::Block& block,
                                         llvm::Value* result,
                                         const Type& type) {
+  if (type.is_none()) {
+    // Run for its effect: no value to keep.
+    lower_block(block);
+    return nullptr;
+  }
   for (size_t i = 0; i + 1 < block.stmts.size(); ++i) {
     lower_stmt(*block.stmts[i]);
   }
@@ -174,7 +178,8 @@ llvm::Value* ProbeLowering::value_block(const ast::Block& block,
 
 llvm::Value* ProbeLowering::if_expr(const ast::IfExpr& node) {
   const Type& type = program_.type_of(&node);
-  llvm::Value* result = memory_slot(slot_size(type), "if");
+  llvm::Value* result =
+      type.is_none() ? nullptr : memory_slot(slot_size(type), "if");
   llvm::BasicBlock* then_block = block("if.then");
   llvm::BasicBlock* else_block = block("if.else");
   llvm::BasicBlock* done = block("if.end");
@@ -186,11 +191,14 @@ llvm::Value* ProbeLowering::if_expr(const ast::IfExpr& node) {
   value_block(*node.else_block, result, type);
   branch_to(done);
   ir_.SetInsertPoint(done);
-  return load_from(result, type);
+  return result != nullptr ? load_from(result, type) : nullptr;
 }
 
 llvm::Value* ProbeLowering::block_expr(const ast::BlockExpr& node) {
   const Type& type = program_.type_of(&node);
+  if (!node.function_body && type.is_none()) {
+    return value_block(*node.block, nullptr, type);
+  }
   llvm::Value* result = memory_slot(std::max(8u, slot_size(type)), "block");
   if (!node.function_body) {
     value_block(*node.block, result, type);
@@ -207,9 +215,22 @@ llvm::Value* ProbeLowering::block_expr(const ast::BlockExpr& node) {
   return type.is_none() ? ir_.getInt64(0) : load_from(result, type);
 }
 
+void ProbeLowering::leave_probe() {
+  if (loop_returned_ == nullptr) {
+    ir_.CreateRet(ir_.getInt32(0));
+    return;
+  }
+  ir_.CreateStore(ir_.getInt64(1), loop_returned_);
+  ir_.CreateRet(ir_.getInt64(1));
+}
+
 void ProbeLowering::lower_return(const ast::Return& ret) {
   if (function_returns_.empty()) {
-    ir_.CreateRet(ir_.getInt32(0));
+    // A probe's `return value;` evaluates the value and leaves.
+    if (ret.value != nullptr) {
+      expr(ret.value);
+    }
+    leave_probe();
     return;
   }
   const FunctionReturn& target = function_returns_.back();

@@ -183,7 +183,9 @@ llvm::Value* ProbeLowering::ternary(const ast::Ternary& node) {
   llvm::BasicBlock* else_block = block("cond.else");
   llvm::BasicBlock* done = block("cond.end");
   // Strings go through a buffer of the result's size; integers merge.
-  llvm::Value* result = memory_slot(slot_size(type), "cond");
+  // Branches without a value (actions) only run.
+  llvm::Value* result =
+      type.is_none() ? nullptr : memory_slot(slot_size(type), "cond");
   ir_.CreateCondBr(truth(cond), then_block, else_block);
   auto arm = [&](llvm::BasicBlock* at, const ast::Expr* value,
                  llvm::Value* fallback) {
@@ -191,12 +193,17 @@ llvm::Value* ProbeLowering::ternary(const ast::Ternary& node) {
     llvm::Value* computed = value != nullptr ? expr(value) : fallback;
     const Type& from = value != nullptr ? program_.type_of(value)
                                         : program_.type_of(node.cond);
-    store_value(result, type, computed, from);
-    ir_.CreateBr(done);
+    if (result != nullptr) {
+      store_value(result, type, computed, from);
+    }
+    branch_to(done);
   };
   arm(then_block, node.then_expr, cond);
   arm(else_block, node.else_expr, nullptr);
   ir_.SetInsertPoint(done);
+  if (result == nullptr) {
+    return nullptr;
+  }
   return type.in_memory() ? result : ir_.CreateLoad(ir_.getInt64Ty(), result);
 }
 

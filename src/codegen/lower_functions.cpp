@@ -10,9 +10,24 @@
 
 #include <algorithm>
 #include <arpa/inet.h>
+#include <cctype>
 #include <linux/bpf.h>
 
 namespace sonde::codegen {
+
+namespace {
+
+// `probe` and `probetype` spell begin and end in lower case, as bpftrace
+// names them now, whether the script wrote BEGIN or begin.
+std::string shown_probe_name(std::string name) {
+  if (name == "BEGIN" || name == "END") {
+    std::transform(name.begin(), name.end(), name.begin(),
+                   [](unsigned char c) { return std::tolower(c); });
+  }
+  return name;
+}
+
+} // namespace
 
 namespace {
 
@@ -60,6 +75,10 @@ llvm::Value* ProbeLowering::builtin_variable(const ast::Builtin& node,
   case sema::BuiltinVariable::Ncpus:
     return ir_.getInt64(resources_.possible_cpus);
   case sema::BuiltinVariable::Usermode: {
+    if (!probes::is_attached(
+            probes::traits(instance_.targets.front().kind).trigger)) {
+      return ir_.getInt64(1);
+    }
     llvm::Value* cs = register_value(kCodeSegmentRegister);
     return ir_.CreateZExt(
         ir_.CreateICmpEQ(ir_.CreateAnd(cs, 3), ir_.getInt64(3)),
@@ -79,10 +98,12 @@ llvm::Value* ProbeLowering::builtin_variable(const ast::Builtin& node,
     return slot;
   }
   case sema::BuiltinVariable::Probe:
-    return sized_string(instance_.targets.front().full_name, type.size());
-  case sema::BuiltinVariable::Probetype:
-    return sized_string(probes::kind_spelling(instance_.targets.front().kind),
+    return sized_string(shown_probe_name(instance_.targets.front().full_name),
                         type.size());
+  case sema::BuiltinVariable::Probetype:
+    return sized_string(
+        shown_probe_name(probes::kind_spelling(instance_.targets.front().kind)),
+        type.size());
   case sema::BuiltinVariable::Username:
     return ir_.CreateAnd(helper(BPF_FUNC_get_current_uid_gid), 0xffffffff);
   default:
@@ -351,13 +372,15 @@ llvm::Value* ProbeLowering::has_key(const ast::Call& node) {
 llvm::Value* ProbeLowering::map_length(const ast::Call& node) {
   const auto& access = static_cast<const ast::MapAccess&>(*node.args[0]);
   uint32_t index = program_.map_index(access.name);
-  llvm::Function* callback = builder_.count_callback();
-  llvm::Value* count = memory_slot(8, "len");
-  ir_.CreateStore(ir_.getInt64(0), count);
-  builder_.call_helper(
+  // The helper returns the number of elements it visited. A count kept by
+  // the callback in the probe's memory would be a value the verifier
+  // follows through every element, and never settles when it is compared.
+  llvm::Value* visited = builder_.call_helper(
       ir_, BPF_FUNC_for_each_map_elem,
-      {resources_.maps[index], callback, count, ir_.getInt64(0)});
-  return ir_.CreateLoad(ir_.getInt64Ty(), count);
+      {resources_.maps[index], builder_.next_callback(),
+       llvm::ConstantPointerNull::get(ir_.getPtrTy()), ir_.getInt64(0)});
+  return ir_.CreateSelect(ir_.CreateICmpSLT(visited, ir_.getInt64(0)),
+                          ir_.getInt64(0), visited);
 }
 
 void ProbeLowering::update_map(llvm::GlobalVariable* global,

@@ -21,8 +21,11 @@ void ProbeLowering::lower_for_map(const ast::ForMap& loop) {
       shared.push_back({name, type});
     }
   }
-  llvm::Value* context =
-      stack_slot(8 * std::max<size_t>(1, shared.size()), "loop.ctx");
+  // After the pointers, the flag a `return` in the body sets.
+  llvm::Value* context = stack_slot(8 * (shared.size() + 1), "loop.ctx");
+  llvm::Value* returned = ir_.CreateConstInBoundsGEP1_32(
+      ir_.getInt8Ty(), context, 8 * shared.size());
+  ir_.CreateStore(ir_.getInt64(0), returned);
   for (size_t i = 0; i < shared.size(); ++i) {
     ir_.CreateStore(
         variable_slot(shared[i].first, shared[i].second),
@@ -45,6 +48,7 @@ void ProbeLowering::lower_for_map(const ast::ForMap& loop) {
   ScratchFrame saved_scratch = std::exchange(scratch_frame_, {});
   variables_.clear();
   loops_.clear();
+  llvm::Value* saved_returned = loop_returned_;
 
   function_ = callback;
   llvm::BasicBlock* entry = block("entry");
@@ -61,6 +65,8 @@ void ProbeLowering::lower_for_map(const ast::ForMap& loop) {
         ir_.getPtrTy(),
         ir_.CreateConstInBoundsGEP1_32(ir_.getInt8Ty(), shared_context, 8 * i));
   }
+  loop_returned_ = ir_.CreateConstInBoundsGEP1_32(
+      ir_.getInt8Ty(), shared_context, 8 * shared.size());
 
   // $kv = (key, value).
   const Type& pair = program_.type_of(loop.var);
@@ -112,6 +118,7 @@ void ProbeLowering::lower_for_map(const ast::ForMap& loop) {
   variables_ = std::move(saved_variables);
   loops_ = std::move(saved_loops);
   variables_base_ = saved_base;
+  loop_returned_ = saved_returned;
   entry_ir_.SetInsertPoint(saved_entry);
   entry_ir_.SetCurrentDebugLocation(saved_entry_location);
   ir_.SetInsertPoint(saved_block);
@@ -119,6 +126,15 @@ void ProbeLowering::lower_for_map(const ast::ForMap& loop) {
 
   builder_.call_helper(ir_, BPF_FUNC_for_each_map_elem,
                        {global, callback, context, ir_.getInt64(0)});
+  // A `return` in the body leaves the probe.
+  llvm::BasicBlock* leave = block("loop.return");
+  llvm::BasicBlock* after = block("loop.after");
+  ir_.CreateCondBr(ir_.CreateICmpNE(ir_.CreateLoad(ir_.getInt64Ty(), returned),
+                                    ir_.getInt64(0)),
+                   leave, after);
+  ir_.SetInsertPoint(leave);
+  leave_probe();
+  ir_.SetInsertPoint(after);
 }
 
 } // namespace sonde::codegen

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Statements: blocks, control flow, variable assignments.
 #include "codegen/lowering.h"
+#include "types/record_fields.h"
 
 namespace sonde::codegen {
 
@@ -215,7 +216,7 @@ void ProbeLowering::store_value(llvm::Value* slot,
     // Element by element: strings may differ in size.
     for (size_t i = 0; i < to.fields().size(); ++i) {
       const types::Field& to_field = to.fields()[i];
-      const types::Field& from_field = from.fields()[i];
+      const types::Field& from_field = *types::field_for(from, to, i);
       llvm::Value* source =
           load_from(ir_.CreateConstInBoundsGEP1_32(ir_.getInt8Ty(), value,
                                                    from_field.offset),

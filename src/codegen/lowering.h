@@ -247,7 +247,8 @@ private:
   llvm::Value* block_expr(const ast::BlockExpr& node);
   void lower_return(const ast::Return& ret);
   // Lowers a block that ends in an expression, storing its value in
-  // `result`.
+  // `result`. A block without a value (type none, run for its effect) is
+  // lowered as statements; it gives null.
   llvm::Value*
   value_block(const ast::Block& block, llvm::Value* result, const Type& type);
   // The value of `type` at `address` on the stack: loaded (and extended to
@@ -441,6 +442,13 @@ private:
   std::vector<FunctionReturn> function_returns_;
   // Callbacks made for `for ($kv : @map)` so far, for unique names.
   unsigned callbacks_ = 0;
+  // In a map loop's callback: the flag in the caller's context that a
+  // `return` sets, so that the caller leaves the probe too. Null in the
+  // probe's own function.
+  llvm::Value* loop_returned_ = nullptr;
+  // Leaves the probe from the function being lowered: returns from the
+  // probe, or from a callback, telling its caller to leave as well.
+  void leave_probe();
   // With a map loop, variables live in a per-CPU map value at
   // variables_base_ instead of the stack (place_variables_in_scratch_map).
   llvm::Value* variables_base_ = nullptr;

@@ -184,21 +184,17 @@ llvm::Function* ModuleBuilder::add_callback_function(const std::string& name,
   return function;
 }
 
-llvm::Function* ModuleBuilder::count_callback() {
-  if (count_callback_ != nullptr) {
-    return count_callback_;
+llvm::Function* ModuleBuilder::next_callback() {
+  if (next_callback_ != nullptr) {
+    return next_callback_;
   }
-  count_callback_ = add_callback_function("sonde_count", 1);
+  next_callback_ = add_callback_function("sonde_next", 1);
   llvm::IRBuilder<> ir(
-      llvm::BasicBlock::Create(context_, "entry", count_callback_));
+      llvm::BasicBlock::Create(context_, "entry", next_callback_));
   ir.SetCurrentDebugLocation(
-      llvm::DILocation::get(context_, 1, 1, count_callback_->getSubprogram()));
-  llvm::Value* count = count_callback_->getArg(3);
-  ir.CreateStore(
-      ir.CreateAdd(ir.CreateLoad(ir.getInt64Ty(), count), ir.getInt64(1)),
-      count);
+      llvm::DILocation::get(context_, 1, 1, next_callback_->getSubprogram()));
   ir.CreateRet(ir.getInt64(0));
-  return count_callback_;
+  return next_callback_;
 }
 
 void ModuleBuilder::name_parameters(llvm::DISubprogram* subprogram,

@@ -52,11 +52,11 @@ public:
                                      const std::string& section,
                                      uint32_t line);
 
-  // `long count(void *map, void *key, void *value, u64 *count)`: the
-  // bpf_for_each_map_elem callback of len(@m), which adds one per element.
-  // Built on first use, in .text with debug info as libbpf wants of
-  // subprograms.
-  llvm::Function* count_callback();
+  // `long next(void *map, void *key, void *value, void *ctx)`: the
+  // bpf_for_each_map_elem callback of len(@m), which goes on to the next
+  // element (the helper returns how many it visited). Built on first use,
+  // in .text with debug info as libbpf wants of subprograms.
+  llvm::Function* next_callback();
 
   // The debug location of a script position inside `function`.
   llvm::DebugLoc
@@ -85,7 +85,7 @@ private:
   llvm::DIFile* file_;
   llvm::DICompileUnit* unit_;
   llvm::DIBasicType* int_type_;
-  llvm::Function* count_callback_ = nullptr;
+  llvm::Function* next_callback_ = nullptr;
 };
 
 } // namespace sonde::codegen

@@ -105,8 +105,12 @@ llvm::Value* ProbeLowering::variable_slot(const std::string& name,
   const uint32_t size = type.in_memory() ? (type.size() + 7) & ~7u : 8;
   llvm::Value* slot = nullptr;
   if (variables_base_ != nullptr) {
-    slot = ir_.CreateConstInBoundsGEP1_32(ir_.getInt8Ty(), variables_base_,
-                                          variables_used_);
+    // Right after the base is found, which dominates the whole body: the
+    // first use may be in a branch, and later uses outside it.
+    auto* base = llvm::cast<llvm::Instruction>(variables_base_);
+    llvm::IRBuilder<> at(base->getParent(), ++base->getIterator());
+    slot = at.CreateConstInBoundsGEP1_32(at.getInt8Ty(), variables_base_,
+                                         variables_used_);
     variables_used_ += size;
     SONDE_CHECK(variables_used_ <= variables_size_, "variables fit");
   } else {

@@ -33,6 +33,9 @@ public:
     return ProgramType::RawTracepoint;
   }
 
+  // `begin,end { }` is two programs: each is run at its own time.
+  bool program_per_target() const override { return true; }
+
   std::string section_name(const AttachTarget&) const override {
     return kind_ == ProbeKind::Begin ? "raw_tracepoint/sonde_begin"
                                      : "raw_tracepoint/sonde_end";

@@ -757,7 +757,13 @@ private:
                 return a->shape.name < b->shape.name;
               });
     for (const codegen::MapMeta* meta : maps) {
-      formatter_->map(read_map(*meta), {});
+      output::MapSnapshot snapshot = read_map(*meta);
+      // A keyless map without its element (never set, or cleared or
+      // deleted) is empty like any other (COMPAT 60).
+      if (snapshot.shape.is_scalar() && snapshot.entries.empty()) {
+        continue;
+      }
+      formatter_->map(snapshot, {});
     }
   }
 

@@ -156,6 +156,12 @@ Type TypeChecker::check_builtin(const ast::Builtin& builtin) {
   case BuiltinVariable::Ustack:
     return Type::stack(true, 127, default_stack_mode(true));
   case BuiltinVariable::Usermode:
+    // Probes sonde runs itself (begin, end, self) are in user mode.
+    if (all_targets_have([](const probes::ProbeTraits& kind) {
+          return kind.registers || !probes::is_attached(kind.trigger);
+        })) {
+      return variable_type(*variable);
+    }
     return require_registers(builtin.range(), builtin.name)
                ? variable_type(*variable)
                : Type::none();
@@ -284,9 +290,9 @@ Type TypeChecker::check_call(const ast::Call& call) {
       check_print_value(call, args);
     }
     return Type::none();
-  // Maps (check_maps.cpp, check_functions.cpp): aggregations
-  // (types/map_kinds.def) are only assigned, checked by check_assign_map;
-  // the other functions name the map, they do not read it.
+    // Maps (check_maps.cpp, check_functions.cpp): aggregations
+    // (types/map_kinds.def) are only assigned, checked by check_assign_map;
+    // the other functions name the map, they do not read it.
 #define AGGREGATION(Enum, Name) case BuiltinFunction::Enum:
 #include "types/map_kinds.def"
     if (typed()) {

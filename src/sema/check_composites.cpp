@@ -220,10 +220,15 @@ Type TypeChecker::check_index(const ast::Index& index) {
       error(diag::Kind::NotIndexable, index.base->range(), {base.name()});
       return Type::none();
     }
+    // Any expression with a value known at compile time (COMPAT 88).
+    if (!constant) {
+      constant = fold_constant(index.index);
+    }
     if (!constant) {
       error(diag::Kind::TupleIndexNotConstant, index.index->range());
       return Type::none();
     }
+    checked_.constants[index.index] = static_cast<uint64_t>(*constant);
     return check_bound(base.fields().size()) ? *base.fields()[*constant].type
                                              : Type::none();
   case types::TypeKind::Pointer:
@@ -275,18 +280,19 @@ Type TypeChecker::check_address_of(const ast::Unary& node) {
     error(diag::Kind::AddressOfInvalidOperand, operand->range());
     return Type::none();
   }
-  Type value = check_expr(operand);
+  // What the map is rules the operand out before its keys are read.
   const MapInfo* map = find_map(access->name);
-  if (value.is_none() || map == nullptr) {
-    return Type::none();
-  }
-  if (map->shape.is_aggregation()) {
+  if (map != nullptr && map->shape.is_aggregation()) {
     error(diag::Kind::AddressOfAggregation, operand->range(),
           {access->name, types::map_kind_name(map->shape.kind)});
     return Type::none();
   }
-  if (access->keys.empty() && !map->shape.is_scalar()) {
+  if (map != nullptr && access->keys.empty() && !map->shape.is_scalar()) {
     error(diag::Kind::AddressOfKeyedMap, operand->range(), {access->name});
+    return Type::none();
+  }
+  Type value = check_expr(operand);
+  if (value.is_none() || map == nullptr) {
     return Type::none();
   }
   return Type::pointer(map->shape.value_type, types::AddressSpace::Kernel);
@@ -449,10 +455,14 @@ Type TypeChecker::check_offsetof(const ast::Offsetof& node) {
   return Type::u64();
 }
 
-Type TypeChecker::check_value_block(const ast::Block& block) {
+Type TypeChecker::check_value_block(const ast::Block& block, bool unused) {
   diag::ExpansionScope expansion(diag_, block.expansion, block.range(),
                                  block.call_site);
   if (!block.ends_in_expr || block.stmts.empty()) {
+    if (unused) {
+      check_block(block);
+      return Type::none();
+    }
     error(diag::Kind::EmptyValueBlock, block.range());
     return Type::none();
   }
@@ -461,14 +471,33 @@ Type TypeChecker::check_value_block(const ast::Block& block) {
   }
   const auto* last = ast::dyn_cast<ast::ExprStmt>(block.stmts.back());
   SONDE_CHECK(last != nullptr, "a value block ends in an expression");
-  return check_expr(last->expr);
+  return unused ? check_effect(last->expr) : check_expr(last->expr);
+}
+
+bool TypeChecker::has_no_value(const ast::Block& block) const {
+  if (!block.ends_in_expr || block.stmts.empty()) {
+    return true;
+  }
+  const auto* last = ast::dyn_cast<ast::ExprStmt>(block.stmts.back());
+  return last != nullptr && no_value_.contains(last->expr);
 }
 
 Type TypeChecker::check_if_expr(const ast::IfExpr& node) {
+  bool unused = unused_;
   check_condition(node.cond);
-  Type then_type = check_value_block(*node.then_block);
-  Type else_type = check_value_block(*node.else_block);
-  if (then_type.is_none() || else_type.is_none()) {
+  Type then_type = check_value_block(*node.then_block, unused);
+  Type else_type = check_value_block(*node.else_block, unused);
+  bool then_void = has_no_value(*node.then_block);
+  bool else_void = has_no_value(*node.else_block);
+  if ((then_type.is_none() && !then_void) ||
+      (else_type.is_none() && !else_void)) {
+    return Type::none();
+  }
+  if (then_void != else_void) {
+    error(diag::Kind::BranchWithoutValue, node.range(), {"if"});
+    return Type::none();
+  }
+  if (then_void) {
     return Type::none();
   }
   if (is_scalar(then_type) && is_scalar(else_type)) {
@@ -487,7 +516,7 @@ Type TypeChecker::check_if_expr(const ast::IfExpr& node) {
 
 Type TypeChecker::check_block_expr(const ast::BlockExpr& node) {
   if (!node.function_body) {
-    return check_value_block(*node.block);
+    return check_value_block(*node.block, unused_);
   }
   // An inlined `fn`: its value is what its `return`s give, zero when the
   // body ends without one.
@@ -499,15 +528,18 @@ Type TypeChecker::check_block_expr(const ast::BlockExpr& node) {
     }
   }
   function_returns_.push_back(returns);
+  function_map_loop_depths_.push_back(map_loop_depth_);
   check_block(*node.block);
+  function_map_loop_depths_.pop_back();
   function_returns_.pop_back();
   return returns;
 }
 
 void TypeChecker::check_return(const ast::Return& ret) {
   if (function_returns_.empty()) {
+    // `return expr;` leaves the probe too; the value is only evaluated.
     if (ret.value != nullptr) {
-      error(diag::Kind::ReturnValueInProbe, ret.value->range());
+      check_expr(ret.value);
     }
     return;
   }

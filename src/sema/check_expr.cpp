@@ -19,9 +19,31 @@ std::optional<int64_t> TypeChecker::constant_value(const ast::Expr* expr) {
 }
 
 Type TypeChecker::check_expr(const ast::Expr* expr) {
+  bool unused = std::exchange(next_unused_, false);
+  bool outer = std::exchange(unused_, unused);
+  unsigned errors = diag_.error_count();
   Type type = compute_type(*expr);
+  unused_ = outer;
+  // Calls of actions and the expressions made of them may have no value;
+  // anything else that has none has been reported.
+  bool may_lack_value = expr->kind() == ast::NodeKind::Call ||
+                        expr->kind() == ast::NodeKind::Ternary ||
+                        expr->kind() == ast::NodeKind::IfExpr ||
+                        expr->kind() == ast::NodeKind::BlockExpr;
+  if (type.is_none() && may_lack_value && diag_.error_count() == errors) {
+    if (unused) {
+      no_value_.insert(expr);
+    } else {
+      error(diag::Kind::NoValue, expr->range());
+    }
+  }
   checked_.expr_types[expr] = type;
   return type;
+}
+
+Type TypeChecker::check_effect(const ast::Expr* expr) {
+  next_unused_ = true;
+  return check_expr(expr);
 }
 
 Type TypeChecker::compute_type(const ast::Expr& expr) {
@@ -211,10 +233,25 @@ Type TypeChecker::check_ternary(const ast::Ternary& ternary) {
           {cond.name()});
     return Type::none();
   }
-  Type then_type = ternary.then_expr != nullptr ? check_expr(ternary.then_expr)
-                                                : storage_type(cond);
-  Type else_type = check_expr(ternary.else_expr);
-  if (then_type.is_none() || else_type.is_none() || cond.is_none()) {
+  // Used as a statement, `c ? print(1) : print(2)` runs one branch for
+  // its effect, as `if` would.
+  bool unused = unused_;
+  Type then_type = ternary.then_expr == nullptr ? storage_type(cond)
+                   : unused ? check_effect(ternary.then_expr)
+                            : check_expr(ternary.then_expr);
+  Type else_type =
+      unused ? check_effect(ternary.else_expr) : check_expr(ternary.else_expr);
+  bool then_void = no_value_.contains(ternary.then_expr);
+  bool else_void = no_value_.contains(ternary.else_expr);
+  if ((then_type.is_none() && !then_void) ||
+      (else_type.is_none() && !else_void) || cond.is_none()) {
+    return Type::none();
+  }
+  if (then_void != else_void) {
+    error(diag::Kind::BranchWithoutValue, ternary.range(), {"?:"});
+    return Type::none();
+  }
+  if (then_void) {
     return Type::none();
   }
   if (is_scalar(then_type) && is_scalar(else_type)) {
@@ -420,8 +457,11 @@ Type TypeChecker::check_field(const ast::FieldAccess& access) {
   }
   // With several tracepoints sharing a body, `args.f` must mean the same
   // type in each (its offset may differ: each gets its own program).
-  bool from_args =
-      access.base->kind() == ast::NodeKind::Builtin && args_records_.size() > 1;
+  // Only `args` itself: other builtins (curtask) have one type (COMPAT 99).
+  const auto* builtin = ast::dyn_cast<ast::Builtin>(access.base);
+  bool from_args = builtin != nullptr &&
+                   find_variable(builtin->name) == BuiltinVariable::Args &&
+                   args_records_.size() > 1;
   if (from_args) {
     const auto& [first_name, first] = args_records_.front();
     for (const auto& [name, record] : args_records_) {

@@ -269,6 +269,10 @@ Type TypeChecker::check_map_query(const ast::Call& call,
     return Type::none();
   }
   if (signature.function == BuiltinFunction::Len) {
+    if (map->shape.key_types.empty()) {
+      error(diag::Kind::LenOfMapWithoutKeys, access->range(), {access->name});
+      return Type::none();
+    }
     return Type::u64();
   }
   std::vector<Type> keys;

@@ -280,10 +280,18 @@ std::string TypeChecker::keys_name(const std::vector<Type>& keys) {
   return name + ")";
 }
 
-Type TypeChecker::check_map_read(const ast::MapAccess& access) {
-  check_keys(access);
+Type TypeChecker::check_map_read(const ast::MapAccess& access, bool whole_map) {
+  std::vector<Type> keys = check_keys(access);
   if (const MapInfo* found = find_map(access.name)) {
     const types::MapShape& map = found->shape;
+    // A read names an element with the keys an assignment gives it.
+    if (!whole_map && !same_keys(map.key_types, keys)) {
+      diagnostic(diag::Kind::MapKeyMismatch, access.range(),
+                 {access.name, keys_name(map.key_types), keys_name(keys)})
+          .note(found->first_use->range(), diag::Kind::PreviousUse)
+          .emit();
+      return Type::none();
+    }
     switch (map.kind) {
     case MapKind::Plain:
       return map.value_type;

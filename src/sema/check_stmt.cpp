@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Probes, statements and variables.
 #include "sema/type_checker.h"
+#include "types/record_fields.h"
 
 namespace sonde::sema {
 
@@ -90,11 +91,45 @@ void TypeChecker::check_probe(const ast::Probe& probe) {
   report_unused_variables();
 }
 
+namespace {
+
+// What a statement leaves for good ("probe", "loop"), or null when the
+// statements after it run.
+const char* leaves(const ast::Stmt& stmt, bool in_function) {
+  switch (stmt.kind()) {
+  case ast::NodeKind::Return:
+    return in_function ? "function" : "probe";
+  case ast::NodeKind::Break:
+  case ast::NodeKind::Continue:
+    return "loop iteration";
+  case ast::NodeKind::ExprStmt: {
+    const auto* call =
+        ast::dyn_cast<ast::Call>(static_cast<const ast::ExprStmt&>(stmt).expr);
+    return call != nullptr && call->callee == "exit" ? "probe" : nullptr;
+  }
+  default:
+    return nullptr;
+  }
+}
+
+} // namespace
+
 void TypeChecker::check_block(const ast::Block& block) {
   diag::ExpansionScope expansion(diag_, block.expansion, block.range(),
                                  block.call_site);
+  const char* left = nullptr;
+  bool warned = false;
   for (const ast::Stmt* stmt : block.stmts) {
+    // COMPAT 89: one warning, at the first statement never reached.
+    if (left != nullptr && !warned) {
+      diagnostic(diag::Kind::UnreachableStatement, stmt->range(), {left})
+          .emit();
+      warned = true;
+    }
     check_stmt(*stmt);
+    if (left == nullptr) {
+      left = leaves(*stmt, !function_returns_.empty());
+    }
   }
 }
 
@@ -109,10 +144,11 @@ void TypeChecker::check_stmt(const ast::Stmt& stmt) {
   switch (stmt.kind()) {
   case ast::NodeKind::ExprStmt: {
     const ast::Expr* expr = static_cast<const ast::ExprStmt&>(stmt).expr;
-    Type type = check_expr(expr);
-    // Calls and `++`/`--` are made for what they do (delete() returns
-    // whether the key existed, and dropping that is fine).
+    Type type = check_effect(expr);
+    // Calls (macros too) and `++`/`--` are made for what they do (delete()
+    // returns whether the key existed, and dropping that is fine).
     bool has_effect = expr->kind() == ast::NodeKind::Call ||
+                      expr->kind() == ast::NodeKind::BlockExpr ||
                       expr->kind() == ast::NodeKind::IncDec;
     if (!type.is_none() && !has_effect) {
       warning(diag::Kind::ValueDiscarded, expr->range());
@@ -144,7 +180,7 @@ void TypeChecker::check_stmt(const ast::Stmt& stmt) {
     check_var_decl(static_cast<const ast::VarDecl&>(stmt));
     return;
   case ast::NodeKind::Discard:
-    check_expr(static_cast<const ast::Discard&>(stmt).expr);
+    check_effect(static_cast<const ast::Discard&>(stmt).expr);
     return;
   case ast::NodeKind::BlockStmt:
     check_block(*static_cast<const ast::BlockStmt&>(stmt).block);
@@ -197,9 +233,11 @@ void TypeChecker::check_stmt(const ast::Stmt& stmt) {
     return;
   case ast::NodeKind::Return: {
     const auto& ret = static_cast<const ast::Return&>(stmt);
-    if (map_loop_depth_ > 0) {
+    // A probe's `return` leaves map loops too; a function's does not yet.
+    if (!function_returns_.empty() &&
+        map_loop_depth_ > function_map_loop_depths_.back()) {
       error(diag::Kind::NotSupportedYet, stmt.range(),
-            {"'return' inside 'for ($kv : @map)'"});
+            {"'return' from a function inside 'for ($kv : @map)'"});
       return;
     }
     check_return(ret);
@@ -234,7 +272,7 @@ void TypeChecker::check_for_map(const ast::ForMap& loop) {
   }
   // `$kv.0` is the key (a tuple of the keys for several), `$kv.1` the
   // value as a read of the map gives it.
-  Type value = check_map_read(*loop.map);
+  Type value = check_map_read(*loop.map, /*whole_map=*/true);
   if (value.is_none()) {
     return;
   }
@@ -343,11 +381,16 @@ bool TypeChecker::check_conversion(const Type& from,
       from.fields().size() == to.fields().size() &&
       from.is_named_tuple() == to.is_named_tuple()) {
     bool convertible = true;
-    for (size_t i = 0; i < from.fields().size(); ++i) {
-      const Type& a = *from.fields()[i].type;
+    for (size_t i = 0; i < to.fields().size() && convertible; ++i) {
+      // Records convert field by field, matched by name in any order
+      // (COMPAT 82); tuples by position.
+      const types::Field* source = types::field_for(from, to, i);
+      if (source == nullptr) {
+        convertible = false;
+        break;
+      }
+      const Type& a = *source->type;
       const Type& b = *to.fields()[i].type;
-      // Records convert field by field when the names match in order.
-      convertible &= from.fields()[i].name == to.fields()[i].name;
       convertible &= (is_scalar(a) && is_scalar(b)) ||
                      (a.is_string() && b.is_string() && a.size() <= b.size()) ||
                      a == b;

@@ -3,10 +3,14 @@
 // is replaced by a copy of its body. Copies are hygienic: the body's own
 // variables get names no script can write, `$` and `@` parameters become
 // the caller's variable and map, and bare-identifier parameters become a
-// copy of the argument expression. Probe predicates and bodies are rebuilt
+// copy of the argument expression; a parameter hides a macro of its name.
+// A call becomes a block expression wherever it is, a statement too: a
+// body that does not end in an expression has no value, which only a
+// statement accepts (check_types). Probe predicates and bodies are rebuilt
 // with the expansions in place. A node is copied field by field
 // (ast::Context::clone) and its children through its class's list, so
 // only the kinds a substitution changes have code of their own here.
+#include "sema/builtins.h"
 #include "sema/pipeline.h"
 
 #include <map>
@@ -14,6 +18,20 @@
 namespace sonde::sema {
 
 namespace {
+
+bool is_aggregation(const std::string& name) {
+  std::optional<FunctionSignature> signature = find_function(name);
+  if (!signature) {
+    return false;
+  }
+  switch (signature->function) {
+#define AGGREGATION(Enum, Name) case BuiltinFunction::Enum:
+#include "types/map_kinds.def"
+    return true;
+  default:
+    return false;
+  }
+}
 
 // Deep enough for any sane nesting; deeper means a macro calls itself.
 constexpr unsigned kMaxExpansionDepth = 32;
@@ -104,54 +122,6 @@ private:
     }
   }
 
-  // A macro called for its effect: its body as a plain block.
-  ast::Node* copy_kind(const ast::ExprStmt* stmt, const Substitution& sub) {
-    if (const ast::MacroDef* macro = macro_called(stmt->expr)) {
-      SourceRange range = stmt->range();
-      ast::Block* body = expand_call(*macro, *stmt->expr, sub, false);
-      return body != nullptr
-                 ? static_cast<ast::Stmt*>(make<ast::BlockStmt>(range, body))
-                 : make<ast::ExprStmt>(range, make<ast::IntLiteral>(range, 0));
-    }
-    return copy_kind<ast::ExprStmt>(stmt, sub);
-  }
-
-  // A block whose value is its last expression (a block expression, an
-  // if-expression's branch, a macro's body used as a value): a macro called
-  // there gives that value, so it expands as an expression, not as a
-  // statement.
-  ast::Block* copy_value_block(const ast::Block* block,
-                               const Substitution& sub) {
-    ast::Block* copied = context_.clone(*block);
-    for (size_t i = 0; i < block->stmts.size(); ++i) {
-      const ast::Stmt* stmt = block->stmts[i];
-      const auto* tail = ast::dyn_cast<ast::ExprStmt>(stmt);
-      if (block->ends_in_expr && i + 1 == block->stmts.size() &&
-          tail != nullptr && macro_called(tail->expr) != nullptr) {
-        ast::ExprStmt* kept = context_.clone(*tail);
-        kept->expr = copy(tail->expr, sub);
-        copied->stmts[i] = kept;
-      } else {
-        copied->stmts[i] = copy(stmt, sub);
-      }
-    }
-    return copied;
-  }
-
-  ast::Node* copy_kind(const ast::BlockExpr* node, const Substitution& sub) {
-    ast::BlockExpr* copied = context_.clone(*node);
-    copied->block = copy_value_block(node->block, sub);
-    return copied;
-  }
-
-  ast::Node* copy_kind(const ast::IfExpr* node, const Substitution& sub) {
-    ast::IfExpr* copied = context_.clone(*node);
-    copied->cond = copy(node->cond, sub);
-    copied->then_block = copy_value_block(node->then_block, sub);
-    copied->else_block = copy_value_block(node->else_block, sub);
-    return copied;
-  }
-
   ast::Node* copy_kind(const ast::Variable* var, const Substitution& sub) {
     ast::Variable* copied = clone(var, sub);
     copied->name = variable_name(var->name, sub);
@@ -185,6 +155,30 @@ private:
     return copy_kind<ast::Call>(call, sub);
   }
 
+  // `@m = { stmts; agg(x) }` (a macro call's value too) runs the
+  // statements, then is `@m = agg(x)`: an aggregation is only written by
+  // an assignment of its call (COMPAT 66).
+  ast::Node* copy_kind(const ast::AssignMap* assign, const Substitution& sub) {
+    ast::AssignMap* copied = clone(assign, sub);
+    const auto* value = ast::dyn_cast<ast::BlockExpr>(copied->value);
+    if (copied->compound || value == nullptr || value->function_body ||
+        !value->block->ends_in_expr || value->block->stmts.empty()) {
+      return copied;
+    }
+    auto* last = ast::dyn_cast<ast::ExprStmt>(value->block->stmts.back());
+    const auto* call =
+        last != nullptr ? ast::dyn_cast<ast::Call>(last->expr) : nullptr;
+    if (call == nullptr || !is_aggregation(call->callee)) {
+      return copied;
+    }
+    copied->value = last->expr;
+    std::vector<ast::Stmt*> stmts = value->block->stmts;
+    stmts.back() = copied;
+    return make<ast::BlockStmt>(
+        copied->range(),
+        make<ast::Block>(value->block->range(), std::move(stmts), false));
+  }
+
   // Types name macro parameters through typeof: a bare `T` whose argument
   // is `typeof(...)` becomes that argument's type.
   ast::Node* copy_kind(const ast::TypeSpec* spec, const Substitution& sub) {
@@ -201,6 +195,31 @@ private:
       }
     }
     return copy_kind<ast::TypeSpec>(spec, sub);
+  }
+
+  // `sizeof(T[N])` where T is a parameter given `typeof(...)`: an array
+  // of N of that type, which was read as an index (COMPAT 97).
+  ast::Node* copy_kind(const ast::Sizeof* size, const Substitution& sub) {
+    const auto* index =
+        size->expr != nullptr ? ast::dyn_cast<ast::Index>(size->expr) : nullptr;
+    const auto* name =
+        index != nullptr ? ast::dyn_cast<ast::Builtin>(index->base) : nullptr;
+    const auto* count = index != nullptr
+                            ? ast::dyn_cast<ast::IntLiteral>(index->index)
+                            : nullptr;
+    if (name != nullptr && count != nullptr) {
+      auto found = sub.expressions.find(name->name);
+      if (found != sub.expressions.end() &&
+          found->second->kind() == ast::NodeKind::Typeof) {
+        auto* spec = make<ast::TypeSpec>(index->range(), ast::TypeKind::Typeof);
+        spec->suffixes.push_back({ast::TypeSuffix::Kind::Array, count->value,
+                                  index->index->range()});
+        spec->of = copy(static_cast<const ast::Typeof*>(found->second),
+                        Substitution{});
+        return make<ast::Sizeof>(size->range(), spec, nullptr);
+      }
+    }
+    return copy_kind<ast::Sizeof>(size, sub);
   }
 
   // `typeof(T)` where T is a parameter: the type of its argument, a value
@@ -234,20 +253,28 @@ private:
   ast::Expr* expand_value(const ast::MacroDef& macro,
                           const ast::Expr& call,
                           const Substitution& caller) {
-    ast::Block* body = expand_call(macro, call, caller, true);
+    ast::Block* body = expand_call(macro, call, caller);
     if (body == nullptr) {
       return make<ast::IntLiteral>(call.range(), 0);
+    }
+    // A body that is one literal is that literal, so it stands where a
+    // literal is required: a printf format (COMPAT 76).
+    if (body->stmts.size() == 1 &&
+        body->stmts[0]->kind() == ast::NodeKind::ExprStmt) {
+      ast::Expr* value = static_cast<ast::ExprStmt*>(body->stmts[0])->expr;
+      if (value->kind() == ast::NodeKind::StringLiteral ||
+          value->kind() == ast::NodeKind::IntLiteral) {
+        return value;
+      }
     }
     return make<ast::BlockExpr>(call.range(), body);
   }
 
-  // The macro's body for one call, used as a value or as a statement; null
-  // (reported) when an argument does not suit its parameter or the
-  // expansion recurses.
+  // The macro's body for one call; null (reported) when an argument does
+  // not suit its parameter or the expansion recurses.
   ast::Block* expand_call(const ast::MacroDef& macro,
                           const ast::Expr& call,
-                          const Substitution& caller,
-                          bool value) {
+                          const Substitution& caller) {
     if (depth_ >= kMaxExpansionDepth) {
       diag_.build(diag::Kind::MacroRecursion, call.range(), {macro.name})
           .emit();
@@ -284,8 +311,7 @@ private:
       }
     }
     ++depth_;
-    ast::Block* body =
-        value ? copy_value_block(macro.body, sub) : copy(macro.body, sub);
+    ast::Block* body = copy(macro.body, sub);
     --depth_;
     body->expansion = macro.name;
     body->call_site = call.range();

@@ -141,7 +141,13 @@ private:
 
   static std::string keys_name(const std::vector<Type>& keys);
 
+  // The type of `expr`, where its value is used: an expression that has
+  // none (`print(1)`, a `?:` of two such) is reported there.
   Type check_expr(const ast::Expr* expr);
+  // The type of `expr`, evaluated only for what it does (a statement): it
+  // may have no value, nor may its `?:` branches or its block's last
+  // expression.
+  Type check_effect(const ast::Expr* expr);
 
   // ---- check_control.cpp: named parameters, checks, debugf, kernel
   // objects. --------------------------------------------------------------
@@ -177,7 +183,10 @@ private:
   // `args`: the tracepoint's record, or a uprobe's arguments from DWARF.
   Type check_args(const ast::Builtin& builtin);
 
-  Type check_map_read(const ast::MapAccess& access);
+  // The value `access` reads: its keys must be the map's. `whole_map`:
+  // the access names the map (`for ($kv : @m)`), its value type is that
+  // of the elements.
+  Type check_map_read(const ast::MapAccess& access, bool whole_map = false);
 
   Type check_binary(const ast::Binary& binary);
   // Whether `==` can compare two tuples (or two records): the same shape,
@@ -381,8 +390,12 @@ private:
   // `return [value]`: leaves the probe, or an inlined `fn` with its value.
   void check_return(const ast::Return& ret);
   // The value of a block that ends in an expression; none (reported) when
-  // it does not.
-  Type check_value_block(const ast::Block& block);
+  // it does not. With `unused`, a block without a value is checked as
+  // statements, and its last expression may have none.
+  Type check_value_block(const ast::Block& block, bool unused = false);
+  // Whether a value block checked for its effect has no value: it does
+  // not end in an expression, or that expression has none.
+  bool has_no_value(const ast::Block& block) const;
   // The type a TypeSpec names; none (reported) when it names nothing known.
   Type resolve_type(const ast::TypeSpec& spec);
   // Pointers written in this probe point into user memory in uprobes and
@@ -437,6 +450,8 @@ private:
   // The return types of the inlined functions being checked, innermost
   // last (none for a function without one).
   std::vector<Type> function_returns_;
+  // map_loop_depth_ where each of them starts.
+  std::vector<unsigned> function_map_loop_depths_;
   // Variables of the current probe: where each is first assigned, and
   // which are read.
   std::map<std::string, SourceRange> assigned_;
@@ -445,6 +460,15 @@ private:
   // Inside a branch a constant condition never takes: fail() there is not
   // reached.
   unsigned unreachable_depth_ = 0;
+  // check_effect() sets `next_unused_` for the expression check_expr()
+  // checks next; `unused_` is true while that expression's own rule runs
+  // (check_ternary, check_if_expr, check_value_block pass it on).
+  bool next_unused_ = false;
+  bool unused_ = false;
+  // Expressions checked for their effect that have no value (an action, a
+  // `?:` or block of them): the `?:` or `if` they are a branch of has
+  // none either.
+  std::set<const ast::Expr*> no_value_;
 };
 
 } // namespace sonde::sema

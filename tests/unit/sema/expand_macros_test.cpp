@@ -52,8 +52,11 @@ TEST(ExpandMacros, CopiesEveryChildOfTheBody) {
   ASSERT_TRUE(expand_macros(*program, context, diag));
 
   ast::Block* body = program->macros.at(0)->body;
-  auto* call =
-      ast::dyn_cast<ast::BlockStmt>(program->probes.at(0)->body->stmts.at(0));
+  // A macro called as a statement is a block expression there too.
+  auto* stmt =
+      ast::dyn_cast<ast::ExprStmt>(program->probes.at(0)->body->stmts.at(0));
+  ASSERT_NE(stmt, nullptr);
+  auto* call = ast::dyn_cast<ast::BlockExpr>(stmt->expr);
   ASSERT_NE(call, nullptr);
   std::vector<ast::Node*> original = preorder(body);
   std::vector<ast::Node*> copy = preorder(call->block);
