@@ -881,6 +881,11 @@ public:
         ends_in_expr(ends_in_expr) {}
   std::vector<Stmt*> stmts;
   bool ends_in_expr;
+  // The body of a macro or fn expanded at a call (sema::expand_macros):
+  // its name and the call, so that diagnostics inside the body can name
+  // the call site. Empty elsewhere.
+  std::string expansion;
+  SourceRange call_site;
 
   template <typename Self, typename F> static void children(Self& self, F& f) {
     for (auto& stmt : self.stmts) {

@@ -46,7 +46,25 @@ void DiagnosticEngine::emit(Diagnostic diagnostic) {
   if (severity == Severity::Error) {
     ++errors_;
   }
+  if (diagnostic.has_range) {
+    SourceRange at = diagnostic.range;
+    for (auto it = expansions_.rbegin(); it != expansions_.rend(); ++it) {
+      if (at.begin >= it->body.begin && at.begin < it->body.end) {
+        diagnostic.attachments.push_back(
+            {Kind::ExpandedFrom, {it->name}, it->call_site, true});
+        at = it->call_site;
+      }
+    }
+  }
   consumer_.handle(diagnostic);
 }
+
+void DiagnosticEngine::push_expansion(std::string name,
+                                      SourceRange body,
+                                      SourceRange call_site) {
+  expansions_.push_back({std::move(name), body, call_site});
+}
+
+void DiagnosticEngine::pop_expansion() { expansions_.pop_back(); }
 
 } // namespace sonde::diag

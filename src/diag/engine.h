@@ -57,15 +57,54 @@ public:
 
   void emit(Diagnostic diagnostic);
 
+  // While a macro's or fn's expanded body is checked: a diagnostic located
+  // in `body` gets a note at `call_site` naming `name`; nested expansions
+  // add one note each, innermost first, along the chain of call sites.
+  void
+  push_expansion(std::string name, SourceRange body, SourceRange call_site);
+  void pop_expansion();
+
   unsigned error_count() const { return errors_; }
   bool has_errors() const { return errors_ != 0; }
   // Warnings are suppressed under --no-warnings.
   void set_warnings_enabled(bool enabled) { warnings_enabled_ = enabled; }
 
 private:
+  struct Expansion {
+    std::string name;
+    SourceRange body;
+    SourceRange call_site;
+  };
+
   Consumer& consumer_;
+  std::vector<Expansion> expansions_;
   unsigned errors_ = 0;
   bool warnings_enabled_ = true;
+};
+
+// Marks a block's checking as inside an expansion (push_expansion) when
+// `name` is not empty.
+class ExpansionScope {
+public:
+  ExpansionScope(DiagnosticEngine& engine,
+                 const std::string& name,
+                 SourceRange body,
+                 SourceRange call_site)
+      : engine_(name.empty() ? nullptr : &engine) {
+    if (engine_ != nullptr) {
+      engine_->push_expansion(name, body, call_site);
+    }
+  }
+  ~ExpansionScope() {
+    if (engine_ != nullptr) {
+      engine_->pop_expansion();
+    }
+  }
+  ExpansionScope(const ExpansionScope&) = delete;
+  ExpansionScope& operator=(const ExpansionScope&) = delete;
+
+private:
+  DiagnosticEngine* engine_;
 };
 
 // Keeps diagnostics for tests to inspect.

@@ -6,6 +6,7 @@
 
 #include "base/source_file.h"
 #include "parse/parse.h"
+#include "parse/stdlib.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -69,20 +70,52 @@ public:
     }
   }
 
-  // The script's own macros and fns come after the imported ones, so that
-  // they win when signatures collide.
+  // The script's own macros and fns come after the imported ones, and
+  // those after the stdlib's, so that the script's win when signatures
+  // collide, then those of the files it imports.
   void finish() {
-    imported_macros_.insert(imported_macros_.end(), program_.macros.begin(),
-                            program_.macros.end());
-    program_.macros = std::move(imported_macros_);
-    imported_functions_.insert(imported_functions_.end(),
-                               program_.functions.begin(),
-                               program_.functions.end());
-    program_.functions = std::move(imported_functions_);
+    program_.macros = joined(stdlib_macros_, imported_macros_, program_.macros);
+    program_.functions =
+        joined(stdlib_functions_, imported_functions_, program_.functions);
+  }
+
+  // Links the prelude modules the program uses without defining or
+  // importing what it uses, until they need no more.
+  bool link_stdlib() {
+    for (;;) {
+      std::vector<const StdlibModule*> needed;
+      if (!stdlib_modules_needed(program_, diag_, needed)) {
+        return false;
+      }
+      if (needed.empty()) {
+        return true;
+      }
+      for (const StdlibModule* module : needed) {
+        import_module(*module);
+      }
+      finish();
+    }
   }
 
 private:
   void import_one(const ast::Import& import, const fs::path& dir) {
+    // A bare name is a stdlib module; a file or directory of that name is
+    // imported as before when no module has it.
+    if (is_stdlib_module_name(import.path)) {
+      if (const StdlibModule* module = find_stdlib_module(import.path)) {
+        import_module(*module);
+        return;
+      }
+      struct stat info{};
+      if (stat((dir / import.path).c_str(), &info) != 0) {
+        diag_
+            .build(diag::Kind::StdlibUnknownModule, import.path_range,
+                   {import.path})
+            .hint(diag::Kind::StdlibModulesHint, {stdlib_module_list()})
+            .emit();
+        return;
+      }
+    }
     fs::path path = fs::path(import.path).is_absolute() ? fs::path(import.path)
                                                         : (dir / import.path);
     path = path.lexically_normal();
@@ -191,22 +224,50 @@ private:
           .emit();
       return;
     }
-    SourceRange file = source_.add_file(path.string(), *text);
+    import_text(path.string(), *text, path.parent_path(), false);
+  }
+
+  void import_module(const StdlibModule& module) {
+    if (!seen_.insert("stdlib:" + std::string(module.name)).second) {
+      return;
+    }
+    import_text(std::string(module.path), module.text, fs::path(), true);
+  }
+
+  // Parses `text` as the file `name` (a stdlib module or not) and merges
+  // it; its own imports are relative to `dir`.
+  void import_text(const std::string& name,
+                   std::string_view text,
+                   const fs::path& dir,
+                   bool stdlib) {
+    SourceRange file = source_.add_file(name, text);
     ast::Program* imported = parse_file(source_, file, context_, diag_);
     if (imported == nullptr) {
       return;
     }
-    merge(*imported);
+    merge(*imported, stdlib);
     std::vector<ast::Import*> nested = imported->imports;
     for (ast::Node* item : imported->items) {
       if (item->kind() != ast::NodeKind::Import) {
         collect_block_imports(item, nested);
       }
     }
-    import_all(nested, path.parent_path());
+    import_all(nested, dir);
   }
 
-  void merge(ast::Program& imported) {
+  template <typename T>
+  static std::vector<T*> joined(std::vector<T*>& first,
+                                std::vector<T*>& second,
+                                const std::vector<T*>& third) {
+    std::vector<T*> all = std::move(first);
+    all.insert(all.end(), second.begin(), second.end());
+    all.insert(all.end(), third.begin(), third.end());
+    first.clear();
+    second.clear();
+    return all;
+  }
+
+  void merge(ast::Program& imported, bool stdlib) {
     for (const ast::Config* config : imported.configs) {
       SourceRange keyword{config->range().begin, config->range().begin + 6};
       diag_.build(diag::Kind::ImportedConfig, keyword).emit();
@@ -216,11 +277,13 @@ private:
         add_c_definition(item);
       }
     }
-    imported_macros_.insert(imported_macros_.end(), imported.macros.begin(),
-                            imported.macros.end());
-    imported_functions_.insert(imported_functions_.end(),
-                               imported.functions.begin(),
-                               imported.functions.end());
+    std::vector<ast::MacroDef*>& macros =
+        stdlib ? stdlib_macros_ : imported_macros_;
+    macros.insert(macros.end(), imported.macros.begin(), imported.macros.end());
+    std::vector<ast::FunctionDef*>& functions =
+        stdlib ? stdlib_functions_ : imported_functions_;
+    functions.insert(functions.end(), imported.functions.begin(),
+                     imported.functions.end());
     program_.map_decls.insert(program_.map_decls.end(),
                               imported.map_decls.begin(),
                               imported.map_decls.end());
@@ -245,6 +308,8 @@ private:
   std::set<std::string> seen_;
   std::vector<ast::MacroDef*> imported_macros_;
   std::vector<ast::FunctionDef*> imported_functions_;
+  std::vector<ast::MacroDef*> stdlib_macros_;
+  std::vector<ast::FunctionDef*> stdlib_functions_;
 };
 
 } // namespace
@@ -261,17 +326,19 @@ bool resolve_imports(ast::Program& program,
       collect_block_imports(item, imports);
     }
   }
-  if (imports.empty()) {
-    return true;
-  }
   unsigned errors = diag.error_count();
   Importer importer(program, source, context, diag);
-  if (!script_path.empty()) {
-    importer.mark_seen(script_path);
+  if (!imports.empty()) {
+    if (!script_path.empty()) {
+      importer.mark_seen(script_path);
+    }
+    importer.import_all(imports, fs::path(script_dir));
+    importer.finish();
   }
-  importer.import_all(imports, fs::path(script_dir));
-  importer.finish();
-  return diag.error_count() == errors;
+  if (diag.error_count() != errors) {
+    return false;
+  }
+  return importer.link_stdlib() && diag.error_count() == errors;
 }
 
 } // namespace sonde::parse

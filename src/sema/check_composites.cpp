@@ -474,6 +474,8 @@ Type TypeChecker::check_offsetof(const ast::Offsetof& node) {
 }
 
 Type TypeChecker::check_value_block(const ast::Block& block, bool unused) {
+  diag::ExpansionScope expansion(diag_, block.expansion, block.range(),
+                                 block.call_site);
   if (!block.ends_in_expr || block.stmts.empty()) {
     if (unused) {
       check_block(block);

@@ -117,6 +117,8 @@ const char* leaves(const ast::Stmt& stmt, bool in_function) {
 } // namespace
 
 void TypeChecker::check_block(const ast::Block& block) {
+  diag::ExpansionScope expansion(diag_, block.expansion, block.range(),
+                                 block.call_site);
   const char* left = nullptr;
   bool warned = false;
   for (const ast::Stmt* stmt : block.stmts) {

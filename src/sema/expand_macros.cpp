@@ -313,6 +313,8 @@ private:
     ++depth_;
     ast::Block* body = copy(macro.body, sub);
     --depth_;
+    body->expansion = macro.name;
+    body->call_site = call.range();
     return body;
   }
 
@@ -364,9 +366,11 @@ private:
       body.push_back(copy(stmt, sub));
     }
     --depth_;
-    auto* inlined = make<ast::BlockExpr>(
-        call.range(),
-        make<ast::Block>(function.body->range(), std::move(body), false));
+    auto* block =
+        make<ast::Block>(function.body->range(), std::move(body), false);
+    block->expansion = function.name;
+    block->call_site = call.range();
+    auto* inlined = make<ast::BlockExpr>(call.range(), block);
     inlined->function_body = true;
     inlined->returns = function.return_type;
     return inlined;
