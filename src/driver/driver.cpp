@@ -222,6 +222,8 @@ void expand_attach_point_positionals(ast::Program& program,
       ap->parts = parse::detail::split_attach_point(raw);
     }
   }
+}
+
 // The pid namespace whose ids /proc shows, when it is sonde's own and not
 // the initial one (sonde in a container, or under `unshare -p
 // --mount-proc`): user addresses must then be recorded with those ids to be

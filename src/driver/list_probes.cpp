@@ -52,6 +52,10 @@ int list_types(const ListOptions& options, llvm::raw_ostream& out) {
     }
     std::string definition = btf::kernel_type_definition(*kernel, name);
     out << (definition.empty() ? name + "\n" : definition);
+  }
+  return 0;
+}
+
 // Prints each target's name once, with its arguments under -lv.
 void print_targets(const probes::ProbeType& type,
                    const std::vector<probes::AttachTarget>& targets,
