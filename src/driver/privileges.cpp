@@ -40,9 +40,9 @@ std::optional<std::string> missing_tracing_privileges() {
   __user_cap_header_struct header{_LINUX_CAPABILITY_VERSION_3, 0};
   __user_cap_data_struct data[2] = {};
   bool known = syscall(SYS_capget, &header, data) == 0;
-  if (known && (has_capability(data, CAP_SYS_ADMIN) ||
-                (has_capability(data, kCapBpf) &&
-                 has_capability(data, kCapPerfmon)))) {
+  if (known &&
+      (has_capability(data, CAP_SYS_ADMIN) ||
+       (has_capability(data, kCapBpf) && has_capability(data, kCapPerfmon)))) {
     return std::nullopt;
   }
   return std::string(

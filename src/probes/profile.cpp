@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
+#include "base/strings.h"
 #include "probes/perf_event.h"
 #include "probes/providers.h"
 #include "probes/timer_period.h"
-
-#include "base/strings.h"
 
 #include <cstdlib>
 
