@@ -37,9 +37,18 @@ interval:s:$duration { exit(); }"
 # tools' pkill -f could match it.
 printf '%s\n' "$script" >"$work/soak.bt"
 
-# A reader slower than the flood: sonde must drop, report, and go on.
+# A reader slower than the flood: sonde must drop, report, and go on. The
+# pipe holds one page, so that what sonde wrote before exit() is read in
+# well under a second even when the reader gets little CPU: the time the
+# run takes to end is then sonde's, not a 64 KiB pipe's.
+# Set before sonde starts: a pipe that holds more cannot shrink.
 {
-  "$sonde" "$work/soak.bt" 2>"$work/stderr"
+  python3 -c '
+import fcntl, os, sys
+F_SETPIPE_SZ = 1031
+fcntl.fcntl(1, F_SETPIPE_SZ, 4096)
+os.execv(sys.argv[1], sys.argv[1:])
+' "$sonde" "$work/soak.bt" 2>"$work/stderr"
   echo $? >"$work/status"
 } | python3 -c '
 import sys, time
@@ -67,9 +76,10 @@ while kill -0 "$pid" 2>/dev/null; do
     rss+=("$kb")
     echo "soak: $(date +%T) RSS ${kb} KiB, lost reports so far: $(grep -c '^Lost' "$work/stderr" || true)"
   fi
-  for ((i = 0; i < sample && i < duration; i++)); do
+  # Tenths of a second, so that the end is timed to within one.
+  for ((i = 0; i < 10 * sample && i < 10 * duration; i++)); do
     kill -0 "$pid" 2>/dev/null || break
-    sleep 1
+    sleep 0.1
   done
 done
 ended=$(date +%s.%N)
