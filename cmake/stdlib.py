@@ -13,7 +13,9 @@ fn is preceded by its doc comment: `/// one-line summary`, then lines of
 description. The build fails when an entry has no doc comment, when two
 modules define the same name, or when a name is a builtin's
 (src/sema/builtins.def): a stdlib name must never change what a builtin
-means.
+means. The one exception is a call form of a builtin variable: `comm` is
+the builtin, `comm(pid)` a stdlib macro, as a bare name never calls one
+that takes parameters.
 """
 
 import argparse
@@ -23,7 +25,7 @@ import sys
 
 ENTRY = re.compile(r"^(macro|fn)\s+([A-Za-z_][A-Za-z0-9_]*)\s*\(([^)]*)\)\s*"
                    r"(?::\s*([^{]*?))?\s*\{")
-BUILTIN = re.compile(r'^(?:VARIABLE|FUNCTION)\(\w+,\s*"([^"]+)"')
+BUILTIN = re.compile(r'^(VARIABLE|FUNCTION)\(\w+,\s*"([^"]+)"')
 
 
 class Entry:
@@ -85,20 +87,25 @@ class Module:
 
 
 def read_builtins(path):
-    names = set()
+    """Each builtin's name and whether it is a function (some names, like
+    kstack, are both)."""
+    functions = {}
     with open(path, encoding="utf-8") as source:
         for line in source:
             match = BUILTIN.match(line)
             if match:
-                names.add(match.group(1))
-    return names
+                name = match.group(2)
+                functions[name] = (functions.get(name, False)
+                                   or match.group(1) == "FUNCTION")
+    return functions
 
 
 def check(modules, builtins):
     owner = {}
     for module in modules:
         for entry in module.entries:
-            if entry.name in builtins:
+            if entry.name in builtins and (builtins[entry.name]
+                                           or not entry.params):
                 module.fail(entry.line, "'%s' is a builtin's name"
                             % entry.name)
             previous = owner.get(entry.name)

@@ -204,7 +204,6 @@ llvm::Value* ProbeLowering::call(const ast::Call& node) {
   case sema::BuiltinFunction::Override:
     return builtin_call(node, signature->function);
   case sema::BuiltinFunction::Strncmp:
-  case sema::BuiltinFunction::Strcontains:
   case sema::BuiltinFunction::Buf:
     return string_function(node, signature->function);
   case sema::BuiltinFunction::Path:
@@ -235,9 +234,10 @@ llvm::Value* ProbeLowering::call(const ast::Call& node) {
   case sema::BuiltinFunction::IsInteger:
   case sema::BuiltinFunction::IsUnsignedInteger:
   case sema::BuiltinFunction::IsLiteral:
-  case sema::BuiltinFunction::IsErr:
   case sema::BuiltinFunction::ContainerOf:
     return more_string_function(node, signature->function);
+  case sema::BuiltinFunction::TaskFromPid:
+    return task_from_pid(node);
   }
   return nullptr;
 }

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-// strlen, strstr, memcmp, str_concat, strcap, the type predicates, is_err
-// and container_of.
+// strlen, strstr, memcmp, str_concat, strcap, the type predicates and
+// container_of.
 //
 // Strings may be large (max_strlen up to 32768), so loops over their bytes
 // are real loops bounded by the buffer's size, which the verifier walks
@@ -9,13 +9,6 @@
 #include "codegen/lowering.h"
 
 namespace sonde::codegen {
-
-namespace {
-
-// IS_ERR: an error code returned in a pointer, -4095..-1.
-constexpr int64_t kMaxErrno = 4095;
-
-} // namespace
 
 llvm::Value*
 ProbeLowering::more_string_function(const ast::Call& node,
@@ -58,11 +51,6 @@ ProbeLowering::more_string_function(const ast::Call& node,
   case sema::BuiltinFunction::IsLiteral:
     // The operand is never run.
     return ir_.getInt64(program_.constants.at(&node));
-  case sema::BuiltinFunction::IsErr: {
-    llvm::Value* pointer = expr(node.args[0]);
-    return ir_.CreateZExt(ir_.CreateICmpUGE(pointer, ir_.getInt64(-kMaxErrno)),
-                          ir_.getInt64Ty());
-  }
   case sema::BuiltinFunction::ContainerOf: {
     llvm::Value* pointer = expr(node.args[0]);
     return ir_.CreateSub(pointer,

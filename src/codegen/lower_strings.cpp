@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// String and byte functions: strncmp, strcontains and buf.
+// String and byte functions: strncmp and buf.
 #include "codegen/lowering.h"
 
 namespace sonde::codegen {
@@ -19,29 +19,12 @@ llvm::Value* ProbeLowering::string_function(const ast::Call& node,
         static_cast<uint32_t>(std::min<uint64_t>(limit, UINT32_MAX)));
     return ir_.CreateZExt(ir_.CreateNot(equal), ir_.getInt64Ty());
   }
-  case sema::BuiltinFunction::Strcontains: {
-    const Type& a = program_.type_of(node.args[0]);
-    const Type& b = program_.type_of(node.args[1]);
-    llvm::Value* haystack = expr(node.args[0]);
-    llvm::Value* needle = expr(node.args[1]);
-    return string_contains(haystack, a.size(), needle, b.size());
-  }
   case sema::BuiltinFunction::Buf:
     return read_buffer(node);
   default:
     SONDE_CHECK(false, "not a string function");
   }
   return nullptr;
-}
-
-llvm::Value* ProbeLowering::string_contains(llvm::Value* haystack,
-                                            uint32_t haystack_size,
-                                            llvm::Value* needle,
-                                            uint32_t needle_size) {
-  llvm::Value* index =
-      string_find(haystack, haystack_size, needle, needle_size);
-  return ir_.CreateZExt(ir_.CreateICmpNE(index, ir_.getInt64(-1)),
-                        ir_.getInt64Ty());
 }
 
 llvm::Value* ProbeLowering::read_buffer(const ast::Call& node) {

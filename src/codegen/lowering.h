@@ -41,17 +41,17 @@ private:
   // `for ($i : start..end)`: both bounds evaluated once, end excluded.
   void lower_for_range(const ast::ForRange& loop);
 
-  // lower_strings.cpp: strncmp, strcontains, buf.
+  // lower_strings.cpp: strncmp, buf.
   llvm::Value* string_function(const ast::Call& node,
                                sema::BuiltinFunction function);
-  llvm::Value* string_contains(llvm::Value* haystack,
-                               uint32_t haystack_size,
-                               llvm::Value* needle,
-                               uint32_t needle_size);
   llvm::Value* read_buffer(const ast::Call& node);
 
+  // lower_tasks.cpp: task_from_pid(pid) through the kernel's
+  // bpf_task_from_pid and bpf_task_release kfuncs.
+  llvm::Value* task_from_pid(const ast::Call& node);
+
   // lower_string_functions.cpp: strlen, strstr, memcmp, str_concat,
-  // strcap, assert_str, the type predicates, is_err, container_of.
+  // strcap, assert_str, the type predicates, container_of.
   llvm::Value* more_string_function(const ast::Call& node,
                                     sema::BuiltinFunction function);
   // strlen of a string, char array or char pointer.

@@ -87,9 +87,7 @@ llvm::GlobalVariable* ModuleBuilder::add_map(const std::string& name,
   return global;
 }
 
-llvm::GlobalVariable*
-ModuleBuilder::add_kernel_variable(const std::string& name,
-                                   const std::string& shape) {
+llvm::DIType* ModuleBuilder::shape_type(const std::string& shape) {
   // Innermost kind first: each 'P' or 'A' wraps what follows it.
   llvm::DIType* type = nullptr;
   for (auto kind = shape.rbegin(); kind != shape.rend(); ++kind) {
@@ -125,14 +123,55 @@ ModuleBuilder::add_kernel_variable(const std::string& name,
       break;
     }
   }
+  return type;
+}
+
+llvm::GlobalVariable*
+ModuleBuilder::add_kernel_variable(const std::string& name,
+                                   const std::string& shape) {
   auto* global = new llvm::GlobalVariable(
       *module_, llvm::Type::getInt8Ty(context_), /*isConstant=*/true,
       llvm::GlobalValue::ExternalLinkage, nullptr, name);
   global->setSection(".ksyms");
   global->addDebugInfo(di_.createGlobalVariableExpression(
-      unit_, name, "", file_, 0, type, /*IsLocalToUnit=*/false,
+      unit_, name, "", file_, 0, shape_type(shape), /*IsLocalToUnit=*/false,
       /*isDefined=*/false));
   return global;
+}
+
+llvm::Function*
+ModuleBuilder::kernel_function(const std::string& name,
+                               const std::string& result,
+                               llvm::ArrayRef<std::string> params) {
+  if (llvm::Function* declared = module_->getFunction(name)) {
+    return declared;
+  }
+  auto ir_type = [&](const std::string& shape) -> llvm::Type* {
+    if (shape == "V") {
+      return llvm::Type::getVoidTy(context_);
+    }
+    return shape[0] == 'P'
+               ? static_cast<llvm::Type*>(llvm::PointerType::get(context_, 0))
+               : llvm::Type::getInt32Ty(context_);
+  };
+  std::vector<llvm::Type*> param_types;
+  std::vector<llvm::Metadata*> signature{shape_type(result)};
+  for (const std::string& param : params) {
+    param_types.push_back(ir_type(param));
+    signature.push_back(shape_type(param));
+  }
+  llvm::Function* function = llvm::Function::Create(
+      llvm::FunctionType::get(ir_type(result), param_types, false),
+      llvm::GlobalValue::ExternalLinkage, name, *module_);
+  // An extern in ".ksyms" with a declaration's debug info: the BPF
+  // backend writes its prototype into BTF, and libbpf binds the call to
+  // the kernel's function of that name (BPF_PSEUDO_KFUNC_CALL).
+  function->setSection(".ksyms");
+  function->setSubprogram(di_.createFunction(
+      file_, name, "", file_, 0,
+      di_.createSubroutineType(di_.getOrCreateTypeArray(signature)), 0,
+      llvm::DINode::FlagPrototyped, llvm::DISubprogram::SPFlagOptimized));
+  return function;
 }
 
 llvm::Function* ModuleBuilder::add_probe_function(const std::string& name,

@@ -44,6 +44,13 @@ public:
   // libbpf binds it to the kernel's BTF variable (BPF_PSEUDO_BTF_ID).
   llvm::GlobalVariable* add_kernel_variable(const std::string& name,
                                             const std::string& shape);
+  // Declares the kernel function (kfunc) `name` as an extern in ".ksyms"
+  // with the prototype `result (params...)`, each a shape as above ("PS"
+  // for a struct pointer, "I" for an int, "V" for void); libbpf checks it
+  // against the kernel's BTF. Declared once per module.
+  llvm::Function* kernel_function(const std::string& name,
+                                  const std::string& result,
+                                  llvm::ArrayRef<std::string> params);
   // Starts a probe function `int name(void *ctx)` in `section`.
   // A static function `long name(map, key, value, ctx)` for
   // bpf_for_each_map_elem.
@@ -78,6 +85,9 @@ private:
                        llvm::ArrayRef<llvm::DIType*> types,
                        uint32_t line);
   llvm::DIType* int_array_pointer(uint32_t count);
+  // The debug type of a shape: kinds only, which is all libbpf compares
+  // when it binds a .ksyms extern to the kernel's BTF.
+  llvm::DIType* shape_type(const std::string& shape);
 
   llvm::LLVMContext& context_;
   std::unique_ptr<llvm::Module> module_;

@@ -53,6 +53,13 @@ void DiagnosticEngine::emit(Diagnostic diagnostic) {
         diagnostic.attachments.push_back(
             {Kind::ExpandedFrom, {it->name}, it->call_site, true});
         at = it->call_site;
+      } else if (at.begin >= it->call_site.begin &&
+                 at.begin < it->call_site.end) {
+        // An argument the body misuses: the message names what the body
+        // calls (strstr for strcontains), so say which call led there.
+        diagnostic.attachments.push_back(
+            {Kind::ExpandedFrom, {it->name}, it->call_site, true});
+        break;
       }
     }
   }

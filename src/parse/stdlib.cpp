@@ -5,14 +5,15 @@
 #include "parse/stdlib.h"
 
 #include <algorithm>
+#include <map>
 
 namespace sonde::parse {
 
 namespace {
 
-// Every name the program calls or uses bare, with the first place it does.
-// A bare identifier that is a parameter of the macro it is in is the
-// argument, not a use.
+// Every name the program calls or uses bare, with the first place it does
+// and whether it is ever called. A bare identifier that is a parameter of
+// the macro it is in is the argument, not a use.
 class UsedNames {
 public:
   void add_node(const ast::Node* node, const std::set<std::string>& params) {
@@ -22,10 +23,10 @@ public:
       const ast::Node* current = stack.back();
       stack.pop_back();
       if (const auto* call = ast::dyn_cast<ast::Call>(current)) {
-        add(call->callee, call->callee_range);
+        add(call->callee, call->callee_range, /*called=*/true);
       } else if (const auto* bare = ast::dyn_cast<ast::Builtin>(current)) {
         if (!params.contains(bare->name)) {
-          add(bare->name, bare->range());
+          add(bare->name, bare->range(), /*called=*/false);
         }
       }
       kids.clear();
@@ -36,19 +37,26 @@ public:
     }
   }
 
-  const std::vector<std::pair<std::string, SourceRange>>& names() const {
-    return names_;
-  }
+  struct Use {
+    std::string name;
+    SourceRange range;
+    bool called;
+  };
+
+  const std::vector<Use>& names() const { return names_; }
 
 private:
-  void add(const std::string& name, SourceRange range) {
-    if (seen_.insert(name).second) {
-      names_.emplace_back(name, range);
+  void add(const std::string& name, SourceRange range, bool called) {
+    auto [at, inserted] = seen_.emplace(name, names_.size());
+    if (inserted) {
+      names_.push_back({name, range, called});
+    } else if (called && !names_[at->second].called) {
+      names_[at->second] = {name, range, called};
     }
   }
 
-  std::set<std::string> seen_;
-  std::vector<std::pair<std::string, SourceRange>> names_;
+  std::map<std::string, size_t> seen_;
+  std::vector<Use> names_;
 };
 
 } // namespace
@@ -62,15 +70,21 @@ const StdlibModule* find_stdlib_module(std::string_view name) {
   return nullptr;
 }
 
-const StdlibModule* stdlib_module_defining(std::string_view name) {
+const StdlibModule* stdlib_module_defining(std::string_view name, bool called) {
   std::span<const StdlibEntry> entries = stdlib_entries();
   auto found =
       std::lower_bound(entries.begin(), entries.end(), name,
                        [](const StdlibEntry& entry, std::string_view key) {
                          return entry.name < key;
                        });
-  return found != entries.end() && found->name == name ? found->module
-                                                       : nullptr;
+  // Used bare, a name is a call of no arguments: `comm` stays the builtin
+  // although stdlib defines comm(pid).
+  for (; found != entries.end() && found->name == name; ++found) {
+    if (called || found->arity == 0) {
+      return found->module;
+    }
+  }
+  return nullptr;
 }
 
 bool is_stdlib_module_name(std::string_view name) {
@@ -113,11 +127,11 @@ bool stdlib_modules_needed(const ast::Program& program,
     used.add_node(probe, {});
   }
   bool ok = true;
-  for (const auto& [name, range] : used.names()) {
+  for (const auto& [name, range, called] : used.names()) {
     if (defined.contains(name)) {
       continue;
     }
-    const StdlibModule* module = stdlib_module_defining(name);
+    const StdlibModule* module = stdlib_module_defining(name, called);
     if (module == nullptr) {
       continue;
     }

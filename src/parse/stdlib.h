@@ -40,7 +40,8 @@ std::span<const StdlibEntry> stdlib_entries();
 // The module `import "NAME";` names; null when there is none.
 const StdlibModule* find_stdlib_module(std::string_view name);
 // The module that defines a macro or fn called `name`; null when none does.
-const StdlibModule* stdlib_module_defining(std::string_view name);
+// A name used bare (not `called`) only finds an entry without parameters.
+const StdlibModule* stdlib_module_defining(std::string_view name, bool called);
 // Whether `import "NAME";` names a stdlib module rather than a file: no '/'
 // and no '.'.
 bool is_stdlib_module_name(std::string_view name);

@@ -51,6 +51,14 @@ enum class ProgramType : uint8_t {
   Tracing,
 };
 
+// Whether programs of a type may call the kernel's generic kfuncs
+// (bpf_task_from_pid, ...): the kernel registers them for tracing,
+// tracepoint and perf-event programs, not for raw tracepoints or kprobes.
+constexpr bool calls_kfuncs(ProgramType type) {
+  return type == ProgramType::Tracepoint || type == ProgramType::PerfEvent ||
+         type == ProgramType::Tracing;
+}
+
 // The columns of probe_kinds.def, each a fact about every probe of a kind
 // that sema, codegen, the runtime or the driver asks through traits():
 // they test a named fact, never a list of kinds, so a new probe type is

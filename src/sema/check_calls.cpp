@@ -377,8 +377,6 @@ Type TypeChecker::check_call(const ast::Call& call) {
   // check_path.cpp).
   case BuiltinFunction::Strncmp:
     return typed() ? check_strncmp(call, args) : Type::none();
-  case BuiltinFunction::Strcontains:
-    return typed() ? check_strcontains(call, args) : Type::none();
   case BuiltinFunction::Buf:
     return typed() ? check_buf(call, args) : Type::none();
   case BuiltinFunction::Strlen:
@@ -456,12 +454,10 @@ Type TypeChecker::check_call(const ast::Call& call) {
   case BuiltinFunction::IsLiteral:
     return check_is_literal(call, *signature);
   // Kernel pointers (check_type_predicates.cpp).
-  case BuiltinFunction::IsErr:
-    // The kernel's IS_ERR: the pointer is one of the last 4095 addresses.
-    return typed() ? check_integer_function(call, args, Type::boolean())
-                   : Type::none();
   case BuiltinFunction::ContainerOf:
     return check_container_of(call, *signature);
+  case BuiltinFunction::TaskFromPid:
+    return typed() ? check_task_from_pid(call, args) : Type::none();
   }
   return Type::none();
 }

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-// String and byte functions: strncmp(a, b, n), strcontains(haystack,
-// needle) and buf(pointer[, length]).
+// String and byte functions: strncmp(a, b, n) and buf(pointer[, length]).
+// strcontains() is stdlib/base.bt's, over strstr().
 #include "sema/type_checker.h"
 
 namespace sonde::sema {
@@ -39,13 +39,6 @@ Type TypeChecker::check_strncmp(const ast::Call& call,
   }
   checked_.constants[&call] = static_cast<uint64_t>(*length);
   return strings ? Type::u64() : Type::none();
-}
-
-Type TypeChecker::check_strcontains(const ast::Call& call,
-                                    const std::vector<Type>& args) {
-  const bool first = require_string(call, 0, args[0]);
-  const bool second = require_string(call, 1, args[1]);
-  return first && second ? Type::boolean() : Type::none();
 }
 
 Type TypeChecker::check_buf(const ast::Call& call,

@@ -262,7 +262,6 @@ private:
   // Reports argument `index` unless it is a string; true when it is one.
   bool require_string(const ast::Call& call, size_t index, const Type& type);
   Type check_strncmp(const ast::Call& call, const std::vector<Type>& args);
-  Type check_strcontains(const ast::Call& call, const std::vector<Type>& args);
   Type check_buf(const ast::Call& call, const std::vector<Type>& args);
   Type check_strlen(const ast::Call& call, const std::vector<Type>& args);
   Type check_strcap(const ast::Call& call, const std::vector<Type>& args);
@@ -292,6 +291,10 @@ private:
   // container_of(ptr, type, member).
   Type check_container_of(const ast::Call& call,
                           const FunctionSignature& signature);
+  // task_from_pid(pid): a `struct task_struct *`, in the probes whose
+  // programs the kernel lets call kfuncs (check_tasks.cpp).
+  Type check_task_from_pid(const ast::Call& call,
+                           const std::vector<Type>& args);
   // len(kstack), len($stack): the frames of a stack. takes_stack: whether
   // len()'s argument is one (not a map to count).
   bool takes_stack(const ast::Expr* arg) const;
@@ -319,7 +322,7 @@ private:
   Type check_map_query(const ast::Call& call,
                        const FunctionSignature& signature);
   // A function of one integer whose value has type `result` (ksym,
-  // strerror, is_err, ...); none when the argument is not an integer.
+  // strerror, task_from_pid, ...); none when the argument is not an integer.
   Type check_integer_function(const ast::Call& call,
                               const std::vector<Type>& args,
                               Type result);
