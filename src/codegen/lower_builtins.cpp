@@ -28,15 +28,15 @@ llvm::Value* ProbeLowering::builtin(const ast::Builtin& node) {
   SONDE_CHECK(variable.has_value(), "unknown builtin after sema");
   switch (*variable) {
   case sema::BuiltinVariable::Pid:
-    return ir_.CreateLShr(helper(BPF_FUNC_get_current_pid_tgid), 32);
+    return pid_in(sema::PidNamespace::Current, /*thread=*/false);
   case sema::BuiltinVariable::Tid:
-    return ir_.CreateAnd(helper(BPF_FUNC_get_current_pid_tgid), 0xffffffff);
+    return pid_in(sema::PidNamespace::Current, /*thread=*/true);
   case sema::BuiltinVariable::Uid:
     return ir_.CreateAnd(helper(BPF_FUNC_get_current_uid_gid), 0xffffffff);
   case sema::BuiltinVariable::Gid:
     return ir_.CreateLShr(helper(BPF_FUNC_get_current_uid_gid), 32);
   case sema::BuiltinVariable::Nsecs:
-    return helper(BPF_FUNC_ktime_get_boot_ns);
+    return clock_nanoseconds(sema::ClockMode::Boot);
   case sema::BuiltinVariable::Cpu:
     return helper(BPF_FUNC_get_smp_processor_id);
   case sema::BuiltinVariable::Comm: {
@@ -236,6 +236,10 @@ llvm::Value* ProbeLowering::call(const ast::Call& node) {
   case sema::BuiltinFunction::IsLiteral:
   case sema::BuiltinFunction::ContainerOf:
     return more_string_function(node, signature->function);
+  case sema::BuiltinFunction::NsecsOf:
+  case sema::BuiltinFunction::PidOf:
+  case sema::BuiltinFunction::TidOf:
+    return variable_with_mode(node, signature->function);
   case sema::BuiltinFunction::TaskFromPid:
     return task_from_pid(node);
   }

@@ -7,6 +7,7 @@
 #include "base/check.h"
 #include "codegen/probe_lowering.h"
 #include "sema/builtins.h"
+#include "sema/variable_modes.h"
 
 #include <linux/bpf.h>
 #include <map>
@@ -45,6 +46,13 @@ private:
   llvm::Value* string_function(const ast::Call& node,
                                sema::BuiltinFunction function);
   llvm::Value* read_buffer(const ast::Call& node);
+
+  // lower_variable_modes.cpp: nsecs(boot), pid(init), ... and the bare
+  // variables' default modes.
+  llvm::Value* variable_with_mode(const ast::Call& node,
+                                  sema::BuiltinFunction function);
+  llvm::Value* clock_nanoseconds(sema::ClockMode mode);
+  llvm::Value* pid_in(sema::PidNamespace space, bool thread);
 
   // lower_tasks.cpp: task_from_pid(pid) through the kernel's
   // bpf_task_from_pid and bpf_task_release kfuncs.

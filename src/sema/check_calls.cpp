@@ -456,6 +456,10 @@ Type TypeChecker::check_call(const ast::Call& call) {
   // Kernel pointers (check_type_predicates.cpp).
   case BuiltinFunction::ContainerOf:
     return check_container_of(call, *signature);
+  case BuiltinFunction::NsecsOf:
+  case BuiltinFunction::PidOf:
+  case BuiltinFunction::TidOf:
+    return check_variable_mode(call, *signature);
   case BuiltinFunction::TaskFromPid:
     return typed() ? check_task_from_pid(call, args) : Type::none();
   }

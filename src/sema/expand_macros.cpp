@@ -152,6 +152,13 @@ private:
     if (auto found = functions_.find(call->callee); found != functions_.end()) {
       return inline_function(*found->second, *call, sub);
     }
+    // `cpu()` is `cpu`: every builtin variable may be called without
+    // arguments, as bpftrace's stdlib defines them (COMPAT 8). Those that
+    // also take arguments (`nsecs(boot)`, `kstack(perf)`) are functions.
+    if (call->args.empty() && find_variable(call->callee) &&
+        !find_function(call->callee)) {
+      return make<ast::Builtin>(call->range(), call->callee);
+    }
     return copy_kind<ast::Call>(call, sub);
   }
 

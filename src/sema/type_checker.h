@@ -291,6 +291,10 @@ private:
   // container_of(ptr, type, member).
   Type check_container_of(const ast::Call& call,
                           const FunctionSignature& signature);
+  // nsecs(boot), pid(init), ...: a variable read in a mode
+  // (check_variable_modes.cpp).
+  Type check_variable_mode(const ast::Call& call,
+                           const FunctionSignature& signature);
   // task_from_pid(pid): a `struct task_struct *`, in the probes whose
   // programs the kernel lets call kfuncs (check_tasks.cpp).
   Type check_task_from_pid(const ast::Call& call,
