@@ -33,7 +33,7 @@ namespace sonde::btf {
 struct CDefinitions {
   // The btf_id of incomplete records that stand for a record defined
   // here; KernelTypes::complete leaves them alone.
-  static constexpr uint32_t kRecordId = 0xffffffffu;
+  static constexpr uint32_t kRecordId = types::kRecordByName;
 
   // "struct foo" / "union foo" (or an anonymous record's name) -> the
   // complete record.

@@ -312,6 +312,12 @@ field_of(const Declaration& decl, const FormatField& raw, bool user_pointers) {
       type = types::Type::integer(1, true);
     } else if (base.size != 0) {
       type = types::Type::integer(base.size, base.is_signed);
+    } else if (decl.base.starts_with("struct ") ||
+               decl.base.starts_with("union ")) {
+      // `struct __kernel_timespec *rqtp`: sema completes the record by
+      // name from BTF when the script looks inside (COMPAT 40).
+      type = types::Type::incomplete_record(decl.base, 0,
+                                            types::kRecordByName);
     }
     // `const char *const * argv`: nested pointers are in the same space.
     for (unsigned i = 0; i < decl.stars; ++i) {

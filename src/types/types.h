@@ -53,6 +53,11 @@ enum class Presentation : uint8_t {
   SyscallName, // u64 x86_64 syscall number -> "openat".
 };
 
+// The btf_id of an incomplete record known by its name only ("struct
+// __kernel_timespec" in a tracepoint's format): sema completes it by name,
+// from the script's C definitions, then from the kernel's BTF.
+inline constexpr uint32_t kRecordByName = 0xffffffffu;
+
 enum class AddressSpace : uint8_t { None, Kernel, User };
 
 class Type;
