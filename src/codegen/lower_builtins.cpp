@@ -332,7 +332,8 @@ void ProbeLowering::emit_printf(const ast::Call& node, EventKind kind) {
 
 void ProbeLowering::emit_exit(llvm::Value* code) {
   send_exit(code);
-  ir_.CreateRet(ir_.getInt32(0));
+  // In a loop's callback, the probe ends after the loop's helper returns.
+  leave_probe();
 }
 
 void ProbeLowering::send_exit(llvm::Value* code) {

@@ -8,6 +8,7 @@
 #include "codegen/probe_lowering.h"
 #include "sema/builtins.h"
 
+#include <functional>
 #include <linux/bpf.h>
 #include <map>
 
@@ -75,6 +76,33 @@ private:
   // lower_map_loop.cpp
   void lower_for_map(const ast::ForMap& loop);
   void place_variables_in_scratch_map();
+  // A loop whose body is a static callback that a helper calls
+  // (bpf_for_each_map_elem, bpf_loop). The caller's context holds a
+  // pointer to each of the probe's variables but the loop's own, then the
+  // flag a `return` or exit() in the body sets, the probe's context, then
+  // `extra_size` bytes of the loop's own values.
+  struct CallbackLoop {
+    std::vector<std::pair<std::string, Type>> shared;
+    llvm::Value* context = nullptr;
+    llvm::Value* returned = nullptr;
+    llvm::Value* extra = nullptr;
+  };
+  CallbackLoop callback_loop_context(const std::string& loop_var,
+                                     uint32_t extra_size);
+  // Lowers `body` into `callback`, whose context argument is
+  // `callback_context`: `prologue` runs first, given the extra bytes;
+  // `continue` returns 0 (go on) and `break` 1 (stop).
+  void lower_callback_body(const CallbackLoop& loop,
+                           llvm::Function* callback,
+                           llvm::Value* callback_context,
+                           SourceRange range,
+                           const std::function<void(llvm::Value*)>& prologue,
+                           const ast::Block& body);
+  // After the helper's call: leaves the probe when the body did.
+  void leave_if_returned(const CallbackLoop& loop);
+  // lower_range_loop.cpp: `for ($i : a..b)` run by bpf_loop, when sema
+  // found its bounds unknown at compile time or its count large.
+  void lower_range_callback(const ast::ForRange& loop);
 
   void lower_if(const ast::If& stmt);
 

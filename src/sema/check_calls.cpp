@@ -488,9 +488,6 @@ Type TypeChecker::check_str(const ast::Call& call,
 
 Type TypeChecker::check_exit(const ast::Call& call,
                              const std::vector<Type>& args) {
-  if (map_loop_depth_ > 0) {
-    error(diag::Kind::ExitInMapLoop, call.range());
-  }
   if (!args.empty()) {
     require_integer(call, 0, args[0]);
   }
