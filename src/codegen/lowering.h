@@ -64,6 +64,10 @@ private:
                            uint32_t haystack_size,
                            llvm::Value* needle,
                            uint32_t needle_size);
+  // The bpf_loop callback of string_find(): compares the needle at the
+  // start its index names; stops when found or past the haystack's end.
+  llvm::Function* string_find_callback(uint32_t haystack_size,
+                                       uint32_t needle_size);
   // C memcmp of the first min(size, count) bytes.
   llvm::Value* memory_compare(llvm::Value* left,
                               llvm::Value* right,
@@ -500,6 +504,8 @@ private:
     llvm::BasicBlock* done;
   };
   std::vector<FunctionReturn> function_returns_;
+  // The stack slot of string_find()'s bpf_loop context, per function.
+  std::map<llvm::Function*, llvm::Value*> strstr_contexts_;
   // Callbacks made for `for ($kv : @map)` so far, for unique names.
   unsigned callbacks_ = 0;
   // In a map loop's callback: the flag in the caller's context that a
