@@ -70,8 +70,9 @@ llvm::Value* ProbeLowering::builtin(const ast::Builtin& node) {
   case sema::BuiltinVariable::Probetype:
   case sema::BuiltinVariable::Username:
     return builtin_variable(node, *variable);
-  case sema::BuiltinVariable::DefaultStrLength:
   case sema::BuiltinVariable::Config:
+    return config_record(program_.type_of(&node));
+  case sema::BuiltinVariable::DefaultStrLength:
   case sema::BuiltinVariable::Arch:
   case sema::BuiltinVariable::SafeMode:
     // Compile-time constants, lowered from the program's constant tables.
@@ -235,6 +236,7 @@ llvm::Value* ProbeLowering::call(const ast::Call& node) {
   case sema::BuiltinFunction::IsInteger:
   case sema::BuiltinFunction::IsUnsignedInteger:
   case sema::BuiltinFunction::IsLiteral:
+  case sema::BuiltinFunction::ConfigRecord:
   case sema::BuiltinFunction::IsErr:
   case sema::BuiltinFunction::ContainerOf:
     return more_string_function(node, signature->function);

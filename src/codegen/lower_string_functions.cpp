@@ -61,6 +61,8 @@ ProbeLowering::more_string_function(const ast::Call& node,
   case sema::BuiltinFunction::IsLiteral:
     // The operand is never run.
     return ir_.getInt64(program_.constants.at(&node));
+  case sema::BuiltinFunction::ConfigRecord:
+    return config_record(program_.type_of(&node));
   case sema::BuiltinFunction::IsErr: {
     llvm::Value* pointer = expr(node.args[0]);
     return ir_.CreateZExt(ir_.CreateICmpUGE(pointer, ir_.getInt64(-kMaxErrno)),

@@ -419,6 +419,9 @@ private:
   llvm::Value* symbol_pid(bool probe_address = false);
   // A zeroed stack buffer of `size` bytes holding `text`.
   llvm::Value* sized_string(const std::string& text, uint32_t size);
+  // `config`/config(): the record of the config keys' values (`type`,
+  // from sema), filled from the program's configuration.
+  llvm::Value* config_record(const Type& type);
   // has_key(@m, k): 1 when the key is in the map.
   llvm::Value* has_key(const ast::Call& node);
   // len(@m): the number of keys, counted with bpf_for_each_map_elem.

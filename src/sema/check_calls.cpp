@@ -455,6 +455,8 @@ Type TypeChecker::check_call(const ast::Call& call) {
     });
   case BuiltinFunction::IsLiteral:
     return check_is_literal(call, *signature);
+  case BuiltinFunction::ConfigRecord:
+    return config_record_type();
   // Kernel pointers (check_type_predicates.cpp).
   case BuiltinFunction::IsErr:
     // The kernel's IS_ERR: the pointer is one of the last 4095 addresses.

@@ -303,6 +303,8 @@ private:
   Type check_safe_mode(const ast::Builtin& builtin);
   Type check_arch(const ast::Builtin& builtin);
   Type check_config_variable(const ast::Builtin& builtin);
+  // `config` and config(): a record of every readable key's value.
+  Type config_record_type() const;
   // `config.KEY`.
   bool reads_config(const ast::FieldAccess& access) const;
   Type check_config_field(const ast::FieldAccess& access);
