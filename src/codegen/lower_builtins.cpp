@@ -70,8 +70,9 @@ llvm::Value* ProbeLowering::builtin(const ast::Builtin& node) {
   case sema::BuiltinVariable::Probetype:
   case sema::BuiltinVariable::Username:
     return builtin_variable(node, *variable);
-  case sema::BuiltinVariable::DefaultStrLength:
   case sema::BuiltinVariable::Config:
+    return config_record(program_.type_of(&node));
+  case sema::BuiltinVariable::DefaultStrLength:
   case sema::BuiltinVariable::Arch:
   case sema::BuiltinVariable::SafeMode:
     // Compile-time constants, lowered from the program's constant tables.
@@ -234,6 +235,7 @@ llvm::Value* ProbeLowering::call(const ast::Call& node) {
   case sema::BuiltinFunction::IsInteger:
   case sema::BuiltinFunction::IsUnsignedInteger:
   case sema::BuiltinFunction::IsLiteral:
+  case sema::BuiltinFunction::ConfigRecord:
   case sema::BuiltinFunction::ContainerOf:
     return more_string_function(node, signature->function);
   case sema::BuiltinFunction::NsecsOf:
@@ -336,7 +338,8 @@ void ProbeLowering::emit_printf(const ast::Call& node, EventKind kind) {
 
 void ProbeLowering::emit_exit(llvm::Value* code) {
   send_exit(code);
-  ir_.CreateRet(ir_.getInt32(0));
+  // In a loop's callback, the probe ends after the loop's helper returns.
+  leave_probe();
 }
 
 void ProbeLowering::send_exit(llvm::Value* code) {

@@ -3,6 +3,7 @@
 // dereference, casts, sizeof/offsetof and blocks with a value. Values that
 // live in memory (Type::in_memory) are pointers to stack buffers.
 #include "codegen/lowering.h"
+#include "sema/config_values.h"
 
 namespace sonde::codegen {
 
@@ -29,6 +30,25 @@ llvm::Value* ProbeLowering::typeinfo(const ast::Typeinfo& node) {
     store_value(
         ir_.CreateConstInBoundsGEP1_32(ir_.getInt8Ty(), slot, field.offset),
         *field.type, string_literal(*strings[i]), *field.type);
+  }
+  return slot;
+}
+
+llvm::Value* ProbeLowering::config_record(const Type& type) {
+  llvm::Value* slot = memory_slot(type.size(), "config");
+  zero(slot, type.size());
+  for (const types::Field& field : type.fields()) {
+    std::optional<sema::ConfigValue> value =
+        sema::config_value(program_.config, field.name);
+    SONDE_CHECK(value.has_value(), "a readable config key");
+    llvm::Value* at =
+        ir_.CreateConstInBoundsGEP1_32(ir_.getInt8Ty(), slot, field.offset);
+    if (value->is_text) {
+      store_value(at, *field.type, string_literal(value->text), *field.type);
+    } else {
+      store_value(at, *field.type, ir_.getInt64(value->number), *field.type,
+                  /*packed=*/true);
+    }
   }
   return slot;
 }

@@ -10,8 +10,13 @@ namespace sonde::codegen {
 namespace {
 
 // `args` and `ctx` are the program's context: their members are read with
-// direct loads, not through an address.
+// direct loads, not through an address. So are those of `ctx` cast to its
+// struct's pointer type, as scripts of perf-event probes write it.
 bool is_context(const ast::Expr* node) {
+  if (const auto* cast = ast::dyn_cast<ast::Cast>(node)) {
+    const auto* operand = ast::dyn_cast<ast::Builtin>(cast->expr);
+    return operand != nullptr && operand->name == "ctx";
+  }
   const auto* builtin = ast::dyn_cast<ast::Builtin>(node);
   return builtin != nullptr &&
          (builtin->name == "args" || builtin->name == "ctx");
@@ -108,8 +113,9 @@ llvm::Value* ProbeLowering::read_at(const Address& address,
 
 llvm::Value* ProbeLowering::field(const ast::FieldAccess& node) {
   if (is_context(node.base)) {
-    const auto& context = static_cast<const ast::Builtin&>(*node.base);
-    return context.name == "ctx" ? iter_context_field(node) : args_field(node);
+    const auto* args = ast::dyn_cast<ast::Builtin>(node.base);
+    return args != nullptr && args->name == "args" ? args_field(node)
+                                                   : iter_context_field(node);
   }
   std::optional<Address> address = address_of(&node);
   SONDE_CHECK(address.has_value(), "a field has an address");

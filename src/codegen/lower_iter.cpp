@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-// The iterator's context in iter probes (`ctx.task`, `ctx.file->f_path`).
+// The program's context as `ctx`: the iterator's in iter probes (`ctx.task`,
+// `ctx.file->f_path`), the sample's in perf-event probes
+// (`ctx.sample_period`, `ctx.regs.ip`).
 #include "codegen/lowering.h"
 
 #include <llvm/IR/InlineAsm.h>
@@ -16,6 +18,19 @@ llvm::Value* ProbeLowering::iter_context_field(const ast::FieldAccess& node) {
       ir_.CreateConstInBoundsGEP1_32(ir_.getInt8Ty(), ctx_, field.offset);
   if (type.is_pointer()) {
     return null_checked_pointer(ir_.CreateLoad(ir_.getInt64Ty(), at));
+  }
+  if (type.in_memory()) {
+    // A struct member (a perf event's `regs`): copied 8 bytes at a time,
+    // each an aligned context load the verifier accepts.
+    llvm::Value* slot = memory_slot(type.size(), "ctx.member");
+    zero(slot, type.size());
+    for (uint32_t offset = 0; offset + 8 <= type.size(); offset += 8) {
+      ir_.CreateStore(
+          ir_.CreateLoad(ir_.getInt64Ty(), ir_.CreateConstInBoundsGEP1_32(
+                                               ir_.getInt8Ty(), at, offset)),
+          ir_.CreateConstInBoundsGEP1_32(ir_.getInt8Ty(), slot, offset));
+    }
+    return slot;
   }
   llvm::Value* raw = ir_.CreateLoad(ir_.getIntNTy(type.size() * 8), at);
   return type.is_signed() ? ir_.CreateSExt(raw, ir_.getInt64Ty())

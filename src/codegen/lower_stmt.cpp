@@ -135,6 +135,10 @@ void ProbeLowering::lower_while(const ast::While& loop) {
 }
 
 void ProbeLowering::lower_for_range(const ast::ForRange& loop) {
+  if (program_.callback_range_loops.contains(&loop)) {
+    lower_range_callback(loop);
+    return;
+  }
   const Type& type = program_.type_of(loop.var);
   llvm::Value* counter = variable_slot(loop.var->name, type);
   ir_.CreateStore(expr(loop.start), counter);

@@ -4,9 +4,12 @@
 //
 // Strings may be large (max_strlen up to 32768), so loops over their bytes
 // are real loops bounded by the buffer's size, which the verifier walks
-// once per byte, never unrolled code; copies go through the kernel's string
-// helpers, which cost the verifier one call.
+// once per byte, never unrolled code (strstr's search is a bpf_loop
+// callback); copies go through the kernel's string helpers, which cost the
+// verifier one call.
 #include "codegen/lowering.h"
+
+#include <llvm/IR/InlineAsm.h>
 
 namespace sonde::codegen {
 
@@ -51,6 +54,8 @@ ProbeLowering::more_string_function(const ast::Call& node,
   case sema::BuiltinFunction::IsLiteral:
     // The operand is never run.
     return ir_.getInt64(program_.constants.at(&node));
+  case sema::BuiltinFunction::ConfigRecord:
+    return config_record(program_.type_of(&node));
   case sema::BuiltinFunction::ContainerOf: {
     llvm::Value* pointer = expr(node.args[0]);
     return ir_.CreateSub(pointer,
@@ -114,61 +119,114 @@ llvm::Value* ProbeLowering::string_find(llvm::Value* haystack,
                                         uint32_t haystack_size,
                                         llvm::Value* needle,
                                         uint32_t needle_size) {
-  // for (i = 0; i < haystack_size && haystack[i]; ++i): compare the needle
-  // at i, unrolled over its (constant) size, up to its NUL. One loop the
-  // verifier walks once per haystack byte: a nested loop would keep a
-  // pending branch per needle byte too, past the verifier's limit on
-  // large strings.
-  llvm::BasicBlock* before = ir_.GetInsertBlock();
-  llvm::BasicBlock* head = block("strstr.head");
-  llvm::BasicBlock* body = block("strstr.body");
-  llvm::BasicBlock* next = block("strstr.next");
-  llvm::BasicBlock* found = block("strstr.found");
-  llvm::BasicBlock* missing = block("strstr.missing");
-  llvm::BasicBlock* done = block("strstr.done");
-  ir_.CreateBr(head);
-  ir_.SetInsertPoint(head);
-  llvm::PHINode* i = ir_.CreatePHI(ir_.getInt64Ty(), 2, "i");
-  i->addIncoming(ir_.getInt64(0), before);
-  ir_.CreateCondBr(ir_.CreateICmpULT(i, ir_.getInt64(haystack_size)), body,
-                   missing);
-  ir_.SetInsertPoint(body);
-  for (uint32_t j = 0; j < needle_size; ++j) {
-    llvm::Value* wanted = ir_.CreateLoad(
-        ir_.getInt8Ty(),
-        ir_.CreateConstInBoundsGEP1_32(ir_.getInt8Ty(), needle, j));
-    llvm::BasicBlock* compare = block("strstr.compare");
-    ir_.CreateCondBr(ir_.CreateICmpEQ(wanted, ir_.getInt8(0)), found, compare);
-    ir_.SetInsertPoint(compare);
-    llvm::Value* at = ir_.CreateAdd(i, ir_.getInt64(j));
-    llvm::BasicBlock* inside = block("strstr.inside");
-    ir_.CreateCondBr(ir_.CreateICmpULT(at, ir_.getInt64(haystack_size)), inside,
-                     missing);
-    ir_.SetInsertPoint(inside);
-    llvm::Value* got = ir_.CreateLoad(
-        ir_.getInt8Ty(), ir_.CreateInBoundsGEP(ir_.getInt8Ty(), haystack, at));
-    llvm::BasicBlock* same = block("strstr.same");
-    // The haystack ended before the needle did: no later start fits.
-    llvm::BasicBlock* differs = block("strstr.differs");
-    ir_.CreateCondBr(ir_.CreateICmpEQ(got, wanted), same, differs);
-    ir_.SetInsertPoint(differs);
-    ir_.CreateCondBr(ir_.CreateICmpEQ(got, ir_.getInt8(0)), missing, next);
-    ir_.SetInsertPoint(same);
+  // bpf_loop runs the search at each start in the haystack: the verifier
+  // checks the callback about once, where a loop over the starts with the
+  // compare inside would cost it the compare per start, past its limit
+  // on two runtime strings of max_strlen bytes. The context: the two
+  // strings' addresses and whether the needle was found. The callback
+  // stops at the start where it is, so bpf_loop returns that start + 1:
+  // the callback passes back no value whose range would differ per start,
+  // which would keep the verifier from matching its states.
+  // One context per function: searches never overlap.
+  llvm::Value*& context = strstr_contexts_[function_];
+  if (context == nullptr) {
+    context = stack_slot(24, "strstr.ctx");
   }
-  // The needle filled its whole buffer without a NUL and matched.
-  ir_.CreateBr(found);
-  ir_.SetInsertPoint(next);
-  i->addIncoming(ir_.CreateAdd(i, ir_.getInt64(1)), next);
-  ir_.CreateBr(head);
-  ir_.SetInsertPoint(found);
-  ir_.CreateBr(done);
-  ir_.SetInsertPoint(missing);
-  ir_.CreateBr(done);
-  ir_.SetInsertPoint(done);
-  llvm::PHINode* result = ir_.CreatePHI(ir_.getInt64Ty(), 2);
-  result->addIncoming(i, found);
-  result->addIncoming(ir_.getInt64(-1), missing);
-  return result;
+  ir_.CreateStore(haystack, context);
+  ir_.CreateStore(needle,
+                  ir_.CreateConstInBoundsGEP1_32(ir_.getInt8Ty(), context, 8));
+  llvm::Value* found =
+      ir_.CreateConstInBoundsGEP1_32(ir_.getInt8Ty(), context, 16);
+  ir_.CreateStore(ir_.getInt64(0), found);
+  llvm::Value* runs =
+      builder_.call_helper(ir_, BPF_FUNC_loop,
+                           {ir_.getInt64(haystack_size),
+                            string_find_callback(haystack_size, needle_size),
+                            context, ir_.getInt64(0)});
+  return ir_.CreateSelect(
+      ir_.CreateICmpNE(ir_.CreateLoad(ir_.getInt64Ty(), found),
+                       ir_.getInt64(0)),
+      ir_.CreateSub(runs, ir_.getInt64(1)), ir_.getInt64(-1));
+}
+
+llvm::Function* ProbeLowering::string_find_callback(uint32_t haystack_size,
+                                                    uint32_t needle_size) {
+  // One callback per pair of sizes, shared by the module's probes.
+  std::string name = "sonde_strstr_" + std::to_string(haystack_size) + "_" +
+                     std::to_string(needle_size);
+  if (llvm::Function* made = builder_.module().getFunction(name)) {
+    return made;
+  }
+  llvm::Function* callback = builder_.add_loop_callback_function(name, 1);
+  llvm::LLVMContext& context = builder_.context();
+  llvm::IRBuilder<> ir(llvm::BasicBlock::Create(context, "entry", callback));
+  ir.SetCurrentDebugLocation(builder_.location(callback, 1, 1));
+  auto make = [&](const char* label) {
+    return llvm::BasicBlock::Create(context, label, callback);
+  };
+  llvm::Value* start = ir.CreatePtrToInt(callback->getArg(0), ir.getInt64Ty());
+  llvm::Value* state = callback->getArg(1);
+  llvm::Value* haystack = ir.CreateLoad(ir.getPtrTy(), state);
+  llvm::Value* needle = ir.CreateLoad(
+      ir.getPtrTy(), ir.CreateConstInBoundsGEP1_32(ir.getInt8Ty(), state, 8));
+  llvm::Value* found_flag =
+      ir.CreateConstInBoundsGEP1_32(ir.getInt8Ty(), state, 16);
+  llvm::BasicBlock* found = make("found");
+  llvm::BasicBlock* missing = make("missing");
+  llvm::BasicBlock* next = make("next");
+  llvm::BasicBlock* head = make("head");
+  llvm::BasicBlock* body = make("body");
+  llvm::BasicBlock* inside = make("inside");
+  llvm::BasicBlock* differs = make("differs");
+  llvm::BasicBlock* same = make("same");
+  // The verifier does not bound the index bpf_loop gives: check it first,
+  // so that every address computed from it is in the haystack.
+  llvm::BasicBlock* before = make("bounded");
+  ir.CreateCondBr(ir.CreateICmpULT(start, ir.getInt64(haystack_size)), before,
+                  missing);
+  ir.SetInsertPoint(before);
+  // for (j = 0; j < needle_size; ++j): the needle at `start`, up to its
+  // NUL; a haystack that ends first leaves no later start that fits.
+  ir.CreateBr(head);
+  ir.SetInsertPoint(head);
+  llvm::PHINode* j = ir.CreatePHI(ir.getInt64Ty(), 2, "j");
+  j->addIncoming(ir.getInt64(0), before);
+  ir.CreateCondBr(ir.CreateICmpULT(j, ir.getInt64(needle_size)), body, found);
+  ir.SetInsertPoint(body);
+  llvm::Value* wanted = ir.CreateLoad(
+      ir.getInt8Ty(), ir.CreateInBoundsGEP(ir.getInt8Ty(), needle, j));
+  llvm::BasicBlock* compare = make("compare");
+  ir.CreateCondBr(ir.CreateICmpEQ(wanted, ir.getInt8(0)), found, compare);
+  ir.SetInsertPoint(compare);
+  llvm::Value* at = ir.CreateAdd(start, j);
+  ir.CreateCondBr(ir.CreateICmpULT(at, ir.getInt64(haystack_size)), inside,
+                  missing);
+  ir.SetInsertPoint(inside);
+  // The address from the index just checked, through an opaque copy that
+  // LLVM cannot split into `haystack + start` (which the verifier knows
+  // nothing about) plus j.
+  auto* copy_type =
+      llvm::FunctionType::get(ir.getInt64Ty(), {ir.getInt64Ty()}, false);
+  llvm::Value* checked = ir.CreateCall(
+      copy_type, llvm::InlineAsm::get(copy_type, "$0 = $1", "=r,r", true),
+      {at});
+  llvm::Value* got = ir.CreateLoad(
+      ir.getInt8Ty(), ir.CreateInBoundsGEP(ir.getInt8Ty(), haystack, checked));
+  ir.CreateCondBr(ir.CreateICmpEQ(got, wanted), same, differs);
+  ir.SetInsertPoint(same);
+  j->addIncoming(ir.CreateAdd(j, ir.getInt64(1)), same);
+  ir.CreateBr(head);
+  ir.SetInsertPoint(differs);
+  ir.CreateCondBr(ir.CreateICmpEQ(got, ir.getInt8(0)), missing, next);
+  // Found: the result is the start; either way the search stops (1).
+  ir.SetInsertPoint(found);
+  ir.CreateStore(ir.getInt64(1), found_flag);
+  ir.CreateRet(ir.getInt64(1));
+  ir.SetInsertPoint(missing);
+  ir.CreateRet(ir.getInt64(1));
+  ir.SetInsertPoint(next);
+  ir.CreateRet(ir.getInt64(0));
+  return callback;
 }
 
 llvm::Value* ProbeLowering::memory_compare(llvm::Value* left,

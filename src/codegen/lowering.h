@@ -9,6 +9,7 @@
 #include "sema/builtins.h"
 #include "sema/variable_modes.h"
 
+#include <functional>
 #include <linux/bpf.h>
 #include <map>
 
@@ -71,6 +72,10 @@ private:
                            uint32_t haystack_size,
                            llvm::Value* needle,
                            uint32_t needle_size);
+  // The bpf_loop callback of string_find(): compares the needle at the
+  // start its index names; stops when found or past the haystack's end.
+  llvm::Function* string_find_callback(uint32_t haystack_size,
+                                       uint32_t needle_size);
   // C memcmp of the first min(size, count) bytes.
   llvm::Value* memory_compare(llvm::Value* left,
                               llvm::Value* right,
@@ -83,6 +88,33 @@ private:
   // lower_map_loop.cpp
   void lower_for_map(const ast::ForMap& loop);
   void place_variables_in_scratch_map();
+  // A loop whose body is a static callback that a helper calls
+  // (bpf_for_each_map_elem, bpf_loop). The caller's context holds a
+  // pointer to each of the probe's variables but the loop's own, then the
+  // flag a `return` or exit() in the body sets, the probe's context, then
+  // `extra_size` bytes of the loop's own values.
+  struct CallbackLoop {
+    std::vector<std::pair<std::string, Type>> shared;
+    llvm::Value* context = nullptr;
+    llvm::Value* returned = nullptr;
+    llvm::Value* extra = nullptr;
+  };
+  CallbackLoop callback_loop_context(const std::string& loop_var,
+                                     uint32_t extra_size);
+  // Lowers `body` into `callback`, whose context argument is
+  // `callback_context`: `prologue` runs first, given the extra bytes;
+  // `continue` returns 0 (go on) and `break` 1 (stop).
+  void lower_callback_body(const CallbackLoop& loop,
+                           llvm::Function* callback,
+                           llvm::Value* callback_context,
+                           SourceRange range,
+                           const std::function<void(llvm::Value*)>& prologue,
+                           const ast::Block& body);
+  // After the helper's call: leaves the probe when the body did.
+  void leave_if_returned(const CallbackLoop& loop);
+  // lower_range_loop.cpp: `for ($i : a..b)` run by bpf_loop, when sema
+  // found its bounds unknown at compile time or its count large.
+  void lower_range_callback(const ast::ForRange& loop);
 
   void lower_if(const ast::If& stmt);
 
@@ -395,6 +427,9 @@ private:
   llvm::Value* symbol_pid(bool probe_address = false);
   // A zeroed stack buffer of `size` bytes holding `text`.
   llvm::Value* sized_string(const std::string& text, uint32_t size);
+  // `config`/config(): the record of the config keys' values (`type`,
+  // from sema), filled from the program's configuration.
+  llvm::Value* config_record(const Type& type);
   // has_key(@m, k): 1 when the key is in the map.
   llvm::Value* has_key(const ast::Call& node);
   // len(@m): the number of keys, counted with bpf_for_each_map_elem.
@@ -480,6 +515,8 @@ private:
     llvm::BasicBlock* done;
   };
   std::vector<FunctionReturn> function_returns_;
+  // The stack slot of string_find()'s bpf_loop context, per function.
+  std::map<llvm::Function*, llvm::Value*> strstr_contexts_;
   // Callbacks made for `for ($kv : @map)` so far, for unique names.
   unsigned callbacks_ = 0;
   // In a map loop's callback: the flag in the caller's context that a

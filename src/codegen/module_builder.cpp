@@ -198,28 +198,44 @@ llvm::Function* ModuleBuilder::add_probe_function(const std::string& name,
 
 llvm::Function* ModuleBuilder::add_callback_function(const std::string& name,
                                                      uint32_t line) {
+  return add_static_function(name, line, {"map", "key", "value", "ctx"});
+}
+
+llvm::Function*
+ModuleBuilder::add_loop_callback_function(const std::string& name,
+                                          uint32_t line) {
+  return add_static_function(name, line, {"index", "ctx"});
+}
+
+llvm::Function*
+ModuleBuilder::add_static_function(const std::string& name,
+                                   uint32_t line,
+                                   llvm::ArrayRef<const char*> parameters) {
+  // Every parameter is a pointer-sized register; an index is a pointer in
+  // the IR and in the debug info alike, which the verifier does not read.
   llvm::Type* pointer_type = llvm::PointerType::get(context_, 0);
-  auto* type = llvm::FunctionType::get(
-      llvm::Type::getInt64Ty(context_),
-      {pointer_type, pointer_type, pointer_type, pointer_type},
-      /*isVarArg=*/false);
+  std::vector<llvm::Type*> types(parameters.size(), pointer_type);
+  auto* type = llvm::FunctionType::get(llvm::Type::getInt64Ty(context_), types,
+                                       /*isVarArg=*/false);
   auto* function = llvm::Function::Create(
       type, llvm::GlobalValue::InternalLinkage, name, *module_);
   function->setSection(".text");
   llvm::DIType* pointer = di_.createPointerType(nullptr, 64);
   llvm::DIType* long_type =
       di_.createBasicType("long", 64, llvm::dwarf::DW_ATE_signed);
+  std::vector<llvm::Metadata*> signature = {long_type};
+  std::vector<llvm::DIType*> parameter_types(parameters.size(), pointer);
+  signature.insert(signature.end(), parameter_types.begin(),
+                   parameter_types.end());
   llvm::DISubroutineType* di_type =
-      di_.createSubroutineType(di_.getOrCreateTypeArray(
-          {long_type, pointer, pointer, pointer, pointer}));
+      di_.createSubroutineType(di_.getOrCreateTypeArray(signature));
   llvm::DISubprogram* subprogram =
       di_.createFunction(unit_, name, name, file_, line, di_type, line,
                          llvm::DINode::FlagPrototyped,
                          llvm::DISubprogram::SPFlagDefinition |
                              llvm::DISubprogram::SPFlagLocalToUnit);
   function->setSubprogram(subprogram);
-  name_parameters(subprogram, {"map", "key", "value", "ctx"},
-                  {pointer, pointer, pointer, pointer}, line);
+  name_parameters(subprogram, parameters, parameter_types, line);
   return function;
 }
 

@@ -55,6 +55,9 @@ public:
   // A static function `long name(map, key, value, ctx)` for
   // bpf_for_each_map_elem.
   llvm::Function* add_callback_function(const std::string& name, uint32_t line);
+  // A static function `long name(index, ctx)` for bpf_loop.
+  llvm::Function* add_loop_callback_function(const std::string& name,
+                                             uint32_t line);
   llvm::Function* add_probe_function(const std::string& name,
                                      const std::string& section,
                                      uint32_t line);
@@ -80,6 +83,11 @@ public:
   void finalize();
 
 private:
+  // A static function in .text returning long, whose parameters are all
+  // pointer-sized, with the debug info libbpf wants of subprograms.
+  llvm::Function* add_static_function(const std::string& name,
+                                      uint32_t line,
+                                      llvm::ArrayRef<const char*> parameters);
   void name_parameters(llvm::DISubprogram* subprogram,
                        llvm::ArrayRef<const char*> names,
                        llvm::ArrayRef<llvm::DIType*> types,

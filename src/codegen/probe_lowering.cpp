@@ -130,14 +130,20 @@ llvm::Value* ProbeLowering::variable_slot(const std::string& name,
 
 namespace {
 
-bool contains_map_loop(ast::Node* node) {
-  if (node->kind() == ast::NodeKind::ForMap) {
+// A map loop, or a range loop run by bpf_loop: a loop whose body is a
+// callback.
+bool contains_callback_loop(const sema::CheckedProgram& program,
+                            ast::Node* node) {
+  if (node->kind() == ast::NodeKind::ForMap ||
+      (node->kind() == ast::NodeKind::ForRange &&
+       program.callback_range_loops.contains(
+           static_cast<const ast::ForRange*>(node)))) {
     return true;
   }
   std::vector<ast::Node*> children;
   ast::collect_children(node, children);
   for (ast::Node* child : children) {
-    if (contains_map_loop(child)) {
+    if (contains_callback_loop(program, child)) {
       return true;
     }
   }
@@ -147,10 +153,11 @@ bool contains_map_loop(ast::Node* node) {
 } // namespace
 
 void ProbeLowering::place_variables_in_scratch_map() {
-  // A map loop's callback reaches the probe's variables through pointers.
-  // On the stack, the verifier tracks their exact values through every
+  // A loop's callback reaches the probe's variables through pointers. On
+  // the stack, the verifier tracks their exact values through every
   // iteration and never converges; in a per-CPU map value it does not.
-  if (!contains_map_loop(const_cast<ast::Probe*>(instance_.probe))) {
+  if (!contains_callback_loop(program_,
+                              const_cast<ast::Probe*>(instance_.probe))) {
     return;
   }
   variables_size_ = 0;

@@ -103,6 +103,11 @@ Result<RegisterArgs> ProbeType::register_args(const AttachTarget&) const {
 
 std::optional<std::string>
 ProbeType::context_struct(const AttachTarget&) const {
+  // Every perf-event program (interval, profile, software, hardware,
+  // watchpoint) gets the sample's data.
+  if (program_type() == ProgramType::PerfEvent) {
+    return "struct bpf_perf_event_data";
+  }
   return std::nullopt;
 }
 

@@ -378,7 +378,8 @@ public:
   arg_declarations(const AttachTarget& target) const;
   // The kernel struct `ctx` points to in probes of this target, which sema
   // types from BTF ("struct bpf_iter__task" for iter:task); none where a
-  // script cannot use `ctx`. None by default.
+  // script cannot use `ctx`. By default "struct bpf_perf_event_data" for
+  // perf-event programs, none for the others.
   virtual std::optional<std::string>
   context_struct(const AttachTarget& target) const;
   // The address a target watches, for unwatch(); none for targets that

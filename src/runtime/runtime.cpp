@@ -337,8 +337,12 @@ private:
   }
 
   // Reads each iterator to its end, which runs its program once per
-  // object; the events it writes are printed as they come.
+  // object; the events it writes are printed as they come. exit() ends
+  // the trace after the iteration, whose every event is printed: the
+  // kernel walks all the objects whatever the program does, as with
+  // bpftrace.
   void run_iterators() {
+    iterating_ = true;
     for (bpf_link* link : iterators_) {
       FileDescriptor iterator(bpf_iter_create(bpf_link__fd(link)));
       if (iterator.get() < 0) {
@@ -348,7 +352,7 @@ private:
         return;
       }
       char buffer[4096];
-      while (!exit_requested_) {
+      while (!interrupted_) {
         ssize_t got = ::read(iterator.get(), buffer, sizeof(buffer));
         if (got < 0 && errno == EINTR) {
           continue;
@@ -364,7 +368,11 @@ private:
           break;
         }
       }
+      if (exit_requested_) {
+        break;
+      }
     }
+    iterating_ = false;
   }
 
   // The processes already running the probed files keep resolvable
@@ -590,7 +598,7 @@ private:
 
   // Prints every event waiting in the ring buffer, up to an exit().
   void drain() {
-    if (!exit_requested_) {
+    if (!exit_requested_ || iterating_) {
       ring_buffer__consume(ring_);
     }
     exit_if_requested();
@@ -712,7 +720,8 @@ private:
       return 0;
     }
     // In the event loop, a signal or exit() stops the drain at once.
-    if (exit_if_requested() || (interrupted_ && signal_fd_ >= 0)) {
+    if ((exit_if_requested() && !iterating_) ||
+        (interrupted_ && signal_fd_ >= 0)) {
       return -ECANCELED;
     }
     return 0;
@@ -728,10 +737,13 @@ private:
       return 0;
     }
     if (std::optional<int> status = decoder_->decode(data, size)) {
+      // The first exit() gives the status.
+      if (!exit_requested_) {
+        exit_code_ = *status;
+      }
       exit_requested_ = true;
-      exit_code_ = *status;
-      // Events queued after exit() are not printed.
-      return -ECANCELED;
+      // Events queued after exit() are not printed, but an iteration's.
+      return iterating_ ? 0 : -ECANCELED;
     }
     return 0;
   }
@@ -862,6 +874,8 @@ private:
   std::optional<SourceBuffer> source_;
   std::optional<EventDecoder> decoder_;
   bool exit_requested_ = false;
+  // In run_iterators(): exit() does not end the iteration.
+  bool iterating_ = false;
   // See exit_if_requested(); -1 when the program never calls exit().
   int exit_status_fd_ = -1;
   uint32_t events_since_check_ = 0;

@@ -453,6 +453,8 @@ Type TypeChecker::check_call(const ast::Call& call) {
     });
   case BuiltinFunction::IsLiteral:
     return check_is_literal(call, *signature);
+  case BuiltinFunction::ConfigRecord:
+    return config_record_type();
   // Kernel pointers (check_type_predicates.cpp).
   case BuiltinFunction::ContainerOf:
     return check_container_of(call, *signature);
@@ -488,9 +490,6 @@ Type TypeChecker::check_str(const ast::Call& call,
 
 Type TypeChecker::check_exit(const ast::Call& call,
                              const std::vector<Type>& args) {
-  if (map_loop_depth_ > 0) {
-    error(diag::Kind::ExitInMapLoop, call.range());
-  }
   if (!args.empty()) {
     require_integer(call, 0, args[0]);
   }

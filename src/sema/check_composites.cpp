@@ -547,9 +547,9 @@ Type TypeChecker::check_block_expr(const ast::BlockExpr& node) {
     }
   }
   function_returns_.push_back(returns);
-  function_map_loop_depths_.push_back(map_loop_depth_);
+  function_callback_loop_depths_.push_back(callback_loop_depth_);
   check_block(*node.block);
-  function_map_loop_depths_.pop_back();
+  function_callback_loop_depths_.pop_back();
   function_returns_.pop_back();
   return returns;
 }

@@ -3,6 +3,8 @@
 #include "sema/type_checker.h"
 #include "types/record_fields.h"
 
+#include <utility>
+
 namespace sonde::sema {
 
 void TypeChecker::check_program(const ast::Program& program) {
@@ -200,8 +202,31 @@ void TypeChecker::check_stmt(const ast::Stmt& stmt) {
     Type counter = Type::integer(8, start.is_signed() && end.is_signed());
     (*variables_)[loop.var->name] = counter;
     checked_.expr_types[loop.var] = counter;
+    std::optional<int64_t> first = fold_constant(loop.start);
+    std::optional<int64_t> last = fold_constant(loop.end);
+    const uint64_t count =
+        first && last && *last > *first
+            ? static_cast<uint64_t>(*last) - static_cast<uint64_t>(*first)
+            : 0;
+    const bool callback =
+        !first || !last || count > kMaxInlineRangeCount / inline_range_values_;
+    if (callback) {
+      checked_.callback_range_loops.insert(&loop);
+    }
+    const uint64_t outer_values = inline_range_values_;
+    // A callback's body is walked on its own.
+    inline_range_values_ =
+        callback ? 1 : inline_range_values_ * std::max<uint64_t>(count, 1);
     ++loop_depth_;
+    callback_loop_depth_ += callback;
+    const char* outer_name = std::exchange(
+        callback_loop_name_,
+        callback ? "a 'for' range with run-time bounds or many values"
+                 : callback_loop_name_);
     check_block(*loop.body);
+    callback_loop_name_ = outer_name;
+    callback_loop_depth_ -= callback;
+    inline_range_values_ = outer_values;
     --loop_depth_;
     return;
   }
@@ -237,9 +262,10 @@ void TypeChecker::check_stmt(const ast::Stmt& stmt) {
     const auto& ret = static_cast<const ast::Return&>(stmt);
     // A probe's `return` leaves map loops too; a function's does not yet.
     if (!function_returns_.empty() &&
-        map_loop_depth_ > function_map_loop_depths_.back()) {
+        callback_loop_depth_ > function_callback_loop_depths_.back()) {
       error(diag::Kind::NotSupportedYet, stmt.range(),
-            {"'return' from a function inside 'for ($kv : @map)'"});
+            {std::string("'return' from a function inside ") +
+             callback_loop_name_});
       return;
     }
     check_return(ret);
@@ -284,9 +310,14 @@ void TypeChecker::check_for_map(const ast::ForMap& loop) {
   checked_.expr_types[loop.var] = pair;
   checked_.expr_types[loop.map] = value;
   ++loop_depth_;
-  ++map_loop_depth_;
+  ++callback_loop_depth_;
+  const char* outer_name =
+      std::exchange(callback_loop_name_, "'for ($kv : @map)'");
+  const uint64_t outer_values = std::exchange(inline_range_values_, 1);
   check_block(*loop.body);
-  --map_loop_depth_;
+  inline_range_values_ = outer_values;
+  callback_loop_name_ = outer_name;
+  --callback_loop_depth_;
   --loop_depth_;
 }
 

@@ -179,9 +179,24 @@ Type TypeChecker::check_safe_mode(const ast::Builtin& builtin) {
   return Type::integer(1, false);
 }
 
-Type TypeChecker::check_config_variable(const ast::Builtin& builtin) {
-  error(diag::Kind::ConfigNeedsKey, builtin.range());
-  return Type::none();
+Type TypeChecker::check_config_variable(const ast::Builtin&) {
+  return config_record_type();
+}
+
+Type TypeChecker::config_record_type() const {
+  // Every key sonde acts on, named as in the config block (COMPAT 51).
+  std::vector<std::string> names;
+  std::vector<Type> types;
+  for (const std::string& key : readable_config_keys()) {
+    std::optional<ConfigValue> value = config_value(checked_.config, key);
+    if (!value) {
+      continue;
+    }
+    names.push_back(key);
+    types.push_back(value->is_text ? Type::string(value->text.size() + 1)
+                                   : Type::u64());
+  }
+  return Type::named_tuple(std::move(names), std::move(types));
 }
 
 Type TypeChecker::check_arch(const ast::Builtin& builtin) {

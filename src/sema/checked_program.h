@@ -34,6 +34,14 @@ struct MapInfo {
 // (32 bytes each), and a per-CPU value is at most 32 KiB.
 inline constexpr int64_t kMaxTseriesIntervals = 1000;
 
+// A range loop of more values than this (counting the values of the plain
+// range loops around it) runs by bpf_loop. The verifier walks a plain
+// loop's body once per value: 100 values of a body with two ifs, a map
+// update and a printf cost 300k of its 1M instructions, the callback 4k;
+// 10000 values of `@m[$i] = $i` exceed its limit. A plain loop saves the
+// call per value and the per-CPU map that holds the probe's variables.
+inline constexpr uint64_t kMaxInlineRangeCount = 32;
+
 // One BPF program: a probe's body compiled for a group of attach targets
 // that can share code (same program type and, if the body reads `args`,
 // the same tracepoint).
@@ -182,6 +190,10 @@ struct CheckedProgram {
   // symbol's distance from the probed instruction, added at run time to
   // the instruction's address (bpf_get_func_ip, uprobes since Linux 6.7).
   std::set<const ast::Expr*> load_relative;
+  // `for ($i : a..b)` loops run by bpf_loop: a bound unknown at compile
+  // time, or more than kMaxInlineRangeCount values. The others stay plain
+  // loops, which the verifier walks value by value.
+  std::set<const ast::ForRange*> callback_range_loops;
   // Scratch variable types per probe: probe → name → type.
   std::unordered_map<const ast::Probe*, std::map<std::string, types::Type>>
       variables;

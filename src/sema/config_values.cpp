@@ -19,6 +19,18 @@ const char* stack_mode_name(types::StackMode mode) {
   return "bpftrace";
 }
 
+const char* unstable_name(Unstable setting) {
+  switch (setting) {
+  case Unstable::Enable:
+    return "enable";
+  case Unstable::Warn:
+    return "warn";
+  case Unstable::Error:
+    return "error";
+  }
+  return "error";
+}
+
 ConfigValue number(uint64_t value) { return {false, value, {}}; }
 
 ConfigValue text(std::string value) { return {true, 0, std::move(value)}; }
@@ -54,13 +66,35 @@ std::optional<ConfigValue> config_value(const ProgramConfig& config,
   if (key == "max_cat_bytes") {
     return number(config.max_cat_bytes);
   }
+  if (key == "show_debug_info") {
+    return number(config.show_debug_info ? 1 : 0);
+  }
+  if (key == "unstable_tseries") {
+    return text(unstable_name(config.unstable_tseries));
+  }
+  if (key == "unstable_typeinfo") {
+    return text(unstable_name(config.unstable_typeinfo));
+  }
+  if (key == "unstable_import_statement") {
+    return text(unstable_name(config.unstable_import_statement));
+  }
   return std::nullopt;
 }
 
 std::vector<std::string> readable_config_keys() {
-  return {"max_map_keys",       "max_strlen",        "on_stack_limit",
-          "print_maps_on_exit", "license",           "missing_probes",
-          "stack_mode",         "str_trunc_trailer", "max_cat_bytes"};
+  return {"max_map_keys",
+          "max_strlen",
+          "on_stack_limit",
+          "print_maps_on_exit",
+          "license",
+          "missing_probes",
+          "stack_mode",
+          "str_trunc_trailer",
+          "max_cat_bytes",
+          "show_debug_info",
+          "unstable_tseries",
+          "unstable_typeinfo",
+          "unstable_import_statement"};
 }
 
 } // namespace sonde::sema

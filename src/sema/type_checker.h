@@ -310,6 +310,8 @@ private:
   Type check_safe_mode(const ast::Builtin& builtin);
   Type check_arch(const ast::Builtin& builtin);
   Type check_config_variable(const ast::Builtin& builtin);
+  // `config` and config(): a record of every readable key's value.
+  Type config_record_type() const;
   // `config.KEY`.
   bool reads_config(const ast::FieldAccess& access) const;
   Type check_config_field(const ast::FieldAccess& access);
@@ -497,12 +499,18 @@ private:
   std::map<std::string, std::vector<std::pair<std::string, std::string>>>
       unreadable_args_;
   unsigned loop_depth_ = 0;
-  unsigned map_loop_depth_ = 0;
+  // Loops whose body is a callback (for-map, bpf_loop ranges).
+  unsigned callback_loop_depth_ = 0;
+  // The innermost of them, as a diagnostic names it.
+  const char* callback_loop_name_ = "";
+  // How many times the verifier walks a body here: the product of the
+  // counts of the plain range loops around it (kMaxInlineRangeCount).
+  uint64_t inline_range_values_ = 1;
   // The return types of the inlined functions being checked, innermost
   // last (none for a function without one).
   std::vector<Type> function_returns_;
-  // map_loop_depth_ where each of them starts.
-  std::vector<unsigned> function_map_loop_depths_;
+  // callback_loop_depth_ where each of them starts.
+  std::vector<unsigned> function_callback_loop_depths_;
   // Variables of the current probe: where each is first assigned, and
   // which are read.
   std::map<std::string, SourceRange> assigned_;
