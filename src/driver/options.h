@@ -16,6 +16,10 @@ struct Options {
   std::string program_text; // From -e.
   std::string program_file; // A script path, or "-" for stdin.
   std::vector<std::string> positional_params;
+  // Everything after a script file belongs to the script: its options,
+  // positional parameters and `-- --name=value` (driver/script_args.h).
+  // Unused with -e, whose positionals and named parameters are read here.
+  std::vector<std::string> script_args;
   // After `--`: --name=value (or --name) for the script's getopt().
   std::map<std::string, std::optional<std::string>> named_params;
   Phase stop_after = Phase::Run;
