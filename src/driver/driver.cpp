@@ -11,6 +11,7 @@
 #include "driver/options.h"
 #include "driver/privileges.h"
 #include "driver/script_args.h"
+#include "driver/tools_list.h"
 #include "driver/type_dump.h"
 #include "parse/imports.h"
 #include "parse/literals.h"
@@ -508,6 +509,13 @@ int main(int argc, char** argv) {
   }
   if (options->info) {
     print_info(llvm::outs());
+    return 0;
+  }
+  if (options->list_tools) {
+    for (const BundledTool& tool : bundled_tools()) {
+      llvm::outs() << llvm::left_justify(tool.name, 16) << " "
+                   << tool.description << "\n";
+    }
     return 0;
   }
   for (const std::string& directory : options->debuginfo_dirs) {

@@ -238,6 +238,8 @@ parse_options(int argc, char** argv, std::string& error) {
       options.version = true;
     } else if (!std::strcmp(arg, "--info")) {
       options.info = true;
+    } else if (!std::strcmp(arg, "--list-tools")) {
+      options.list_tools = true;
     } else {
       error = std::string("unknown option '") + arg + "'";
     }
@@ -261,7 +263,8 @@ parse_options(int argc, char** argv, std::string& error) {
     error = "-p and -c cannot be used together";
     return std::nullopt;
   }
-  if (!options.help && !options.version && !options.info && !have_program) {
+  if (!options.help && !options.version && !options.info &&
+      !options.list_tools && !have_program) {
     error = "no program given: pass a script file or -e 'PROGRAM'";
     return std::nullopt;
   }

@@ -43,6 +43,8 @@ struct Options {
   bool version = false;
   // --info: print the kernel features sonde probes for.
   bool info = false;
+  // --list-tools: print the bundled tools and their descriptions.
+  bool list_tools = false;
   // --probe-filter REGEX: only attach points whose name it matches (and
   // BEGIN/END) are attached.
   std::optional<std::string> probe_filter;
