@@ -59,6 +59,9 @@ struct ValueLayout {
 struct MapOperation {
   uint64_t top;
   uint64_t div;
+  // print(@m, "unit"[, "section"]): 1 + the index into hist_layouts; 0
+  // for bpftrace's layout.
+  uint64_t layout;
 };
 
 // Per-CPU values of min() and max(): `set` tells a CPU that never saw a
@@ -127,6 +130,12 @@ struct JoinMeta {
 // The most strings join() reads from one array, as in bpftrace.
 inline constexpr uint32_t kJoinMaxStrings = 16;
 
+// print(@hist, "unit"[, "section"]): BCC's log2 histogram layout.
+struct HistLayoutMeta {
+  std::string unit;
+  std::string section;
+};
+
 struct PrintValueMeta {
   types::Type type;
 };
@@ -180,6 +189,7 @@ struct RuntimeMetadata {
   std::vector<PrintValueMeta> print_values;
   std::vector<JoinMeta> joins;
   std::vector<RuntimeWarningMeta> runtime_warnings;
+  std::vector<HistLayoutMeta> hist_layouts;
   // The event ring buffer, and a per-CPU counter of records it dropped.
   // `config = { print_maps_on_exit = false }` leaves maps unprinted.
   bool print_maps_on_exit = true;

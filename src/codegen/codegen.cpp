@@ -161,6 +161,9 @@ Result<Artifact> generate(const sema::CheckedProgram& program,
   artifact.metadata.print_maps_on_exit = program.config.print_maps_on_exit;
   artifact.metadata.show_debug_info = program.config.show_debug_info;
   artifact.metadata.time_formats = program.time_formats;
+  for (const sema::HistLayout& layout : program.hist_layouts) {
+    artifact.metadata.hist_layouts.push_back({layout.unit, layout.section});
+  }
   artifact.metadata.max_map_keys = program.config.max_map_keys;
   artifact.metadata.str_trunc_trailer = program.config.str_trunc_trailer;
   artifact.metadata.max_cat_bytes = program.config.max_cat_bytes;

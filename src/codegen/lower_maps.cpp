@@ -287,10 +287,15 @@ void ProbeLowering::map_operation(const ast::Call& node, EventKind kind) {
   uint32_t size = sizeof(EventHeader) + sizeof(MapOperation);
   llvm::Value* record = memory_slot(size, "map.op");
   store_header(record, kind, ir_.getInt32(index));
+  auto layout = program_.hist_layout_ids.find(&node);
+  bool bcc = layout != program_.hist_layout_ids.end();
   llvm::Value* top =
-      node.args.size() > 1 ? expr(node.args[1]) : ir_.getInt64(0);
+      node.args.size() > 1 && !bcc ? expr(node.args[1]) : ir_.getInt64(0);
   llvm::Value* div =
-      node.args.size() > 2 ? expr(node.args[2]) : ir_.getInt64(1);
+      node.args.size() > 2 && !bcc ? expr(node.args[2]) : ir_.getInt64(1);
+  ir_.CreateStore(
+      ir_.getInt64(bcc ? layout->second + 1 : 0),
+      field_at(record, sizeof(EventHeader) + offsetof(MapOperation, layout)));
   ir_.CreateStore(
       top, field_at(record, sizeof(EventHeader) + offsetof(MapOperation, top)));
   ir_.CreateStore(

@@ -10,6 +10,8 @@
 #include "driver/named_params.h"
 #include "driver/options.h"
 #include "driver/privileges.h"
+#include "driver/script_args.h"
+#include "driver/tools_list.h"
 #include "driver/type_dump.h"
 #include "parse/imports.h"
 #include "parse/literals.h"
@@ -295,17 +297,41 @@ int list_program(const Options& options) {
   return 0;
 }
 
-int compile_and_run(const Options& options) {
+// The arguments after a script file, read against its getopt() calls into
+// positional and named parameters. `-h` prints the script's usage (status
+// 0); a wrong argument is a usage error (status 2). nullopt when the run
+// goes on.
+std::optional<int> read_script_args(Options& options,
+                                    ast::Program& program,
+                                    const SourceBuffer& source) {
+  if (options.program_file.empty()) {
+    return std::nullopt;
+  }
+  std::string name = script_name(options.program_file);
+  std::vector<ScriptOption> declared = declared_options(program);
+  ScriptHeader header = parse_header(source.text());
+  std::string error;
+  std::optional<ScriptArgs> parsed =
+      parse_script_args(declared, header, options.script_args, error);
+  if (!parsed) {
+    llvm::errs() << name << ": error: " << error << "; try '" << name
+                 << " -h'\n";
+    return 2;
+  }
+  if (parsed->help) {
+    llvm::outs() << script_help(name, header, declared);
+    return 0;
+  }
+  options.positional_params = std::move(parsed->positional);
+  options.named_params = std::move(parsed->named);
+  return std::nullopt;
+}
+
+int compile_and_run(Options options) {
   llvm::raw_fd_ostream& out = llvm::outs();
   llvm::raw_fd_ostream& err = llvm::errs();
 
   bool runs = options.stop_after == Phase::Run && options.emit_elf.empty();
-  if (runs) {
-    if (std::optional<std::string> missing = missing_tracing_privileges()) {
-      err << "sonde: error: " << *missing << "\n";
-      return 1;
-    }
-  }
   if (options.pid != 0 && !process_exists(options.pid, err)) {
     return 1;
   }
@@ -342,6 +368,17 @@ int compile_and_run(const Options& options) {
   }
   if (options.stop_after == Phase::Parse) {
     return 0;
+  }
+  // `TOOL -h` and wrong options need no privileges.
+  if (std::optional<int> status =
+          read_script_args(options, *program, *source)) {
+    return *status;
+  }
+  if (runs) {
+    if (std::optional<std::string> missing = missing_tracing_privileges()) {
+      err << "sonde: error: " << *missing << "\n";
+      return 1;
+    }
   }
 
   expand_attach_point_positionals(*program, options.positional_params);
@@ -472,6 +509,13 @@ int main(int argc, char** argv) {
   }
   if (options->info) {
     print_info(llvm::outs());
+    return 0;
+  }
+  if (options->list_tools) {
+    for (const BundledTool& tool : bundled_tools()) {
+      llvm::outs() << llvm::left_justify(tool.name, 16) << " "
+                   << tool.description << "\n";
+    }
     return 0;
   }
   for (const std::string& directory : options->debuginfo_dirs) {

@@ -9,12 +9,15 @@ namespace sonde::driver {
 
 const char* usage() {
   return R"(USAGE:
-    sonde [options] FILE [ARGS...] [-- --NAME=VALUE...]
+    sonde [options] FILE [SCRIPT ARGS...]
     sonde [options] -e 'PROGRAM' [ARGS...] [-- --NAME=VALUE...]
 
-ARGS are the positional parameters $1, $2, ...; after `--`, --NAME=VALUE
-(or --NAME for a flag) sets the named parameter getopt("NAME"), and
-`-- --help` lists the script's named parameters.
+Everything after FILE belongs to the script: the options its getopt()
+calls declare (-p 123, -p123, --pid 123, --pid=123; flags combine: -Tx),
+positional parameters $1, $2, ..., and bpftrace's form `1 2 -- --NAME=VALUE`.
+`FILE -h` shows the script's usage; a wrong script option exits with 2.
+With -e, ARGS are positional parameters and `-- --NAME=VALUE` (or --NAME
+for a flag) sets getopt("NAME"); `-- --help` lists them.
 
 OPTIONS:
     -e PROGRAM             the program text
@@ -54,6 +57,7 @@ OPTIONS:
     --emit-elf FILE        write the compiled BPF object to FILE and stop
     -h, --help             show this help
     -V, --version          show the version
+    --list-tools           list the bundled tools with their descriptions
     --info                 show which probe types this kernel supports
 
 ENVIRONMENT:
@@ -109,6 +113,10 @@ parse_options(int argc, char** argv, std::string& error) {
       if (!have_program) {
         options.program_file = arg;
         have_program = true;
+        // The script's own arguments: read against its getopt() calls
+        // once it is parsed.
+        options.script_args.assign(argv + i + 1, argv + argc);
+        break;
       } else {
         options.positional_params.push_back(arg);
       }
@@ -230,6 +238,8 @@ parse_options(int argc, char** argv, std::string& error) {
       options.version = true;
     } else if (!std::strcmp(arg, "--info")) {
       options.info = true;
+    } else if (!std::strcmp(arg, "--list-tools")) {
+      options.list_tools = true;
     } else {
       error = std::string("unknown option '") + arg + "'";
     }
@@ -253,7 +263,8 @@ parse_options(int argc, char** argv, std::string& error) {
     error = "-p and -c cannot be used together";
     return std::nullopt;
   }
-  if (!options.help && !options.version && !options.info && !have_program) {
+  if (!options.help && !options.version && !options.info &&
+      !options.list_tools && !have_program) {
     error = "no program given: pass a script file or -e 'PROGRAM'";
     return std::nullopt;
   }

@@ -16,6 +16,10 @@ struct Options {
   std::string program_text; // From -e.
   std::string program_file; // A script path, or "-" for stdin.
   std::vector<std::string> positional_params;
+  // Everything after a script file belongs to the script: its options,
+  // positional parameters and `-- --name=value` (driver/script_args.h).
+  // Unused with -e, whose positionals and named parameters are read here.
+  std::vector<std::string> script_args;
   // After `--`: --name=value (or --name) for the script's getopt().
   std::map<std::string, std::optional<std::string>> named_params;
   Phase stop_after = Phase::Run;
@@ -39,6 +43,8 @@ struct Options {
   bool version = false;
   // --info: print the kernel features sonde probes for.
   bool info = false;
+  // --list-tools: print the bundled tools and their descriptions.
+  bool list_tools = false;
   // --probe-filter REGEX: only attach points whose name it matches (and
   // BEGIN/END) are attached.
   std::optional<std::string> probe_filter;

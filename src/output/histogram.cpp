@@ -235,6 +235,59 @@ void print_hist_rows(const std::vector<HistRow>& rows, llvm::raw_ostream& out) {
   }
 }
 
+void print_bcc_log2_hist(const std::vector<uint64_t>& buckets,
+                         const std::string& unit,
+                         llvm::raw_ostream& out) {
+  // BCC's slot i >= 2 holds [2^(i-1), 2^i - 1], sonde's bucket i + 1; slot
+  // 1 holds 0 and 1, sonde's buckets 1 and 2 (and 0, the negatives).
+  constexpr size_t kSlots = 65;
+  std::vector<uint64_t> slots(kSlots, 0);
+  for (size_t i = 0; i < buckets.size(); ++i) {
+    size_t slot = i <= 2 ? 1 : i - 1;
+    if (slot < kSlots) {
+      slots[slot] += buckets[i];
+    }
+  }
+  size_t last = 0;
+  uint64_t largest = 0;
+  for (size_t i = 0; i < kSlots; ++i) {
+    if (slots[i] != 0) {
+      last = i;
+    }
+    largest = std::max(largest, slots[i]);
+  }
+  if (last == 0) {
+    return;
+  }
+  bool wide = last > 32;
+  int number_width = wide ? 20 : 10;
+  int bar_width = wide ? 20 : 40;
+  std::string label = unit;
+  size_t label_width = wide ? 29 : 19;
+  if (label.size() < label_width) {
+    label.resize(label_width, ' ');
+  }
+  out << (wide ? "               " : "     ") << label
+      << " : count     distribution\n";
+  auto padded = [](std::string text, size_t width, bool left) {
+    if (text.size() >= width) {
+      return text;
+    }
+    std::string fill(width - text.size(), ' ');
+    return left ? text + fill : fill + text;
+  };
+  for (size_t i = 1; i <= last; ++i) {
+    uint64_t low = i == 1 ? 0 : uint64_t{1} << (i - 1);
+    uint64_t high = i == 64 ? UINT64_MAX : (uint64_t{1} << i) - 1;
+    auto bar = static_cast<size_t>(static_cast<unsigned __int128>(slots[i]) *
+                                   static_cast<unsigned>(bar_width) / largest);
+    out << padded(std::to_string(low), number_width, false) << " -> "
+        << padded(std::to_string(high), number_width, true) << " : "
+        << padded(std::to_string(slots[i]), 8, true) << " |"
+        << padded(std::string(bar, '*'), bar_width, true) << "|\n";
+  }
+}
+
 std::string hist_rows_json(const std::vector<HistRow>& rows) {
   std::string out = "[";
   bool first = true;

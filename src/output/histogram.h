@@ -83,6 +83,19 @@ std::vector<HistRow> lhist_rows(const std::vector<uint64_t>& buckets,
 // floor(count / largest count * 52) `@` signs padded to 52 columns, `|`.
 void print_hist_rows(const std::vector<HistRow>& rows, llvm::raw_ostream& out);
 
+// Prints the buckets of a hist() with `bits` = 0 in BCC's log2 layout
+// (bcc's print_log2_hist, the libbpf-tools' too): the header
+// `     UNIT                : count     distribution` (UNIT left-aligned in
+// 19 columns), then one row per power of two from `0 -> 1` to the highest
+// non-empty one, `%10d -> %-10d : %-8d |BAR|` with a 40-column bar of
+// floor(count * 40 / largest) `*`. Past 32 rows, numbers take 20 columns,
+// the label 29 and the bar 20. Row `0 -> 1` counts 0 and 1 (and negative
+// values); row `2^(i-1) -> 2^i - 1` the others. Nothing when every bucket
+// is empty.
+void print_bcc_log2_hist(const std::vector<uint64_t>& buckets,
+                         const std::string& unit,
+                         llvm::raw_ostream& out);
+
 // Rows as a JSON array of {"min": a, "max": b, "count": c} objects, leaving
 // out a bound the bucket does not have; elements are not separated by
 // spaces.

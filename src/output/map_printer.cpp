@@ -5,6 +5,8 @@
 #include "output/json.h"
 #include "output/tseries.h"
 
+#include <algorithm>
+
 namespace sonde::output {
 
 namespace {
@@ -142,6 +144,28 @@ void print_map_text(const MapSnapshot& map,
                     llvm::raw_ostream& out,
                     const PrintOptions& options) {
   MapSnapshot::Entry zero = zero_entry(map);
+  if (options.bcc_layout && map.shape.kind == MapValueKind::Hist) {
+    // BCC prints the sections of a keyed histogram in key order.
+    std::vector<const MapSnapshot::Entry*> entries =
+        entries_to_print(map, options, zero);
+    std::vector<std::pair<std::string, const MapSnapshot::Entry*>> sections;
+    for (const MapSnapshot::Entry* entry : entries) {
+      sections.emplace_back(
+          map.shape.is_scalar() ? std::string() : key_text(map, *entry), entry);
+    }
+    std::stable_sort(
+        sections.begin(), sections.end(),
+        [](const auto& a, const auto& b) { return a.first < b.first; });
+    for (const auto& [key, entry] : sections) {
+      if (!map.shape.is_scalar()) {
+        out << "\n"
+            << (options.bcc_section.empty() ? "key" : options.bcc_section)
+            << " = " << key << "\n";
+      }
+      print_bcc_log2_hist(entry->buckets, options.bcc_unit, out);
+    }
+    return;
+  }
   for (const MapSnapshot::Entry* entry : entries_to_print(map, options, zero)) {
     out << map.shape.name;
     if (!map.shape.is_scalar()) {

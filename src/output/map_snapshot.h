@@ -26,6 +26,11 @@ struct PrintOptions {
   // stats) and hist bucket counts, but not lhist counts. 0 and 1 leave
   // values as they are.
   uint64_t div = 1;
+  // print(@m, "unit"[, "section"]): BCC's log2 histogram layout, the value
+  // column labelled `bcc_unit`; JSON output ignores it.
+  bool bcc_layout = false;
+  std::string bcc_unit = {};
+  std::string bcc_section = {};
 };
 
 // One map, read at one moment, per-CPU values already merged by the

@@ -168,11 +168,21 @@ void EventDecoder::map_event(EventKind kind,
   case EventKind::MapZero:
     actions_.zero_map(meta);
     return;
-  case EventKind::MapPrint:
-    formatter_.map(
-        actions_.read_map(meta),
-        {operation.top, operation.div == 0 ? uint64_t(1) : operation.div});
+  case EventKind::MapPrint: {
+    output::PrintOptions options;
+    options.top = operation.top;
+    options.div = operation.div == 0 ? uint64_t(1) : operation.div;
+    if (operation.layout != 0 &&
+        operation.layout <= metadata_.hist_layouts.size()) {
+      const codegen::HistLayoutMeta& layout =
+          metadata_.hist_layouts[operation.layout - 1];
+      options.bcc_layout = true;
+      options.bcc_unit = layout.unit;
+      options.bcc_section = layout.section;
+    }
+    formatter_.map(actions_.read_map(meta), options);
     return;
+  }
   default:
     return;
   }

@@ -3,8 +3,10 @@
 // and the later unsafe and kernel-object builtins (write_user,
 // percpu_kaddr, socket_cookie).
 #include "base/format_spec.h"
+#include "sema/getopt_values.h"
 #include "sema/type_checker.h"
 
+#include <cctype>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
@@ -59,7 +61,9 @@ bool trace_printk_conversion(const Conversion& conversion) {
   return std::strchr("diuxXcsp%", conversion.specifier) != nullptr;
 }
 
-bool parse_bool(const std::string& text, int64_t& value) {
+} // namespace
+
+bool parse_getopt_bool(const std::string& text, int64_t& value) {
   if (text == "true" || text == "1") {
     value = 1;
     return true;
@@ -71,7 +75,7 @@ bool parse_bool(const std::string& text, int64_t& value) {
   return false;
 }
 
-bool parse_integer(const std::string& text, int64_t& value) {
+bool parse_getopt_integer(const std::string& text, int64_t& value) {
   if (text.empty()) {
     return false;
   }
@@ -85,8 +89,6 @@ bool parse_integer(const std::string& text, int64_t& value) {
   }
   return errno == 0 && *end == '\0';
 }
-
-} // namespace
 
 std::optional<std::string> TypeChecker::constant_format(const ast::Call& call) {
   const auto* literal = ast::dyn_cast<ast::StringLiteral>(call.args[0]);
@@ -171,12 +173,31 @@ Type TypeChecker::check_getopt(const ast::Call& call,
       return Type::none();
     }
   }
-  if (args.size() == 3) {
+  if (args.size() >= 3) {
     std::optional<std::string> description = string_argument(call, 2);
     if (!description) {
       return Type::none();
     }
     info.description = *description;
+  }
+  if (args.size() == 4) {
+    std::optional<std::string> flag = string_argument(call, 3);
+    if (!flag) {
+      return Type::none();
+    }
+    if (flag->size() != 1 ||
+        !std::isalnum(static_cast<unsigned char>((*flag)[0]))) {
+      error(diag::Kind::GetoptShortFlag, call.args[3]->range(), {*name, *flag});
+      return Type::none();
+    }
+    info.short_flag = (*flag)[0];
+    for (const auto& [other, other_info] : checked_.getopts) {
+      if (other != *name && other_info.short_flag == info.short_flag) {
+        error(diag::Kind::GetoptShortFlagConflict, call.args[3]->range(),
+              {other, *name, *flag});
+        return Type::none();
+      }
+    }
   }
   auto [known, inserted] = checked_.getopts.emplace(*name, info);
   if (!inserted && known->second.type != info.type) {
@@ -187,16 +208,19 @@ Type TypeChecker::check_getopt(const ast::Call& call,
   if (!inserted && known->second.description.empty()) {
     known->second.description = info.description;
   }
+  if (!inserted && known->second.short_flag == '\0') {
+    known->second.short_flag = info.short_flag;
+  }
   // The command line's value replaces the default.
   auto value = checked_.named_params.find(*name);
   if (value != checked_.named_params.end()) {
     const std::optional<std::string>& given = value->second;
     bool ok = true;
     if (info.type == "bool") {
-      ok = !given || parse_bool(*given, number);
+      ok = !given || parse_getopt_bool(*given, number);
       number = given ? number : 1;
     } else if (info.type == "int") {
-      ok = given && parse_integer(*given, number);
+      ok = given && parse_getopt_integer(*given, number);
     } else {
       ok = given.has_value();
       text = given.value_or("");

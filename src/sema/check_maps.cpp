@@ -418,6 +418,11 @@ Type TypeChecker::check_map_function(const ast::Call& call,
             {call.callee, access->name});
       return Type::none();
     }
+    if (signature.function == BuiltinFunction::Print && call.args.size() >= 2 &&
+        ast::dyn_cast<ast::StringLiteral>(call.args[1]) != nullptr) {
+      check_hist_layout(call, *map);
+      return Type::none();
+    }
     for (size_t i = 1; i < call.args.size(); ++i) {
       require_integer(call, i, check_expr(call.args[i]));
     }
@@ -448,6 +453,30 @@ Type TypeChecker::check_map_function(const ast::Call& call,
   }
   // delete() reports whether the key was there, as in bpftrace.
   return Type::boolean();
+}
+
+void TypeChecker::check_hist_layout(const ast::Call& call, const MapInfo& map) {
+  const auto* unit = ast::dyn_cast<ast::StringLiteral>(call.args[1]);
+  const auto* section = call.args.size() == 3
+                            ? ast::dyn_cast<ast::StringLiteral>(call.args[2])
+                            : nullptr;
+  if (call.args.size() == 3 && section == nullptr) {
+    error(diag::Kind::HistLayoutSection, call.args[2]->range(),
+          {map.shape.name});
+    return;
+  }
+  if (map.shape.kind != types::MapValueKind::Hist || map.shape.hist.bits != 0) {
+    error(diag::Kind::HistLayoutNeedsHist, call.args[1]->range(),
+          {map.shape.name, unit->value});
+    return;
+  }
+  if (checked_.hist_layout_ids.count(&call) != 0) {
+    return;
+  }
+  checked_.hist_layout_ids[&call] =
+      static_cast<uint32_t>(checked_.hist_layouts.size());
+  checked_.hist_layouts.push_back(
+      {unit->value, section != nullptr ? section->value : ""});
 }
 
 const MapInfo* TypeChecker::find_map(const std::string& name) const {

@@ -93,6 +93,21 @@ void TypeChecker::check_probe(const ast::Probe& probe) {
   }
   check_block(*probe.body);
   report_unused_variables();
+  // A predicate false at compile time (`/getopt("queued", false)/`): the
+  // probe is neither compiled nor attached.
+  if (probe.predicate != nullptr && !diag_.has_errors() &&
+      always_false(probe.predicate)) {
+    checked_.dropped_probes.insert(&probe);
+  }
+}
+
+bool TypeChecker::always_false(const ast::Expr* expr) {
+  if (const auto* binary = ast::dyn_cast<ast::Binary>(expr);
+      binary != nullptr && binary->op == ast::BinaryOp::LogicalAnd) {
+    return always_false(binary->lhs) || always_false(binary->rhs);
+  }
+  std::optional<int64_t> value = fold_constant(expr);
+  return value && *value == 0;
 }
 
 namespace {

@@ -119,6 +119,14 @@ struct TypeInfoText {
 // alone (no value).
 using NamedParams = std::map<std::string, std::optional<std::string>>;
 
+// print(@m, "unit"[, "section"]): a log2 histogram in BCC's layout, its
+// value column labelled `unit`, and each key of a keyed map printed first
+// as `section = KEY`.
+struct HistLayout {
+  std::string unit;
+  std::string section;
+};
+
 // A getopt() in the script: what `-- --help` lists and which names the
 // command line may give.
 struct GetoptInfo {
@@ -126,6 +134,8 @@ struct GetoptInfo {
   std::string type; // "bool", "int" or "string".
   std::string default_text;
   std::string description;
+  // The one-letter short flag (`-p`), '\0' without one.
+  char short_flag = '\0';
 };
 
 struct CheckedProgram {
@@ -157,6 +167,9 @@ struct CheckedProgram {
   // read them, by name.
   NamedParams named_params;
   std::map<std::string, GetoptInfo> getopts;
+  // Probes whose predicate is false at compile time (getopt() options that
+  // turn a probe off): they have no instances.
+  std::set<const ast::Probe*> dropped_probes;
   // percpu_kaddr(): the kernel address of __per_cpu_offset[], 0 when no
   // call needs it.
   uint64_t per_cpu_offsets = 0;
@@ -180,6 +193,9 @@ struct CheckedProgram {
   // outermost first (btf::KernelTypes::percpu_variable_shape): what libbpf
   // compares when it binds the program's extern to the kernel's variable.
   std::unordered_map<const ast::Call*, std::string> percpu_shapes;
+  // print(@m, "unit"[, "section"]) calls → index into `hist_layouts`.
+  std::vector<HistLayout> hist_layouts;
+  std::unordered_map<const ast::Call*, uint32_t> hist_layout_ids;
   // getopt() calls with a string default, and their value.
   std::unordered_map<const ast::Call*, std::string> getopt_strings;
   // sizeof()/offsetof() results, known at compile time.

@@ -80,6 +80,9 @@ void plan_resources(const probes::ProbeCatalog& catalog,
                     ExpandedProbes& expanded,
                     CheckedProgram& checked) {
   for (const ast::Probe* probe : checked.program->probes) {
+    if (checked.dropped_probes.count(probe) != 0) {
+      continue;
+    }
     std::vector<probes::AttachTarget>& targets = expanded[probe];
     TargetUse use = target_use(*probe);
     bool body_per_target = program_per_target(use, targets);
@@ -145,6 +148,12 @@ analyze(const ast::Program& program,
     return nullptr;
   }
   plan_resources(catalog, expanded, *checked);
+  if (!program.probes.empty() &&
+      checked->dropped_probes.size() == program.probes.size()) {
+    diag.build(diag::Kind::EveryProbeDropped, program.probes.front()->range())
+        .emit();
+    return nullptr;
+  }
   return checked;
 }
 

@@ -241,6 +241,8 @@ private:
   // reported, when the argument count is wrong or it is not a map.
   const ast::MapAccess* map_argument(const ast::Call& call,
                                      const FunctionSignature& signature);
+  // print(@m, "unit"[, "section"]): BCC's histogram layout.
+  void check_hist_layout(const ast::Call& call, const MapInfo& map);
   Type check_map_function(const ast::Call& call,
                           const FunctionSignature& signature);
 
@@ -425,6 +427,9 @@ private:
   // sizeof/offsetof, positional parameters, enumerators).
   Type check_comptime(const ast::Comptime& node);
   std::optional<int64_t> fold_constant(const ast::Expr* expr);
+  // A probe predicate that is false whatever the event: it folds to 0, or
+  // is a `&&` with such an operand.
+  bool always_false(const ast::Expr* expr);
   // The text str($N) or str($N + k) stands for; nullopt for other
   // arguments.
   std::optional<std::string> positional_string(const ast::Expr* arg) const;

@@ -360,3 +360,53 @@ TEST(HistJson, TenGigabytes) {
 
 } // namespace
 } // namespace sonde::output
+
+namespace sonde::output {
+namespace {
+
+std::string bcc_text(const std::vector<int64_t>& values,
+                     const std::string& unit) {
+  std::vector<uint64_t> buckets(hist_bucket_count(0), 0);
+  for (int64_t value : values) {
+    buckets[hist_bucket_index(value, 0)] += 1;
+  }
+  std::string text;
+  llvm::raw_string_ostream out(text);
+  print_bcc_log2_hist(buckets, unit, out);
+  return text;
+}
+
+TEST(BccLog2Hist, RowsFromZeroToTheHighestBucket) {
+  EXPECT_EQ(bcc_text({0, 1, 5, 5, 6}, "usecs"),
+            "     usecs               : count     distribution\n"
+            "         0 -> 1          : 2        "
+            "|**************************              |\n"
+            "         2 -> 3          : 0        "
+            "|                                        |\n"
+            "         4 -> 7          : 3        "
+            "|****************************************|\n");
+}
+
+TEST(BccLog2Hist, BarsScaleToTheLargestCount) {
+  std::string text = bcc_text({2, 4, 4, 4}, "msecs");
+  EXPECT_NE(text.find("         2 -> 3          : 1        "
+                      "|*************                           |\n"),
+            std::string::npos)
+      << text;
+}
+
+TEST(BccLog2Hist, EmptyPrintsNothing) { EXPECT_EQ(bcc_text({}, "usecs"), ""); }
+
+TEST(BccLog2Hist, PastThirtyTwoRowsIsWide) {
+  std::string text = bcc_text({int64_t{1} << 40}, "nsecs");
+  EXPECT_EQ(text.substr(0, text.find('\n')),
+            "               nsecs                         : count     "
+            "distribution");
+  EXPECT_NE(text.find("       1099511627776 -> 2199023255551        : 1        "
+                      "|********************|\n"),
+            std::string::npos)
+      << text;
+}
+
+} // namespace
+} // namespace sonde::output
