@@ -316,8 +316,7 @@ field_of(const Declaration& decl, const FormatField& raw, bool user_pointers) {
                decl.base.starts_with("union ")) {
       // `struct __kernel_timespec *rqtp`: sema completes the record by
       // name from BTF when the script looks inside (COMPAT 40).
-      type = types::Type::incomplete_record(decl.base, 0,
-                                            types::kRecordByName);
+      type = types::Type::incomplete_record(decl.base, 0, types::kRecordByName);
     }
     // `const char *const * argv`: nested pointers are in the same space.
     for (unsigned i = 0; i < decl.stars; ++i) {
