@@ -23,6 +23,8 @@ import os
 import re
 import sys
 
+from generated_files import write_if_changed
+
 ENTRY = re.compile(r"^(macro|fn)\s+([A-Za-z_][A-Za-z0-9_]*)\s*\(([^)]*)\)\s*"
                    r"(?::\s*([^{]*?))?\s*\{")
 BUILTIN = re.compile(r'^(VARIABLE|FUNCTION)\(\w+,\s*"([^"]+)"')
@@ -133,17 +135,6 @@ def c_string(text):
             out.append(char)
     out.append('"')
     return "".join(out)
-
-
-def write_if_changed(path, text):
-    try:
-        with open(path, encoding="utf-8") as old:
-            if old.read() == text:
-                return
-    except OSError:
-        pass
-    with open(path, "w", encoding="utf-8") as out:
-        out.write(text)
 
 
 def write_cpp(modules, path):

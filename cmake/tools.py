@@ -18,6 +18,8 @@ import os
 import re
 import sys
 
+from generated_files import write_if_changed
+
 SECTIONS = ("Usage", "Arguments", "Options", "Replicates", "Example", "Needs")
 REQUIRED = ("Usage", "Options", "Replicates", "Example", "Needs")
 SECTION = re.compile(r"^(%s):\s?(.*)$" % "|".join(SECTIONS))
@@ -83,17 +85,6 @@ class Tool:
 
 def c_string(text):
     return '"%s"' % text.replace("\\", "\\\\").replace('"', '\\"')
-
-
-def write_if_changed(path, text):
-    try:
-        with open(path, encoding="utf-8") as old:
-            if old.read() == text:
-                return
-    except OSError:
-        pass
-    with open(path, "w", encoding="utf-8") as out:
-        out.write(text)
 
 
 def write_cpp(tools, path):
